@@ -1,0 +1,42 @@
+import type { Severity } from '../rules/types.js';
+
+/** A configuration suppression (spec "Suppression"). Patterns are globs (minimatch). */
+export interface ConfigSuppression {
+  ruleId: string;
+  /** Namespace glob; absent = any. */
+  namespace?: string;
+  /** Object glob on `kind/name` or `name`; absent = any. */
+  resource?: string;
+  reason: string;
+  /** ISO date; after it the suppression stops applying and says so. */
+  expires?: string;
+}
+
+/** The one scanner configuration file (YAML or JSON, schema-validated in src/config/load.ts). */
+export interface ScannerConfig {
+  /** Extra system namespace globs (added to the built-in list). */
+  systemNamespaces: string[];
+  /** Shared namespace globs: publish configuration to others on purpose. */
+  sharedNamespaces: string[];
+  /** Tenant namespace globs; when non-empty, only matching non-system namespaces are tenants. */
+  tenantNamespaces: string[];
+  disabledRules: string[];
+  severityOverrides: Record<string, Severity>;
+  suppressions: ConfigSuppression[];
+  /** Istio version to assume offline when the snapshot cannot tell, e.g. "1.24". */
+  istioVersion?: string;
+  /** "now" for expiry checks; injectable for tests. */
+  now?: Date;
+}
+
+export function defaultConfig(overrides: Partial<ScannerConfig> = {}): ScannerConfig {
+  return {
+    systemNamespaces: [],
+    sharedNamespaces: [],
+    tenantNamespaces: [],
+    disabledRules: [],
+    severityOverrides: {},
+    suppressions: [],
+    ...overrides,
+  };
+}

@@ -1,0 +1,60 @@
+import type { SnapshotKind } from './types.js';
+
+/** API groups of each collected kind, and the versions the scanner understands (all Istio versions for every kind). */
+export interface KindInfo {
+  kind: SnapshotKind;
+  group: string; // '' = core
+  versions: string[];
+  plural: string;
+  namespaced: boolean;
+}
+
+const ISTIO_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
+const SECURITY_VERSIONS = ['v1', 'v1beta1'];
+
+export const KIND_INFO: Record<Exclude<SnapshotKind, 'Constraint'>, KindInfo> = {
+  Namespace: { kind: 'Namespace', group: '', versions: ['v1'], plural: 'namespaces', namespaced: false },
+  Service: { kind: 'Service', group: '', versions: ['v1'], plural: 'services', namespaced: true },
+  ConfigMap: { kind: 'ConfigMap', group: '', versions: ['v1'], plural: 'configmaps', namespaced: true },
+  Pod: { kind: 'Pod', group: '', versions: ['v1'], plural: 'pods', namespaced: true },
+  ResourceQuota: { kind: 'ResourceQuota', group: '', versions: ['v1'], plural: 'resourcequotas', namespaced: true },
+  Deployment: { kind: 'Deployment', group: 'apps', versions: ['v1'], plural: 'deployments', namespaced: true },
+  ServiceEntry: { kind: 'ServiceEntry', group: 'networking.istio.io', versions: ISTIO_VERSIONS, plural: 'serviceentries', namespaced: true },
+  Sidecar: { kind: 'Sidecar', group: 'networking.istio.io', versions: ISTIO_VERSIONS, plural: 'sidecars', namespaced: true },
+  VirtualService: { kind: 'VirtualService', group: 'networking.istio.io', versions: ISTIO_VERSIONS, plural: 'virtualservices', namespaced: true },
+  DestinationRule: { kind: 'DestinationRule', group: 'networking.istio.io', versions: ISTIO_VERSIONS, plural: 'destinationrules', namespaced: true },
+  Gateway: { kind: 'Gateway', group: 'networking.istio.io', versions: ISTIO_VERSIONS, plural: 'gateways', namespaced: true },
+  PeerAuthentication: { kind: 'PeerAuthentication', group: 'security.istio.io', versions: SECURITY_VERSIONS, plural: 'peerauthentications', namespaced: true },
+  AuthorizationPolicy: { kind: 'AuthorizationPolicy', group: 'security.istio.io', versions: SECURITY_VERSIONS, plural: 'authorizationpolicies', namespaced: true },
+  Role: { kind: 'Role', group: 'rbac.authorization.k8s.io', versions: ['v1'], plural: 'roles', namespaced: true },
+  ClusterRole: { kind: 'ClusterRole', group: 'rbac.authorization.k8s.io', versions: ['v1'], plural: 'clusterroles', namespaced: false },
+  RoleBinding: { kind: 'RoleBinding', group: 'rbac.authorization.k8s.io', versions: ['v1'], plural: 'rolebindings', namespaced: true },
+  ClusterRoleBinding: { kind: 'ClusterRoleBinding', group: 'rbac.authorization.k8s.io', versions: ['v1'], plural: 'clusterrolebindings', namespaced: false },
+  ClusterPolicy: { kind: 'ClusterPolicy', group: 'kyverno.io', versions: ['v1', 'v2beta1'], plural: 'clusterpolicies', namespaced: false },
+  Policy: { kind: 'Policy', group: 'kyverno.io', versions: ['v1', 'v2beta1'], plural: 'policies', namespaced: true },
+  PolicyException: { kind: 'PolicyException', group: 'kyverno.io', versions: ['v2', 'v2beta1', 'v2alpha1'], plural: 'policyexceptions', namespaced: true },
+  ConstraintTemplate: { kind: 'ConstraintTemplate', group: 'templates.gatekeeper.sh', versions: ['v1', 'v1beta1'], plural: 'constrainttemplates', namespaced: false },
+  ValidatingAdmissionPolicy: { kind: 'ValidatingAdmissionPolicy', group: 'admissionregistration.k8s.io', versions: ['v1', 'v1beta1'], plural: 'validatingadmissionpolicies', namespaced: false },
+  ValidatingAdmissionPolicyBinding: { kind: 'ValidatingAdmissionPolicyBinding', group: 'admissionregistration.k8s.io', versions: ['v1', 'v1beta1'], plural: 'validatingadmissionpolicybindings', namespaced: false },
+};
+
+/** Gatekeeper constraints live in this group, one kind per ConstraintTemplate. */
+export const GATEKEEPER_CONSTRAINTS_GROUP = 'constraints.gatekeeper.sh';
+
+function groupOf(apiVersion: string): { group: string; version: string } {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+
+/**
+ * Maps apiVersion + kind to the snapshot kind, or explains why not.
+ * Returns 'ignored' for kinds the scanner does not need (not an error).
+ */
+export function classifyKind(apiVersion: string, kind: string): { snapshotKind: SnapshotKind } | { ignored: true } | { unsupportedVersion: string } {
+  const { group, version } = groupOf(apiVersion);
+  if (group === GATEKEEPER_CONSTRAINTS_GROUP) return { snapshotKind: 'Constraint' };
+  const info = (KIND_INFO as Record<string, KindInfo | undefined>)[kind];
+  if (!info || info.group !== group) return { ignored: true };
+  if (!info.versions.includes(version)) return { unsupportedVersion: `${apiVersion} ${kind} (understood: ${info.versions.map((v) => (group ? `${group}/${v}` : v)).join(', ')})` };
+  return { snapshotKind: info.kind };
+}

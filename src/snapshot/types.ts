@@ -1,0 +1,170 @@
+/**
+ * ClusterSnapshot: everything the rules may look at, built the same way from offline
+ * manifests, a live API server or the demo fleet. Rules never do I/O; they read this.
+ */
+
+/** Kinds the scanner collects. The string is the Kubernetes `kind`. */
+export const SNAPSHOT_KINDS = [
+  'Namespace',
+  'Service',
+  'ConfigMap',
+  'ServiceEntry',
+  'Sidecar',
+  'VirtualService',
+  'DestinationRule',
+  'Gateway',
+  'PeerAuthentication',
+  'AuthorizationPolicy',
+  'ResourceQuota',
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+  'ClusterPolicy',
+  'Policy',
+  'PolicyException',
+  'ConstraintTemplate',
+  'Constraint',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'Pod',
+  'Deployment',
+] as const;
+export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
+
+/** Where an object came from in an offline manifest (1-based line). */
+export interface SourceLocation {
+  file: string;
+  line: number;
+}
+
+export interface ObjectMeta {
+  name: string;
+  /** Empty string for cluster-scoped objects. */
+  namespace: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** ISO timestamp; absent in many offline manifests (then ordering falls back to name). */
+  creationTimestamp?: string;
+  uid?: string;
+  resourceVersion?: string;
+}
+
+/**
+ * One Kubernetes object as read. `spec`/`status` stay untyped (`unknown`-ish records):
+ * rules go through the typed accessors in src/mesh/ which validate shapes and never throw.
+ * For Gatekeeper constraints `kind` is the constraint's own kind (e.g. K8sRequiredExportTo)
+ * and `snapshotKind` is 'Constraint'.
+ */
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  snapshotKind: SnapshotKind;
+  metadata: ObjectMeta;
+  spec: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  /** Top-level fields other than apiVersion/kind/metadata/spec/status (ConfigMap data, RBAC rules, subjects...). */
+  body: Record<string, unknown>;
+  source?: SourceLocation;
+}
+
+export interface NamespaceInfo {
+  name: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** True when no Namespace object was read and the namespace was inferred from objects in it. */
+  inferred: boolean;
+  creationTimestamp?: string;
+}
+
+export type CoverageStatus = 'read' | 'forbidden' | 'absent' | 'failed' | 'not-collected';
+
+export interface CoverageEntry {
+  status: CoverageStatus;
+  /** API version actually read, e.g. networking.istio.io/v1. */
+  apiVersion?: string;
+  /** Reason for forbidden/failed/absent, without secrets. */
+  error?: string;
+  requests?: number;
+  bytes?: number;
+  objects?: number;
+}
+
+/** Which config source a mesh field came from (spec: "The snapshot records which source each field came from"). */
+export type MeshConfigSource =
+  | `configmap:${string}/${string}`
+  | 'file'
+  | 'default';
+
+/** Effective mesh config: the subset of MeshConfig the rules need. */
+export interface MeshConfig {
+  rootNamespace: string;
+  defaultServiceExportTo?: string[];
+  defaultVirtualServiceExportTo?: string[];
+  defaultDestinationRuleExportTo?: string[];
+  outboundTrafficPolicyMode?: string;
+  trustDomain?: string;
+  /** Field name -> source it was taken from. */
+  fieldSources: Record<string, MeshConfigSource>;
+  /** The whole parsed mesh document (merged), for evidence. */
+  raw: Record<string, unknown>;
+}
+
+export interface IstioVersion {
+  major: number;
+  minor: number;
+  patch?: number;
+  /** How we know: 'aks-revision asm-1-24', 'istiod image', '--istio-version', 'default (newest behaviour)'. */
+  source: string;
+}
+
+export interface ClusterIdentity {
+  name: string;
+  resourceId?: string;
+  subscriptionId?: string;
+  resourceGroup?: string;
+  location?: string;
+}
+
+/** A problem with the input that is not itself a finding-worthy object (bad YAML, unknown kind...). */
+export interface InputProblem {
+  message: string;
+  source?: SourceLocation;
+  /** When the problem is attached to an object (wrong field types), the object reference. */
+  resource?: { apiVersion: string; kind: string; name: string; namespace: string };
+  /** 'parse' (document unreadable), 'schema' (object has wrong types), 'status' (negative status condition), 'unsupported'. */
+  type: 'parse' | 'schema' | 'status' | 'unsupported';
+}
+
+/** Supported AKS mesh revisions of a region (mesh revision profiles API). */
+export interface MeshRevisionProfile {
+  revisions: Array<{ revision: string; upgrades?: string[]; compatibleWith?: Array<{ name: string; versions: string[] }> }>;
+}
+
+export interface ClusterSnapshot {
+  cluster: ClusterIdentity;
+  source: 'manifests' | 'live' | 'demo';
+  /** Istio version the version-dependent rules assume. */
+  istioVersion: IstioVersion;
+  /** Installed mesh revisions (AKS serviceMeshProfile.istio.revisions, else from ConfigMaps / istio.io/rev). */
+  meshRevisions: string[];
+  /** 'Istio' (AKS add-on), 'self-managed', 'none'. */
+  meshMode: 'Istio' | 'self-managed' | 'none' | 'unknown';
+  meshConfig: MeshConfig;
+  namespaces: Map<string, NamespaceInfo>;
+  /** Objects per kind (ConfigMaps: mesh config ConfigMaps only). */
+  objects: Record<SnapshotKind, K8sObject[]>;
+  coverage: Partial<Record<SnapshotKind, CoverageEntry>>;
+  /** ARM ManagedCluster JSON (az aks show -o json / ARM GET), when known. */
+  aksCluster?: Record<string, unknown>;
+  meshRevisionProfile?: MeshRevisionProfile;
+  inputProblems: InputProblem[];
+  /** Kubernetes API requests made (live) or 0. */
+  apiRequests: number;
+  /** Cluster DNS domain for short names. */
+  clusterDomain: string;
+}
+
+export function emptyObjects(): Record<SnapshotKind, K8sObject[]> {
+  return Object.fromEntries(SNAPSHOT_KINDS.map((kind) => [kind, []])) as unknown as Record<SnapshotKind, K8sObject[]>;
+}
