@@ -1,14 +1,24 @@
 import type { ScannerConfig } from '../config/types.js';
-import type { ClusterSnapshot } from '../snapshot/types.js';
+import type { ClusterSnapshot, K8sObject } from '../snapshot/types.js';
+import { buildConfigObjects, type ConfigObject } from './config-objects.js';
+import { HostIndex } from './hosts.js';
+import { ImportGraph } from './imports.js';
 import { classifyNamespace, type NamespaceClass } from './namespaces.js';
+import { SidecarIndex } from './sidecars.js';
+import { versionLabel } from './version.js';
 
 /**
  * The semantic model shared by all rules of one snapshot: computed once, read by many.
  * Heavier parts (import graph, host index) are built lazily on first use so that a run
- * with only platform rules does not pay for them.
+ * with only platform rules does not pay for them. See docs/semantics.md.
  */
 export class MeshModel {
   readonly namespaceClass = new Map<string, NamespaceClass>();
+  private configObjectsCache?: ConfigObject[];
+  private configByObject?: Map<K8sObject, ConfigObject>;
+  private sidecarIndexCache?: SidecarIndex;
+  private hostIndexCache?: HostIndex<{ config: ConfigObject; host: string }>;
+  private importGraphCache?: ImportGraph;
 
   constructor(
     readonly snapshot: ClusterSnapshot,
@@ -29,6 +39,70 @@ export class MeshModel {
 
   tenantNamespaces(): string[] {
     return [...this.namespaceClass].filter(([, cls]) => cls === 'tenant').map(([name]) => name).sort();
+  }
+
+  get rootNamespace(): string {
+    return this.snapshot.meshConfig.rootNamespace;
+  }
+
+  /** "1.24" etc., for evidence.istioVersionAssumed. */
+  get istioVersionAssumed(): string {
+    return versionLabel(this.snapshot.istioVersion);
+  }
+
+  /** True when the namespace exists (declared, or holding objects). */
+  namespaceExists(namespace: string): boolean {
+    return this.snapshot.namespaces.has(namespace);
+  }
+
+  /** Whether namespace existence is known: some Namespace objects were read. */
+  get namespacesKnown(): boolean {
+    return this.snapshot.objects.Namespace.length > 0;
+  }
+
+  /** ServiceEntries, VirtualServices, DestinationRules and Services with hosts and effective exportTo. */
+  configObjects(): ConfigObject[] {
+    if (!this.configObjectsCache) {
+      this.configObjectsCache = buildConfigObjects(this.snapshot);
+      this.configByObject = new Map(this.configObjectsCache.map((config) => [config.object, config]));
+    }
+    return this.configObjectsCache;
+  }
+
+  configOf(object: K8sObject): ConfigObject | undefined {
+    this.configObjects();
+    return this.configByObject!.get(object);
+  }
+
+  sidecars(): SidecarIndex {
+    this.sidecarIndexCache ??= new SidecarIndex(this.snapshot.objects.Sidecar, this.snapshot.namespaces, this.rootNamespace);
+    return this.sidecarIndexCache;
+  }
+
+  /** Every host of every exportable object: exact + wildcard suffix index. */
+  hostIndex(): HostIndex<{ config: ConfigObject; host: string }> {
+    if (!this.hostIndexCache) {
+      const index = new HostIndex<{ config: ConfigObject; host: string }>();
+      for (const config of this.configObjects()) for (const host of config.hosts) index.add(host, { config, host });
+      this.hostIndexCache = index;
+    }
+    return this.hostIndexCache;
+  }
+
+  /**
+   * Configuration that contaminates when imported elsewhere: owned by a tenant namespace, or
+   * by a shared namespace without its own explicit exportTo (rules.md "Shared namespaces").
+   */
+  isContaminatingConfig(config: ConfigObject): boolean {
+    const cls = this.classOf(config.namespace);
+    if (cls === 'tenant') return true;
+    return cls === 'shared' && config.exportTo.source !== 'resource';
+  }
+
+  /** Foreign tenant configuration imported by each namespace's scopes. */
+  importGraph(): ImportGraph {
+    this.importGraphCache ??= new ImportGraph(this.configObjects(), this.sidecars(), (config) => this.isContaminatingConfig(config));
+    return this.importGraphCache;
   }
 }
 

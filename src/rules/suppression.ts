@@ -1,11 +1,110 @@
-import type { ScannerConfig } from '../config/types.js';
-import type { ClusterSnapshot } from '../snapshot/types.js';
+/**
+ * Suppression (rules.md "Suppression"): a finding is marked, never dropped.
+ *
+ *  - Annotation `isolation-scanner.io/suppress: "<ruleId>[,<ruleId>]"` together with
+ *    `isolation-scanner.io/suppress-reason` on the object at fault or on the finding's
+ *    namespace. An annotation without a reason does not suppress; the finding says why.
+ *  - Configuration entries (ScannerConfig.suppressions): ruleId, optional namespace glob,
+ *    optional object glob (`kind/name` or `name`), reason and optional expiry. An expired
+ *    entry stops applying, and the finding it would have matched says so in its evidence
+ *    (`suppressionExpired`); `expiredSuppressions` lists them for the scan's warnings.
+ * Annotations win over configuration when both match (the owner of the object spoke).
+ */
+import { minimatch } from 'minimatch';
+import type { ConfigSuppression, ScannerConfig } from '../config/types.js';
+import type { ClusterSnapshot, K8sObject, SnapshotKind } from '../snapshot/types.js';
 import type { Finding } from './types.js';
 
-/**
- * Marks findings suppressed by annotation or configuration (rules.md "Suppression").
- * Suppressed findings are kept, never dropped. (Full implementation: issue 3.)
- */
-export function applySuppressions(findings: Finding[], _snapshot: ClusterSnapshot, _config: ScannerConfig): Finding[] {
-  return findings;
+export const SUPPRESS_ANNOTATION = 'isolation-scanner.io/suppress';
+export const SUPPRESS_REASON_ANNOTATION = 'isolation-scanner.io/suppress-reason';
+
+/** Instant after which a suppression no longer applies. A date without time lasts until the end of that day (UTC). */
+export function expiryInstant(expires: string): Date {
+  return /^\d{4}-\d{2}-\d{2}$/.test(expires) ? new Date(`${expires}T23:59:59.999Z`) : new Date(expires);
+}
+
+export function isExpired(suppression: ConfigSuppression, now: Date): boolean {
+  return suppression.expires !== undefined && expiryInstant(suppression.expires).getTime() < now.getTime();
+}
+
+/** Human-readable warnings for configuration suppressions that have expired. */
+export function expiredSuppressions(config: ScannerConfig, now: Date = config.now ?? new Date()): string[] {
+  return config.suppressions
+    .filter((suppression) => isExpired(suppression, now))
+    .map((suppression) => `suppression of ${suppression.ruleId}${suppression.namespace ? ` in ${suppression.namespace}` : ''}${suppression.resource ? ` for ${suppression.resource}` : ''} expired on ${suppression.expires} and no longer applies (reason was: ${suppression.reason})`);
+}
+
+function ruleIdsOf(annotations: Record<string, string>): string[] {
+  return (annotations[SUPPRESS_ANNOTATION] ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+}
+
+const keyOf = (kind: string, namespace: string, name: string): string => `${kind}/${namespace}/${name}`;
+
+/** Objects by kind/namespace/name, built once per scan so that lookups stay constant-time. */
+export function indexObjects(snapshot: ClusterSnapshot): Map<string, K8sObject> {
+  const index = new Map<string, K8sObject>();
+  for (const kind of Object.keys(snapshot.objects) as SnapshotKind[]) {
+    for (const object of snapshot.objects[kind]) index.set(keyOf(object.kind, object.metadata.namespace, object.metadata.name), object);
+  }
+  return index;
+}
+
+/** The object a finding points at. */
+export function objectOf(index: Map<string, K8sObject>, ref: { kind: string; namespace: string; name: string } | undefined): K8sObject | undefined {
+  return ref && ref.name ? index.get(keyOf(ref.kind, ref.namespace, ref.name)) : undefined;
+}
+
+interface AnnotationVerdict {
+  reason?: string;
+  /** Set when an annotation names the rule but gives no reason. */
+  missingReason?: string;
+}
+
+function annotationVerdict(finding: Finding, snapshot: ClusterSnapshot, objects: Map<string, K8sObject>): AnnotationVerdict {
+  const object = objectOf(objects, finding.resource);
+  const namespace = snapshot.namespaces.get(finding.namespace || finding.resource?.namespace || '');
+  const holders: Array<{ where: string; annotations: Record<string, string> }> = [];
+  if (object) holders.push({ where: `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}`, annotations: object.metadata.annotations });
+  if (namespace) holders.push({ where: `namespace ${namespace.name}`, annotations: namespace.annotations });
+  let missingReason: string | undefined;
+  for (const holder of holders) {
+    if (!ruleIdsOf(holder.annotations).includes(finding.ruleId)) continue;
+    const reason = holder.annotations[SUPPRESS_REASON_ANNOTATION]?.trim();
+    if (reason) return { reason: `${reason} (annotation on ${holder.where})` };
+    missingReason ??= `${SUPPRESS_ANNOTATION} on ${holder.where} names ${finding.ruleId} but has no ${SUPPRESS_REASON_ANNOTATION}; not suppressed`;
+  }
+  return { missingReason };
+}
+
+/** Does a configuration entry cover a finding (expiry aside)? */
+export function suppressionMatches(suppression: ConfigSuppression, finding: Finding): boolean {
+  if (suppression.ruleId !== '*' && suppression.ruleId !== finding.ruleId) return false;
+  if (suppression.namespace !== undefined && !minimatch(finding.namespace || finding.resource?.namespace || '', suppression.namespace)) return false;
+  if (suppression.resource !== undefined) {
+    const ref = finding.resource;
+    if (!ref) return false;
+    const pattern = suppression.resource;
+    const target = pattern.includes('/') ? `${ref.kind}/${ref.name}` : ref.name;
+    if (!minimatch(target, pattern, { nocase: pattern.includes('/') })) return false;
+  }
+  return true;
+}
+
+export function applySuppressions(findings: Finding[], snapshot: ClusterSnapshot, config: ScannerConfig): Finding[] {
+  const now = config.now ?? new Date();
+  const objects = indexObjects(snapshot);
+  return findings.map((finding) => {
+    const verdict = annotationVerdict(finding, snapshot, objects);
+    if (verdict.reason) return { ...finding, suppressed: true, suppressionReason: verdict.reason };
+    const matching = config.suppressions.filter((suppression) => suppressionMatches(suppression, finding));
+    const active = matching.find((suppression) => !isExpired(suppression, now));
+    if (active) {
+      return { ...finding, suppressed: true, suppressionReason: `${active.reason} (configuration${active.expires ? `, until ${active.expires}` : ''})` };
+    }
+    const notes: Record<string, unknown> = {};
+    const expired = matching.filter((suppression) => isExpired(suppression, now));
+    if (expired.length > 0) notes.suppressionExpired = expired.map((suppression) => ({ reason: suppression.reason, expires: suppression.expires }));
+    if (verdict.missingReason) notes.suppressionIgnored = verdict.missingReason;
+    return Object.keys(notes).length > 0 ? { ...finding, evidence: { ...finding.evidence, ...notes } } : finding;
+  });
 }

@@ -1,4 +1,26 @@
-import type { ClusterIdentity, ClusterSnapshot } from '../types.js';
+/**
+ * Live source: reads a cluster through its API server into the same ClusterSnapshot the
+ * offline manifests produce (both end in assembleSnapshot), with an honest coverage record.
+ *
+ * Order of work:
+ *  1. discovery (/apis and the group versions the scanner needs);
+ *  2. one paginated cluster-wide LIST series per kind, a few kinds at a time;
+ *  3. the mesh config ConfigMaps by name from the root namespace (needs the Namespaces and
+ *     revision labels from step 2).
+ * A kind that cannot be read gets a coverage entry (forbidden / absent / failed) and the rest
+ * of the scan goes on. A cluster that cannot be reached at all yields a snapshot whose every
+ * kind is `failed` (the scan-incomplete rule reports it as unreachable); this function only
+ * throws on programming errors.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeHttpClient, type KubeHttpOptions, type RequestTally } from '../../access/kube-http.js';
+import { KubeConfigError, kubeConfigForContext, loadKubeConfig, selectContexts } from '../../access/kube-config.js';
+import { assembleSnapshot } from '../assemble.js';
+import { normalizeObject } from '../build.js';
+import { SNAPSHOT_KINDS, type ClusterIdentity, type ClusterSnapshot, type CoverageEntry, type CoverageStatus, type InputProblem, type IstioVersion, type K8sObject, type MeshRevisionProfile, type SnapshotKind } from '../types.js';
+import { coverageStatusOf, discoverResources, errorMessage, type ServedResource } from './discovery.js';
+import { listResource } from './list.js';
+import { knownRevisions, meshConfigMapNames, readMeshConfigMaps, rootNamespaceCandidates } from './mesh-configmaps.js';
 
 /** Progress of a live collection, for the CLI's TTY display. */
 export interface LiveProgress {
@@ -6,31 +28,196 @@ export interface LiveProgress {
   kind: string;
   objectsRead: number;
   done: boolean;
+  /** Set when done: how the kind ended. */
+  status?: CoverageStatus;
 }
 
 export interface LiveCollectionOptions {
   cluster: ClusterIdentity;
   /** ARM ManagedCluster JSON when known (fleet scans), passed through to the snapshot. */
   aksCluster?: Record<string, unknown>;
-  /** Overall per-cluster deadline. */
+  meshRevisionProfile?: MeshRevisionProfile;
+  /** Overall per-cluster deadline (default 5 minutes). */
   deadlineMs?: number;
   onProgress?: (progress: LiveProgress) => void;
+  /** Kinds read at the same time (default 4: gentle on the API server, still fast). */
+  concurrency?: number;
+  /** Request timeout, attempts and backoff (defaults in DEFAULT_KUBE_HTTP_OPTIONS). */
+  http?: Omit<KubeHttpOptions, 'deadline'>;
+  istioVersion?: IstioVersion;
+  fallbackIstioVersion?: IstioVersion;
+}
+
+export const DEFAULT_DEADLINE_MS = 5 * 60_000;
+export const DEFAULT_CONCURRENCY = 4;
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function forEachBounded<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+function coverageOfFailure(error: unknown, apiVersion: string, tally: RequestTally, objects: number): CoverageEntry {
+  return { status: coverageStatusOf(error), apiVersion, error: errorMessage(error), requests: tally.requests, bytes: tally.bytes, objects };
+}
+
+/** Every kind `failed` (or `forbidden`) for one reason: the cluster could not be read at all. */
+function unreachableSnapshot(options: LiveCollectionOptions, status: CoverageStatus, error: string, apiRequests: number): ClusterSnapshot {
+  const coverage = Object.fromEntries(SNAPSHOT_KINDS.map((kind) => [kind, { status, error }])) as Record<SnapshotKind, CoverageEntry>;
+  return assembleSnapshot({ cluster: options.cluster, source: 'live', objects: [], coverage, apiRequests, aksCluster: options.aksCluster, meshRevisionProfile: options.meshRevisionProfile, istioVersion: options.istioVersion, fallbackIstioVersion: options.fallbackIstioVersion });
 }
 
 /**
  * Reads a live cluster into a ClusterSnapshot (issue 4). `kubeConfig` is a
  * @kubernetes/client-node KubeConfig with its current context set.
  */
-export async function collectLiveSnapshot(_kubeConfig: unknown, _options: LiveCollectionOptions): Promise<ClusterSnapshot> {
-  throw new Error('live collection not implemented yet');
+export async function collectLiveSnapshot(kubeConfig: KubeConfig, options: LiveCollectionOptions): Promise<ClusterSnapshot> {
+  let http: KubeHttpClient;
+  try {
+    http = new KubeHttpClient(kubeConfig, { ...options.http, deadline: Date.now() + (options.deadlineMs ?? DEFAULT_DEADLINE_MS) });
+  } catch (error) {
+    return unreachableSnapshot(options, 'failed', errorMessage(error), 0);
+  }
+  try {
+    return await collect(http, options);
+  } finally {
+    http.close();
+  }
 }
 
-/** CLI entry: one snapshot per selected kubeconfig context. Nothing is written to disk. */
-export async function snapshotsFromKubeconfig(_options: {
+async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Promise<ClusterSnapshot> {
+  const clusterName = options.cluster.name;
+  const progress = (kind: string, objectsRead: number, done: boolean, status?: CoverageStatus) => options.onProgress?.({ cluster: clusterName, kind, objectsRead, done, status });
+
+  const discovery = await discoverResources(http);
+  // Discovery got no answer, or credentials were rejected (401): listing each kind would only
+  // repeat the same failure (and its retries) two dozen times. A 403 on discovery alone is
+  // different: the core kinds may still be readable, so the scan goes on.
+  const apisFailure = discovery.apisFailure;
+  if (apisFailure && apisFailure.httpStatus !== 403) {
+    return unreachableSnapshot(options, apisFailure.status, apisFailure.error, http.totals.requests);
+  }
+
+  const coverage: Partial<Record<SnapshotKind, CoverageEntry>> = {};
+  for (const [kind, entry] of discovery.unlistable) {
+    coverage[kind] = { status: entry.status, error: entry.error, requests: 0, bytes: 0, objects: 0 };
+    progress(kind, 0, true, entry.status);
+  }
+
+  const rawObjects: Record<string, unknown>[] = [];
+  const listed = [...discovery.resources.values()].filter((resource) => resource.snapshotKind !== 'ConfigMap');
+  const readKind = async (resource: ServedResource) => {
+    const tally: RequestTally = { requests: 0, bytes: 0 };
+    const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
+    try {
+      const items = await listResource(http, resource, { tally, onPage: (count) => progress(resource.snapshotKind, count, false) });
+      rawObjects.push(...items);
+      coverage[resource.snapshotKind] = { status: 'read', apiVersion, requests: tally.requests, bytes: tally.bytes, objects: items.length };
+    } catch (error) {
+      coverage[resource.snapshotKind] = coverageOfFailure(error, apiVersion, tally, 0);
+    }
+    const entry = coverage[resource.snapshotKind]!;
+    progress(resource.snapshotKind, entry.objects ?? 0, true, entry.status);
+  };
+
+  const readConstraints = async () => {
+    const tally: RequestTally = { requests: 0, bytes: 0 };
+    const items: Record<string, unknown>[] = [];
+    let failure: unknown;
+    for (const resource of discovery.constraints) {
+      try {
+        items.push(...(await listResource(http, resource, { tally, onPage: (count) => progress('Constraint', items.length + count, false) })));
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    const apiVersion = discovery.constraints[0] ? `${discovery.constraints[0].group}/${discovery.constraints[0].version}` : undefined;
+    rawObjects.push(...items);
+    coverage.Constraint = failure ? { ...coverageOfFailure(failure, apiVersion ?? '', tally, items.length) } : { status: 'read', apiVersion, requests: tally.requests, bytes: tally.bytes, objects: items.length };
+    progress('Constraint', items.length, true, coverage.Constraint.status);
+  };
+
+  const tasks: Array<() => Promise<void>> = listed.map((resource) => () => readKind(resource));
+  if (!discovery.unlistable.has('Constraint')) tasks.push(readConstraints);
+  await forEachBounded(tasks, options.concurrency ?? DEFAULT_CONCURRENCY, (task) => task());
+
+  const { objects, problems } = normalizeAll(rawObjects);
+
+  // Mesh config ConfigMaps last: their names depend on the namespaces and revision labels just read.
+  const namespacesRead = coverage.Namespace?.status === 'read' ? objects.filter((o) => o.snapshotKind === 'Namespace') : undefined;
+  const rootNamespaces = rootNamespaceCandidates(namespacesRead, options.aksCluster);
+  const names = meshConfigMapNames(knownRevisions(objects, rootNamespaces, options.aksCluster));
+  const meshMaps = await readMeshConfigMaps(http, rootNamespaces, names);
+  coverage.ConfigMap = meshMaps.coverage;
+  progress('ConfigMap', meshMaps.configMaps.length, true, meshMaps.coverage.status);
+  const configMaps = normalizeAll(meshMaps.configMaps);
+
+  return assembleSnapshot({
+    cluster: options.cluster,
+    source: 'live',
+    objects: [...objects, ...configMaps.objects],
+    inputProblems: [...problems, ...configMaps.problems],
+    coverage: orderedCoverage(coverage),
+    apiRequests: http.totals.requests,
+    aksCluster: options.aksCluster,
+    meshRevisionProfile: options.meshRevisionProfile,
+    istioVersion: options.istioVersion,
+    fallbackIstioVersion: options.fallbackIstioVersion,
+  });
+}
+
+function normalizeAll(raw: Record<string, unknown>[]): { objects: K8sObject[]; problems: InputProblem[] } {
+  const objects: K8sObject[] = [];
+  const problems: InputProblem[] = [];
+  for (const item of raw) {
+    const result = normalizeObject(item);
+    if ('object' in result) objects.push(result.object);
+    else if ('problem' in result) problems.push(result.problem);
+  }
+  return { objects, problems };
+}
+
+/** Coverage in SNAPSHOT_KINDS order, so records and reports read the same every time. */
+function orderedCoverage(coverage: Partial<Record<SnapshotKind, CoverageEntry>>): Partial<Record<SnapshotKind, CoverageEntry>> {
+  return Object.fromEntries(SNAPSHOT_KINDS.filter((kind) => coverage[kind]).map((kind) => [kind, coverage[kind]]));
+}
+
+export interface KubeconfigScanOptions {
   kubeconfigPath?: string;
   context?: string;
   allContexts?: boolean;
   onProgress?: (progress: LiveProgress) => void;
-}): Promise<ClusterSnapshot[]> {
-  throw new Error('live collection not implemented yet');
+  deadlineMs?: number;
+  istioVersion?: IstioVersion;
+  fallbackIstioVersion?: IstioVersion;
+  http?: LiveCollectionOptions['http'];
 }
+
+/**
+ * CLI entry: one snapshot per selected kubeconfig context (default: the current one),
+ * scanned one after the other. Nothing is written to disk. Throws KubeConfigError for an
+ * unusable kubeconfig or unknown context (a usage error); an unreachable cluster is a
+ * snapshot with failed coverage, so the other contexts are still scanned.
+ */
+export async function snapshotsFromKubeconfig(options: KubeconfigScanOptions): Promise<ClusterSnapshot[]> {
+  const kubeConfig = loadKubeConfig(options.kubeconfigPath);
+  const snapshots: ClusterSnapshot[] = [];
+  for (const context of selectContexts(kubeConfig, options)) {
+    snapshots.push(
+      await collectLiveSnapshot(kubeConfigForContext(kubeConfig, context), {
+        cluster: { name: context },
+        deadlineMs: options.deadlineMs,
+        onProgress: options.onProgress,
+        istioVersion: options.istioVersion,
+        fallbackIstioVersion: options.fallbackIstioVersion,
+        http: options.http,
+      }),
+    );
+  }
+  return snapshots;
+}
+
+export { KubeConfigError };

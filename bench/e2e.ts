@@ -1,0 +1,114 @@
+/**
+ * Benchmark 3 (end to end): the offline CLI (`scan --manifests DIR --format json --output
+ * FILE`) on a generated fleet written as YAML files (one file per namespace), as a child
+ * process: wall time and peak RSS. Baseline: a child process that merely parses the same
+ * files with the same `yaml` package (bench/parse-only.ts). Both children start the same way
+ * (`node --import tsx`), so TypeScript loading is in both and cancels out in the difference.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { generateFleet, type FleetSize, type RawObject } from './generator.js';
+import { summarize, type Summary } from './stats.js';
+
+export interface ProcessMeasure {
+  wallMs: Summary;
+  maxRssMb: Summary;
+}
+
+export interface EndToEndResult {
+  size: string;
+  files: number;
+  yamlMb: number;
+  objects: number;
+  runs: number;
+  cli: ProcessMeasure;
+  parseOnly: ProcessMeasure;
+  /** cli / parse-only median wall time. */
+  wallRatio: number;
+  findingsReported: number;
+}
+
+/** Writes the fleet as YAML, one file per namespace (cluster-scoped Namespace objects go with their namespace). */
+export function writeFleetYaml(fleet: RawObject[], dir: string): { files: number; bytes: number } {
+  const byNamespace = new Map<string, string[]>();
+  for (const object of fleet) {
+    const metadata = object.metadata as { name: string; namespace?: string };
+    const file = object.kind === 'Namespace' ? metadata.name : (metadata.namespace ?? '_cluster');
+    const documents = byNamespace.get(file) ?? [];
+    documents.push(stringify(object));
+    byNamespace.set(file, documents);
+  }
+  let bytes = 0;
+  for (const [namespace, documents] of byNamespace) {
+    const text = documents.join('---\n');
+    bytes += Buffer.byteLength(text);
+    writeFileSync(join(dir, `${namespace}.yaml`), text);
+  }
+  return { files: byNamespace.size, bytes };
+}
+
+const NODE = process.execPath;
+
+/** Runs `node --import tsx --import bench/maxrss-preload.ts ARGS`, returns wall time and peak RSS. */
+async function timeChild(args: string[], rssFile: string): Promise<{ wallMs: number; maxRssMb: number; exitCode: number; stderr: string }> {
+  const started = performance.now();
+  const child = spawn(NODE, ['--import', 'tsx', '--import', './bench/maxrss-preload.ts', ...args], {
+    cwd: process.cwd(),
+    env: { ...process.env, BENCH_MAXRSS_FILE: rssFile },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  const wallMs = performance.now() - started;
+  const maxRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+  return { wallMs, maxRssMb, exitCode, stderr };
+}
+
+export async function benchmarkEndToEnd(size: FleetSize, runs: number): Promise<EndToEndResult> {
+  const dir = mkdtempSync(join(tmpdir(), `iis-bench-${size.name}-`));
+  try {
+    const manifests = join(dir, 'manifests');
+    const fleet = generateFleet(size);
+    mkdirSync(manifests);
+    const written = writeFleetYaml(fleet, manifests);
+    const report = join(dir, 'report.json');
+    const rssFile = join(dir, 'maxrss');
+    const cliArgs = ['src/cli/main.ts', 'scan', '--manifests', manifests, '--format', 'json', '--output', report, '--fail-on', 'none'];
+
+    const cli: Array<{ wallMs: number; maxRssMb: number }> = [];
+    const parse: Array<{ wallMs: number; maxRssMb: number }> = [];
+    for (let run = 0; run < runs; run++) {
+      const scan = await timeChild(cliArgs, rssFile);
+      if (scan.exitCode !== 0) throw new Error(`the CLI exited with ${scan.exitCode}: ${scan.stderr.slice(0, 2000)}`);
+      cli.push(scan);
+      const baseline = await timeChild(['bench/parse-only.ts', manifests], rssFile);
+      if (baseline.exitCode !== 0) throw new Error(`parse-only exited with ${baseline.exitCode}: ${baseline.stderr.slice(0, 2000)}`);
+      parse.push(baseline);
+    }
+    const document = JSON.parse(readFileSync(report, 'utf8')) as { clusters?: Array<{ findings?: unknown[] }> };
+    const findingsReported = (document.clusters ?? []).reduce((sum, cluster) => sum + (cluster.findings?.length ?? 0), 0);
+    const measure = (samples: Array<{ wallMs: number; maxRssMb: number }>): ProcessMeasure => ({
+      wallMs: summarize(samples.map((s) => s.wallMs)),
+      maxRssMb: summarize(samples.map((s) => s.maxRssMb)),
+    });
+    const cliMeasure = measure(cli);
+    const parseMeasure = measure(parse);
+    return {
+      size: size.name,
+      files: written.files,
+      yamlMb: written.bytes / 2 ** 20,
+      objects: fleet.length,
+      runs,
+      cli: cliMeasure,
+      parseOnly: parseMeasure,
+      wallRatio: cliMeasure.wallMs.median / parseMeasure.wallMs.median,
+      findingsReported,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

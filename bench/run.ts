@@ -1,0 +1,325 @@
+/**
+ * `npm run bench`: the four fleet-scale benchmarks of issue 8, a table on stdout and the same
+ * figures as JSON in bench/results/latest.json. Method and current figures: docs/performance.md.
+ *
+ *   npm run bench                          # everything, 3 runs each
+ *   npm run bench -- --only eval,collect   # a subset (eval, collect, e2e, ingest)
+ *   npm run bench -- --runs 5              # more runs (median, min, max are reported)
+ *   npm run bench -- --sizes small,large   # evaluation sizes (default small,large,huge)
+ *   npm run bench -- --fleet small         # fleet of the collect/e2e/ingest benchmarks (default large)
+ *   npm run bench -- --out FILE            # JSON elsewhere
+ *
+ * Evaluation runs in one child process per size (pinned to one CPU with taskset when
+ * available, heap capped at 2 GB), so one size's garbage never counts against another.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchmarkCollection, type CollectResult } from './collect.js';
+import { benchmarkEndToEnd, type EndToEndResult } from './e2e.js';
+import type { EvalWorkerResult } from './eval-worker.js';
+import { SIZES, type FleetSize } from './generator.js';
+import { benchmarkIngestion, type IngestResult } from './ingest.js';
+import { fmt, summarize, type Summary } from './stats.js';
+
+const BENCHMARKS = ['eval', 'collect', 'e2e', 'ingest'] as const;
+type Benchmark = (typeof BENCHMARKS)[number];
+type SizeName = keyof typeof SIZES;
+
+/** Targets of issue 8. */
+export const TARGETS = {
+  hugeEvalMs: 10_000,
+  hugeHeapMb: 2048,
+  /** "Roughly linear": time per object may grow at most this much from one size to the next. */
+  perObjectGrowth: 1.5,
+  collectRatio: 1.5,
+} as const;
+
+/** Per-size budget of evaluation time: a slow build stops after one run instead of taking hours. */
+const EVAL_BUDGET_MS = 60_000;
+
+interface EvalSizeResult extends Partial<EvalWorkerResult> {
+  size: string;
+  timeMs?: Summary;
+  objectsPerSecond?: number;
+  microsPerObject?: number;
+  error?: string;
+}
+
+interface RuleTiming {
+  rule: string;
+  smallMs: number;
+  largeMs: number;
+  /** (large ms / large objects) / (small ms / small objects). */
+  perObjectGrowth: number;
+}
+
+interface TargetCheck {
+  benchmark: Benchmark;
+  profile: string;
+  target: string;
+  actual: string;
+  met: boolean;
+  cause?: string;
+}
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      runs: { type: 'string', default: '3' },
+      sizes: { type: 'string', default: 'small,large,huge' },
+      fleet: { type: 'string', default: 'large' },
+      out: { type: 'string', default: 'bench/results/latest.json' },
+      'no-pin': { type: 'boolean', default: false },
+    },
+  });
+  const only = (values.only ?? BENCHMARKS.join(',')).split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = only.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`--only: unknown benchmark ${unknown.join(', ')}; use ${BENCHMARKS.join(', ')}`);
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${values.runs}`);
+  const sizes = values.sizes.split(',').map((name) => name.trim());
+  for (const name of [...sizes, values.fleet]) if (!(name in SIZES)) throw new Error(`unknown size ${name}; use ${Object.keys(SIZES).join(', ')}`);
+  return { only: only as Benchmark[], runs, sizes: sizes as SizeName[], fleet: SIZES[values.fleet as SizeName], out: values.out, pin: !values['no-pin'] && existsSync('/usr/bin/taskset') };
+}
+
+/** Runs `node ARGS` (optionally pinned to CPU 0) and returns its last stdout line. */
+function runNode(args: string[], pin: boolean): Promise<{ lastLine: string; exitCode: number; stderr: string }> {
+  const command = pin ? '/usr/bin/taskset' : process.execPath;
+  const commandArgs = pin ? ['-c', '0', process.execPath, ...args] : args;
+  return new Promise((resolve) => {
+    const child = spawn(command, commandArgs, { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ lastLine: stdout.trim().split('\n').at(-1) ?? '', exitCode: code ?? -1, stderr }));
+  });
+}
+
+async function benchmarkEvaluation(sizes: SizeName[], runs: number, pin: boolean): Promise<EvalSizeResult[]> {
+  const results: EvalSizeResult[] = [];
+  for (const size of sizes) {
+    progress(`eval ${size}: ${runs} run(s), budget ${EVAL_BUDGET_MS / 1000} s`);
+    const child = await runNode(['--max-old-space-size=2048', '--import', 'tsx', 'bench/eval-worker.ts', size, String(runs), String(EVAL_BUDGET_MS)], pin);
+    if (child.exitCode !== 0) {
+      // An out-of-memory abort lands here: a measured failure, not a crash of the benchmark.
+      results.push({ size, error: `worker exited with ${child.exitCode}: ${lastLines(child.stderr, 5)}` });
+      continue;
+    }
+    const worker = JSON.parse(child.lastLine) as EvalWorkerResult;
+    const timeMs = summarize(worker.timesMs);
+    results.push({ ...worker, timeMs, objectsPerSecond: worker.objects / (timeMs.median / 1000), microsPerObject: (timeMs.median * 1000) / worker.objects });
+  }
+  return results;
+}
+
+/** Time per object of each rule on small and large, to name what grows faster than linearly. */
+async function ruleHotSpots(pin: boolean): Promise<RuleTiming[]> {
+  progress('eval hot spots: timing each rule on small and large');
+  const timings: Record<string, { objects: number; rows: Array<{ rule: string; ms: number }> }> = {};
+  for (const size of ['small', 'large']) {
+    const child = await runNode(['--max-old-space-size=2048', '--import', 'tsx', 'bench/rule-times.ts', size, '--json'], pin);
+    if (child.exitCode !== 0) return [];
+    timings[size] = JSON.parse(child.lastLine) as { objects: number; rows: Array<{ rule: string; ms: number }> };
+  }
+  const small = timings.small!;
+  const large = timings.large!;
+  const smallMs = new Map(small.rows.map((row) => [row.rule, row.ms]));
+  return large.rows.slice(0, 6).map((row) => {
+    const before = smallMs.get(row.rule) ?? 0;
+    return { rule: row.rule, smallMs: before, largeMs: row.ms, perObjectGrowth: before > 0 ? row.ms / large.objects / (before / small.objects) : Infinity };
+  });
+}
+
+function evalTargets(results: EvalSizeResult[], hotSpots: RuleTiming[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const cause = hotSpots.length > 0 ? `slowest rules on large (ms, time-per-object growth small->large): ${hotSpots.slice(0, 3).map((h) => `${h.rule} ${fmt(h.largeMs, 0)} ms x${fmt(h.perObjectGrowth)}`).join('; ')}` : undefined;
+  const huge = results.find((result) => result.size === 'huge');
+  if (huge) {
+    const timeMet = huge.timeMs !== undefined && huge.timeMs.median < TARGETS.hugeEvalMs;
+    checks.push({ benchmark: 'eval', profile: 'huge', target: `median < ${TARGETS.hugeEvalMs / 1000} s on one core`, actual: huge.timeMs ? `${fmt(huge.timeMs.median / 1000, 2)} s` : (huge.error ?? 'no result'), met: timeMet, cause: timeMet ? undefined : cause });
+    const heapMet = huge.peakHeapMb !== undefined && huge.peakHeapMb < TARGETS.hugeHeapMb;
+    checks.push({ benchmark: 'eval', profile: 'huge', target: `peak heap < ${TARGETS.hugeHeapMb} MB`, actual: huge.peakHeapMb !== undefined ? `${huge.peakHeapMb} MB` : (huge.error ?? 'no result'), met: heapMet });
+  }
+  for (const [from, to] of [['small', 'large'], ['large', 'huge']] as const) {
+    const a = results.find((result) => result.size === from);
+    const b = results.find((result) => result.size === to);
+    if (!a?.microsPerObject || !b?.microsPerObject) continue;
+    const growth = b.microsPerObject / a.microsPerObject;
+    const met = growth <= TARGETS.perObjectGrowth;
+    checks.push({ benchmark: 'eval', profile: `${from}->${to}`, target: `time per object grows <= x${TARGETS.perObjectGrowth}`, actual: `x${fmt(growth, 2)}`, met, cause: met ? undefined : cause });
+  }
+  return checks;
+}
+
+function collectTargets(result: CollectResult): TargetCheck[] {
+  const overhead = result.scanMs.median - result.floorMs.median;
+  const cause =
+    `scan - floor = ${fmt(overhead, 0)} ms, of which normalizing + assembling the snapshot ${fmt(result.assemblyMs.median, 0)} ms; ` +
+    `connections opened: scan ${result.connections.scan}, floor ${result.connections.floor}` +
+    (result.connections.scan > result.connections.floor * 2 ? ' (the scan opens a new TLS connection per request: no keep-alive agent is reused)' : '');
+  return [
+    { benchmark: 'collect', profile: result.size, target: `scan/floor < ${TARGETS.collectRatio}`, actual: `x${fmt(result.ratio.median, 2)}`, met: result.ratio.median < TARGETS.collectRatio, cause: result.ratio.median < TARGETS.collectRatio ? undefined : cause },
+    {
+      benchmark: 'collect',
+      profile: result.size,
+      target: 'requests = discovery + ceil(objects/500) per kind (+ named ConfigMap GETs)',
+      actual: `${result.requests.total} = ${result.requests.discovery} + ${result.requests.listPages} + ${result.requests.namedGets} (expected list pages ${result.requests.expectedListPages})`,
+      met: result.requests.matchesExpected,
+      cause: result.requests.matchesExpected ? undefined : result.requests.mismatches.join('; '),
+    },
+    { benchmark: 'collect', profile: result.size, target: 'every kind read', actual: result.unreadKinds.length ? result.unreadKinds.join(', ') : 'all read', met: result.unreadKinds.length === 0 },
+  ];
+}
+
+// --- printing -----------------------------------------------------------------------------
+
+function progress(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+function lastLines(text: string, count: number): string {
+  return text.trim().split('\n').slice(-count).join(' | ');
+}
+
+const ms = (summary: Summary | undefined, digits = 0) => (summary ? `${fmt(summary.median, digits)} (${fmt(summary.min, digits)}-${fmt(summary.max, digits)})` : '-');
+
+function table(title: string, header: string[], rows: string[][]): string {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
+  return [`\n${title}`, line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function render(report: BenchReport): string {
+  const parts: string[] = [`istio-isolation-scanner benchmarks — ${report.generatedAt} — node ${report.environment.node}, ${report.environment.cpus} x ${report.environment.cpuModel}, runs ${report.options.runs}`];
+  parts.push('figures: median (min-max)');
+  if (report.eval) {
+    parts.push(
+      table(
+        `1. Evaluation from an in-memory snapshot (${report.options.pinnedToOneCpu ? 'pinned to one CPU' : 'not pinned'}, heap limit 2 GB)`,
+        ['size', 'namespaces', 'objects', 'runs', 'time ms', 'objects/s', 'µs/object', 'peak heap MB', 'max RSS MB', 'findings'],
+        report.eval.map((r) =>
+          r.error
+            ? [r.size, '-', '-', '-', `FAILED: ${r.error.slice(0, 80)}`, '', '', '', '', '']
+            : [r.size, String(r.namespaces), String(r.objects), String(r.timesMs?.length ?? 0), ms(r.timeMs), fmt(r.objectsPerSecond ?? 0, 0), fmt(r.microsPerObject ?? 0, 1), String(r.peakHeapMb), String(r.maxRssMb), String(r.findings)],
+        ),
+      ),
+    );
+    const perObject = (size: string) => report.eval?.find((r) => r.size === size)?.microsPerObject;
+    const growth = (['small', 'large', 'huge'] as const)
+      .slice(1)
+      .map((size, index) => {
+        const before = perObject(['small', 'large'][index]!);
+        const after = perObject(size);
+        return before && after ? `${['small', 'large'][index]}->${size} x${fmt(after / before, 2)}` : '';
+      })
+      .filter(Boolean);
+    if (growth.length > 0) parts.push(`   growth of time per object: ${growth.join(', ')} (1.0 = linear)`);
+    if (report.evalHotSpots?.length) {
+      parts.push(table('   slowest rules (small vs large, growth = time per object large / small)', ['rule', 'small ms', 'large ms', 'growth'], report.evalHotSpots.map((h) => [h.rule, fmt(h.smallMs, 1), fmt(h.largeMs, 0), `x${fmt(h.perObjectGrowth, 1)}`])));
+    }
+  }
+  if (report.collect) {
+    const c = report.collect;
+    parts.push(
+      table(
+        `2. Live collection of ${c.size} (${c.objectsServed} objects) from the API server double vs the floor (same pages, HTTPS GET + JSON.parse)`,
+        ['scan ms', 'floor ms', 'scan/floor', 'assembly ms', 'requests', 'expected', 'connections scan/floor', 'MB transferred'],
+        [[ms(c.scanMs), ms(c.floorMs), ms(c.ratio, 2), ms(c.assemblyMs), String(c.requests.total), String(c.requests.discovery + c.requests.expectedListPages + c.requests.namedGets), `${c.connections.scan}/${c.connections.floor}`, fmt(c.bytesPerScan / 2 ** 20)]],
+      ),
+    );
+  }
+  if (report.e2e) {
+    const e = report.e2e;
+    parts.push(
+      table(
+        `3. Offline CLI on ${e.size} (${e.objects} objects in ${e.files} YAML files, ${fmt(e.yamlMb)} MB) vs parsing the same files with yaml`,
+        ['process', 'wall ms', 'peak RSS MB'],
+        [
+          ['scan --format json', ms(e.cli.wallMs), ms(e.cli.maxRssMb)],
+          ['parse only', ms(e.parseOnly.wallMs), ms(e.parseOnly.maxRssMb)],
+          ['ratio', `x${fmt(e.wallRatio, 2)}`, ''],
+        ],
+      ),
+    );
+  }
+  if (report.ingest) {
+    const i = report.ingest;
+    parts.push(
+      table(
+        `4. Ingestion of ${i.size}'s ${i.findings} findings into the Logs Ingestion double (real SDK, gzip, HTTPS)`,
+        ['upload ms', 'findings/s', 'calls', 'wire bytes/finding', 'JSON bytes/finding', 'gzip ratio'],
+        [[ms(i.uploadMs), ms(i.findingsPerSecond), String(i.findingCalls), fmt(i.wireBytesPerFinding), fmt(i.jsonBytesPerFinding), `x${fmt(i.compressionRatio)}`]],
+      ),
+    );
+  }
+  parts.push(table('Targets', ['', 'benchmark', 'profile', 'target', 'actual'], report.targets.map((t) => [t.met ? 'met' : 'MISSED', t.benchmark, t.profile, t.target, t.actual])));
+  for (const missed of report.targets.filter((t) => !t.met && t.cause)) parts.push(`MISSED ${missed.benchmark} ${missed.profile} (${missed.target}): ${missed.cause}`);
+  return parts.join('\n');
+}
+
+// --- main -----------------------------------------------------------------------------------
+
+interface BenchReport {
+  generatedAt: string;
+  environment: { node: string; platform: string; cpus: number; cpuModel: string; memoryGb: number; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  options: { only: Benchmark[]; runs: number; sizes: string[]; fleet: string; pinnedToOneCpu: boolean };
+  targets: TargetCheck[];
+  eval?: EvalSizeResult[];
+  evalHotSpots?: RuleTiming[];
+  collect?: CollectResult;
+  e2e?: EndToEndResult;
+  ingest?: IngestResult;
+  durationS?: number;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  const started = performance.now();
+  const report: BenchReport = {
+    generatedAt: new Date().toISOString(),
+    environment: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), loadAverageAtStart: loadavg().map((l) => Number(fmt(l, 2))), loadAverageAtEnd: [] },
+    options: { only: options.only, runs: options.runs, sizes: options.sizes, fleet: options.fleet.name, pinnedToOneCpu: options.pin },
+    targets: [],
+  };
+  const fleet: FleetSize = options.fleet;
+
+  if (options.only.includes('eval')) {
+    report.eval = await benchmarkEvaluation(options.sizes, options.runs, options.pin);
+    let checks = evalTargets(report.eval, []);
+    if (checks.some((check) => !check.met)) {
+      report.evalHotSpots = await ruleHotSpots(options.pin);
+      checks = evalTargets(report.eval, report.evalHotSpots);
+    }
+    report.targets.push(...checks);
+  }
+  if (options.only.includes('collect')) {
+    progress(`collect ${fleet.name}: warm-up + ${options.runs} run(s) of scan and floor`);
+    report.collect = await benchmarkCollection(fleet, options.runs);
+    report.targets.push(...collectTargets(report.collect));
+  }
+  if (options.only.includes('e2e')) {
+    progress(`e2e ${fleet.name}: ${options.runs} run(s) of the CLI and of parse-only`);
+    report.e2e = await benchmarkEndToEnd(fleet, options.runs);
+  }
+  if (options.only.includes('ingest')) {
+    progress(`ingest ${fleet.name}: scanning once, then warm-up + ${options.runs} upload(s)`);
+    report.ingest = await benchmarkIngestion(fleet, options.runs);
+  }
+  report.environment.loadAverageAtEnd = loadavg().map((l) => Number(fmt(l, 2)));
+  report.durationS = Math.round((performance.now() - started) / 1000);
+
+  console.log(render(report));
+  mkdirSync(dirname(options.out), { recursive: true });
+  writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwritten ${options.out} (${report.durationS} s)`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,254 @@
+// istio-isolation-scanner: everything a platform team needs, in one subscription-scoped
+// deployment (`azd up`, or `az deployment sub create`; see docs/deployment.md).
+//
+//   resource group  identity, storage (queues), Function App (Flex Consumption, Node 22),
+//                   Application Insights, data collection endpoint + rule, alerts, workbook
+//   workspace RG    Log Analytics workspace (new or existing) and the two custom tables
+//   scanned subs    Reader, AKS Cluster User, the custom Kubernetes reader role (ABAC
+//                   condition), built-in AKS policies and the custom exportTo policy
+//
+// For a management-group scope, deploy this with scanScope = 'managementGroup' and then
+// infra/management-group.bicep at the management group.
+targetScope = 'subscription'
+
+import { builtInRoleIds, auditEffect, denyableEffect } from 'modules/shared/catalog.bicep'
+
+@minLength(1)
+@maxLength(40)
+@description('Environment name (azd sets AZURE_ENV_NAME); names and tags derive from it.')
+param environmentName string
+
+@minLength(1)
+@description('Region of the scanner\'s resources.')
+param location string
+
+@description('Resource group of the scanner; empty uses rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@description('Resource id of an existing Log Analytics workspace; empty creates one in the scanner\'s resource group.')
+param existingWorkspaceResourceId string = ''
+
+@minValue(30)
+@maxValue(730)
+param logRetentionInDays int = 90
+
+@allowed(['subscriptions', 'managementGroup'])
+@description('Where the scanner gets read access: the listed subscriptions (this deployment grants it), or a management group (infra/management-group.bicep grants it).')
+param scanScope string = 'subscriptions'
+
+@description('Subscriptions to scan and grant access in (scanScope = subscriptions); empty means this subscription.')
+param scanSubscriptionIds array = []
+
+@description('Optional: only clusters in these resource groups (SCAN_RESOURCE_GROUPS).')
+param scanResourceGroups array = []
+
+@description('Optional: key=value tags a cluster must carry (SCAN_TAG_FILTER).')
+param scanTagFilter array = []
+
+@minValue(1)
+@maxValue(24)
+@description('Hours between fleet scans; must divide 24. Sets the timer schedule and the silence alert (two intervals).')
+param scanIntervalHours int = 6
+
+@minValue(30)
+@maxValue(3600)
+param clusterScanDeadlineSeconds int = 300
+
+@description('Optional scanner configuration as JSON (namespace patterns, suppressions), SCANNER_CONFIG.')
+param scannerConfig string = ''
+
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Deploy the Azure Policy definitions and assignments in the scanned subscriptions.')
+param deployPolicies bool = true
+
+@description('Effect of the built-in AKS policies that only audit (policy add-on, Entra ID, RBAC, Defender, cluster-admin, wildcard roles).')
+param aksPolicyEffect auditEffect = 'Audit'
+
+@description('Effect of the built-in "local accounts disabled" policy.')
+param localAccountsPolicyEffect denyableEffect = 'Audit'
+
+@description('Effect of the custom exportTo policy on ServiceEntries, VirtualServices and DestinationRules.')
+param exportToPolicyEffect denyableEffect = 'Audit'
+
+@description('Namespaces that publish configuration to others on purpose ("*" allowed there).')
+param sharedNamespaces array = []
+
+@description('Namespaces the exportTo policy does not evaluate.')
+param policyExcludedNamespaces array = ['kube-system', 'gatekeeper-system', 'azure-arc', 'aks-istio-system', 'istio-system']
+
+@description('Existing action group for the alerts; empty creates one.')
+param actionGroupResourceId string = ''
+
+@description('E-mail receivers of the created action group.')
+param alertEmails array = []
+
+var tags = { 'azd-env-name': environmentName, application: 'istio-isolation-scanner' }
+var suffix = uniqueString(subscription().id, environmentName, location)
+var namePrefix = 'iis-${take(environmentName, 20)}'
+var scannerResourceGroupName = empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
+var effectiveScanSubscriptionIds = empty(scanSubscriptionIds) ? [subscription().subscriptionId] : scanSubscriptionIds
+var createWorkspace = empty(existingWorkspaceResourceId)
+var workspaceSubscriptionId = createWorkspace ? subscription().subscriptionId : split(existingWorkspaceResourceId, '/')[2]
+var workspaceResourceGroupName = createWorkspace ? scannerResourceGroupName : split(existingWorkspaceResourceId, '/')[4]
+var workspaceName = createWorkspace ? '${namePrefix}-log' : last(split(existingWorkspaceResourceId, '/'))
+var scanQueueName = 'cluster-scans'
+var identityName = '${namePrefix}-id'
+// Known before deployment, unlike the principal id: role assignment names derive from it.
+var identityResourceId = resourceId(subscription().subscriptionId, scannerResourceGroupName, 'Microsoft.ManagedIdentity/userAssignedIdentities', identityName)
+var scannerRoleDefinitionName = guid(subscription().id, 'istio-isolation-scanner-kubernetes-reader', environmentName)
+
+resource scannerResourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: scannerResourceGroupName
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'scanner-identity'
+  scope: scannerResourceGroup
+  params: {
+    name: identityName
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'scanner-storage'
+  scope: scannerResourceGroup
+  params: {
+    name: 'iis${suffix}'
+    location: location
+    tags: tags
+    scanQueueName: scanQueueName
+    deploymentContainerName: 'app-package'
+    scannerPrincipalId: identity.outputs.principalId
+    scannerIdentityResourceId: identityResourceId
+    blobDataOwnerRoleId: builtInRoleIds.storageBlobDataOwner
+    queueDataContributorRoleId: builtInRoleIds.storageQueueDataContributor
+  }
+}
+
+module logTables 'modules/log-tables.bicep' = {
+  name: 'scanner-log-tables'
+  scope: resourceGroup(workspaceSubscriptionId, workspaceResourceGroupName)
+  params: {
+    workspaceName: workspaceName
+    createWorkspace: createWorkspace
+    location: location
+    tags: tags
+    retentionInDays: logRetentionInDays
+  }
+  dependsOn: [scannerResourceGroup]
+}
+
+module ingestion 'modules/ingestion.bicep' = {
+  name: 'scanner-ingestion'
+  scope: scannerResourceGroup
+  params: {
+    namePrefix: namePrefix
+    location: location
+    tags: tags
+    workspaceId: logTables.outputs.workspaceId
+    scannerPrincipalId: identity.outputs.principalId
+    scannerIdentityResourceId: identityResourceId
+    metricsPublisherRoleId: builtInRoleIds.monitoringMetricsPublisher
+    findingsTableName: logTables.outputs.findingsTableName
+    scansTableName: logTables.outputs.scansTableName
+  }
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'scanner-function-app'
+  scope: scannerResourceGroup
+  params: {
+    name: '${namePrefix}-func-${take(suffix, 6)}'
+    location: location
+    tags: tags
+    azdServiceName: 'scanner'
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    appInsightsConnectionString: ingestion.outputs.appInsightsConnectionString
+    logsIngestionEndpoint: ingestion.outputs.logsIngestionEndpoint
+    dataCollectionRuleImmutableId: ingestion.outputs.dataCollectionRuleImmutableId
+    findingsStreamName: ingestion.outputs.findingsStreamName
+    scansStreamName: ingestion.outputs.scansStreamName
+    // NCRONTAB with seconds, as the timer trigger expects: every scanIntervalHours hours.
+    scanSchedule: '0 0 */${scanIntervalHours} * * *'
+    scanQueueName: storage.outputs.scanQueueName
+    // Empty = every subscription the identity can read (the management-group case).
+    scanSubscriptionIds: scanScope == 'subscriptions' ? join(effectiveScanSubscriptionIds, ',') : ''
+    scanResourceGroups: join(scanResourceGroups, ',')
+    scanTagFilter: join(scanTagFilter, ',')
+    clusterScanDeadlineSeconds: clusterScanDeadlineSeconds
+    scannerConfig: scannerConfig
+    maximumInstanceCount: maximumInstanceCount
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'scanner-alerts'
+  scope: scannerResourceGroup
+  params: {
+    namePrefix: namePrefix
+    location: location
+    tags: tags
+    workspaceId: logTables.outputs.workspaceId
+    scanIntervalHours: scanIntervalHours
+    actionGroupResourceId: actionGroupResourceId
+    alertEmails: alertEmails
+  }
+}
+
+module workbook 'modules/workbook.bicep' = {
+  name: 'scanner-workbook'
+  scope: scannerResourceGroup
+  params: {
+    location: location
+    tags: tags
+    workspaceId: logTables.outputs.workspaceId
+    displayName: 'Istio isolation (${environmentName})'
+  }
+}
+
+module scannerRole 'modules/scanner-role-definition.bicep' = if (scanScope == 'subscriptions') {
+  name: 'scanner-role-definition'
+  params: {
+    environmentName: environmentName
+    roleDefinitionName: scannerRoleDefinitionName
+    assignableSubscriptionIds: effectiveScanSubscriptionIds
+  }
+}
+
+module scanAccess 'modules/scan-access-subscription.bicep' = [for subscriptionId in effectiveScanSubscriptionIds: if (scanScope == 'subscriptions') {
+  name: 'scanner-access-${take(subscriptionId, 8)}'
+  scope: subscription(subscriptionId)
+  params: {
+    principalId: identity.outputs.principalId
+    scannerIdentityResourceId: identityResourceId
+    scannerRoleDefinitionName: scannerRoleDefinitionName
+    deployPolicies: deployPolicies
+    aksPolicyEffect: aksPolicyEffect
+    localAccountsPolicyEffect: localAccountsPolicyEffect
+    exportToPolicyEffect: exportToPolicyEffect
+    sharedNamespaces: sharedNamespaces
+    policyExcludedNamespaces: policyExcludedNamespaces
+  }
+  // The custom role must exist before it is assigned.
+  dependsOn: [scannerRole]
+}]
+
+// azd reads these into the environment; names follow its conventions.
+output AZURE_RESOURCE_GROUP string = scannerResourceGroup.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output SCANNER_PRINCIPAL_ID string = identity.outputs.principalId
+output SCANNER_CLIENT_ID string = identity.outputs.clientId
+output LOG_ANALYTICS_WORKSPACE_ID string = logTables.outputs.workspaceId
+output LOGS_INGESTION_ENDPOINT string = ingestion.outputs.logsIngestionEndpoint
+output LOGS_DCR_IMMUTABLE_ID string = ingestion.outputs.dataCollectionRuleImmutableId
+output STORAGE_ACCOUNT_NAME string = storage.outputs.name

@@ -1,0 +1,78 @@
+/**
+ * Command-line front end (commander). Parses, dispatches and maps errors to exit codes;
+ * the work is in scan.ts and rules-command.ts. Every command has --help.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { SEVERITIES } from '../rules/types.js';
+import { SCANNER_VERSION } from '../version.js';
+import { EXIT_OK, EXIT_USAGE, UsageError } from './exit-codes.js';
+import { processIo, type CliIo } from './io.js';
+import { renderCatalogue } from './rules-command.js';
+import { OUTPUT_FORMATS, runScan, type ScanOptions } from './scan.js';
+
+export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('istio-isolation-scanner')
+    .description('Proves whether Istio configuration (ServiceEntry, VirtualService, DestinationRule, Sidecar) leaks across namespaces, offline, on a live cluster or across an AKS fleet.')
+    .version(SCANNER_VERSION)
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)');
+
+  program
+    .command('scan')
+    .description('Scan manifests, a live cluster or an AKS fleet. Without an input option it scans the bundled demo fleet (demo/).')
+    .option('--manifests <paths...>', 'files or folders of Kubernetes manifests (YAML, JSON, List, kubectl -o json exports)')
+    .option('--mesh-config <file>', 'MeshConfig document (or ConfigMap with data.mesh) overriding the ConfigMaps in the manifests')
+    .option('--aks-cluster <file>', 'ARM managed cluster JSON (az aks show -o json) for the AKS platform rules')
+    .option('--mesh-revision-profile <file>', 'ARM meshRevisionProfiles GET response (az aks mesh get-revisions -o json)')
+    .option('--istio-version <x.y>', 'Istio version to assume when the input does not tell (default: newest behaviour)')
+    .option('--config <file>', 'scanner configuration (shared/system namespaces, suppressions, severity overrides)')
+    .addOption(new Option('--format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('table'))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above this severity (default high; none for the demo)').choices([...SEVERITIES, 'none']))
+    .option('--write-fixes <dir>', 'write ready-to-apply fix manifests for mechanical fixes into this directory')
+    .option('--kubeconfig <file>', 'scan live clusters from this kubeconfig (read-only; nothing is written to disk)')
+    .option('--context <name>', 'kubeconfig context to scan (default: current context)')
+    .option('--all-contexts', 'scan every context of the kubeconfig')
+    .option('--azure', 'discover and scan the AKS clusters visible to the Azure credential')
+    .option('--subscription <ids...>', 'with --azure: subscriptions to scan (default: all visible)')
+    .option('--resource-group <names...>', 'with --azure: resource groups to scan')
+    .option('--send-to-log-analytics', 'also upload findings and scan records (needs LOGS_INGESTION_ENDPOINT, LOGS_DCR_IMMUTABLE_ID, LOGS_FINDINGS_STREAM, LOGS_SCANS_STREAM)')
+    .action(async (options: ScanOptions) => setExitCode(await runScan(options, io)));
+
+  program
+    .command('rules')
+    .description('List the rule catalogue')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'markdown']).default('table'))
+    .action((options: { format: string }) => {
+      io.stdout(renderCatalogue(options.format));
+      setExitCode(EXIT_OK);
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return EXIT_OK;
+    }
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end "with an error" in exitOverride mode; they are successes.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      io.stderr(`error: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr(`error: ${(error as Error).message ?? String(error)}\n`);
+    return EXIT_USAGE;
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * `istio-isolation-scanner scan`: picks the source (manifests, kubeconfig, Azure fleet, or
+ * the bundled demo fleet), builds snapshots, evaluates them with the same engine as the
+ * Functions, renders the chosen format and decides the exit code. All I/O of a CLI scan
+ * happens here or in the modules it calls at the edges (snapshot loading, sinks).
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { loadScannerConfig } from '../config/load.js';
+import { expiredSuppressions } from '../rules/suppression.js';
+import { defaultConfig, type ScannerConfig } from '../config/types.js';
+import { scanSnapshot } from '../rules/engine.js';
+import { buildJsonReport } from '../report/json.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { renderTable } from '../report/render/table.js';
+import { buildSarif, repositoryUrl } from '../report/sarif.js';
+import type { ClusterScanResult, ScanReport } from '../report/types.js';
+import { parseIstioVersion } from '../snapshot/assemble.js';
+import { demoFleetDir, InputFileError, loadDemoFleet, readDocumentFile, readMeshConfigFile, readMeshRevisionProfileFile, snapshotFromManifests } from '../snapshot/offline.js';
+import type { ClusterSnapshot, IstioVersion } from '../snapshot/types.js';
+import { SCANNER_VERSION } from '../version.js';
+import { exitCodeFor, findingsAtOrAbove, parseFailOn, UsageError, type FailOn } from './exit-codes.js';
+import type { CliIo } from './io.js';
+import { withSourceLocations } from './sources.js';
+
+export const OUTPUT_FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Options exactly as commander parses them (camelCase of the flags). */
+export interface ScanOptions {
+  manifests?: string[];
+  meshConfig?: string;
+  aksCluster?: string;
+  meshRevisionProfile?: string;
+  istioVersion?: string;
+  config?: string;
+  format?: string;
+  output?: string;
+  failOn?: string;
+  writeFixes?: string;
+  kubeconfig?: string;
+  context?: string;
+  allContexts?: boolean;
+  azure?: boolean;
+  subscription?: string[];
+  resourceGroup?: string[];
+  sendToLogAnalytics?: boolean;
+}
+
+/** A cluster to evaluate, with the reason it could not be scanned when it failed. */
+interface ClusterInput {
+  snapshot: ClusterSnapshot;
+  failure?: string;
+}
+
+type Source = 'manifests' | 'kubeconfig' | 'azure' | 'demo';
+
+function chooseSource(options: ScanOptions): Source {
+  const chosen: Source[] = [];
+  if (options.manifests?.length) chosen.push('manifests');
+  if (options.kubeconfig || options.context || options.allContexts) chosen.push('kubeconfig');
+  if (options.azure || options.subscription?.length || options.resourceGroup?.length) chosen.push('azure');
+  if (chosen.length > 1) throw new UsageError(`choose one input: --manifests, --kubeconfig or --azure (got ${chosen.map((s) => `--${s}`).join(' and ')})`);
+  if (options.context && options.allContexts) throw new UsageError('--context and --all-contexts exclude each other');
+  return chosen[0] ?? 'demo';
+}
+
+function parseVersionOption(text: string | undefined, source: string): IstioVersion | undefined {
+  if (text === undefined) return undefined;
+  const version = parseIstioVersion(text, source);
+  if (!version) throw new UsageError(`${source} must look like 1.24 or 1.24.3 (got "${text}")`);
+  return version;
+}
+
+async function loadConfig(options: ScanOptions, source: Source, cwd: string): Promise<{ config: ScannerConfig; path?: string }> {
+  let path = options.config ? resolve(cwd, options.config) : undefined;
+  if (!path && source === 'demo') {
+    const demoConfig = join(demoFleetDir(), 'scanner-config.yaml');
+    if (existsSync(demoConfig)) path = demoConfig;
+  }
+  if (!path) return { config: defaultConfig() };
+  try {
+    return { config: await loadScannerConfig(path), path };
+  } catch (error) {
+    throw new UsageError(`cannot use configuration ${path}: ${(error as Error).message}`);
+  }
+}
+
+async function liveClusters(options: ScanOptions, versions: { explicit?: IstioVersion; fallback?: IstioVersion }, io: CliIo): Promise<ClusterInput[]> {
+  const { snapshotsFromKubeconfig } = await import('../snapshot/live/index.js');
+  try {
+    const snapshots = await snapshotsFromKubeconfig({
+      kubeconfigPath: options.kubeconfig,
+      context: options.context,
+      allContexts: options.allContexts,
+      istioVersion: versions.explicit,
+      fallbackIstioVersion: versions.fallback,
+      onProgress: io.isTty ? (p) => p.done && io.stderr(`  ${p.cluster}: ${p.kind} ${p.objectsRead} objects\n`) : undefined,
+    });
+    return snapshots.map((snapshot) => ({ snapshot }));
+  } catch (error) {
+    throw new UsageError(`live scan failed: ${(error as Error).message}`);
+  }
+}
+
+async function fleetClusters(options: ScanOptions, config: ScannerConfig, scanId: string, io: CliIo): Promise<ClusterInput[]> {
+  const { scanFleetFromCli } = await import('../inventory/cli-fleet.js');
+  try {
+    return await scanFleetFromCli({ subscriptions: options.subscription ?? [], resourceGroups: options.resourceGroup ?? [], config, scanId, onProgress: (line) => io.stderr(`${line}\n`) });
+  } catch (error) {
+    throw new UsageError(`fleet scan failed: ${(error as Error).message}`);
+  }
+}
+
+function offlineClusters(options: ScanOptions, source: 'manifests' | 'demo', versions: { explicit?: IstioVersion; fallback?: IstioVersion }, cwd: string): ClusterInput[] {
+  try {
+    if (source === 'demo') {
+      return loadDemoFleet({ istioVersion: versions.explicit, fallbackIstioVersion: versions.fallback, baseDir: cwd }).map(({ snapshot }) => ({ snapshot }));
+    }
+    const offline = snapshotFromManifests(
+      options.manifests!.map((p) => resolve(cwd, p)),
+      {
+        meshConfigDocument: options.meshConfig ? readMeshConfigFile(resolve(cwd, options.meshConfig)) : undefined,
+        aksCluster: options.aksCluster ? readDocumentFile(resolve(cwd, options.aksCluster), 'AKS cluster') : undefined,
+        meshRevisionProfile: options.meshRevisionProfile ? readMeshRevisionProfileFile(resolve(cwd, options.meshRevisionProfile)) : undefined,
+        istioVersion: versions.explicit,
+        fallbackIstioVersion: versions.fallback,
+        baseDir: cwd,
+      },
+    );
+    if (!offline.anythingRead) {
+      const reasons = offline.snapshot.inputProblems.map((p) => p.message).join('; ');
+      throw new UsageError(`nothing could be read from ${options.manifests!.join(', ')}${reasons ? `: ${reasons}` : ''}`);
+    }
+    return [{ snapshot: offline.snapshot }];
+  } catch (error) {
+    if (error instanceof InputFileError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+export function renderReport(report: ScanReport, format: OutputFormat, color: boolean): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(buildJsonReport(report), null, 2)}\n`;
+    case 'sarif':
+      return `${JSON.stringify(buildSarif(report), null, 2)}\n`;
+    case 'markdown':
+      return renderMarkdown(report, { docsBaseUrl: repositoryUrl() });
+    case 'table':
+      return renderTable(report, { color });
+  }
+}
+
+interface ResultSink {
+  upload(result: ClusterScanResult): Promise<void>;
+}
+
+/** Built before scanning, so missing settings fail fast (exit 2) instead of after the scan. */
+async function logAnalyticsSink(env: NodeJS.ProcessEnv): Promise<ResultSink> {
+  const [{ DefaultAzureCredential }, { LogAnalyticsSink, sinkOptionsFromEnv }] = await Promise.all([import('@azure/identity'), import('../report/log-analytics/sink.js')]);
+  try {
+    // Same settings as the Functions app (LOGS_INGESTION_ENDPOINT, LOGS_DCR_IMMUTABLE_ID, LOGS_*_STREAM).
+    return new LogAnalyticsSink(sinkOptionsFromEnv(env, new DefaultAzureCredential()));
+  } catch (error) {
+    throw new UsageError(`--send-to-log-analytics: ${(error as Error).message}`);
+  }
+}
+
+async function writeFixFiles(inputs: ClusterInput[], results: ClusterScanResult[], dir: string, io: CliIo): Promise<void> {
+  const { writeFixes } = await import('../report/fixes.js');
+  for (const [index, input] of inputs.entries()) {
+    const clusterDir = inputs.length > 1 ? join(dir, input.snapshot.cluster.name) : dir;
+    mkdirSync(clusterDir, { recursive: true });
+    const written = await writeFixes(results[index]!.findings, input.snapshot, clusterDir);
+    io.stderr(`Wrote ${written.length} fix manifest(s) for ${input.snapshot.cluster.name} to ${clusterDir}\n`);
+  }
+}
+
+/** Runs one scan and returns the process exit code. Throws UsageError for exit code 2. */
+export async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
+  const format = (options.format ?? 'table') as OutputFormat;
+  if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')} (got "${options.format}")`);
+  const source = chooseSource(options);
+  // The bundled demo is a showcase, not a gate: unless --fail-on is given it never fails on findings.
+  const failOn: FailOn = options.failOn ? parseFailOn(options.failOn) : source === 'demo' ? 'none' : 'high';
+  const explicitVersion = parseVersionOption(options.istioVersion, '--istio-version');
+  const { config, path: configPath } = await loadConfig(options, source, io.cwd);
+  const fallbackVersion = parseVersionOption(config.istioVersion, `istioVersion in ${configPath ?? 'configuration'}`);
+  // An expired suppression silently re-opening findings would surprise; say so up front.
+  for (const warning of expiredSuppressions(config)) io.stderr(`warning: ${warning}\n`);
+  const scanId = randomUUID();
+  const sink = options.sendToLogAnalytics ? await logAnalyticsSink(io.env) : undefined;
+
+  let inputs: ClusterInput[];
+  const versions = { explicit: explicitVersion, fallback: fallbackVersion };
+  if (source === 'kubeconfig') inputs = await liveClusters(options, versions, io);
+  else if (source === 'azure') inputs = await fleetClusters(options, config, scanId, io);
+  else inputs = offlineClusters(options, source, versions, io.cwd);
+  if (inputs.length === 0) throw new UsageError('no cluster to scan');
+
+  const results = inputs.map(({ snapshot, failure }) => {
+    const result = scanSnapshot(snapshot, config, { scanId, startedAt: Date.now(), failure });
+    return { ...result, findings: withSourceLocations(result.findings, snapshot) };
+  });
+  const report: ScanReport = { scanId, scanner: { version: SCANNER_VERSION }, clusters: results };
+
+  if (options.writeFixes) await writeFixFiles(inputs, results, resolve(io.cwd, options.writeFixes), io);
+
+  const text = renderReport(report, format, format === 'table' && io.isTty && !options.output);
+  if (options.output) {
+    const target = resolve(io.cwd, options.output);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, text);
+    io.stderr(`Wrote the ${format} report to ${options.output}\n`);
+  } else io.stdout(text);
+
+  if (sink) {
+    for (const result of results) {
+      await sink.upload(result);
+      io.stderr(`Sent ${result.findings.length} finding(s) and the scan record of ${result.record.cluster.name} to Log Analytics.\n`);
+    }
+  }
+
+  const allFindings = results.flatMap((r) => r.findings);
+  const failing = findingsAtOrAbove(allFindings, failOn);
+  if (source === 'demo' && !options.failOn) io.stderr('Scanned the bundled demo fleet (no --manifests, --kubeconfig or --azure given); demo scans use --fail-on none unless told otherwise.\n');
+  else if (failing.length > 0) io.stderr(`${failing.length} unsuppressed finding(s) at or above ${failOn}: exit code 1.\n`);
+  return exitCodeFor(allFindings, failOn);
+}
+

@@ -1,0 +1,196 @@
+/**
+ * The Function App's configuration: every app setting the fleet scan reads, read and validated
+ * here only, so a missing or malformed setting fails with one message naming all problems
+ * (instead of an `undefined` deep inside a handler). Names match local.settings.sample.json and
+ * the Function App's app settings in infra/.
+ */
+import { defaultConfig, type ScannerConfig } from './types.js';
+
+/** Every 6 hours on the hour (NCRONTAB: second minute hour day month day-of-week). */
+export const DEFAULT_SCAN_SCHEDULE = '0 0 */6 * * *';
+export const DEFAULT_SCAN_QUEUE_NAME = 'cluster-scans';
+export const DEFAULT_CLUSTER_SCAN_DEADLINE_SECONDS = 300;
+
+/** How the Function reaches its Storage queue (same settings the Functions host uses for AzureWebJobsStorage). */
+export type QueueConnection =
+  | { kind: 'connectionString'; connectionString: string }
+  | { kind: 'identity'; queueServiceUri: string; clientId?: string };
+
+export interface TagFilter {
+  key: string;
+  value: string;
+}
+
+export interface AppSettings {
+  /** True when IDENTITY_ENDPOINT is set: the App Service managed identity endpoint is available. */
+  runningInAzure: boolean;
+  /** Client id of the user-assigned managed identity (AZURE_CLIENT_ID); required in Azure. */
+  managedIdentityClientId?: string;
+  scanSchedule: string;
+  scanQueueName: string;
+  /** `<queue>-poison`, where the Functions host moves messages after maxDequeueCount failures. */
+  poisonQueueName: string;
+  queueConnection: QueueConnection;
+  subscriptionIds: string[];
+  resourceGroups: string[];
+  tagFilters: TagFilter[];
+  clusterScanDeadlineMs: number;
+  logs: {
+    endpoint: string;
+    dcrImmutableId: string;
+    findingsStream: string;
+    scansStream: string;
+  };
+  scannerConfig: ScannerConfig;
+}
+
+/** Every app setting the scanner reads (local.settings.sample.json lists each; a test checks it). */
+export const APP_SETTING_NAMES = [
+  'AZURE_CLIENT_ID',
+  'SCAN_SCHEDULE',
+  'SCAN_QUEUE_NAME',
+  'SCAN_SUBSCRIPTION_IDS',
+  'SCAN_RESOURCE_GROUPS',
+  'SCAN_TAG_FILTER',
+  'CLUSTER_SCAN_DEADLINE_SECONDS',
+  'LOGS_INGESTION_ENDPOINT',
+  'LOGS_DCR_IMMUTABLE_ID',
+  'LOGS_FINDINGS_STREAM',
+  'LOGS_SCANS_STREAM',
+  'SCANNER_CONFIG',
+  'AzureWebJobsStorage',
+  'AzureWebJobsStorage__accountName',
+  'AzureWebJobsStorage__clientId',
+] as const;
+
+export class AppSettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid Function App settings:\n- ${problems.join('\n- ')}`);
+    this.name = 'AppSettingsError';
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Storage queue names: 3-63 lowercase letters, digits and single hyphens, starting and ending alphanumeric. */
+const QUEUE_NAME = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/;
+/** Placeholders in local.settings.sample.json look like "<...>"; treat them as unset. */
+const PLACEHOLDER = /^<.*>$/s;
+
+function setting(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value && !PLACEHOLDER.test(value) ? value : undefined;
+}
+
+function commaList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+}
+
+/** Six-field NCRONTAB as the Functions timer trigger expects (or a %SETTING% reference is not used here). */
+function looksLikeNcrontab(schedule: string): boolean {
+  return schedule.split(/\s+/).length === 6;
+}
+
+function readQueueConnection(env: NodeJS.ProcessEnv, problems: string[]): QueueConnection {
+  const connectionString = setting(env, 'AzureWebJobsStorage');
+  if (connectionString) return { kind: 'connectionString', connectionString };
+  const serviceUri = setting(env, 'AzureWebJobsStorage__queueServiceUri');
+  const accountName = setting(env, 'AzureWebJobsStorage__accountName');
+  const clientId = setting(env, 'AzureWebJobsStorage__clientId');
+  if (serviceUri) return { kind: 'identity', queueServiceUri: serviceUri, clientId };
+  if (accountName) return { kind: 'identity', queueServiceUri: `https://${accountName}.queue.core.windows.net`, clientId };
+  problems.push('AzureWebJobsStorage: set a connection string, or AzureWebJobsStorage__accountName (identity-based connection)');
+  return { kind: 'connectionString', connectionString: '' };
+}
+
+function readScannerConfig(env: NodeJS.ProcessEnv, problems: string[]): ScannerConfig {
+  const text = setting(env, 'SCANNER_CONFIG');
+  if (!text) return defaultConfig();
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
+    // Only the documented fields are taken; unknown keys are ignored rather than trusted.
+    const input = parsed as Partial<Record<keyof ScannerConfig, unknown>>;
+    const stringArray = (value: unknown, field: string): string[] => {
+      if (value === undefined) return [];
+      if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value;
+      problems.push(`SCANNER_CONFIG.${field} must be an array of strings`);
+      return [];
+    };
+    return defaultConfig({
+      systemNamespaces: stringArray(input.systemNamespaces, 'systemNamespaces'),
+      sharedNamespaces: stringArray(input.sharedNamespaces, 'sharedNamespaces'),
+      tenantNamespaces: stringArray(input.tenantNamespaces, 'tenantNamespaces'),
+      disabledRules: stringArray(input.disabledRules, 'disabledRules'),
+      severityOverrides: (typeof input.severityOverrides === 'object' && input.severityOverrides !== null ? input.severityOverrides : {}) as ScannerConfig['severityOverrides'],
+      suppressions: (Array.isArray(input.suppressions) ? input.suppressions : []) as ScannerConfig['suppressions'],
+      istioVersion: typeof input.istioVersion === 'string' ? input.istioVersion : undefined,
+    });
+  } catch (error) {
+    problems.push(`SCANNER_CONFIG is not valid JSON: ${(error as Error).message}`);
+    return defaultConfig();
+  }
+}
+
+/**
+ * Reads and validates the app settings. `needsLogs` is false for the timer, which does not
+ * write to Log Analytics, so a half-configured sink does not stop discovery.
+ */
+export function readAppSettings(env: NodeJS.ProcessEnv = process.env, options: { needsLogs?: boolean } = {}): AppSettings {
+  const needsLogs = options.needsLogs ?? true;
+  const problems: string[] = [];
+  const runningInAzure = Boolean(setting(env, 'IDENTITY_ENDPOINT'));
+
+  const managedIdentityClientId = setting(env, 'AZURE_CLIENT_ID');
+  if (managedIdentityClientId && !GUID.test(managedIdentityClientId)) problems.push(`AZURE_CLIENT_ID must be a GUID (got "${managedIdentityClientId}")`);
+  if (runningInAzure && !managedIdentityClientId) problems.push('AZURE_CLIENT_ID: the client id of the user-assigned managed identity is required in Azure');
+
+  const scanSchedule = setting(env, 'SCAN_SCHEDULE') ?? DEFAULT_SCAN_SCHEDULE;
+  if (!looksLikeNcrontab(scanSchedule)) problems.push(`SCAN_SCHEDULE must be a six-field NCRONTAB expression such as "${DEFAULT_SCAN_SCHEDULE}" (got "${scanSchedule}")`);
+
+  const scanQueueName = setting(env, 'SCAN_QUEUE_NAME') ?? DEFAULT_SCAN_QUEUE_NAME;
+  // The poison queue adds 7 characters and must itself be a valid name.
+  if (!QUEUE_NAME.test(scanQueueName) || scanQueueName.length > 56) problems.push(`SCAN_QUEUE_NAME must be 3-56 lowercase letters, digits or single hyphens (got "${scanQueueName}")`);
+
+  const subscriptionIds = commaList(setting(env, 'SCAN_SUBSCRIPTION_IDS'));
+  for (const id of subscriptionIds) if (!GUID.test(id)) problems.push(`SCAN_SUBSCRIPTION_IDS: "${id}" is not a subscription id (GUID)`);
+
+  const tagFilters: TagFilter[] = [];
+  for (const entry of commaList(setting(env, 'SCAN_TAG_FILTER'))) {
+    const equals = entry.indexOf('=');
+    if (equals <= 0) problems.push(`SCAN_TAG_FILTER: "${entry}" is not key=value`);
+    else tagFilters.push({ key: entry.slice(0, equals).trim(), value: entry.slice(equals + 1).trim() });
+  }
+
+  const deadlineText = setting(env, 'CLUSTER_SCAN_DEADLINE_SECONDS');
+  const deadlineSeconds = deadlineText === undefined ? DEFAULT_CLUSTER_SCAN_DEADLINE_SECONDS : Number(deadlineText);
+  if (!Number.isInteger(deadlineSeconds) || deadlineSeconds < 10 || deadlineSeconds > 3600) problems.push(`CLUSTER_SCAN_DEADLINE_SECONDS must be a whole number of seconds between 10 and 3600 (got "${deadlineText}")`);
+
+  const logs = {
+    endpoint: setting(env, 'LOGS_INGESTION_ENDPOINT') ?? '',
+    dcrImmutableId: setting(env, 'LOGS_DCR_IMMUTABLE_ID') ?? '',
+    findingsStream: setting(env, 'LOGS_FINDINGS_STREAM') ?? 'Custom-IstioIsolationFindings_CL',
+    scansStream: setting(env, 'LOGS_SCANS_STREAM') ?? 'Custom-IstioIsolationScans_CL',
+  };
+  if (needsLogs) {
+    if (!logs.endpoint) problems.push('LOGS_INGESTION_ENDPOINT: the data collection endpoint (logs ingestion URI) is required');
+    else if (!logs.endpoint.startsWith('https://')) problems.push(`LOGS_INGESTION_ENDPOINT must be an https:// URL (got "${logs.endpoint}")`);
+    if (!logs.dcrImmutableId) problems.push('LOGS_DCR_IMMUTABLE_ID: the immutable id (dcr-...) of the data collection rule is required');
+  }
+
+  const settings: AppSettings = {
+    runningInAzure,
+    managedIdentityClientId,
+    scanSchedule,
+    scanQueueName,
+    poisonQueueName: `${scanQueueName}-poison`,
+    queueConnection: readQueueConnection(env, problems),
+    subscriptionIds,
+    resourceGroups: commaList(setting(env, 'SCAN_RESOURCE_GROUPS')),
+    tagFilters,
+    clusterScanDeadlineMs: deadlineSeconds * 1000,
+    logs,
+    scannerConfig: readScannerConfig(env, problems),
+  };
+  if (problems.length > 0) throw new AppSettingsError(problems);
+  return settings;
+}

@@ -1,0 +1,64 @@
+/**
+ * Wiring of the fleet scan: every client built once from the validated app settings. The
+ * Functions and the CLI use it; tests build it with `overrides` pointing at local doubles.
+ */
+import type { TokenCredential } from '@azure/identity';
+import type { LogsIngestionClientOptions } from '@azure/monitor-ingestion';
+import { RefreshingTokenProvider } from '../access/token.js';
+import type { AppSettings } from '../config/app-settings.js';
+import { LogAnalyticsSink } from '../report/log-analytics/sink.js';
+import type { ClusterScanResult } from '../report/types.js';
+import { collectLiveSnapshot } from '../snapshot/live/index.js';
+import { ArmClusterReader } from './arm.js';
+import { createResourceGraphClient, type AzureEndpoints } from './azure-clients.js';
+import { createAzureCredential } from './credential.js';
+import { discoverClusters, type DiscoveryResult } from './discovery.js';
+import type { ClusterScanServices, CollectSnapshot } from './scan-cluster.js';
+import { createQueueClient, type QueueClient } from './scan-queue.js';
+
+export interface ResultSink {
+  upload(result: ClusterScanResult): Promise<void>;
+}
+
+export interface FleetServices extends ClusterScanServices {
+  settings: AppSettings;
+  discover(): Promise<DiscoveryResult>;
+  queue: QueueClient;
+  sink: ResultSink;
+}
+
+export interface FleetServiceOverrides {
+  credential?: TokenCredential;
+  endpoints?: AzureEndpoints;
+  collect?: CollectSnapshot;
+  sink?: ResultSink;
+  /** Options for the Log Analytics client (tests: `tlsOptions` with the double's CA). */
+  logsClientOptions?: LogsIngestionClientOptions;
+  probeTimeoutMs?: number;
+}
+
+export function createFleetServices(settings: AppSettings, overrides: FleetServiceOverrides = {}): FleetServices {
+  const credential = overrides.credential ?? createAzureCredential(settings);
+  const endpoints = overrides.endpoints ?? {};
+  const resourceGraph = createResourceGraphClient(credential, endpoints);
+  const sink = overrides.sink ?? new LogAnalyticsSink({
+    endpoint: settings.logs.endpoint,
+    ruleId: settings.logs.dcrImmutableId,
+    findingsStream: settings.logs.findingsStream,
+    scansStream: settings.logs.scansStream,
+    credential,
+    clientOptions: overrides.logsClientOptions,
+  });
+  return {
+    settings,
+    config: settings.scannerConfig,
+    arm: new ArmClusterReader(credential, endpoints),
+    aksTokens: new RefreshingTokenProvider(credential),
+    collect: overrides.collect ?? ((kubeConfig, options) => collectLiveSnapshot(kubeConfig as Parameters<typeof collectLiveSnapshot>[0], options)),
+    deadlineMs: settings.clusterScanDeadlineMs,
+    probeTimeoutMs: overrides.probeTimeoutMs,
+    discover: () => discoverClusters(resourceGraph, { subscriptionIds: settings.subscriptionIds, resourceGroups: settings.resourceGroups, tagFilters: settings.tagFilters }),
+    queue: createQueueClient(settings.queueConnection, settings.scanQueueName, credential),
+    sink,
+  };
+}

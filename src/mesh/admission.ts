@@ -1,0 +1,247 @@
+/**
+ * Recognises admission controls that reject (or fix) ServiceEntries without an explicit,
+ * non-wildcard `exportTo`, by what they do rather than what they are called:
+ *
+ *  - Kyverno ClusterPolicy: a rule matching ServiceEntry whose `validate` or `mutate`
+ *    block mentions `exportTo`. Validate rules enforce when the rule's `failureAction`
+ *    (Kyverno 1.13+) or else the policy's `validationFailureAction` is Enforce (default
+ *    Audit); mutate rules fix the object at admission. `spec.admission: false` means
+ *    background scans only. Namespaced Kyverno `Policy` objects only cover their own
+ *    namespace, so they are listed but do not protect the cluster.
+ *  - Gatekeeper constraint (Azure Policy for Kubernetes assignments appear as these)
+ *    matching networking.istio.io ServiceEntry, whose ConstraintTemplate's code mentions
+ *    `exportTo`. `enforcementAction` defaults to deny; dryrun/warn are audit only; `scoped`
+ *    enforces when a scoped action is deny at the validation.gatekeeper.sh point.
+ *  - ValidatingAdmissionPolicy matching serviceentries on CREATE/UPDATE whose validations
+ *    mention `exportTo`, bound by a ValidatingAdmissionPolicyBinding whose
+ *    `validationActions` include Deny (Warn/Audit only: audit). An unbound VAP does nothing.
+ * References: https://kyverno.io/docs/writing-policies/validate/,
+ * https://open-policy-agent.github.io/gatekeeper/website/docs/violations/,
+ * https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
+ */
+import type { ClusterSnapshot, K8sObject } from '../snapshot/types.js';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : [];
+}
+
+function mentionsExportTo(value: unknown): boolean {
+  return value !== undefined && JSON.stringify(value).includes('exportTo');
+}
+
+const ISTIO_GROUP = 'networking.istio.io';
+
+export type AdmissionMechanism = 'kyverno' | 'gatekeeper' | 'validating-admission-policy';
+export type AdmissionMode = 'enforce' | 'audit';
+
+export interface AdmissionControl {
+  mechanism: AdmissionMechanism;
+  mode: AdmissionMode;
+  /** The object that carries the control (ClusterPolicy, constraint, VAP). */
+  object: K8sObject;
+  /** Rule names (Kyverno), binding names (VAP). */
+  parts: string[];
+  /** False for namespaced Kyverno Policies: they do not protect other namespaces. */
+  clusterWide: boolean;
+  detail: string;
+}
+
+/** Kyverno kind strings: `ServiceEntry`, `v1/ServiceEntry`, `networking.istio.io/v1/ServiceEntry`, `*\/ServiceEntry`, `*`. */
+export function kyvernoKindMatchesServiceEntry(kind: string): boolean {
+  const parts = kind.split('/');
+  const name = parts[parts.length - 1];
+  if (name !== 'ServiceEntry' && name !== '*') return false;
+  if (parts.length === 3) return parts[0] === '*' || parts[0] === ISTIO_GROUP;
+  return true;
+}
+
+function kyvernoMatchKinds(match: unknown): string[] {
+  if (!isRecord(match)) return [];
+  const kinds: string[] = [];
+  const collect = (filter: unknown): void => {
+    if (isRecord(filter) && isRecord(filter.resources)) kinds.push(...strings(filter.resources.kinds));
+  };
+  collect(match);
+  for (const key of ['any', 'all']) if (Array.isArray(match[key])) (match[key] as unknown[]).forEach(collect);
+  return kinds;
+}
+
+function kyvernoRules(policy: K8sObject): Record<string, unknown>[] {
+  return Array.isArray(policy.spec.rules) ? policy.spec.rules.filter(isRecord) : [];
+}
+
+/** Names of the rules of a Kyverno policy that act on ServiceEntry exportTo. */
+export function kyvernoExportToRules(policy: K8sObject): Array<{ name: string; kind: 'validate' | 'mutate'; mode: AdmissionMode }> {
+  if (policy.spec.admission === false) return [];
+  const policyAction = typeof policy.spec.validationFailureAction === 'string' ? policy.spec.validationFailureAction : 'Audit';
+  const result: Array<{ name: string; kind: 'validate' | 'mutate'; mode: AdmissionMode }> = [];
+  for (const rule of kyvernoRules(policy)) {
+    if (!kyvernoMatchKinds(rule.match).some(kyvernoKindMatchesServiceEntry)) continue;
+    const name = typeof rule.name === 'string' ? rule.name : '(unnamed)';
+    if (isRecord(rule.validate) && mentionsExportTo(rule.validate)) {
+      const action = typeof rule.validate.failureAction === 'string' ? rule.validate.failureAction : policyAction;
+      result.push({ name, kind: 'validate', mode: action.toLowerCase() === 'enforce' ? 'enforce' : 'audit' });
+    }
+    if (isRecord(rule.mutate) && mentionsExportTo(rule.mutate)) result.push({ name, kind: 'mutate', mode: 'enforce' });
+  }
+  return result;
+}
+
+function constraintTemplateFor(constraint: K8sObject, templates: K8sObject[]): K8sObject | undefined {
+  return templates.find((template) => {
+    const names = isRecord(template.spec.crd) && isRecord(template.spec.crd.spec) && isRecord(template.spec.crd.spec.names) ? template.spec.crd.spec.names : {};
+    return names.kind === constraint.kind || template.metadata.name === constraint.kind.toLowerCase();
+  });
+}
+
+/** A constraint matches ServiceEntry when `match.kinds` is absent (all kinds) or lists networking.istio.io/ServiceEntry (or wildcards). */
+export function constraintMatchesServiceEntry(constraint: K8sObject): boolean {
+  const match = isRecord(constraint.spec.match) ? constraint.spec.match : {};
+  if (!Array.isArray(match.kinds)) return true;
+  return match.kinds.filter(isRecord).some((entry) => {
+    const groups = strings(entry.apiGroups);
+    const kinds = strings(entry.kinds);
+    return (groups.includes('*') || groups.includes(ISTIO_GROUP)) && (kinds.includes('*') || kinds.includes('ServiceEntry'));
+  });
+}
+
+/** Is this constraint about exportTo? By its template's code; without the template, by its own content or kind. */
+export function constraintIsAboutExportTo(constraint: K8sObject, templates: K8sObject[]): boolean {
+  const template = constraintTemplateFor(constraint, templates);
+  if (template) return mentionsExportTo(template.spec.targets);
+  return mentionsExportTo(constraint.spec) || constraint.kind.toLowerCase().includes('exportto');
+}
+
+export function constraintMode(constraint: K8sObject): AdmissionMode {
+  const action = typeof constraint.spec.enforcementAction === 'string' ? constraint.spec.enforcementAction.toLowerCase() : 'deny';
+  if (action === 'deny') return 'enforce';
+  if (action !== 'scoped') return 'audit';
+  const scoped = Array.isArray(constraint.spec.scopedEnforcementActions) ? constraint.spec.scopedEnforcementActions.filter(isRecord) : [];
+  const denies = scoped.some((entry) => {
+    if (String(entry.action).toLowerCase() !== 'deny') return false;
+    const points = Array.isArray(entry.enforcementPoints) ? entry.enforcementPoints.filter(isRecord).map((point) => String(point.name)) : ['*'];
+    return points.includes('*') || points.includes('validation.gatekeeper.sh');
+  });
+  return denies ? 'enforce' : 'audit';
+}
+
+function vapMatchesServiceEntryWrites(policy: K8sObject): boolean {
+  const constraints = isRecord(policy.spec.matchConstraints) ? policy.spec.matchConstraints : {};
+  const rules = Array.isArray(constraints.resourceRules) ? constraints.resourceRules.filter(isRecord) : [];
+  return rules.some((rule) => {
+    const groups = strings(rule.apiGroups);
+    const resources = strings(rule.resources);
+    const operations = strings(rule.operations);
+    return (
+      (groups.includes('*') || groups.includes(ISTIO_GROUP)) &&
+      (resources.includes('*') || resources.includes('serviceentries')) &&
+      (operations.includes('*') || operations.includes('CREATE') || operations.includes('UPDATE'))
+    );
+  });
+}
+
+/** Every admission control on ServiceEntry exportTo found in the snapshot. */
+export function findExportToControls(snapshot: ClusterSnapshot): AdmissionControl[] {
+  const controls: AdmissionControl[] = [];
+  for (const policy of [...snapshot.objects.ClusterPolicy, ...snapshot.objects.Policy]) {
+    const rules = kyvernoExportToRules(policy);
+    if (rules.length === 0) continue;
+    const mode = rules.some((rule) => rule.mode === 'enforce') ? 'enforce' : 'audit';
+    controls.push({
+      mechanism: 'kyverno',
+      mode,
+      object: policy,
+      parts: rules.map((rule) => rule.name),
+      clusterWide: policy.snapshotKind === 'ClusterPolicy',
+      detail: rules.map((rule) => `${rule.kind} rule ${rule.name} (${rule.mode})`).join(', '),
+    });
+  }
+  for (const constraint of snapshot.objects.Constraint) {
+    if (!constraintMatchesServiceEntry(constraint) || !constraintIsAboutExportTo(constraint, snapshot.objects.ConstraintTemplate)) continue;
+    const mode = constraintMode(constraint);
+    controls.push({ mechanism: 'gatekeeper', mode, object: constraint, parts: [], clusterWide: true, detail: `enforcementAction ${String(constraint.spec.enforcementAction ?? 'deny (default)')}` });
+  }
+  for (const policy of snapshot.objects.ValidatingAdmissionPolicy) {
+    if (!vapMatchesServiceEntryWrites(policy) || !mentionsExportTo(policy.spec.validations ?? policy.spec)) continue;
+    const bindings = snapshot.objects.ValidatingAdmissionPolicyBinding.filter((binding) => binding.spec.policyName === policy.metadata.name);
+    if (bindings.length === 0) continue;
+    const denying = bindings.filter((binding) => strings(binding.spec.validationActions).includes('Deny'));
+    controls.push({
+      mechanism: 'validating-admission-policy',
+      mode: denying.length > 0 ? 'enforce' : 'audit',
+      object: policy,
+      parts: (denying.length > 0 ? denying : bindings).map((binding) => binding.metadata.name),
+      clusterWide: true,
+      detail: bindings.map((binding) => `binding ${binding.metadata.name} validationActions [${strings(binding.spec.validationActions).join(', ')}]`).join('; '),
+    });
+  }
+  return controls;
+}
+
+export interface ExportToExemption {
+  /** The PolicyException or the constraint with exclusions. */
+  object: K8sObject;
+  /** What is exempted from which control. */
+  description: string;
+  exemptedPolicy: string;
+  namespaces: string[];
+}
+
+/**
+ * Exemptions from the exportTo controls: Kyverno PolicyExceptions naming one of their
+ * rules, and Gatekeeper `match.excludedNamespaces` entries that `isReviewable` keeps (the
+ * caller drops system namespaces, which are excluded on purpose).
+ */
+export function findExportToExemptions(snapshot: ClusterSnapshot, controls: AdmissionControl[], isReviewable: (namespace: string) => boolean): ExportToExemption[] {
+  const exemptions: ExportToExemption[] = [];
+  const kyverno = controls.filter((control) => control.mechanism === 'kyverno');
+  for (const exception of snapshot.objects.PolicyException) {
+    const entries = Array.isArray(exception.spec.exceptions) ? exception.spec.exceptions.filter(isRecord) : [];
+    for (const entry of entries) {
+      const policyName = String(entry.policyName ?? '');
+      const ruleNames = strings(entry.ruleNames);
+      const control = kyverno.find((candidate) => {
+        const { name, namespace } = candidate.object.metadata;
+        return policyName === name || policyName === `${namespace}/${name}`;
+      });
+      if (!control) continue;
+      const exempted = ruleNames.filter((rule) => rule === '*' || control.parts.includes(rule));
+      if (exempted.length === 0) continue;
+      const namespaces = kyvernoMatchNamespaces(exception.spec.match);
+      exemptions.push({
+        object: exception,
+        exemptedPolicy: `${control.object.kind} ${policyName}`,
+        namespaces,
+        description: `PolicyException ${exception.metadata.namespace}/${exception.metadata.name} exempts rule(s) ${exempted.join(', ')} of ${control.object.kind} ${policyName}${namespaces.length > 0 ? ` in ${namespaces.join(', ')}` : ''}`,
+      });
+    }
+  }
+  for (const control of controls.filter((candidate) => candidate.mechanism === 'gatekeeper')) {
+    const match = isRecord(control.object.spec.match) ? control.object.spec.match : {};
+    const excluded = strings(match.excludedNamespaces).filter(isReviewable);
+    if (excluded.length === 0) continue;
+    exemptions.push({
+      object: control.object,
+      exemptedPolicy: `${control.object.kind} ${control.object.metadata.name}`,
+      namespaces: excluded,
+      description: `${control.object.kind} ${control.object.metadata.name} excludes namespaces ${excluded.join(', ')}`,
+    });
+  }
+  return exemptions;
+}
+
+function kyvernoMatchNamespaces(match: unknown): string[] {
+  if (!isRecord(match)) return [];
+  const namespaces: string[] = [];
+  for (const key of ['any', 'all']) {
+    if (!Array.isArray(match[key])) continue;
+    for (const filter of (match[key] as unknown[]).filter(isRecord)) {
+      if (isRecord(filter.resources)) namespaces.push(...strings(filter.resources.namespaces));
+    }
+  }
+  return [...new Set(namespaces)].sort();
+}

@@ -1,0 +1,180 @@
+/**
+ * The one place that maps findings and scan records to the columns of the two Log Analytics
+ * tables (findings.md; infra/schema/tables.json is the schema the Bicep declares and the tests
+ * compare these rows against). Pure functions: no I/O, never throw on odd input.
+ *
+ * Column types as Log Analytics expects them in a Logs Ingestion JSON body:
+ * datetime = ISO 8601 string, string = string (never null), int/long = integer number,
+ * boolean = true/false, dynamic = any JSON value (object, array, or null when absent).
+ */
+import { computeFindingId } from '../finding-id.js';
+import type { Finding } from '../../rules/types.js';
+import type { ScanRecord } from '../types.js';
+import { SCANNER_VERSION } from '../../version.js';
+import { limitJsonSize } from './truncate.js';
+
+/** Row of IstioIsolationFindings_CL (a type alias, so it is also a Record<string, unknown> for the SDK). */
+export type FindingRow = {
+  TimeGenerated: string;
+  ScanId: string;
+  FindingId: string;
+  RuleId: string;
+  Severity: string;
+  Category: string;
+  Title: string;
+  Message: string;
+  SubscriptionId: string;
+  ResourceGroup: string;
+  ClusterName: string;
+  ClusterResourceId: string;
+  ClusterLocation: string;
+  MeshRevisions: string;
+  Namespace: string;
+  ResourceKind: string;
+  ResourceName: string;
+  ResourceNamespace: string;
+  ResourceApiVersion: string;
+  AffectedNamespaces: string[];
+  AffectedNamespaceCount: number;
+  Evidence: unknown;
+  Remediation: string;
+  Fix: unknown;
+  Suppressed: boolean;
+  SuppressionReason: string;
+  ScannerVersion: string;
+};
+
+/** Row of IstioIsolationScans_CL. */
+export type ScanRow = {
+  TimeGenerated: string;
+  ScanId: string;
+  SubscriptionId: string;
+  ResourceGroup: string;
+  ClusterName: string;
+  ClusterResourceId: string;
+  ClusterLocation: string;
+  Status: string;
+  Error: string;
+  DurationMs: number;
+  ApiRequests: number;
+  ResourceCounts: unknown;
+  FindingCounts: unknown;
+  Coverage: unknown;
+  MeshMode: string;
+  MeshRevisions: string;
+  TenantNamespaces: number;
+  ExposedTenantNamespaces: number;
+  ScannerVersion: string;
+};
+
+/**
+ * Budget for each dynamic column (Evidence, Fix) in serialized UTF-8 bytes. Log Analytics
+ * truncates field values over 64 KB on ingestion (Azure Monitor service limits, Logs Ingestion
+ * API), which would leave invalid JSON in a dynamic column; 32 KB keeps each row far from both
+ * that and the 1 MB per call limit, so the SDK can always fit a row into a call.
+ */
+export const DYNAMIC_COLUMN_BUDGET_BYTES = 32 * 1024;
+
+/** Strings have the same 64 KB field limit; Message/Remediation are sentences, so 8 KB is generous. */
+export const STRING_COLUMN_BUDGET_CHARS = 8 * 1024;
+
+export function toFindingRow(finding: Finding, record: ScanRecord): FindingRow {
+  const cluster = clusterColumns(record);
+  const resource = finding.resource;
+  const affectedNamespaces = Array.isArray(finding.affectedNamespaces) ? finding.affectedNamespaces.map(String) : [];
+  return {
+    TimeGenerated: isoTime(record.timeGenerated),
+    ScanId: text(record.scanId),
+    FindingId: text(finding.findingId) || fallbackFindingId(finding, record),
+    RuleId: text(finding.ruleId),
+    Severity: text(finding.severity),
+    Category: text(finding.category),
+    Title: text(finding.title),
+    Message: text(finding.message),
+    ...cluster,
+    MeshRevisions: revisions(record.meshRevisions),
+    Namespace: text(finding.namespace),
+    ResourceKind: text(resource?.kind),
+    ResourceName: text(resource?.name),
+    ResourceNamespace: text(resource?.namespace),
+    ResourceApiVersion: text(resource?.apiVersion),
+    AffectedNamespaces: limitJsonSize(affectedNamespaces, DYNAMIC_COLUMN_BUDGET_BYTES) as string[],
+    // The count stays the true length even if the list itself had to be truncated.
+    AffectedNamespaceCount: affectedNamespaces.length,
+    Evidence: limitJsonSize(finding.evidence ?? {}, DYNAMIC_COLUMN_BUDGET_BYTES),
+    Remediation: text(finding.remediation),
+    Fix: finding.fix === undefined ? null : limitJsonSize(finding.fix, DYNAMIC_COLUMN_BUDGET_BYTES),
+    Suppressed: finding.suppressed === true,
+    SuppressionReason: text(finding.suppressionReason),
+    ScannerVersion: scannerVersion(record),
+  };
+}
+
+export function toScanRow(record: ScanRecord): ScanRow {
+  return {
+    TimeGenerated: isoTime(record.timeGenerated),
+    ScanId: text(record.scanId),
+    ...clusterColumns(record),
+    Status: text(record.status),
+    Error: text(record.error),
+    DurationMs: integer(record.durationMs),
+    ApiRequests: integer(record.apiRequests),
+    ResourceCounts: limitJsonSize(record.resourceCounts ?? {}, DYNAMIC_COLUMN_BUDGET_BYTES),
+    FindingCounts: limitJsonSize(record.findingCounts ?? {}, DYNAMIC_COLUMN_BUDGET_BYTES),
+    Coverage: limitJsonSize(record.coverage ?? {}, DYNAMIC_COLUMN_BUDGET_BYTES),
+    MeshMode: text(record.meshMode),
+    MeshRevisions: revisions(record.meshRevisions),
+    TenantNamespaces: integer(record.tenantNamespaces),
+    ExposedTenantNamespaces: integer(record.exposedTenantNamespaces),
+    ScannerVersion: scannerVersion(record),
+  };
+}
+
+function clusterColumns(record: ScanRecord) {
+  const cluster = record.cluster ?? { name: '' };
+  return {
+    SubscriptionId: text(cluster.subscriptionId),
+    ResourceGroup: text(cluster.resourceGroup),
+    ClusterName: text(cluster.name),
+    ClusterResourceId: text(cluster.resourceId),
+    ClusterLocation: text(cluster.location),
+  };
+}
+
+/** Engine findings always carry an id; a hand-built finding without one still gets the stable hash. */
+function fallbackFindingId(finding: Finding, record: ScanRecord): string {
+  return computeFindingId({
+    clusterResourceId: record.cluster?.resourceId ?? record.cluster?.name ?? '',
+    ruleId: text(finding.ruleId),
+    namespace: text(finding.namespace),
+    resourceKind: text(finding.resource?.kind),
+    resourceName: text(finding.resource?.name),
+    subjectKey: text(finding.subjectKey),
+  });
+}
+
+function scannerVersion(record: ScanRecord): string {
+  return text(record.scannerVersion) || SCANNER_VERSION;
+}
+
+function revisions(value: unknown): string {
+  return Array.isArray(value) ? value.map(String).join(',') : text(value);
+}
+
+/** A string column: never null/undefined, bounded in length. */
+function text(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  const asString = typeof value === 'string' ? value : String(value);
+  return asString.length > STRING_COLUMN_BUDGET_CHARS ? `${asString.slice(0, STRING_COLUMN_BUDGET_CHARS)}…[truncated]` : asString;
+}
+
+/** int/long columns: a finite whole number (a NaN would be rejected or nulled by the service). */
+function integer(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.max(0, Math.round(value)) : 0;
+}
+
+/** datetime columns: ISO 8601 in UTC. An unparseable time becomes "now" rather than losing the row. */
+function isoTime(value: unknown): string {
+  const parsed = typeof value === 'string' || typeof value === 'number' ? new Date(value) : new Date(Number.NaN);
+  return Number.isNaN(parsed.getTime()) ? new Date().toISOString() : parsed.toISOString();
+}

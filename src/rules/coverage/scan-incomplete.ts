@@ -1,0 +1,76 @@
+import { ALL_RULES } from '../registry.js';
+import type { Rule, RuleContext, RuleResult } from '../types.js';
+import type { SnapshotKind } from '../../snapshot/types.js';
+
+/**
+ * scan-incomplete: a kind could not be read (403, timeout, error) or the cluster could not
+ * be reached. The engine skips rules blind to missing data (engine.ts ruleIsBlind); this
+ * rule says which ones, so "no finding" is never mistaken for "compliant".
+ *
+ * Written as a hoisted function declaration because this module and the registry import
+ * each other: the registry's array is built while this module may still be loading, and
+ * function declarations are usable before the module body has run (consts are not).
+ */
+export function createScanIncompleteRule(): Rule {
+  return {
+    meta: {
+      id: 'scan-incomplete',
+      title: 'Part of the cluster could not be read',
+      category: 'coverage',
+      defaultSeverity: 'medium',
+      rationale:
+        'A kind the scanner could not read (forbidden, timed out, failed) leaves every rule that needs it unknown. Reporting nothing would look like compliance, so the gap itself is a finding that names the kind and the rules whose result is unknown.',
+      remediation:
+        "Grant the scanner's identity read (get/list) access to the listed kinds (the ClusterRole or custom Azure RBAC role shipped in infra/), check API server reachability and retry the scan.",
+      references: [
+        'https://kubernetes.io/docs/reference/access-authn-authz/rbac/',
+        'https://learn.microsoft.com/azure/aks/manage-azure-rbac',
+      ],
+      requires: [],
+    },
+    evaluate: evaluateScanIncomplete,
+  };
+}
+
+const UNREADABLE = new Set(['forbidden', 'failed']);
+
+function rulesRequiring(kinds: SnapshotKind[]): string[] {
+  const wanted = new Set(kinds);
+  return ALL_RULES.filter((rule) => rule.meta.id !== 'scan-incomplete' && rule.meta.requires.some((kind) => wanted.has(kind)))
+    .map((rule) => rule.meta.id)
+    .sort();
+}
+
+function evaluateScanIncomplete({ snapshot }: RuleContext): RuleResult[] {
+  const entries = Object.entries(snapshot.coverage) as Array<[SnapshotKind, NonNullable<(typeof snapshot.coverage)[SnapshotKind]>]>;
+  const unreadable = entries.filter(([, entry]) => UNREADABLE.has(entry.status));
+  if (unreadable.length === 0) return [];
+
+  // Every kind failed: the cluster itself was unreachable. One finding, not one per kind.
+  const attempted = entries.filter(([, entry]) => entry.status !== 'not-collected');
+  if (attempted.length > 0 && attempted.every(([, entry]) => entry.status === 'failed')) {
+    const reasons = [...new Set(attempted.map(([, entry]) => entry.error).filter((e): e is string => Boolean(e)))];
+    const unknownRules = ALL_RULES.filter((rule) => rule.meta.id !== 'scan-incomplete').map((rule) => rule.meta.id).sort();
+    return [
+      {
+        message: `Cluster ${snapshot.cluster.name} could not be reached${reasons.length ? ` (${reasons[0]})` : ''}: no rule result is known for it.`,
+        namespace: '',
+        subjectKey: 'cluster-unreachable',
+        evidence: { kinds: attempted.map(([kind]) => kind), errors: reasons, unknownRules },
+        remediation: 'Check that the API server is reachable from the scanner (network, private cluster access, credentials) and retry.',
+      },
+    ];
+  }
+
+  return unreadable
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([kind, entry]) => {
+      const unknownRules = rulesRequiring([kind]);
+      return {
+        message: `${kind} could not be read (${entry.status}${entry.error ? `: ${entry.error}` : ''}); the result of ${unknownRules.length} rule(s) is unknown${unknownRules.length ? `: ${unknownRules.join(', ')}` : ''}.`,
+        namespace: '',
+        subjectKey: kind,
+        evidence: { kind, status: entry.status, error: entry.error ?? '', apiVersion: entry.apiVersion ?? '', unknownRules },
+      };
+    });
+}

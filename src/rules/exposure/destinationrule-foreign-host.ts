@@ -1,0 +1,60 @@
+import { describe, refOf } from '../../mesh/accessors.js';
+import { isWildcard } from '../../mesh/hosts.js';
+import type { Rule, RuleResult } from '../types.js';
+import { configEvidence, ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
+
+/**
+ * destinationrule-foreign-host: a DestinationRule in M targets a host owned by another tenant
+ * namespace. DestinationRule lookup is client namespace, then the host's namespace, then the
+ * root namespace, so it only affects M's own clients unless M is the root namespace.
+ *
+ * A wildcard host covering hosts of several namespaces (the usual `*.local` mesh-wide
+ * policy) does not target a particular tenant and is not reported.
+ */
+export const destinationRuleForeignHostRule: Rule = {
+  meta: {
+    id: 'destinationrule-foreign-host',
+    title: "DestinationRule targets another tenant's host",
+    category: 'exposure',
+    defaultSeverity: 'low',
+    rationale:
+      "A DestinationRule sets load balancing, TLS and connection policy for a host. In a tenant namespace it only affects that namespace's clients; in the root namespace it is the fallback for every client without a closer rule, so it can weaken TLS or redirect subsets for other tenants.",
+    remediation: 'Move the DestinationRule to the namespace that owns the host, or keep it only where the client namespace needs it (not in the root namespace).',
+    references: [ISTIO_DOCS.destinationRule, 'https://istio.io/latest/docs/ops/best-practices/traffic-management/#cross-namespace-configuration'],
+    requires: ['DestinationRule', 'ServiceEntry', 'Service'],
+  },
+  evaluate({ model }) {
+    const results: RuleResult[] = [];
+    const index = model.hostIndex();
+    const root = model.rootNamespace;
+    for (const dr of model.configObjects()) {
+      if (dr.kind !== 'DestinationRule') continue;
+      const inRoot = dr.namespace === root;
+      if (!inRoot && !model.isTenant(dr.namespace)) continue;
+      for (const host of dr.hosts) {
+        const owners = new Map<string, string>();
+        const matches = isWildcard(host) ? index.overlapping(host).filter((entry) => entry.host !== host) : index.exactly(host);
+        for (const { config } of matches) {
+          if ((config.kind === 'Service' || config.kind === 'ServiceEntry') && config.namespace !== dr.namespace) owners.set(config.namespace, describe(config.object));
+        }
+        if (owners.size !== 1) continue; // none, or a mesh-wide wildcard policy
+        const [owner, target] = [...owners.entries()][0]!;
+        if (!model.isTenant(owner)) continue;
+        const affected = inRoot ? model.tenantNamespaces().filter((namespace) => namespace !== owner) : [dr.namespace];
+        results.push({
+          severity: inRoot ? 'high' : 'low',
+          message: inRoot
+            ? `DestinationRule ${dr.namespace}/${dr.object.metadata.name} in the root namespace targets ${host} of ${target} and applies to every client namespace without a closer rule.`
+            : `DestinationRule ${dr.namespace}/${dr.object.metadata.name} targets ${host} of ${target}, owned by namespace ${owner}; it affects ${dr.namespace}'s own clients.`,
+          namespace: dr.namespace,
+          resource: refOf(dr.object),
+          affectedNamespaces: affected,
+          subjectKey: host,
+          evidence: { ...configEvidence(dr), host, hostOwner: owner, target, inRootNamespace: inRoot, affectedSummary: listForMessage(affected), ...versionEvidence(model) },
+          source: dr.object.source,
+        });
+      }
+    }
+    return results;
+  },
+};

@@ -1,0 +1,42 @@
+import { refOf } from '../../mesh/accessors.js';
+import type { Rule, RuleResult } from '../types.js';
+import { configEvidence, ISTIO_DOCS, listForMessage } from './common.js';
+
+/**
+ * exportto-unknown-namespace: exportTo (or a Service's networking.istio.io/exportTo
+ * annotation) names a namespace that does not exist. Whoever creates it gets the config.
+ * Existence is only known when Namespace objects were read; otherwise the rule stays silent.
+ */
+export const exportToUnknownNamespaceRule: Rule = {
+  meta: {
+    id: 'exportto-unknown-namespace',
+    title: 'exportTo names a namespace that does not exist',
+    category: 'exposure',
+    defaultSeverity: 'medium',
+    rationale:
+      'A namespace named in exportTo that does not exist receives the object as soon as anyone creates it: a latent leak to whoever picks the name first.',
+    remediation: 'Remove the unknown namespace from exportTo or create and own that namespace.',
+    references: [ISTIO_DOCS.exportTo],
+    requires: ['Namespace', 'ServiceEntry', 'VirtualService', 'DestinationRule', 'Service'],
+  },
+  evaluate({ model }) {
+    if (!model.namespacesKnown) return [];
+    const results: RuleResult[] = [];
+    for (const config of model.configObjects()) {
+      if (config.exportTo.source !== 'resource' && config.exportTo.source !== 'annotation') continue;
+      if (model.classOf(config.namespace) === 'system') continue;
+      const unknown = [...config.exportTo.scope.names].filter((name) => !model.namespaceExists(name)).sort();
+      if (unknown.length === 0) continue;
+      results.push({
+        message: `${config.kind} ${config.namespace}/${config.object.metadata.name} exports to namespace(s) that do not exist: ${listForMessage(unknown)}.`,
+        namespace: config.namespace,
+        resource: refOf(config.object),
+        affectedNamespaces: unknown,
+        subjectKey: unknown.join(','),
+        evidence: { ...configEvidence(config), unknownNamespaces: unknown },
+        source: config.object.source,
+      });
+    }
+    return results;
+  },
+};

@@ -1,0 +1,97 @@
+import { describe, refOf } from '../../mesh/accessors.js';
+import type { ConfigObject } from '../../mesh/config-objects.js';
+import { isExportedTo } from '../../mesh/exportto.js';
+import { isWildcard } from '../../mesh/hosts.js';
+import { chooseServiceDefinition } from '../../mesh/precedence.js';
+import { scopeImportsHosts } from '../../mesh/sidecars.js';
+import type { MeshModel } from '../../mesh/model.js';
+import type { Rule, RuleResult } from '../types.js';
+import { configEvidence, exportToOwnNamespaceFix, ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
+
+/**
+ * serviceentry-shadows-service: a ServiceEntry in M declares (or covers by wildcard) the
+ * hostname of a Kubernetes Service in another namespace. Critical where the ServiceEntry
+ * wins for clients outside M; high otherwise (it already redirects M's own traffic).
+ */
+export const serviceEntryShadowsServiceRule: Rule = {
+  meta: {
+    id: 'serviceentry-shadows-service',
+    title: 'ServiceEntry shadows a Kubernetes Service of another namespace',
+    category: 'exposure',
+    defaultSeverity: 'critical',
+    rationale:
+      "A ServiceEntry declaring another namespace's Service hostname replaces that Service wherever the ServiceEntry is preferred: traffic meant for the real workload goes to endpoints the ServiceEntry's owner chose.",
+    remediation: 'Delete the ServiceEntry or rename its host; if it is needed locally, restrict it with exportTo ["."].',
+    references: [ISTIO_DOCS.exportTo, 'https://istio.io/latest/docs/reference/config/networking/service-entry/', 'https://github.com/istio/istio/blob/master/pilot/pkg/model/sidecar.go'],
+    requires: ['ServiceEntry', 'Service', 'Sidecar', 'ConfigMap'],
+    versionNote: 'Istio >= 1.24 prefers a Kubernetes Service over a ServiceEntry for the same hostname',
+  },
+  evaluate({ model }) {
+    const results: RuleResult[] = [];
+    const index = model.hostIndex();
+    for (const entry of model.configObjects()) {
+      if (entry.kind !== 'ServiceEntry' || model.classOf(entry.namespace) === 'system') continue;
+      const seen = new Set<ConfigObject>();
+      for (const host of entry.hosts) {
+        for (const { config: service, host: serviceHost } of index.overlapping(host)) {
+          if (service.kind !== 'Service' || service.namespace === entry.namespace || seen.has(service)) continue;
+          seen.add(service);
+          results.push(shadowFinding(model, entry, host, service, serviceHost));
+        }
+      }
+    }
+    return results;
+  },
+};
+
+/** Namespaces other than the ServiceEntry's where its definition, not the Service, is used for the host. */
+function namespacesWhereEntryWins(model: MeshModel, entry: ConfigObject, entryHost: string, service: ConfigObject): string[] {
+  const winning: string[] = [];
+  const sidecars = model.sidecars();
+  for (const namespace of model.snapshot.namespaces.keys()) {
+    if (namespace === entry.namespace || model.classOf(namespace) === 'system') continue;
+    if (!isExportedTo(entry.exportTo.scope, entry.namespace, namespace)) continue;
+    const scopes = sidecars.scopesOf(namespace);
+    if (!scopes.some((scope) => scopeImportsHosts(scope, entry.namespace, [entryHost]))) continue;
+    const serviceVisible = isExportedTo(service.exportTo.scope, service.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, service.namespace, service.hosts));
+    if (!serviceVisible) {
+      winning.push(namespace);
+      continue;
+    }
+    // A wildcard entry never beats the exact Service name (most specific match wins).
+    if (isWildcard(entryHost)) continue;
+    const choice = chooseServiceDefinition(namespace, [entry, service], model.snapshot.istioVersion);
+    if (choice?.winner === entry) winning.push(namespace);
+  }
+  return winning.sort();
+}
+
+function shadowFinding(model: MeshModel, entry: ConfigObject, entryHost: string, service: ConfigObject, serviceHost: string): RuleResult {
+  const winning = namespacesWhereEntryWins(model, entry, entryHost, service);
+  const name = `${entry.namespace}/${entry.object.metadata.name}`;
+  const serviceName = `${service.namespace}/${service.object.metadata.name}`;
+  const how = entryHost === serviceHost ? `declares ${serviceHost}` : `covers ${serviceHost} with ${entryHost}`;
+  return {
+    severity: winning.length > 0 ? 'critical' : 'high',
+    message:
+      winning.length > 0
+        ? `ServiceEntry ${name} ${how}, the host of Service ${serviceName}, and replaces it in ${winning.length} other namespace(s): ${listForMessage(winning)}.`
+        : `ServiceEntry ${name} ${how}, the host of Service ${serviceName}; it redirects ${entry.namespace}'s own traffic and becomes a hijack if the Service's visibility changes.`,
+    namespace: entry.namespace,
+    resource: refOf(entry.object),
+    affectedNamespaces: winning.length > 0 ? winning : [entry.namespace],
+    subjectKey: serviceHost,
+    evidence: {
+      ...configEvidence(entry),
+      shadowedService: describe(service.object),
+      serviceHost,
+      entryHost,
+      serviceExportTo: service.exportTo.values,
+      serviceExportToSource: service.exportTo.source,
+      namespacesWhereEntryWins: winning,
+      ...versionEvidence(model),
+    },
+    fix: exportToOwnNamespaceFix(entry.object),
+    source: entry.object.source,
+  };
+}

@@ -1,0 +1,61 @@
+import { describe, refOf } from '../../mesh/accessors.js';
+import { scopeImports } from '../../mesh/imports.js';
+import type { Rule, RuleResult } from '../types.js';
+import { configEvidence, exportToOwnNamespaceFix, ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
+
+const MAX_LISTED = 20;
+
+/**
+ * virtualservice-foreign-host: a mesh VirtualService in tenant namespace M routes a host
+ * that belongs to a Service or ServiceEntry of another tenant namespace, and proxies
+ * outside M import it: M rewrites other tenants' traffic.
+ */
+export const virtualServiceForeignHostRule: Rule = {
+  meta: {
+    id: 'virtualservice-foreign-host',
+    title: "VirtualService routes another tenant's host",
+    category: 'exposure',
+    defaultSeverity: 'high',
+    rationale:
+      "A VirtualService applies to every proxy that imports it. Routing a host owned by another tenant lets one namespace redirect, mirror or fault-inject traffic that other namespaces send to that host.",
+    remediation: 'Restrict the VirtualService with exportTo ["."] so it only affects its own clients, or move the routing to the namespace that owns the host.',
+    references: [ISTIO_DOCS.virtualService, ISTIO_DOCS.exportTo],
+    requires: ['VirtualService', 'ServiceEntry', 'Service', 'Sidecar', 'ConfigMap'],
+  },
+  evaluate({ model }) {
+    const results: RuleResult[] = [];
+    const index = model.hostIndex();
+    const sidecars = model.sidecars();
+    for (const vs of model.configObjects()) {
+      if (vs.kind !== 'VirtualService' || !vs.appliesToSidecars || !model.isTenant(vs.namespace)) continue;
+      const foreign = new Map<string, string>();
+      for (const host of vs.hosts) {
+        for (const { config } of index.overlapping(host)) {
+          if ((config.kind === 'Service' || config.kind === 'ServiceEntry') && config.namespace !== vs.namespace && model.isTenant(config.namespace)) {
+            foreign.set(describe(config.object), config.namespace);
+          }
+        }
+      }
+      if (foreign.size === 0) continue;
+      const importers: string[] = [];
+      for (const namespace of model.snapshot.namespaces.keys()) {
+        if (namespace === vs.namespace || model.classOf(namespace) === 'system') continue;
+        if (sidecars.scopesOf(namespace).some((scope) => scopeImports(scope, vs))) importers.push(namespace);
+      }
+      if (importers.length === 0) continue;
+      importers.sort();
+      const owners = [...new Set(foreign.values())].sort();
+      const targets = [...foreign.keys()].sort();
+      results.push({
+        message: `VirtualService ${vs.namespace}/${vs.object.metadata.name} routes hosts of ${listForMessage(targets)} (owned by ${listForMessage(owners)}) and is imported by ${importers.length} other namespace(s).`,
+        namespace: vs.namespace,
+        resource: refOf(vs.object),
+        affectedNamespaces: importers,
+        evidence: { ...configEvidence(vs), foreignOwners: owners, foreignTargets: targets.slice(0, MAX_LISTED), importingNamespaces: importers.length, ...versionEvidence(model) },
+        fix: exportToOwnNamespaceFix(vs.object),
+        source: vs.object.source,
+      });
+    }
+    return results;
+  },
+};

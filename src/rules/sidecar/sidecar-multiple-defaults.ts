@@ -1,0 +1,40 @@
+import { refOf } from '../../mesh/accessors.js';
+import type { Rule, RuleResult } from '../types.js';
+import { ISTIO_DOCS } from '../exposure/common.js';
+
+/** sidecar-multiple-defaults: more than one selector-less Sidecar in a namespace (undefined by the API; Istio uses the oldest). */
+export const sidecarMultipleDefaultsRule: Rule = {
+  meta: {
+    id: 'sidecar-multiple-defaults',
+    title: 'Several default Sidecars in one namespace',
+    category: 'sidecar',
+    defaultSeverity: 'high',
+    rationale:
+      'The Sidecar API allows one selector-less Sidecar per namespace; with more, behaviour is undefined. Istio uses the oldest, so a newer, stricter Sidecar may be silently ignored and reviewers read the wrong one.',
+    remediation: 'Merge the egress hosts into one selector-less Sidecar and delete the others.',
+    references: [ISTIO_DOCS.sidecar],
+    requires: ['Sidecar'],
+  },
+  evaluate({ model }) {
+    const results: RuleResult[] = [];
+    const sidecars = model.sidecars();
+    for (const namespace of [...model.snapshot.namespaces.keys()].sort()) {
+      const defaults = sidecars.defaultSidecarsOf(namespace);
+      if (defaults.length < 2) continue;
+      const [used, ...ignored] = defaults;
+      results.push({
+        message: `Namespace ${namespace} has ${defaults.length} Sidecars without workloadSelector; Istio uses the oldest, ${used!.metadata.name}, and ignores ${ignored.map((s) => s.metadata.name).join(', ')}.`,
+        namespace,
+        resource: refOf(used!),
+        affectedNamespaces: [namespace],
+        evidence: {
+          sidecars: defaults.map((s) => ({ name: s.metadata.name, creationTimestamp: s.metadata.creationTimestamp ?? null })),
+          used: used!.metadata.name,
+          ignored: ignored.map((s) => s.metadata.name),
+        },
+        source: used!.source,
+      });
+    }
+    return results;
+  },
+};

@@ -1,0 +1,77 @@
+/**
+ * The mesh config ConfigMaps, read by name from the root namespace only (never a
+ * cluster-wide ConfigMap list: application ConfigMaps are none of the scanner's business,
+ * and the shipped Role grants `get` on ConfigMaps in the root namespace only).
+ *
+ * Names istiod reads (rules.md "Mesh config"): `istio` (upstream default revision),
+ * `istio-<rev>` (revisioned istiod, and the AKS add-on's own map), and on AKS the user's
+ * `istio-shared-configmap-<rev>`. Revisions come from ARM (serviceMeshProfile.istio.revisions),
+ * from `istio.io/rev` labels on namespaces and pods, and from istiod Deployments.
+ */
+import { KubeRequestError, type KubeHttpClient, type RequestTally } from '../../access/kube-http.js';
+import { aksMeshProfile } from '../assemble.js';
+import { AKS_ROOT_NAMESPACE, UPSTREAM_ROOT_NAMESPACE } from '../mesh-config.js';
+import type { CoverageEntry, K8sObject } from '../types.js';
+import { coverageStatusOf, errorMessage } from './discovery.js';
+
+const REVISION_LABEL = 'istio.io/rev';
+
+/**
+ * Namespaces to look in: aks-istio-system when it exists, else istio-system. Without a
+ * Namespace list (forbidden) both are tried, the AKS one first.
+ */
+export function rootNamespaceCandidates(namespaces: K8sObject[] | undefined, aksCluster?: Record<string, unknown>): string[] {
+  if (!namespaces) return aksMeshProfile(aksCluster).mode === 'Istio' ? [AKS_ROOT_NAMESPACE] : [AKS_ROOT_NAMESPACE, UPSTREAM_ROOT_NAMESPACE];
+  return namespaces.some((ns) => ns.metadata.name === AKS_ROOT_NAMESPACE) ? [AKS_ROOT_NAMESPACE] : [UPSTREAM_ROOT_NAMESPACE];
+}
+
+/** Revisions in use, from every source the snapshot already holds. 'default' is implied by `istio`. */
+export function knownRevisions(objects: K8sObject[], rootNamespaces: string[], aksCluster?: Record<string, unknown>): string[] {
+  const revisions = new Set<string>(aksMeshProfile(aksCluster).revisions);
+  for (const object of objects) {
+    const revision = object.metadata.labels[REVISION_LABEL];
+    if (!revision) continue;
+    const relevant =
+      object.snapshotKind === 'Namespace' ||
+      object.snapshotKind === 'Pod' ||
+      (object.snapshotKind === 'Deployment' && rootNamespaces.includes(object.metadata.namespace) && object.metadata.name.startsWith('istiod'));
+    if (relevant) revisions.add(revision);
+  }
+  revisions.delete('default');
+  // Label values that cannot be part of a ConfigMap name are not revisions we could look up.
+  return [...revisions].filter((r) => /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(r)).sort();
+}
+
+export function meshConfigMapNames(revisions: string[]): string[] {
+  return ['istio', ...revisions.flatMap((revision) => [`istio-${revision}`, `istio-shared-configmap-${revision}`])];
+}
+
+export interface MeshConfigMapRead {
+  configMaps: Record<string, unknown>[];
+  coverage: CoverageEntry;
+}
+
+/** GETs each candidate ConfigMap by name; 404 means "not there", which is normal. */
+export async function readMeshConfigMaps(http: KubeHttpClient, namespaces: string[], names: string[]): Promise<MeshConfigMapRead> {
+  const tally: RequestTally = { requests: 0, bytes: 0 };
+  const configMaps: Record<string, unknown>[] = [];
+  let failure: { status: 'forbidden' | 'failed'; error: string } | undefined;
+  for (const namespace of namespaces) {
+    for (const name of names) {
+      try {
+        const { body } = await http.getJson(`/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${encodeURIComponent(name)}`, {}, tally);
+        if (typeof body === 'object' && body !== null && !Array.isArray(body)) configMaps.push({ apiVersion: 'v1', kind: 'ConfigMap', ...body });
+      } catch (error) {
+        if (error instanceof KubeRequestError && error.failure === 'http' && error.status === 404) continue;
+        const status = coverageStatusOf(error);
+        // The first forbidden one wins over failures in the summary: RBAC is what the operator can fix.
+        if (!failure || (status === 'forbidden' && failure.status !== 'forbidden')) failure = { status, error: `ConfigMap ${namespace}/${name}: ${errorMessage(error)}` };
+        if (http.deadlinePassed) break;
+      }
+    }
+  }
+  const coverage: CoverageEntry = failure
+    ? { status: failure.status, apiVersion: 'v1', error: failure.error, requests: tally.requests, bytes: tally.bytes, objects: configMaps.length }
+    : { status: 'read', apiVersion: 'v1', requests: tally.requests, bytes: tally.bytes, objects: configMaps.length };
+  return { configMaps, coverage };
+}

@@ -1,0 +1,156 @@
+/**
+ * Offline sources: a set of manifest paths (`--manifests`), and the bundled demo fleet
+ * (each folder of demo/ is one cluster, with optional aks-cluster.json and
+ * mesh-revision-profile.json beside the manifests). Both end in assembleSnapshot.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { assembleSnapshot, meshRevisionProfileFromArm } from './assemble.js';
+import { loadManifests, MAX_ALIAS_COUNT, MAX_MANIFEST_FILE_BYTES } from './manifests.js';
+import { SNAPSHOT_KINDS, type ClusterSnapshot, type CoverageEntry, type IstioVersion, type K8sObject, type MeshRevisionProfile, type SnapshotKind } from './types.js';
+
+/** A side file (mesh config, ARM JSON) that could not be used; the CLI turns it into exit code 2. */
+export class InputFileError extends Error {}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads a small YAML or JSON file into a mapping, or throws InputFileError naming the file. */
+export function readDocumentFile(path: string, what: string): Record<string, unknown> {
+  let text: string;
+  try {
+    if (statSync(path).size > MAX_MANIFEST_FILE_BYTES) throw new InputFileError(`${what} ${path} is too large`);
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof InputFileError) throw error;
+    throw new InputFileError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text, { maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    throw new InputFileError(`cannot parse ${what} ${path}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (!isRecord(parsed)) throw new InputFileError(`${what} ${path} must be a YAML/JSON mapping`);
+  return parsed;
+}
+
+/**
+ * `--mesh-config FILE`: a MeshConfig document (the text of the `mesh` key), or a whole
+ * ConfigMap whose `data.mesh` holds it (what `kubectl get cm istio -o yaml` prints).
+ */
+export function readMeshConfigFile(path: string): Record<string, unknown> {
+  const document = readDocumentFile(path, 'mesh config');
+  if (document.kind === 'ConfigMap' && isRecord(document.data) && typeof document.data.mesh === 'string') {
+    try {
+      const mesh = parseYaml(document.data.mesh, { maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
+      if (isRecord(mesh)) return mesh;
+      if (mesh === null) return {};
+    } catch (error) {
+      throw new InputFileError(`cannot parse data.mesh of ${path}: ${(error as Error).message.split('\n')[0]}`);
+    }
+    throw new InputFileError(`data.mesh of ${path} must be a mapping`);
+  }
+  return document;
+}
+
+export function readMeshRevisionProfileFile(path: string): MeshRevisionProfile {
+  const profile = meshRevisionProfileFromArm(readDocumentFile(path, 'mesh revision profile'));
+  if (!profile) throw new InputFileError(`mesh revision profile ${path} has no properties.meshRevisions[] (expected the ARM meshRevisionProfiles GET body)`);
+  return profile;
+}
+
+export interface OfflineOptions {
+  clusterName?: string;
+  meshConfigDocument?: Record<string, unknown>;
+  aksCluster?: Record<string, unknown>;
+  meshRevisionProfile?: MeshRevisionProfile;
+  istioVersion?: IstioVersion;
+  fallbackIstioVersion?: IstioVersion;
+  /** File names in findings and SARIF are relative to this directory. */
+  baseDir?: string;
+}
+
+export interface OfflineSnapshot {
+  snapshot: ClusterSnapshot;
+  /** False when no file could be read at all (exit code 2). */
+  anythingRead: boolean;
+}
+
+/**
+ * Offline coverage: the manifests are taken as the whole cluster, so a kind with objects is
+ * 'read' and a kind without is 'not-collected' (no rule is blinded by an absent file, and
+ * nothing claims a kind was read from an API that was never asked).
+ */
+function offlineCoverage(objects: K8sObject[]): Partial<Record<SnapshotKind, CoverageEntry>> {
+  const counts = new Map<SnapshotKind, number>();
+  for (const object of objects) counts.set(object.snapshotKind, (counts.get(object.snapshotKind) ?? 0) + 1);
+  return Object.fromEntries(SNAPSHOT_KINDS.map((kind) => [kind, counts.has(kind) ? { status: 'read', objects: counts.get(kind) } : { status: 'not-collected' }]));
+}
+
+export function snapshotFromManifests(paths: string[], options: OfflineOptions = {}, source: ClusterSnapshot['source'] = 'manifests'): OfflineSnapshot {
+  const loaded = loadManifests(paths, options.baseDir);
+  const clusterName = options.clusterName ?? (typeof options.aksCluster?.name === 'string' ? options.aksCluster.name : paths.length === 1 ? basename(resolve(paths[0]!)) : 'manifests');
+  const resourceId = typeof options.aksCluster?.id === 'string' ? options.aksCluster.id : undefined;
+  const snapshot = assembleSnapshot({
+    cluster: {
+      name: clusterName,
+      resourceId,
+      location: typeof options.aksCluster?.location === 'string' ? options.aksCluster.location : undefined,
+      ...armScope(resourceId),
+    },
+    source,
+    objects: loaded.objects,
+    inputProblems: loaded.problems,
+    coverage: offlineCoverage(loaded.objects),
+    meshConfigDocument: options.meshConfigDocument,
+    aksCluster: options.aksCluster,
+    meshRevisionProfile: options.meshRevisionProfile,
+    istioVersion: options.istioVersion,
+    fallbackIstioVersion: options.fallbackIstioVersion,
+  });
+  return { snapshot, anythingRead: loaded.filesRead > 0 };
+}
+
+/** Subscription and resource group from an ARM id (/subscriptions/S/resourceGroups/G/...). */
+function armScope(resourceId: string | undefined): { subscriptionId?: string; resourceGroup?: string } {
+  const match = resourceId ? /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\//i.exec(resourceId) : null;
+  return match ? { subscriptionId: match[1], resourceGroup: match[2] } : {};
+}
+
+/** demo/ at the repository root (works from src/ under tsx and from dist/src/). */
+export function demoFleetDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'demo');
+    if (existsSync(join(dir, 'package.json')) && existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  throw new InputFileError('the bundled demo fleet (demo/) was not found next to package.json');
+}
+
+/** One snapshot per cluster folder of the demo fleet, in folder-name order. */
+export function loadDemoFleet(options: Pick<OfflineOptions, 'istioVersion' | 'fallbackIstioVersion' | 'baseDir'> = {}, dir: string = demoFleetDir()): OfflineSnapshot[] {
+  const clusters = readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort();
+  return clusters.map((name) => {
+    const folder = join(dir, name);
+    const aksPath = join(folder, 'aks-cluster.json');
+    const profilePath = join(folder, 'mesh-revision-profile.json');
+    return snapshotFromManifests(
+      [folder],
+      {
+        ...options,
+        clusterName: name,
+        aksCluster: existsSync(aksPath) ? readDocumentFile(aksPath, 'AKS cluster') : undefined,
+        meshRevisionProfile: existsSync(profilePath) ? readMeshRevisionProfileFile(profilePath) : undefined,
+      },
+      'demo',
+    );
+  });
+}

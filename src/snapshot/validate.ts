@@ -1,0 +1,92 @@
+/**
+ * Decides which objects the rules may trust. Two reasons to set an object aside, both
+ * reported as `resource-invalid` (rules.md "Coverage and input"):
+ *  - schema: a field the rules read has the wrong type (e.g. `exportTo: "."`). The API
+ *    server would have rejected it, so in a manifest folder it is a broken file, and on a
+ *    live cluster it cannot be what Istio applies.
+ *  - status: Istio (or its analyzers) reported the object as not applied: a condition of
+ *    type Reconciled/Accepted with status "False", or a validation message of level ERROR
+ *    (IstioStatus: `conditions[]` and `validationMessages[]` with `level`).
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+import { KIND_SCHEMAS } from './schemas/index.js';
+import type { InputProblem, K8sObject, SnapshotKind } from './types.js';
+
+const ajv = new Ajv({ allErrors: false, strict: true });
+const validators = new Map<SnapshotKind, ValidateFunction>();
+
+function validatorFor(kind: SnapshotKind): ValidateFunction | undefined {
+  if (validators.has(kind)) return validators.get(kind);
+  const schema = KIND_SCHEMAS[kind];
+  if (!schema) return undefined;
+  const validate = ajv.compile(schema);
+  validators.set(kind, validate);
+  return validate;
+}
+
+function describe(object: K8sObject): string {
+  const { namespace, name } = object.metadata;
+  return `${object.kind} ${namespace ? `${namespace}/` : ''}${name}`;
+}
+
+function refOf(object: K8sObject): NonNullable<InputProblem['resource']> {
+  return { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace };
+}
+
+/** Wrong field types, or undefined when the object's fields have the shapes the rules expect. */
+export function schemaProblem(object: K8sObject): InputProblem | undefined {
+  const validate = validatorFor(object.snapshotKind);
+  if (!validate) return undefined;
+  if (validate({ spec: object.spec, ...object.body })) return undefined;
+  const error = validate.errors?.[0];
+  const path = (error?.instancePath ?? '').replace(/^\//, '').split('/').join('.') || '(root)';
+  return {
+    type: 'schema',
+    message: `${describe(object)}: ${path} ${error?.message ?? 'is invalid'}; the object is ignored for exposure`,
+    source: object.source,
+    resource: refOf(object),
+  };
+}
+
+const NEGATIVE_CONDITION_TYPES = new Set(['Reconciled', 'Accepted']);
+
+/** A negative status condition or an ERROR validation message, or undefined. */
+export function statusProblem(object: K8sObject): InputProblem | undefined {
+  const status = object.status;
+  if (!status) return undefined;
+  const reasons: string[] = [];
+  if (Array.isArray(status.conditions)) {
+    for (const condition of status.conditions as Array<Record<string, unknown>>) {
+      if (condition && NEGATIVE_CONDITION_TYPES.has(String(condition.type)) && condition.status === 'False') {
+        reasons.push(`condition ${String(condition.type)}=False${condition.message ? ` (${String(condition.message)})` : condition.reason ? ` (${String(condition.reason)})` : ''}`);
+      }
+    }
+  }
+  if (Array.isArray(status.validationMessages)) {
+    for (const message of status.validationMessages as Array<Record<string, unknown>>) {
+      if (message && message.level === 'ERROR') {
+        const type = (message.type ?? {}) as Record<string, unknown>;
+        reasons.push(`validation error ${[type.code, type.name].filter(Boolean).map(String).join(' ')}`.trim());
+      }
+    }
+  }
+  if (reasons.length === 0) return undefined;
+  return {
+    type: 'status',
+    message: `${describe(object)} was not applied by Istio: ${reasons.join('; ')}; the object is ignored for exposure`,
+    source: object.source,
+    resource: refOf(object),
+  };
+}
+
+/** Splits objects into those the rules may use and problems for the rest. Order is kept. */
+export function partitionValidObjects(objects: K8sObject[]): { valid: K8sObject[]; problems: InputProblem[] } {
+  const valid: K8sObject[] = [];
+  const problems: InputProblem[] = [];
+  for (const object of objects) {
+    const problem = schemaProblem(object) ?? statusProblem(object);
+    if (problem) problems.push(problem);
+    else valid.push(object);
+  }
+  return { valid, problems };
+}

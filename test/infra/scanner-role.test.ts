@@ -1,0 +1,166 @@
+/**
+ * The scanner's Kubernetes read access is declared three times: the kinds the snapshot
+ * reads (src/snapshot/kinds.ts), the Kubernetes RBAC ClusterRole and mesh-config Role the
+ * project ships (infra/kubernetes/), and the Azure custom role + ABAC condition for
+ * clusters with Azure RBAC (infra/roles/scanner-kubernetes-reader.json). They must grant
+ * the same (group, resource) pairs, read-only, and never Secrets.
+ */
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { readdirSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { KIND_INFO, GATEKEEPER_CONSTRAINTS_GROUP } from '../../src/snapshot/kinds.js';
+import { readRepoFile, readRepoJson, repoPath, resourcesOfType, snapshotDeployment, type DeploymentSnapshot } from './helpers.js';
+
+interface PolicyRule {
+  apiGroups?: string[];
+  resources?: string[];
+  verbs: string[];
+  nonResourceURLs?: string[];
+}
+interface RoleFile {
+  dataActions: string[];
+  customResources: { group: string; resources: string[] }[];
+}
+
+const DATA_ACTION_PREFIX = 'Microsoft.ContainerService/managedClusters/';
+const CUSTOM_RESOURCES_READ = `${DATA_ACTION_PREFIX}customresources/read`;
+// API groups whose resources have their own data actions in the Microsoft.ContainerService
+// operations list (https://learn.microsoft.com/azure/role-based-access-control/permissions/containers).
+// The AKS authorization webhook treats any other resource as a custom resource.
+const GROUPS_WITH_DATA_ACTIONS = new Set(['', 'apps', 'rbac.authorization.k8s.io']);
+const READ_VERBS = new Set(['get', 'list', 'watch']);
+
+const pair = (group: string, resource: string) => `${group || 'core'}/${resource}`;
+const roleFile = readRepoJson<RoleFile>('infra/roles/scanner-kubernetes-reader.json');
+
+/** (group, resource) pairs the Azure custom role grants. */
+function azureRolePairs(): string[] {
+  const native = roleFile.dataActions
+    .filter((action) => action !== CUSTOM_RESOURCES_READ)
+    .map((action) => {
+      const parts = action.slice(DATA_ACTION_PREFIX.length).split('/');
+      expect(parts.pop()).toBe('read');
+      return parts.length === 1 ? pair('', parts[0]!) : pair(parts[0]!, parts[1]!);
+    });
+  const custom = roleFile.customResources.flatMap((entry) => entry.resources.map((resource) => pair(entry.group, resource)));
+  return [...native, ...custom].sort();
+}
+
+/** (group, resource) pairs the shipped Kubernetes RBAC manifests grant, and their other rules. */
+function kubernetesRbac(): { pairs: string[]; verbs: Set<string>; nonResourceURLs: string[] } {
+  const pairs: string[] = [];
+  const verbs = new Set<string>();
+  const nonResourceURLs: string[] = [];
+  for (const file of readdirSync(repoPath('infra/kubernetes')).filter((name) => name.endsWith('.yaml'))) {
+    for (const document of parseAllDocuments(readRepoFile(`infra/kubernetes/${file}`))) {
+      const manifest = document.toJS() as { kind?: string; rules?: PolicyRule[] } | null;
+      if (manifest?.kind !== 'ClusterRole' && manifest?.kind !== 'Role') continue;
+      for (const rule of manifest.rules ?? []) {
+        rule.verbs.forEach((verb) => verbs.add(verb));
+        if (rule.nonResourceURLs) {
+          nonResourceURLs.push(...rule.nonResourceURLs);
+          continue;
+        }
+        for (const group of rule.apiGroups ?? []) for (const resource of rule.resources ?? []) pairs.push(pair(group, resource));
+      }
+    }
+  }
+  return { pairs: [...new Set(pairs)].sort(), verbs, nonResourceURLs };
+}
+
+/** (group, resource) pairs of the kinds the snapshot reads. */
+function snapshotPairs(): string[] {
+  return [...Object.values(KIND_INFO).map((info) => pair(info.group, info.plural)), pair(GATEKEEPER_CONSTRAINTS_GROUP, '*')].sort();
+}
+
+describe('the scanner\'s Kubernetes read access', () => {
+  it('covers exactly the kinds the snapshot reads', () => {
+    expect(azureRolePairs()).toEqual(snapshotPairs());
+  });
+
+  it('matches the shipped ClusterRole and mesh-config Roles', () => {
+    expect(kubernetesRbac().pairs).toEqual(azureRolePairs());
+  });
+
+  it('is read-only and never touches Secrets', () => {
+    expect([...kubernetesRbac().verbs].filter((verb) => !READ_VERBS.has(verb))).toEqual([]);
+    expect(roleFile.dataActions.filter((action) => !action.endsWith('/read'))).toEqual([]);
+    expect(azureRolePairs().filter((granted) => granted.endsWith('/secrets') || (granted.endsWith('/*') && !granted.startsWith(GATEKEEPER_CONSTRAINTS_GROUP)))).toEqual([]);
+  });
+
+  it('gives the Azure role native data actions only where AKS has them, custom resources otherwise', () => {
+    const nativeGroups = roleFile.dataActions.filter((action) => action !== CUSTOM_RESOURCES_READ).map((action) => {
+      const parts = action.slice(DATA_ACTION_PREFIX.length).split('/');
+      return parts.length === 2 ? '' : parts[0]!;
+    });
+    expect(nativeGroups.filter((group) => !GROUPS_WITH_DATA_ACTIONS.has(group))).toEqual([]);
+    expect(roleFile.customResources.map((entry) => entry.group).filter((group) => GROUPS_WITH_DATA_ACTIONS.has(group))).toEqual([]);
+    expect(roleFile.dataActions).toContain(CUSTOM_RESOURCES_READ);
+  });
+
+  it('needs no discovery data actions: only API discovery URLs are non-resource rules, and every authenticated user may read them (system:discovery)', () => {
+    expect(kubernetesRbac().nonResourceURLs.sort()).toEqual(['/apis', '/apis/*']);
+  });
+});
+
+/**
+ * Evaluates the ABAC condition for one request, by translating the small subset of the
+ * condition language the catalog generates (ActionMatches, StringEqualsIgnoreCase on the
+ * two customResources attributes, AND, OR, !, parentheses) into a JavaScript expression.
+ */
+function conditionAllows(condition: string, request: { action: string; group?: string; kind?: string }): boolean {
+  const translated = condition
+    .replace(/ActionMatches\{'([^']*)'\}/g, (_match, action: string) => `(request.action === ${JSON.stringify(action)})`)
+    .replace(/@Request\[Microsoft\.ContainerService\/managedClusters\/customResources:(group|kind)\] StringEqualsIgnoreCase '([^']*)'/g, (_match, attribute: string, value: string) => `((request.${attribute} ?? '').toLowerCase() === ${JSON.stringify(value.toLowerCase())})`)
+    .replace(/ AND /g, ' && ')
+    .replace(/ OR /g, ' || ');
+  expect(translated).toMatch(/^[\s()!&|a-zA-Z.=?'"/\-_*0-9:]+$/);
+  return Boolean(new Function('request', `return ${translated};`)(request));
+}
+
+describe('the ABAC condition on the custom role (as deployed at a management group)', () => {
+  let snapshot: DeploymentSnapshot;
+  let condition: string;
+
+  beforeAll(() => {
+    snapshot = snapshotDeployment('infra/management-group.bicep', { scannerPrincipalId: '22222222-2222-2222-2222-222222222222', environmentName: 'ci' }, { managementGroupId: 'platform' });
+    const conditioned = resourcesOfType(snapshot, 'Microsoft.Authorization/roleAssignments').filter((assignment) => assignment.properties?.condition);
+    expect(conditioned).toHaveLength(1);
+    condition = String(conditioned[0]!.properties!.condition);
+  });
+
+  it('lets every built-in read through unchanged', () => {
+    for (const action of roleFile.dataActions.filter((candidate) => candidate !== CUSTOM_RESOURCES_READ)) {
+      expect(conditionAllows(condition, { action })).toBe(true);
+    }
+  });
+
+  it.each(roleFile.customResources.flatMap((entry) => entry.resources.map((resource) => [entry.group, resource === '*' ? 'k8sistioserviceentryexportto' : resource])))('allows custom resource %s/%s', (group, kind) => {
+    expect(conditionAllows(condition, { action: CUSTOM_RESOURCES_READ, group, kind })).toBe(true);
+  });
+
+  it.each([
+    ['secrets-store.csi.x-k8s.io', 'secretproviderclasses'],
+    ['security.istio.io', 'requestauthentications'],
+    ['networking.istio.io', 'envoyfilters'],
+    ['security.istio.io', 'serviceentries'],
+    ['kyverno.io', 'cleanuppolicies'],
+  ])('denies custom resource %s/%s', (group, kind) => {
+    expect(conditionAllows(condition, { action: CUSTOM_RESOURCES_READ, group, kind })).toBe(false);
+  });
+
+  it('goes with the custom role, Reader and Cluster User at the management group', () => {
+    const role = resourcesOfType(snapshot, 'Microsoft.Authorization/roleDefinitions');
+    expect(role).toHaveLength(1);
+    expect(role[0]!.properties!.assignableScopes).toEqual(['/providers/Microsoft.Management/managementGroups/platform']);
+    const roles = resourcesOfType(snapshot, 'Microsoft.Authorization/roleAssignments').map((assignment) => String(assignment.properties!.roleDefinitionId).split('/').pop());
+    expect(roles.sort()).toEqual([String(role[0]!.name), 'acdd72a7-3385-48ef-bd42-f606fba81ae7', '4abbcc35-e782-43d8-92c5-2d3f1bd2253f'].sort());
+  });
+
+  it('assigns the policies with names within the 24-character limit of management groups', () => {
+    const assignments = resourcesOfType(snapshot, 'Microsoft.Authorization/policyAssignments');
+    expect(assignments).toHaveLength(8);
+    for (const assignment of assignments) expect(String(assignment.name).length).toBeLessThanOrEqual(24);
+    expect(resourcesOfType(snapshot, 'Microsoft.Authorization/policyDefinitions')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * The catalogue of fault scenarios (issue 9). Every fault test runs one catalogued scenario
+ * through `expectNoFindingLost`, which fails the test when a finding that a fault-free run
+ * delivers is missing. docs/reliability.md carries the table rendered from this catalogue;
+ * test/reliability/catalogue.test.ts fails when the table and the catalogue drift apart, or
+ * when a catalogued scenario has no test (or a test names an uncatalogued one).
+ *
+ * Regenerate the table with `npm run reliability:doc`.
+ */
+// node:assert rather than jest's expect, so `npm run reliability:doc` can import this file outside jest.
+import assert from 'node:assert/strict';
+
+export type ScenarioArea = 'Kubernetes API' | 'ARM / Resource Graph' | 'Logs Ingestion' | 'Queue retry';
+
+export interface FaultScenario {
+  id: string;
+  area: ScenarioArea;
+  /** What goes wrong, in the double's terms. */
+  fault: string;
+  /** What the scanner must do about it. */
+  expected: string;
+  /**
+   * Which findings must arrive: a fixed synthetic count, or 'baseline' (every finding of the
+   * same scan without the fault, compared by FindingId).
+   */
+  findings: number | 'baseline';
+}
+
+export const FAULT_SCENARIOS: readonly FaultScenario[] = [
+  // --- Kubernetes API (test/reliability/kube-faults.test.ts) ---------------------------------
+  { id: 'kube-429-retry-after', area: 'Kubernetes API', fault: '429 with Retry-After on the first LIST of Pods, Services and VirtualServices', expected: 'retried after the given delay; record succeeded', findings: 'baseline' },
+  { id: 'kube-5xx-transient', area: 'Kubernetes API', fault: '500 and 503 on Namespaces and ServiceEntries, twice each', expected: 'retried with backoff; record succeeded', findings: 'baseline' },
+  { id: 'kube-drop-mid-pagination', area: 'Kubernetes API', fault: 'connection dropped on the continue page of Pods (1,200 pods, 3 pages)', expected: 'page retried; every pod read; record succeeded', findings: 'baseline' },
+  { id: 'kube-truncated-body', area: 'Kubernetes API', fault: 'half a body, then the connection cut, on Sidecars and DestinationRules', expected: 'retried; record succeeded', findings: 'baseline' },
+  { id: 'kube-non-json', area: 'Kubernetes API', fault: '200 with an HTML page (misconfigured proxy) on ServiceEntries', expected: 'retried; record succeeded', findings: 'baseline' },
+  { id: 'kube-410-expired-continue', area: 'Kubernetes API', fault: '410 Expired on the continue page of Pods', expected: 'the LIST series restarts from the first page; record succeeded', findings: 'baseline' },
+  { id: 'kube-several-kinds-persistent', area: 'Kubernetes API', fault: 'persistent 500 on Pods and Deployments, 403 on RoleBindings, at once', expected: 'those kinds failed/forbidden in coverage; record partial; scan-incomplete finding; every other finding kept', findings: 'baseline' },
+  { id: 'kube-401-404-mid-scan', area: 'Kubernetes API', fault: '401 on the ServiceEntry LIST (token rejected mid-scan) and 404 on the Gateway LIST (CRD removed after discovery)', expected: 'not retried; ServiceEntry forbidden and Gateway failed in coverage; record partial; every other finding kept', findings: 'baseline' },
+  { id: 'kube-hang-deadline', area: 'Kubernetes API', fault: 'the API server stops answering LISTs (hangs)', expected: 'the per-cluster deadline ends the scan; record partial or failed, never succeeded', findings: 'baseline' },
+  // --- ARM and Resource Graph (test/reliability/azure-faults.test.ts) ------------------------
+  { id: 'arm-429-storm', area: 'ARM / Resource Graph', fault: '429 with Retry-After on three consecutive Resource Graph pages and on the ARM cluster GET', expected: 'discovery and ARM reads wait and retry; every cluster found and scanned', findings: 'baseline' },
+  { id: 'arm-5xx', area: 'ARM / Resource Graph', fault: '500/503 from ARM on the cluster GET and the user credential', expected: 'the SDK retries; record succeeded', findings: 'baseline' },
+  { id: 'arm-cluster-disappears', area: 'ARM / Resource Graph', fault: 'a cluster found by Resource Graph is gone when the worker reads it (404)', expected: 'a failed record at once (no pointless retries), no crash', findings: 0 },
+  // --- Logs Ingestion (test/reliability/logs-ingestion-faults.test.ts) ----------------------
+  { id: 'logs-429-storm', area: 'Logs Ingestion', fault: '429 with Retry-After on 8 consecutive calls', expected: 'the SDK waits and retries; everything delivered by one upload', findings: 3000 },
+  { id: 'logs-500', area: 'Logs Ingestion', fault: '500 on 4 calls', expected: 'the SDK retries; everything delivered', findings: 3000 },
+  { id: 'logs-413', area: 'Logs Ingestion', fault: '413 ContentLengthLimitExceeded on 2 calls (fault proxy)', expected: 'upload fails loudly (413 is not retried by the SDK); the queue retry delivers everything', findings: 3000 },
+  { id: 'logs-connection-drops', area: 'Logs Ingestion', fault: 'connection destroyed on 6 calls', expected: 'the SDK retries; everything delivered', findings: 3000 },
+  { id: 'logs-outage-then-retry', area: 'Logs Ingestion', fault: 'persistent 500 on the findings stream during the first attempt', expected: 'a failed record is written and the error thrown; the retry delivers everything and a succeeded record', findings: 3000 },
+  // --- Queue retry (test/reliability/queue-retry-crash.test.ts) ------------------------------
+  { id: 'queue-worker-crash-between-batches', area: 'Queue retry', fault: 'the worker process is killed after part of its findings batches were accepted (Azurite queue, real visibility timeout)', expected: 'the message reappears; the retry delivers every FindingId (at least once, same ids) and a final succeeded record', findings: 3000 },
+];
+
+/** What a scenario run delivered. FindingIds may repeat (at-least-once delivery). */
+export interface ScenarioOutcome {
+  /** FindingIds a fault-free run delivers (for 'baseline') or the synthetic findings uploaded. */
+  expectedFindingIds: string[];
+  /** FindingIds that arrived (or that the faulty scan produced), duplicates allowed. */
+  deliveredFindingIds: string[];
+}
+
+export function scenario(id: string): FaultScenario {
+  const found = FAULT_SCENARIOS.find((candidate) => candidate.id === id);
+  if (!found) throw new Error(`fault scenario "${id}" is not in test/reliability/scenarios.ts`);
+  return found;
+}
+
+/**
+ * The one assertion every fault scenario ends with: every expected FindingId was delivered.
+ * Also checks the expected count against the catalogue, so the documented table stays true.
+ * Returns the number of findings checked (for the summary line).
+ */
+export function expectNoFindingLost(id: string, outcome: ScenarioOutcome): number {
+  const entry = scenario(id);
+  if (typeof entry.findings === 'number') {
+    assert.equal(new Set(outcome.expectedFindingIds).size, entry.findings, `scenario ${id}: the catalogue promises ${entry.findings} findings`);
+  }
+  const delivered = new Set(outcome.deliveredFindingIds);
+  const lost = [...new Set(outcome.expectedFindingIds)].filter((findingId) => !delivered.has(findingId));
+  assert.deepEqual(lost, [], `scenario ${id}: ${lost.length} of ${new Set(outcome.expectedFindingIds).size} findings lost`);
+  ranScenarios.push({ id, findings: new Set(outcome.expectedFindingIds).size });
+  return outcome.expectedFindingIds.length;
+}
+
+const ranScenarios: Array<{ id: string; findings: number }> = [];
+
+/** One line per test file for npm test's output: how many scenarios ran, findings lost (always 0, or the test failed). */
+export function scenarioSummary(): string {
+  const findings = ranScenarios.reduce((sum, run) => sum + run.findings, 0);
+  return `fault scenarios: ${ranScenarios.length} run (${ranScenarios.map((run) => run.id).join(', ')}), ${findings} findings checked, 0 lost`;
+}
+
+const TABLE_START = '<!-- fault-scenarios:start (generated from test/reliability/scenarios.ts by npm run reliability:doc) -->';
+const TABLE_END = '<!-- fault-scenarios:end -->';
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
+
+/** The markdown table of docs/reliability.md, markers included. */
+export function renderScenarioTable(scenarios: readonly FaultScenario[] = FAULT_SCENARIOS): string {
+  const synthetic = scenarios.reduce((sum, s) => sum + (typeof s.findings === 'number' ? s.findings : 0), 0);
+  const lines = [
+    TABLE_START,
+    '',
+    `${scenarios.length} fault scenarios run in \`npm test\`; ${synthetic} synthetic findings plus the baseline findings of every Kubernetes and ARM scenario are checked by FindingId. Findings lost: **0** (a lost finding fails the scenario's test).`,
+    '',
+    '| # | Scenario | Area | Fault injected | Expected behaviour | Findings that must arrive | Lost |',
+    '|---|---|---|---|---|---|---|',
+    ...scenarios.map((s, index) => `| ${index + 1} | \`${s.id}\` | ${s.area} | ${cell(s.fault)} | ${cell(s.expected)} | ${s.findings === 'baseline' ? 'all of the fault-free scan' : String(s.findings)} | 0 |`),
+    '',
+    TABLE_END,
+  ];
+  return lines.join('\n');
+}
+
+/** Replaces the generated table inside a document (or appends it when the markers are missing). */
+export function withScenarioTable(document: string, table: string = renderScenarioTable()): string {
+  const start = document.indexOf(TABLE_START);
+  const end = document.indexOf(TABLE_END);
+  if (start === -1 || end === -1 || end < start) return `${document.trimEnd()}\n\n${table}\n`;
+  return document.slice(0, start) + table + document.slice(end + TABLE_END.length);
+}

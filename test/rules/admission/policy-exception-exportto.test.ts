@@ -1,0 +1,67 @@
+import { policyExceptionExportTo } from '../../../src/rules/admission/policy-exception-exportto.js';
+import { runRuleTests } from '../../helpers/rule-tester.js';
+
+const policy = `
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: serviceentry-exportto}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: require-exportto
+    match: {any: [{resources: {kinds: [ServiceEntry]}}]}
+    validate: {message: "set exportTo", pattern: {spec: {exportTo: ["!*"]}}}
+`;
+
+runRuleTests(policyExceptionExportTo, {
+  valid: [
+    {
+      name: 'an exception for an unrelated policy, and a constraint excluding system namespaces only',
+      manifests: `${policy}
+---
+apiVersion: kyverno.io/v2
+kind: PolicyException
+metadata: {name: other, namespace: kyverno}
+spec:
+  exceptions: [{policyName: require-labels, ruleNames: [check]}]
+  match: {any: [{resources: {kinds: [Pod], namespaces: [tenant-a]}}]}
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sIstioServiceEntryExportTo
+metadata: {name: se}
+spec:
+  match:
+    excludedNamespaces: [kube-system, gatekeeper-system, azure-arc]
+    kinds: [{apiGroups: [networking.istio.io], kinds: [ServiceEntry]}]
+  parameters: {note: exportTo}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a Kyverno PolicyException and a constraint excluding a tenant namespace',
+      manifests: `${policy}
+---
+apiVersion: kyverno.io/v2
+kind: PolicyException
+metadata: {name: legacy-team, namespace: kyverno}
+spec:
+  exceptions: [{policyName: serviceentry-exportto, ruleNames: [require-exportto]}]
+  match: {any: [{resources: {kinds: [ServiceEntry], namespaces: [legacy]}}]}
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sIstioServiceEntryExportTo
+metadata: {name: se}
+spec:
+  match:
+    excludedNamespaces: [kube-system, tenant-b]
+    kinds: [{apiGroups: [networking.istio.io], kinds: [ServiceEntry]}]
+  parameters: {note: exportTo}
+`,
+      findings: [
+        { severity: 'info', resourceKind: 'PolicyException', resourceName: 'legacy-team', affectedNamespaces: ['legacy'], messageIncludes: ['require-exportto', 'legacy'] },
+        { severity: 'info', resourceName: 'se', affectedNamespaces: ['tenant-b'], messageIncludes: ['excludes namespaces tenant-b'] },
+      ],
+    },
+  ],
+});

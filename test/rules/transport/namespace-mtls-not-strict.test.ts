@@ -1,0 +1,145 @@
+import { expect } from '@jest/globals';
+import { namespaceMtlsNotStrict } from '../../../src/rules/transport/namespace-mtls-not-strict.js';
+import { runRuleTests } from '../../helpers/rule-tester.js';
+
+const namespaces = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: tenant-a}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: istio-system}
+`;
+
+const rootStrict = `
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: istio-system}
+spec: {mtls: {mode: STRICT}}
+`;
+
+runRuleTests(namespaceMtlsNotStrict, {
+  valid: [
+    { name: 'mesh-wide STRICT in the root namespace is inherited', manifests: namespaces + rootStrict },
+    {
+      name: 'namespace STRICT with UNSET at namespace level inheriting a STRICT root',
+      manifests: `${namespaces}${rootStrict}---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: tenant-a}
+spec: {mtls: {mode: UNSET}}
+`,
+    },
+    {
+      name: 'workload policy with UNSET mode and a STRICT port inherits STRICT',
+      manifests: `${namespaces}---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: tenant-a}
+spec: {mtls: {mode: STRICT}}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: api, namespace: tenant-a}
+spec:
+  selector: {matchLabels: {app: api}}
+  mtls: {mode: UNSET}
+  portLevelMtls: {"8080": {mode: STRICT}}
+`,
+    },
+    {
+      name: 'a permissive policy with a selector in the root namespace is ignored by Istio',
+      manifests: `${namespaces}${rootStrict}---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: legacy, namespace: istio-system}
+spec: {selector: {matchLabels: {app: legacy}}, mtls: {mode: DISABLE}}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'no PeerAuthentication anywhere: Istio default PERMISSIVE',
+      manifests: namespaces,
+      findings: [
+        {
+          severity: 'high',
+          namespace: 'tenant-a',
+          resourceKind: 'Namespace',
+          messageIncludes: ['PERMISSIVE', 'default'],
+          check: (finding) => expect(finding.fix).toMatchObject({ type: 'manifest', manifest: { kind: 'PeerAuthentication', metadata: { namespace: 'tenant-a' }, spec: { mtls: { mode: 'STRICT' } } } }),
+        },
+      ],
+    },
+    {
+      name: 'namespace PERMISSIVE overrides a STRICT root',
+      manifests: `${namespaces}${rootStrict}---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: tenant-a}
+spec: {mtls: {mode: PERMISSIVE}}
+`,
+      findings: [
+        {
+          resourceKind: 'PeerAuthentication',
+          resourceName: 'default',
+          messageIncludes: ['PERMISSIVE', 'tenant-a/default'],
+          check: (finding) => expect(finding.fix).toMatchObject({ type: 'merge-patch', patch: { spec: { mtls: { mode: 'STRICT' } } } }),
+        },
+      ],
+    },
+    {
+      name: 'UNSET namespace policy inherits a PERMISSIVE root',
+      manifests: `${namespaces}---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: istio-system}
+spec: {mtls: {mode: PERMISSIVE}}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: tenant-a}
+spec: {mtls: {mode: UNSET}}
+`,
+      findings: [{ namespace: 'tenant-a', messageIncludes: ['inherited from the mesh-wide PeerAuthentication istio-system/default'], check: (f) => expect(f.evidence.source).toBe('root') }],
+    },
+    {
+      name: 'workload and port-level downgrades in a STRICT namespace',
+      manifests: `${namespaces}${rootStrict}---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: legacy, namespace: tenant-a}
+spec: {selector: {matchLabels: {app: legacy}}, mtls: {mode: PERMISSIVE}}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: metrics, namespace: tenant-a}
+spec:
+  selector: {matchLabels: {app: api}}
+  mtls: {mode: STRICT}
+  portLevelMtls: {"9090": {mode: DISABLE}}
+`,
+      findings: [
+        { resourceName: 'legacy', subjectKey: 'workload:legacy', messageIncludes: ['workload mode PERMISSIVE'] },
+        { resourceName: 'metrics', subjectKey: 'workload:metrics', messageIncludes: ['port 9090: DISABLE'] },
+      ],
+    },
+    {
+      name: 'the oldest of two namespace-wide policies decides',
+      manifests: `${namespaces}---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: b-new, namespace: tenant-a, creationTimestamp: "2025-02-01T00:00:00Z"}
+spec: {mtls: {mode: STRICT}}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: z-old, namespace: tenant-a, creationTimestamp: "2024-01-01T00:00:00Z"}
+spec: {mtls: {mode: PERMISSIVE}}
+`,
+      findings: [{ resourceName: 'z-old', check: (f) => expect(f.evidence.ignoredNewerNamespacePolicies).toEqual(['tenant-a/b-new']) }],
+    },
+  ],
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { HostIndex, hostMatches, hostsOverlap, resolveShortName, serviceHostname } from '../../../src/mesh/hosts.js';
+
+describe('hostMatches', () => {
+  it.each([
+    ['*', 'api.example.com', true],
+    ['*', '*.example.com', true],
+    ['*.example.com', 'api.example.com', true],
+    ['*.example.com', 'a.b.example.com', true],
+    ['*.example.com', 'example.com', false],
+    ['*.example.com', 'api.example.org', false],
+    ['*.example.com', '*.api.example.com', true],
+    ['*.api.example.com', '*.example.com', false],
+    ['*.com', '*', false],
+    ['api.example.com', 'api.example.com', true],
+    ['API.Example.com', 'api.example.COM', true],
+    ['api.example.com', 'api.example.co', false],
+    ['api.example.com', '*.example.com', false],
+    ['*.example.com', 'badexample.com', false],
+  ])('%s matches %s: %s', (pattern, host, expected) => {
+    expect(hostMatches(pattern, host)).toBe(expected);
+  });
+});
+
+describe('hostsOverlap', () => {
+  it.each([
+    ['*.example.com', 'api.example.com', true],
+    ['api.example.com', '*.example.com', true],
+    ['*.example.com', '*.com', true],
+    ['*.example.com', '*.example.org', false],
+    ['a.example.com', 'b.example.com', false],
+    ['*', 'anything.local', true],
+  ])('%s overlaps %s: %s', (a, b, expected) => {
+    expect(hostsOverlap(a, b)).toBe(expected);
+    expect(hostsOverlap(b, a)).toBe(expected);
+  });
+});
+
+describe('resolveShortName', () => {
+  it('expands a name without dots in the object namespace', () => {
+    expect(resolveShortName('reviews', 'tenant-a', 'cluster.local')).toBe('reviews.tenant-a.svc.cluster.local');
+  });
+  it('keeps names with dots and wildcards', () => {
+    expect(resolveShortName('reviews.tenant-b', 'tenant-a', 'cluster.local')).toBe('reviews.tenant-b');
+    expect(resolveShortName('*', 'tenant-a', 'cluster.local')).toBe('*');
+    expect(resolveShortName('Api.Example.com', 'tenant-a', 'cluster.local')).toBe('api.example.com');
+  });
+  it('uses the cluster domain', () => {
+    expect(serviceHostname('payments', 'tenant-b', 'corp.local')).toBe('payments.tenant-b.svc.corp.local');
+  });
+});
+
+describe('HostIndex', () => {
+  const hosts = ['api.example.com', '*.example.com', 'a.b.example.com', '*.b.example.com', '*', 'other.org', '*.com'];
+  const index = new HostIndex<string>();
+  for (const host of hosts) index.add(host, host);
+  const sorted = (values: string[]): string[] => [...new Set(values)].sort();
+
+  it('finds exact entries', () => {
+    expect(index.exactly('API.example.com')).toEqual(['api.example.com']);
+    expect(index.exactly('*.example.com')).toEqual(['*.example.com']);
+    expect(index.exactly('missing.example.com')).toEqual([]);
+  });
+  it('finds patterns matching an exact host', () => {
+    expect(sorted(index.matching('a.b.example.com'))).toEqual(sorted(['a.b.example.com', '*.b.example.com', '*.example.com', '*.com', '*']));
+  });
+  it('finds entries covered by a wildcard', () => {
+    expect(sorted(index.coveredBy('*.example.com'))).toEqual(sorted(['*.example.com', 'api.example.com', 'a.b.example.com', '*.b.example.com']));
+  });
+
+  it('overlapping() agrees with hostsOverlap on every pair (property)', () => {
+    const label = fc.constantFrom('a', 'b', 'example', 'com', 'org');
+    const host = fc.tuple(fc.boolean(), fc.array(label, { minLength: 1, maxLength: 3 })).map(([wild, labels]) => (wild ? `*.${labels.join('.')}` : labels.join('.')));
+    fc.assert(
+      fc.property(fc.array(host, { minLength: 1, maxLength: 12 }), host, (entries, query) => {
+        const idx = new HostIndex<string>();
+        entries.forEach((entry) => idx.add(entry, entry));
+        const expected = sorted(entries.filter((entry) => hostsOverlap(entry, query)));
+        expect(sorted(idx.overlapping(query))).toEqual(expected);
+      }),
+    );
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from '@jest/globals';
+import { defaultConfig } from '../../../src/config/types.js';
+import { buildMeshModel } from '../../../src/mesh/model.js';
+import { chooseByExportGroup, chooseServiceDefinition } from '../../../src/mesh/precedence.js';
+import type { K8sObject } from '../../../src/snapshot/types.js';
+import { obj, snapshot, version } from './fixtures.js';
+
+function configs(objects: K8sObject[]) {
+  const m = buildMeshModel(snapshot(objects), defaultConfig());
+  return objects.map((o) => m.configOf(o)!);
+}
+const se = (ns: string, name: string, created: string, exportTo?: string[]) =>
+  obj('ServiceEntry', ns, name, { hosts: ['payments.tenant-b.svc.cluster.local'], ...(exportTo ? { exportTo } : {}) }, { created });
+const svc = obj('Service', 'tenant-b', 'payments', {}, { created: '2024-06-01T00:00:00Z' });
+
+describe('host precedence', () => {
+  it('the proxy namespace wins', () => {
+    const [own, other] = configs([se('tenant-a', 'own', '2024-05-01T00:00:00Z'), se('tenant-c', 'other', '2020-01-01T00:00:00Z')]);
+    expect(chooseServiceDefinition('tenant-a', [own!, other!], version('1.24'))).toMatchObject({ winner: own, decidedBy: 'own-namespace' });
+  });
+  it('from 1.24 a Kubernetes Service beats a ServiceEntry; before 1.24 age decides', () => {
+    const [entry, service] = configs([se('tenant-c', 'evil', '2020-01-01T00:00:00Z'), svc]);
+    expect(chooseServiceDefinition('tenant-a', [entry!, service!], version('1.24'))).toMatchObject({ winner: service, decidedBy: 'kubernetes-service' });
+    expect(chooseServiceDefinition('tenant-a', [entry!, service!], version('1.23'))).toMatchObject({ winner: entry, decidedBy: 'age' });
+  });
+  it('named exports come before public ones', () => {
+    const [pub, named] = configs([se('tenant-c', 'public', '2020-01-01T00:00:00Z'), se('tenant-d', 'named', '2024-01-01T00:00:00Z', ['tenant-a'])]);
+    expect(chooseByExportGroup('tenant-a', [pub!, named!])).toMatchObject({ winner: named, decidedBy: 'export-group' });
+  });
+  it('within a group the oldest wins: a hijack window', () => {
+    const [newer, older] = configs([se('tenant-c', 'newer', '2024-01-01T00:00:00Z'), se('tenant-d', 'older', '2023-01-01T00:00:00Z')]);
+    const choice = chooseServiceDefinition('tenant-a', [newer!, older!], version('1.30'));
+    expect(choice?.winner).toBe(older);
+    expect(choice?.decidedBy).toBe('age');
+    expect(choice?.tiedByAge.map((c) => c.object.metadata.name)).toEqual(['older', 'newer']);
+  });
+  it('orders by name when timestamps are missing', () => {
+    const [b, a] = configs([obj('ServiceEntry', 'tenant-c', 'b', { hosts: ['x'] }), obj('ServiceEntry', 'tenant-d', 'a', { hosts: ['x'] })]);
+    expect(chooseByExportGroup('tenant-a', [b!, a!])?.winner).toBe(a);
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, it } from '@jest/globals';
+import { defaultConfig, type ConfigSuppression } from '../../../src/config/types.js';
+import { quotaServiceEntryMissing } from '../../../src/rules/admission/quota-serviceentry-missing.js';
+import { evaluateSnapshot } from '../../../src/rules/engine.js';
+import { expiredSuppressions, expiryInstant } from '../../../src/rules/suppression.js';
+import { destinationRuleTlsDisabled } from '../../../src/rules/transport/destinationrule-tls-disabled.js';
+import { snapshotFromYaml } from '../../helpers/rule-tester.js';
+
+const NOW = new Date('2026-06-15T12:00:00Z');
+
+function scan(manifests: string, suppressions: ConfigSuppression[] = []) {
+  const snapshot = snapshotFromYaml({ manifests });
+  return evaluateSnapshot(snapshot, defaultConfig({ suppressions, now: NOW }), { rules: [quotaServiceEntryMissing, destinationRuleTlsDisabled] });
+}
+
+const twoNamespaces = `
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: tenant-a
+  annotations:
+    isolation-scanner.io/suppress: "exportto-missing, quota-serviceentry-missing"
+    isolation-scanner.io/suppress-reason: "Quota managed by the platform operator"
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: tenant-b}
+`;
+
+describe('suppression', () => {
+  it('an annotation with a reason on the namespace suppresses, and the finding is kept', () => {
+    const findings = scan(twoNamespaces);
+    expect(findings.map((f) => [f.namespace, f.suppressed])).toEqual([
+      ['tenant-a', true],
+      ['tenant-b', false],
+    ]);
+    expect(findings[0]!.suppressionReason).toBe('Quota managed by the platform operator (annotation on Namespace tenant-a)');
+  });
+
+  it('an annotation on the object at fault suppresses that object only', () => {
+    const findings = scan(`
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: legacy
+  namespace: tenant-a
+  annotations: {isolation-scanner.io/suppress: destinationrule-tls-disabled, isolation-scanner.io/suppress-reason: "Legacy client, see SEC-9"}
+spec: {host: legacy, trafficPolicy: {tls: {mode: DISABLE}}}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: other, namespace: tenant-a}
+spec: {host: other, trafficPolicy: {tls: {mode: DISABLE}}}
+`).filter((f) => f.ruleId === 'destinationrule-tls-disabled');
+    expect(findings.map((f) => [f.resource?.name, f.suppressed])).toEqual([
+      ['legacy', true],
+      ['other', false],
+    ]);
+  });
+
+  it('an annotation without a reason does not suppress and says why', () => {
+    const findings = scan(`
+apiVersion: v1
+kind: Namespace
+metadata: {name: tenant-a, annotations: {isolation-scanner.io/suppress: quota-serviceentry-missing}}
+`);
+    expect(findings[0]!.suppressed).toBe(false);
+    expect(String(findings[0]!.evidence.suppressionIgnored)).toContain('has no isolation-scanner.io/suppress-reason');
+  });
+
+  it('a configuration entry suppresses by rule, namespace glob and resource glob', () => {
+    const findings = scan('apiVersion: v1\nkind: Namespace\nmetadata: {name: tenant-a}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: tenant-b}\n', [
+      { ruleId: 'quota-serviceentry-missing', namespace: 'tenant-*', resource: 'Namespace/tenant-b', reason: 'Accepted risk', expires: '2026-06-15' },
+    ]);
+    expect(findings.map((f) => [f.namespace, f.suppressed, f.suppressionReason])).toEqual([
+      ['tenant-a', false, undefined],
+      ['tenant-b', true, 'Accepted risk (configuration, until 2026-06-15)'],
+    ]);
+  });
+
+  it('an expired configuration entry stops applying and says so', () => {
+    const expired: ConfigSuppression = { ruleId: 'quota-serviceentry-missing', namespace: 'tenant-b', reason: 'Temporary', expires: '2026-06-14' };
+    const findings = scan('apiVersion: v1\nkind: Namespace\nmetadata: {name: tenant-b}\n', [expired]);
+    expect(findings[0]!.suppressed).toBe(false);
+    expect(findings[0]!.evidence.suppressionExpired).toEqual([{ reason: 'Temporary', expires: '2026-06-14' }]);
+    expect(expiredSuppressions(defaultConfig({ suppressions: [expired], now: NOW }))).toEqual([
+      'suppression of quota-serviceentry-missing in tenant-b expired on 2026-06-14 and no longer applies (reason was: Temporary)',
+    ]);
+  });
+
+  it('a date-only expiry lasts through that day (UTC)', () => {
+    expect(expiryInstant('2026-06-15').toISOString()).toBe('2026-06-15T23:59:59.999Z');
+    expect(expiryInstant('2026-06-15T08:00:00Z').toISOString()).toBe('2026-06-15T08:00:00.000Z');
+  });
+});
