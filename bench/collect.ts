@@ -55,6 +55,8 @@ export interface CollectResult {
    * the snapshot (validation, mesh config), timed alone on the same objects.
    */
   assemblyMs: Summary;
+  /** Diagnostic: the floor again, but with a new TLS connection for every request. */
+  floorNewConnectionPerRequestMs: Summary;
   requests: RequestAccounting;
   /** Kinds not read (status other than 'read'/'absent'), which would make the comparison meaningless. */
   unreadKinds: string[];
@@ -88,7 +90,7 @@ export function accountRequests(log: RecordedRequest[], objectsPerKind: Map<stri
 }
 
 /** The floor: GET every logged URL over HTTPS (verified) with the token, JSON.parse each body. */
-async function replay(log: RecordedRequest[], baseUrl: string, agent: https.Agent, token: string): Promise<number> {
+async function replay(log: RecordedRequest[], baseUrl: string, agentFor: () => https.Agent, token: string): Promise<number> {
   // Group into series (same path = pages of one LIST, sequential by nature of `continue`).
   const series = new Map<string, RecordedRequest[]>();
   for (const request of log) series.set(request.path, [...(series.get(request.path) ?? []), request]);
@@ -98,7 +100,7 @@ async function replay(log: RecordedRequest[], baseUrl: string, agent: https.Agen
     new Promise<void>((resolve, reject) => {
       const url = new URL(baseUrl + request.path);
       for (const [key, value] of Object.entries(request.query)) url.searchParams.set(key, value);
-      const outgoing = https.get(url, { agent, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } }, (response) => {
+      const outgoing = https.get(url, { agent: agentFor(), headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
@@ -163,22 +165,37 @@ export async function benchmarkCollection(size: FleetSize, runs: number): Promis
     };
     // Warm-up (JIT, TLS session, the double's caches); not measured.
     const warm = await scanOnce();
-    await replay(warm.log, double.url, agent, double.token);
+    await replay(warm.log, double.url, () => agent, double.token);
 
     const scanTimes: number[] = [];
     const floorTimes: number[] = [];
     const ratios: number[] = [];
     const assemblyTimes: number[] = [];
+    const floorNewConnectionTimes: number[] = [];
     let last = warm;
     let floorConnections = 0;
-    for (let run = 0; run < runs; run++) {
-      last = await scanOnce();
+    const floorOnce = async () => {
       // A fresh agent per replay: the floor pays for its connections like the scan does.
       const floorAgent = new https.Agent({ keepAlive: true, ca: double.caPem });
       const started = performance.now();
-      floorConnections = (await countConnections(() => replay(last.log, double.url, floorAgent, double.token))).connections;
+      floorConnections = (await countConnections(() => replay(last.log, double.url, () => floorAgent, double.token))).connections;
       const floorMs = performance.now() - started;
       floorAgent.destroy();
+      return floorMs;
+    };
+    for (let run = 0; run < runs; run++) {
+      // Alternate which side goes first, so neither always inherits the other's garbage.
+      let floorMs = 0;
+      if (run % 2 === 1) floorMs = await floorOnce();
+      last = await scanOnce();
+      if (run % 2 === 0) floorMs = await floorOnce();
+      // Diagnostic: the same floor with a new agent (so a new TLS connection) per request, which
+      // is what the scanner's client does today; tells how much of the gap is connection set-up.
+      const oneShotAgents: https.Agent[] = [];
+      const oneShotStarted = performance.now();
+      await replay(last.log, double.url, () => oneShotAgents[oneShotAgents.push(new https.Agent({ ca: double.caPem })) - 1]!, double.token);
+      floorNewConnectionTimes.push(performance.now() - oneShotStarted);
+      for (const oneShot of oneShotAgents) oneShot.destroy();
       scanTimes.push(last.ms);
       floorTimes.push(floorMs);
       ratios.push(last.ms / floorMs);
@@ -200,6 +217,7 @@ export async function benchmarkCollection(size: FleetSize, runs: number): Promis
       bytesPerScan: last.log.reduce((sum, request) => sum + request.bytes, 0),
       connections: { scan: last.connections, floor: floorConnections },
       assemblyMs: summarize(assemblyTimes),
+      floorNewConnectionPerRequestMs: summarize(floorNewConnectionTimes),
       requests: accountRequests(last.log, objectsPerKind),
       unreadKinds,
     };

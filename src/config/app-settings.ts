@@ -4,6 +4,8 @@
  * (instead of an `undefined` deep inside a handler). Names match local.settings.sample.json and
  * the Function App's app settings in infra/.
  */
+import { ALL_RULES } from '../rules/registry.js';
+import { parseScannerConfig } from './load.js';
 import { defaultConfig, type ScannerConfig } from './types.js';
 
 /** Every 6 hours on the hour (NCRONTAB: second minute hour day month day-of-week). */
@@ -105,28 +107,11 @@ function readQueueConnection(env: NodeJS.ProcessEnv, problems: string[]): QueueC
 function readScannerConfig(env: NodeJS.ProcessEnv, problems: string[]): ScannerConfig {
   const text = setting(env, 'SCANNER_CONFIG');
   if (!text) return defaultConfig();
+  // The same schema-validated parser as the CLI's --config, so both accept exactly the same documents.
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
-    // Only the documented fields are taken; unknown keys are ignored rather than trusted.
-    const input = parsed as Partial<Record<keyof ScannerConfig, unknown>>;
-    const stringArray = (value: unknown, field: string): string[] => {
-      if (value === undefined) return [];
-      if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value;
-      problems.push(`SCANNER_CONFIG.${field} must be an array of strings`);
-      return [];
-    };
-    return defaultConfig({
-      systemNamespaces: stringArray(input.systemNamespaces, 'systemNamespaces'),
-      sharedNamespaces: stringArray(input.sharedNamespaces, 'sharedNamespaces'),
-      tenantNamespaces: stringArray(input.tenantNamespaces, 'tenantNamespaces'),
-      disabledRules: stringArray(input.disabledRules, 'disabledRules'),
-      severityOverrides: (typeof input.severityOverrides === 'object' && input.severityOverrides !== null ? input.severityOverrides : {}) as ScannerConfig['severityOverrides'],
-      suppressions: (Array.isArray(input.suppressions) ? input.suppressions : []) as ScannerConfig['suppressions'],
-      istioVersion: typeof input.istioVersion === 'string' ? input.istioVersion : undefined,
-    });
+    return parseScannerConfig(text, 'SCANNER_CONFIG', { knownRuleIds: ALL_RULES.map((rule) => rule.meta.id) });
   } catch (error) {
-    problems.push(`SCANNER_CONFIG is not valid JSON: ${(error as Error).message}`);
+    problems.push((error as Error).message);
     return defaultConfig();
   }
 }

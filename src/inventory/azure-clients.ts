@@ -8,7 +8,6 @@ import https from 'node:https';
 import { ContainerServiceClient } from '@azure/arm-containerservice';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { TokenCredential } from '@azure/identity';
-import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 
 export const ARM_SCOPE = 'https://management.azure.com/.default';
 
@@ -41,19 +40,4 @@ export function createResourceGraphClient(credential: TokenCredential, endpoints
       ? { http: new http.Agent(), https: new https.Agent({ ca: endpoints.trustedCaPem, keepAlive: true }) }
       : undefined,
   });
-}
-
-/**
- * An HttpClient for SDKs whose options take no TLS settings (@azure/storage-queue): the default
- * client with the extra CA on every request. Returns undefined (SDK default) without a CA.
- */
-export function httpClientTrusting(trustedCaPem: string | undefined): HttpClient | undefined {
-  if (!trustedCaPem) return undefined;
-  const inner = createDefaultHttpClient();
-  return {
-    sendRequest: (request) => {
-      request.tlsSettings = { ...request.tlsSettings, ca: trustedCaPem };
-      return inner.sendRequest(request);
-    },
-  };
 }

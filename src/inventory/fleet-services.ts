@@ -58,7 +58,7 @@ export function createFleetServices(settings: AppSettings, overrides: FleetServi
     deadlineMs: settings.clusterScanDeadlineMs,
     probeTimeoutMs: overrides.probeTimeoutMs,
     discover: () => discoverClusters(resourceGraph, { subscriptionIds: settings.subscriptionIds, resourceGroups: settings.resourceGroups, tagFilters: settings.tagFilters }),
-    queue: createQueueClient(settings.queueConnection, settings.scanQueueName, credential),
+    queue: createQueueClient(settings.queueConnection, settings.scanQueueName, credential, endpoints.trustedCaPem),
     sink,
   };
 }

@@ -2,7 +2,8 @@
  * The Storage queue between the timer and the worker. Messages are JSON, base64-encoded: the
  * Functions queue trigger's default `messageEncoding` is base64, so that is what it decodes.
  */
-import { QueueClient, type QueueServiceClient } from '@azure/storage-queue';
+import https from 'node:https';
+import { newPipeline, QueueClient, StorageSharedKeyCredential, type QueueServiceClient } from '@azure/storage-queue';
 import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import type { QueueConnection } from '../config/app-settings.js';
 import type { ScanClusterMessage } from './types.js';
@@ -28,10 +29,37 @@ export function decodeQueueMessage(text: string): unknown {
  * The queue client, from the same settings the Functions host uses for AzureWebJobsStorage:
  * a connection string (Azurite locally), or an identity-based connection in Azure.
  */
-export function createQueueClient(connection: QueueConnection, queueName: string, credential: TokenCredential): QueueClient {
-  if (connection.kind === 'connectionString') return new QueueClient(connection.connectionString, queueName);
+export function createQueueClient(connection: QueueConnection, queueName: string, credential: TokenCredential, trustedCaPem?: string): QueueClient {
+  if (connection.kind === 'connectionString') {
+    // The extra CA only matters for an HTTPS emulator endpoint (tests); anything else connects as usual.
+    const httpsEmulator = /(^|;)\s*QueueEndpoint=https:\/\//i.test(connection.connectionString);
+    return trustedCaPem && httpsEmulator ? queueClientTrusting(connection.connectionString, queueName, trustedCaPem) : new QueueClient(connection.connectionString, queueName);
+  }
   const queueCredential = connection.clientId ? new ManagedIdentityCredential({ clientId: connection.clientId }) : credential;
   return new QueueClient(`${connection.queueServiceUri.replace(/\/$/, '')}/${queueName}`, queueCredential);
+}
+
+/**
+ * Tests only (a local emulator over HTTPS with a test CA): @azure/storage-queue takes no TLS
+ * options and treats `httpClient` as a core-http v1 client, so a request policy puts an
+ * https.Agent trusting the CA on each request. Verification stays on. Needs an account-key
+ * connection string with an explicit QueueEndpoint (as Azurite's).
+ */
+function queueClientTrusting(connectionString: string, queueName: string, trustedCaPem: string): QueueClient {
+  const fields = Object.fromEntries(connectionString.split(';').filter((part) => part.includes('=')).map((part) => [part.slice(0, part.indexOf('=')), part.slice(part.indexOf('=') + 1)]));
+  const { AccountName: account, AccountKey: key, QueueEndpoint: endpoint } = fields;
+  if (!account || !key || !endpoint) throw new Error('a trusted-CA queue client needs AccountName, AccountKey and QueueEndpoint in the connection string');
+  const agent = new https.Agent({ ca: trustedCaPem, keepAlive: true });
+  const pipeline = newPipeline(new StorageSharedKeyCredential(account, key));
+  pipeline.factories.unshift({
+    create: (next) => ({
+      sendRequest: (request) => {
+        request.agent = agent;
+        return next.sendRequest(request);
+      },
+    }),
+  });
+  return new QueueClient(`${endpoint.replace(/\/$/, '')}/${queueName}`, pipeline);
 }
 
 /** Sends one message per cluster. Creates the queue if needed (the host creates trigger queues too). */

@@ -139,11 +139,16 @@ export function reachesOtherNamespaces(scope: ExportScope, ownerNamespace: strin
 
 /**
  * Export group of an object for a target namespace, used by host precedence:
- * 'private' (own namespace, or named explicitly) comes before 'public' (`*`).
+ * 'private' (own namespace, or named explicitly) comes before 'public'. As in Istio's
+ * service and VirtualService indexes (push_context.go initServiceRegistry,
+ * initVirtualServices: "if service has exportTo *, make it public and ignore all other
+ * exportTos"), `*` anywhere in the list makes the object public, even for a namespace it
+ * also names.
  */
 export function exportGroup(scope: ExportScope, ownerNamespace: string, target: string): 'private' | 'public' | undefined {
+  if (scope.all) return 'public';
   if ((scope.own && target === ownerNamespace) || scope.names.has(target)) return 'private';
-  return scope.all ? 'public' : undefined;
+  return undefined;
 }
 
 /** Evidence form of an effective exportTo. */

@@ -48,7 +48,10 @@ export function defaultScope(namespace: string): SidecarScope {
 
 /** Does one egress host of a scope in `scopeNamespace` import an object of `ownerNamespace` with `host`? */
 export function egressHostImports(egress: SidecarEgressHost, scopeNamespace: string, ownerNamespace: string, host: string): boolean {
-  const nsMatches = egress.namespace === '*' || egress.namespace === ownerNamespace || (egress.namespace === '.' && ownerNamespace === scopeNamespace);
+  // Keywords never match as literal names (an offline object "in namespace ." must not pass for local config).
+  const nsMatches =
+    egress.namespace === '*' ||
+    (egress.namespace === '.' ? ownerNamespace === scopeNamespace : egress.namespace !== '~' && egress.namespace !== '' && egress.namespace === ownerNamespace);
   return nsMatches && hostsOverlap(egress.dnsName, host);
 }
 

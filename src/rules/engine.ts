@@ -1,5 +1,5 @@
 import type { ScannerConfig } from '../config/types.js';
-import { buildMeshModel } from '../mesh/model.js';
+import { buildMeshModel, type MeshModel } from '../mesh/model.js';
 import { computeFindingId } from '../report/finding-id.js';
 import type { ClusterScanResult, ScanRecord, ScanStatus } from '../report/types.js';
 import type { ClusterSnapshot, SnapshotKind, SourceLocation } from '../snapshot/types.js';
@@ -26,12 +26,14 @@ export function ruleIsBlind(rule: Rule, snapshot: ClusterSnapshot): boolean {
 
 export interface EvaluateOptions {
   rules?: readonly Rule[];
+  /** A model already built for this snapshot and config (its indexes are expensive on big clusters). */
+  model?: MeshModel;
 }
 
 /** Runs every enabled rule over one snapshot and returns finished findings (ids, titles, suppression). */
 export function evaluateSnapshot(snapshot: ClusterSnapshot, config: ScannerConfig, options: EvaluateOptions = {}): Finding[] {
   const rules = (options.rules ?? ALL_RULES).filter((rule) => !config.disabledRules.includes(rule.meta.id));
-  const ctx: RuleContext = { snapshot, config, model: buildMeshModel(snapshot, config) };
+  const ctx: RuleContext = { snapshot, config, model: options.model ?? buildMeshModel(snapshot, config) };
   const findings: Finding[] = [];
   const sourceOf = objectSourceIndex(snapshot);
   for (const rule of rules) {
@@ -101,8 +103,8 @@ export interface ScanClusterOptions {
 
 /** Evaluates a snapshot and builds the scan record (findings.md IstioIsolationScans_CL). */
 export function scanSnapshot(snapshot: ClusterSnapshot, config: ScannerConfig, options: ScanClusterOptions): ClusterScanResult {
-  const findings = evaluateSnapshot(snapshot, config);
   const model = buildMeshModel(snapshot, config);
+  const findings = evaluateSnapshot(snapshot, config, { model });
   const exposureMatrix = exposureMatrixOf(findings);
   const unreadable = unreadableKinds(snapshot);
   const status: ScanStatus = options.failure ? 'failed' : unreadable.length > 0 ? 'partial' : 'succeeded';

@@ -15,6 +15,8 @@ function stringMap(value: unknown): Record<string, string> {
   return out;
 }
 
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 /**
  * Turns a raw object into a K8sObject, or returns a problem. Never throws: wrong shapes
  * (metadata not an object, spec a string...) become problems the caller reports.
@@ -34,6 +36,12 @@ export function normalizeObject(raw: unknown, source?: SourceLocation): { object
     return { problem: { type: 'unsupported', message: `unknown API version ${classified.unsupportedVersion}`, source, resource } };
   }
   if (!isRecord(metadata) || !name) return { problem: { type: 'schema', message: `${kind} has no metadata.name`, source, resource } };
+  // ".", "*" and "~" are exportTo / Sidecar keywords: a namespace spelled like one must never
+  // be taken at face value, and the API server only accepts DNS-1123 labels anyway.
+  const namespaceName = classified.snapshotKind === 'Namespace' ? name : namespace;
+  if (namespaceName && !DNS_1123_LABEL.test(namespaceName)) {
+    return { problem: { type: 'schema', message: `${kind} ${namespace ? `${namespace}/` : ''}${name}: namespace "${namespaceName}" is not a valid Kubernetes namespace name (DNS-1123 label)`, source, resource } };
+  }
   if (spec !== undefined && !isRecord(spec)) return { problem: { type: 'schema', message: `${kind} ${namespace}/${name}: spec must be an object`, source, resource } };
   const object: K8sObject = {
     apiVersion,

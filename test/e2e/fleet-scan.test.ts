@@ -16,14 +16,15 @@
  *     `<queue>-poison` and delete it, else make it visible again (the host waits
  *     host.json visibilityTimeout; the test releases it at once so it does not wait);
  *   - the poison queue is itself a trigger queue (recordFailedScan) with the same rules.
+ * (WebJobs storage extension, QueueProcessor.CompleteProcessingMessageAsync: on failure,
+ * `DequeueCount >= MaxDequeueCount` -> copy to the poison queue and delete, else release.)
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { InvocationContext, type Timer } from '@azure/functions';
-import { QueueClient } from '@azure/storage-queue';
 import { readAppSettings } from '../../src/config/app-settings.js';
 import { createFleetServices, type FleetServices } from '../../src/inventory/fleet-services.js';
-import { decodeQueueMessage, MAX_DEQUEUE_COUNT } from '../../src/inventory/scan-queue.js';
+import { createQueueClient, decodeQueueMessage, MAX_DEQUEUE_COUNT, type QueueClient } from '../../src/inventory/scan-queue.js';
 import { parseScanClusterMessage, type ScanClusterMessage } from '../../src/inventory/types.js';
 import { AKS_SERVER_APP_ID } from '../../src/access/token.js';
 import { createRecordFailedScanHandler } from '../../functions/handlers/record-failed-scan.js';
@@ -101,13 +102,14 @@ describe('fleet scan end to end: timer -> queue -> worker -> sink', () => {
     healthy = await startKubeApiServerDouble({ objects: tenantObjects, token: AKS_TOKEN });
     partlyForbidden = await startKubeApiServerDouble({ objects: tenantObjects, token: AKS_TOKEN, faults: [{ kind: 'AuthorizationPolicy', status: 403 }, { kind: 'PeerAuthentication', status: 403 }] });
     logs = await startLogsIngestionDouble({ token: LOGS_TOKEN });
-    azurite = await startAzuriteQueue();
+    // HTTPS like Azure Storage, with the same test CA as the ARM doubles.
+    azurite = await startAzuriteQueue({ pki: azure.pki });
 
     const clusters = [
       { name: 'aks-healthy', server: healthy.url, caPem: healthy.caPem },
       { name: 'aks-forbidden-kinds', server: partlyForbidden.url, caPem: partlyForbidden.caPem },
       // A private API server seen from outside its VNet: nothing answers at that address.
-      { name: 'aks-unreachable', server: unreachableServer, caPem: azure.pki.caPem, properties: { apiServerAccessProfile: { enablePrivateCluster: true } } },
+      { name: 'aks-unreachable', server: unreachableServer, caPem: azure.pki.caPem, properties: { apiServerAccessProfile: { enablePrivateCluster: true }, disableLocalAccounts: false, serviceMeshProfile: { mode: 'Istio', istio: { revisions: ['asm-1-22'] } } } },
     ];
     for (const cluster of clusters) {
       const id = managedClusterId({ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, name: cluster.name });
@@ -148,8 +150,9 @@ describe('fleet scan end to end: timer -> queue -> worker -> sink', () => {
     enqueuedMessages = peeked.peekedMessageItems.map((item) => parseScanClusterMessage(decodeQueueMessage(item.messageText)));
 
     // 3. The host runs the worker and, for what keeps failing, the poison handler.
-    const poison = new QueueClient(azurite.connectionString, `${QUEUE}-poison`);
-    const poisonOfPoison = new QueueClient(azurite.connectionString, `${QUEUE}-poison-poison`);
+    const queueNamed = (name: string) => createQueueClient(settings.queueConnection, name, azure.credential, azure.pki.caPem);
+    const poison = queueNamed(`${QUEUE}-poison`);
+    const poisonOfPoison = queueNamed(`${QUEUE}-poison-poison`);
     const workerLog = (_level: string, ...args: unknown[]) => logged.push(args.join(' '));
     const scanCluster = createScanClusterHandler(() => services);
     const recordFailedScan = createRecordFailedScanHandler(() => services);
@@ -167,6 +170,7 @@ describe('fleet scan end to end: timer -> queue -> worker -> sink', () => {
   const rowOf = (cluster: string) => scanRows().filter((row) => row.ClusterName === cluster);
 
   it('enqueues one base64 JSON message per discovered cluster, all with the run\'s ScanId', () => {
+    expect(azurite.connectionString).toContain('QueueEndpoint=https://127.0.0.1:');
     expect(enqueuedMessages.map((m) => m.cluster.name).sort()).toEqual(['aks-forbidden-kinds', 'aks-healthy', 'aks-unreachable']);
     expect(new Set(enqueuedMessages.map((m) => m.scanId))).toEqual(new Set([SCAN_ID]));
     expect(enqueuedMessages[0]!.cluster.resourceId).toMatch(/^\/subscriptions\/e2e0.*\/managedClusters\/aks-/);
@@ -201,9 +205,11 @@ describe('fleet scan end to end: timer -> queue -> worker -> sink', () => {
     expect(String(rows[0]!.Error)).toContain(`failed on each of ${MAX_DEQUEUE_COUNT} attempts`);
     expect(String(rows[0]!.Error)).toContain('unreachable');
     expect(String(rows[0]!.Error)).toContain('VNet integration');
-    // The failed record still carries what ARM alone tells: coverage-failed finding for the cluster.
-    const findings = logs.rows('Custom-IstioIsolationFindings_CL').filter((row) => row.ClusterName === 'aks-unreachable');
-    expect(findings.map((row) => row.RuleId)).toContain('scan-incomplete');
+    // The failed record still carries what ARM alone tells (the region's revision profile
+    // included), and says the scan is incomplete.
+    const ruleIds = logs.rows('Custom-IstioIsolationFindings_CL').filter((row) => row.ClusterName === 'aks-unreachable').map((row) => row.RuleId);
+    expect(ruleIds).toEqual(expect.arrayContaining(['scan-incomplete', 'aks-local-accounts-enabled', 'aks-mesh-revision-unsupported']));
+    expect(ruleIds).not.toContain('aks-defender-disabled');
   });
 
   it('never writes a token to the logs or the shipped rows', () => {

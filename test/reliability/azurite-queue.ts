@@ -78,8 +78,8 @@ export async function startAzuriteQueue(): Promise<AzuriteQueue> {
 /**
  * A QueueClient for an Azurite connection string that trusts `caPem` (verification stays on).
  * @azure/storage-queue has no TLS option; a request policy puts an https.Agent with the CA on
- * each request. (src/inventory/azure-clients.ts httpClientTrusting cannot be used here: the
- * storage pipeline treats `httpClient` as a core-http v1 client, see the report of issue 9.)
+ * each request. (A core-rest-pipeline HttpClient passed as `httpClient` does not work: the
+ * storage pipeline treats that option as a core-http v1 client.)
  */
 export function trustedQueueClient(connectionString: string, queueName: string, caPem: string): QueueClient {
   const fields = Object.fromEntries(connectionString.split(';').filter(Boolean).map((part) => [part.slice(0, part.indexOf('=')), part.slice(part.indexOf('=') + 1)]));

@@ -107,14 +107,16 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
     progress(kind, 0, true, entry.status);
   }
 
-  const rawObjects: Record<string, unknown>[] = [];
+  // Kept per kind and joined in SNAPSHOT_KINDS order below, so the snapshot does not depend
+  // on which concurrent listing happened to finish first.
+  const itemsByKind = new Map<SnapshotKind, Record<string, unknown>[]>();
   const listed = [...discovery.resources.values()].filter((resource) => resource.snapshotKind !== 'ConfigMap');
   const readKind = async (resource: ServedResource) => {
     const tally: RequestTally = { requests: 0, bytes: 0 };
     const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
     try {
       const items = await listResource(http, resource, { tally, onPage: (count) => progress(resource.snapshotKind, count, false) });
-      rawObjects.push(...items);
+      itemsByKind.set(resource.snapshotKind, items);
       coverage[resource.snapshotKind] = { status: 'read', apiVersion, requests: tally.requests, bytes: tally.bytes, objects: items.length };
     } catch (error) {
       coverage[resource.snapshotKind] = coverageOfFailure(error, apiVersion, tally, 0);
@@ -135,7 +137,7 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
       }
     }
     const apiVersion = discovery.constraints[0] ? `${discovery.constraints[0].group}/${discovery.constraints[0].version}` : undefined;
-    rawObjects.push(...items);
+    itemsByKind.set('Constraint', items);
     coverage.Constraint = failure ? { ...coverageOfFailure(failure, apiVersion ?? '', tally, items.length) } : { status: 'read', apiVersion, requests: tally.requests, bytes: tally.bytes, objects: items.length };
     progress('Constraint', items.length, true, coverage.Constraint.status);
   };
@@ -144,7 +146,7 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
   if (!discovery.unlistable.has('Constraint')) tasks.push(readConstraints);
   await forEachBounded(tasks, options.concurrency ?? DEFAULT_CONCURRENCY, (task) => task());
 
-  const { objects, problems } = normalizeAll(rawObjects);
+  const { objects, problems } = normalizeAll(SNAPSHOT_KINDS.flatMap((kind) => itemsByKind.get(kind) ?? []));
 
   // Mesh config ConfigMaps last: their names depend on the namespaces and revision labels just read.
   const namespacesRead = coverage.Namespace?.status === 'read' ? objects.filter((o) => o.snapshotKind === 'Namespace') : undefined;

@@ -4,11 +4,12 @@
  * a real Storage queue. Contract: README.md beside this file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { TestPki } from '../../helpers/tls.js';
 
 /** Azurite's fixed development account (public, documented emulator credentials). */
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
@@ -34,14 +35,26 @@ function azuriteQueueEntry(): string {
   return join(dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'queue', 'main.js');
 }
 
-export async function startAzuriteQueue(options: { startTimeoutMs?: number } = {}): Promise<AzuriteQueue> {
+/**
+ * With `pki`, Azurite serves HTTPS with that server certificate (Azure Storage is HTTPS-only in
+ * practice); the client must trust `pki.caPem`. Without it, plain HTTP like `UseDevelopmentStorage`.
+ */
+export async function startAzuriteQueue(options: { startTimeoutMs?: number; pki?: TestPki } = {}): Promise<AzuriteQueue> {
   const location = mkdtempSync(join(tmpdir(), 'azurite-queue-'));
   const port = await freePort();
+  const tlsArgs: string[] = [];
+  if (options.pki) {
+    // Azurite reads its certificate from files; they live in the private temp folder removed on stop().
+    writeFileSync(join(location, 'cert.pem'), options.pki.certPem, { mode: 0o600 });
+    writeFileSync(join(location, 'key.pem'), options.pki.keyPem, { mode: 0o600 });
+    tlsArgs.push('--cert', join(location, 'cert.pem'), '--key', join(location, 'key.pem'));
+  }
   const child: ChildProcess = spawn(
     process.execPath,
-    [azuriteQueueEntry(), '--queueHost', '127.0.0.1', '--queuePort', String(port), '--location', location, '--silent', '--skipApiVersionCheck', '--loose', '--disableTelemetry'],
+    [azuriteQueueEntry(), '--queueHost', '127.0.0.1', '--queuePort', String(port), '--location', location, '--silent', '--skipApiVersionCheck', '--loose', '--disableTelemetry', ...tlsArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  const protocol = options.pki ? 'https' : 'http';
   // If the test process dies without calling stop(), do not leave an orphaned emulator behind.
   const killOnExit = () => child.kill('SIGTERM');
   process.once('exit', killOnExit);
@@ -66,7 +79,7 @@ export async function startAzuriteQueue(options: { startTimeoutMs?: number } = {
     });
   });
   return {
-    connectionString: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};QueueEndpoint=http://127.0.0.1:${port}/${AZURITE_ACCOUNT};`,
+    connectionString: `DefaultEndpointsProtocol=${protocol};AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};QueueEndpoint=${protocol}://127.0.0.1:${port}/${AZURITE_ACCOUNT};`,
     port,
     async stop() {
       process.removeListener('exit', killOnExit);

@@ -96,6 +96,8 @@ export interface KubeApiServerDouble {
   /** The same as a kubeconfig YAML document (for CLI tests that need a file). */
   kubeconfigYaml(contextName?: string): string;
   requests: RecordedRequest[];
+  /** Most requests in progress at the same time since start (checks client concurrency bounds). */
+  maxInFlight(): number;
   setFaults(faults: Fault[]): void;
   close(): Promise<void>;
 }
@@ -332,12 +334,17 @@ export async function startKubeApiServerDouble(options: KubeApiServerDoubleOptio
   }
 
   const sockets = new Set<Socket>();
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server = https.createServer({ key: pki.keyPem, cert: pki.certPem }, (req, res) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const routed = route(url.pathname);
     const kind = routed.served?.kind ?? (routed.attributes.resource ? kindByResource.get(`${routed.attributes.group}/${routed.attributes.resource}`)?.kind : undefined);
     const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), attributes: routed.attributes, status: 0, bytes: 0, kind };
     requests.push(record);
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.on('close', () => (inFlight -= 1));
 
     const send = (answer: Answer) => {
       record.status = answer.status;
@@ -422,6 +429,7 @@ export async function startKubeApiServerDouble(options: KubeApiServerDoubleOptio
       });
     },
     requests,
+    maxInFlight: () => maxInFlight,
     setFaults(next: Fault[]) {
       faults = next.map((fault) => ({ ...fault }));
     },

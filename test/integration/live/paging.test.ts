@@ -48,6 +48,17 @@ describe('paging', () => {
     expect(podProgress.at(-1)!.done).toBe(true);
   });
 
+  it('reads kinds concurrently, never more than the bound at once', async () => {
+    const slow = await startKubeApiServerDouble({ objects: generatedPods(10), faults: [{ path: '/api*', delayMs: 40 }] });
+    try {
+      const snapshot = await collectLiveSnapshot(kubeConfigOf(slow), { cluster: { name: 'slow' }, http: FAST_HTTP, concurrency: 3 });
+      expect(snapshot.coverage.Pod).toMatchObject({ status: 'read', objects: 10 });
+      expect(slow.maxInFlight()).toBe(3);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('fills apiVersion and kind into built-in list items, which the server omits', async () => {
     const snapshot = await collectLiveSnapshot(kubeConfigOf(double), { cluster: { name: 'paged' }, http: FAST_HTTP });
     expect(snapshot.objects.Pod[0]).toMatchObject({ apiVersion: 'v1', kind: 'Pod', snapshotKind: 'Pod' });

@@ -12,16 +12,35 @@ function configs(objects: K8sObject[]) {
 const se = (ns: string, name: string, created: string, exportTo?: string[]) =>
   obj('ServiceEntry', ns, name, { hosts: ['payments.tenant-b.svc.cluster.local'], ...(exportTo ? { exportTo } : {}) }, { created });
 const svc = obj('Service', 'tenant-b', 'payments', {}, { created: '2024-06-01T00:00:00Z' });
+const SIDECAR = { sidecarDeclared: true };
+const NO_SIDECAR = { sidecarDeclared: false };
 
 describe('host precedence', () => {
   it('the proxy namespace wins', () => {
     const [own, other] = configs([se('tenant-a', 'own', '2024-05-01T00:00:00Z'), se('tenant-c', 'other', '2020-01-01T00:00:00Z')]);
-    expect(chooseServiceDefinition('tenant-a', [own!, other!], version('1.24'))).toMatchObject({ winner: own, decidedBy: 'own-namespace' });
+    expect(chooseServiceDefinition('tenant-a', [own!, other!], version('1.24'), NO_SIDECAR)).toMatchObject({ winner: own, decidedBy: 'own-namespace' });
   });
-  it('from 1.24 a Kubernetes Service beats a ServiceEntry; before 1.24 age decides', () => {
+  it('from 1.24 a Kubernetes Service beats a ServiceEntry; before 1.24 only without a Sidecar (istio/istio#51776)', () => {
     const [entry, service] = configs([se('tenant-c', 'evil', '2020-01-01T00:00:00Z'), svc]);
-    expect(chooseServiceDefinition('tenant-a', [entry!, service!], version('1.24'))).toMatchObject({ winner: service, decidedBy: 'kubernetes-service' });
-    expect(chooseServiceDefinition('tenant-a', [entry!, service!], version('1.23'))).toMatchObject({ winner: entry, decidedBy: 'age' });
+    expect(chooseServiceDefinition('tenant-a', [entry!, service!], version('1.24'), SIDECAR)).toMatchObject({ winner: service, decidedBy: 'kubernetes-service' });
+    expect(chooseServiceDefinition('tenant-a', [entry!, service!], version('1.24'), NO_SIDECAR)).toMatchObject({ winner: service, decidedBy: 'kubernetes-service' });
+    // 1.23 without Sidecar: DefaultSidecarScopeForNamespace lets a Kubernetes Service replace a ServiceEntry.
+    expect(chooseServiceDefinition('tenant-a', [entry!, service!], version('1.23'), NO_SIDECAR)).toMatchObject({ winner: service, decidedBy: 'kubernetes-service' });
+    // 1.23 with a Sidecar: selectServices has no Kubernetes preference; both are public, the older wins.
+    expect(chooseServiceDefinition('tenant-a', [entry!, service!], version('1.23'), SIDECAR)).toMatchObject({ winner: entry, decidedBy: 'age' });
+  });
+  it("before 1.24 without a Sidecar the proxy's own public definition competes by age", () => {
+    const [ownPublic, olderForeign] = configs([se('tenant-a', 'own', '2024-05-01T00:00:00Z', ['*']), se('tenant-c', 'other', '2020-01-01T00:00:00Z')]);
+    expect(chooseServiceDefinition('tenant-a', [ownPublic!, olderForeign!], version('1.23'), NO_SIDECAR)).toMatchObject({ winner: olderForeign, decidedBy: 'age' });
+    expect(chooseServiceDefinition('tenant-a', [ownPublic!, olderForeign!], version('1.23'), SIDECAR)).toMatchObject({ winner: ownPublic, decidedBy: 'own-namespace' });
+    expect(chooseServiceDefinition('tenant-a', [ownPublic!, olderForeign!], version('1.24'), NO_SIDECAR)).toMatchObject({ winner: ownPublic, decidedBy: 'own-namespace' });
+    // A private own definition comes first in servicesExportedToNamespace, so it wins in every version.
+    const [ownPrivate, older] = configs([se('tenant-a', 'own', '2024-05-01T00:00:00Z', ['.']), se('tenant-c', 'other', '2020-01-01T00:00:00Z')]);
+    expect(chooseServiceDefinition('tenant-a', [ownPrivate!, older!], version('1.23'), NO_SIDECAR)).toMatchObject({ winner: ownPrivate, decidedBy: 'own-namespace' });
+  });
+  it('"*" anywhere in exportTo makes a definition public, even for a namespace it names', () => {
+    const [olderPublic, namedAndPublic] = configs([se('tenant-c', 'older', '2020-01-01T00:00:00Z'), se('tenant-d', 'newer', '2024-01-01T00:00:00Z', ['tenant-a', '*'])]);
+    expect(chooseServiceDefinition('tenant-a', [olderPublic!, namedAndPublic!], version('1.30'), SIDECAR)).toMatchObject({ winner: olderPublic, decidedBy: 'age' });
   });
   it('named exports come before public ones', () => {
     const [pub, named] = configs([se('tenant-c', 'public', '2020-01-01T00:00:00Z'), se('tenant-d', 'named', '2024-01-01T00:00:00Z', ['tenant-a'])]);
@@ -29,7 +48,7 @@ describe('host precedence', () => {
   });
   it('within a group the oldest wins: a hijack window', () => {
     const [newer, older] = configs([se('tenant-c', 'newer', '2024-01-01T00:00:00Z'), se('tenant-d', 'older', '2023-01-01T00:00:00Z')]);
-    const choice = chooseServiceDefinition('tenant-a', [newer!, older!], version('1.30'));
+    const choice = chooseServiceDefinition('tenant-a', [newer!, older!], version('1.30'), SIDECAR);
     expect(choice?.winner).toBe(older);
     expect(choice?.decidedBy).toBe('age');
     expect(choice?.tiedByAge.map((c) => c.object.metadata.name)).toEqual(['older', 'newer']);

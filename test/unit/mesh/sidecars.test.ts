@@ -84,6 +84,8 @@ describe('egress hosts', () => {
     ['*/api.example.com', 'tenant-a', 'tenant-b', '*.example.com', true],
     ['*/api.example.com', 'tenant-a', 'tenant-b', 'web.example.com', false],
     ['~/*', 'tenant-a', 'tenant-a', 'x.example.com', false],
+    ['./*', 'shared', '.', 'x.example.com', false], // a keyword is never a literal owner name
+    ['~/*', 'shared', '~', 'x.example.com', false],
   ])('%s in %s imports an object of %s with host %s: %s', (raw, scopeNs, owner, host, expected) => {
     expect(egressHostImports(parseEgressHost(raw), scopeNs, owner, host)).toBe(expected);
   });
