@@ -59,10 +59,10 @@ function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService',
   const affected: string[] = [];
   const winners = new Map<ConfigObject, string[]>();
   const tied = new Set<ConfigObject>();
-  const owners = new Set(definitions.map((config) => config.namespace));
   const sidecars = model.sidecars();
   for (const namespace of model.tenantNamespaces()) {
-    if (owners.has(namespace)) continue; // N has a definition of its own: it wins there.
+    // N's own definition usually wins in N (precedence decides it below), but not always:
+    // before Istio 1.24 a proxy without a Sidecar ranks its own public ServiceEntry by age.
     const scopes = sidecars.scopesOf(namespace);
     const visible = definitions.filter(
       (config) => isExportedTo(config.exportTo.scope, config.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, config.namespace, [host])),
@@ -71,7 +71,9 @@ function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService',
     const visibleServices = services.filter(
       (service) => isExportedTo(service.exportTo.scope, service.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, service.namespace, service.hosts)),
     );
-    const choice = kind === 'ServiceEntry' ? chooseServiceDefinition(namespace, [...visible, ...visibleServices], model.snapshot.istioVersion) : chooseByExportGroup(namespace, visible);
+    const proxy = { sidecarDeclared: scopes[0]!.kind !== 'default' };
+    const choice =
+      kind === 'ServiceEntry' ? chooseServiceDefinition(namespace, [...visible, ...visibleServices], model.snapshot.istioVersion, proxy) : chooseByExportGroup(namespace, visible);
     if (!choice || choice.decidedBy !== 'age' || choice.winner.kind === 'Service') continue;
     if (new Set(choice.tiedByAge.map((config) => config.namespace)).size < 2) continue;
     affected.push(namespace);

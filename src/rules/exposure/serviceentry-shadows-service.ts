@@ -60,7 +60,7 @@ function namespacesWhereEntryWins(model: MeshModel, entry: ConfigObject, entryHo
     }
     // A wildcard entry never beats the exact Service name (most specific match wins).
     if (isWildcard(entryHost)) continue;
-    const choice = chooseServiceDefinition(namespace, [entry, service], model.snapshot.istioVersion);
+    const choice = chooseServiceDefinition(namespace, [entry, service], model.snapshot.istioVersion, { sidecarDeclared: scopes[0]!.kind !== 'default' });
     if (choice?.winner === entry) winning.push(namespace);
   }
   return winning.sort();
