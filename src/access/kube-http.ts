@@ -10,6 +10,7 @@
  * plugins (kubelogin) in memory, and builds the TLS agent (including proxy-url). Nothing is
  * written to disk and TLS verification is never disabled (see assertVerifiedTls).
  */
+import { createHash } from 'node:crypto';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 
@@ -121,6 +122,8 @@ export class KubeHttpClient {
   private readonly deadlineController = new AbortController();
   private readonly deadlineTimer: NodeJS.Timeout | undefined;
   private readonly server: string;
+  /** Keep-alive agents by TLS identity: one TLS handshake per cluster instead of one per page. */
+  private readonly keepAliveAgents = new Map<string, https.Agent>();
 
   constructor(
     private readonly kubeConfig: KubeConfig,
@@ -146,6 +149,30 @@ export class KubeHttpClient {
   /** Releases the deadline timer. Call when the collection is over. */
   close(): void {
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    for (const agent of this.keepAliveAgents.values()) agent.destroy();
+    this.keepAliveAgents.clear();
+  }
+
+  /**
+   * The library builds a fresh https.Agent per call without keep-alive, so every page paid a
+   * TLS handshake (docs/performance.md, collection). We keep its TLS material and verification,
+   * reuse one keep-alive agent per identity (client certificates may rotate through exec
+   * plugins, hence the key), and leave proxy agents alone.
+   */
+  private reuseConnection(requestOptions: https.RequestOptions): void {
+    const agent = requestOptions.agent;
+    if (!(agent instanceof https.Agent) || agent.constructor !== https.Agent) return;
+    const tls = agent.options;
+    const identity = createHash('sha256')
+      .update(JSON.stringify([tls.ca, tls.cert, tls.key, tls.pfx, tls.servername].map((part) => (part === undefined ? '' : String(part)))))
+      .digest('hex');
+    let reusable = this.keepAliveAgents.get(identity);
+    if (!reusable) {
+      reusable = new https.Agent({ ca: tls.ca, cert: tls.cert, key: tls.key, pfx: tls.pfx, passphrase: tls.passphrase, servername: tls.servername, keepAlive: true, rejectUnauthorized: true });
+      this.keepAliveAgents.set(identity, reusable);
+    }
+    agent.destroy();
+    requestOptions.agent = reusable;
   }
 
   get deadlinePassed(): boolean {
@@ -207,6 +234,7 @@ export class KubeHttpClient {
     const requestOptions: https.RequestOptions = {};
     await this.kubeConfig.applyToHTTPSOptions(requestOptions);
     if (requestOptions.rejectUnauthorized === false) throw new Error('refusing a TLS configuration without certificate verification');
+    this.reuseConnection(requestOptions);
     const headers = { ...(requestOptions.headers as Record<string, string> | undefined), Accept: 'application/json', 'User-Agent': 'istio-isolation-scanner' };
     this.totals.requests += 1;
     if (tally) tally.requests += 1;

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { loadScannerConfig } from '../config/load.js';
 import { expiredSuppressions } from '../rules/suppression.js';
+import { createProgressRenderer } from './progress.js';
 import { defaultConfig, type ScannerConfig } from '../config/types.js';
 import { scanSnapshot } from '../rules/engine.js';
 import { buildJsonReport } from '../report/json.js';
@@ -88,7 +89,8 @@ async function loadConfig(options: ScanOptions, source: Source, cwd: string): Pr
 }
 
 async function liveClusters(options: ScanOptions, versions: { explicit?: IstioVersion; fallback?: IstioVersion }, io: CliIo): Promise<ClusterInput[]> {
-  const { snapshotsFromKubeconfig } = await import('../snapshot/live/index.js');
+  const { snapshotsFromKubeconfig, KubeConfigError } = await import('../snapshot/live/index.js');
+  const progress = createProgressRenderer(io.stderr, { isTty: io.isTty });
   try {
     const snapshots = await snapshotsFromKubeconfig({
       kubeconfigPath: options.kubeconfig,
@@ -96,11 +98,15 @@ async function liveClusters(options: ScanOptions, versions: { explicit?: IstioVe
       allContexts: options.allContexts,
       istioVersion: versions.explicit,
       fallbackIstioVersion: versions.fallback,
-      onProgress: io.isTty ? (p) => p.done && io.stderr(`  ${p.cluster}: ${p.kind} ${p.objectsRead} objects\n`) : undefined,
+      onProgress: progress.onProgress,
     });
     return snapshots.map((snapshot) => ({ snapshot }));
   } catch (error) {
+    // A bad kubeconfig or context is the user's input; anything else is a scan failure. Both exit 2.
+    if (error instanceof KubeConfigError) throw new UsageError(error.message);
     throw new UsageError(`live scan failed: ${(error as Error).message}`);
+  } finally {
+    progress.finish();
   }
 }
 

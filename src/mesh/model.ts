@@ -2,7 +2,7 @@ import type { ScannerConfig } from '../config/types.js';
 import type { ClusterSnapshot, K8sObject } from '../snapshot/types.js';
 import { buildConfigObjects, type ConfigObject } from './config-objects.js';
 import { HostIndex } from './hosts.js';
-import { ImportGraph } from './imports.js';
+import { ImportGraph, type PublicImporterIndex } from './imports.js';
 import { classifyNamespace, type NamespaceClass } from './namespaces.js';
 import { SidecarIndex } from './sidecars.js';
 import { versionLabel } from './version.js';
@@ -19,6 +19,8 @@ export class MeshModel {
   private sidecarIndexCache?: SidecarIndex;
   private hostIndexCache?: HostIndex<{ config: ConfigObject; host: string }>;
   private importGraphCache?: ImportGraph;
+  private publicImportersCache?: PublicImporterIndex;
+  private tenantNamespacesCache?: readonly string[];
 
   constructor(
     readonly snapshot: ClusterSnapshot,
@@ -37,8 +39,10 @@ export class MeshModel {
     return this.classOf(namespace) === 'tenant';
   }
 
-  tenantNamespaces(): string[] {
-    return [...this.namespaceClass].filter(([, cls]) => cls === 'tenant').map(([name]) => name).sort();
+  /** Sorted tenant namespaces (computed once; callers must not modify the array). */
+  tenantNamespaces(): readonly string[] {
+    this.tenantNamespacesCache ??= Object.freeze([...this.namespaceClass].filter(([, cls]) => cls === 'tenant').map(([name]) => name).sort());
+    return this.tenantNamespacesCache;
   }
 
   get rootNamespace(): string {
@@ -103,6 +107,12 @@ export class MeshModel {
   importGraph(): ImportGraph {
     this.importGraphCache ??= new ImportGraph(this.configObjects(), this.sidecars(), (config) => this.isContaminatingConfig(config));
     return this.importGraphCache;
+  }
+
+  /** Which tenant namespaces import each public (exportTo "*") tenant object. */
+  publicImporters(): PublicImporterIndex {
+    this.publicImportersCache ??= this.importGraph().publicImporterIndex(this.tenantNamespaces());
+    return this.publicImportersCache;
   }
 }
 

@@ -48,10 +48,48 @@ export function namespaceRef(namespace: string): { apiVersion: string; kind: str
   return { apiVersion: 'v1', kind: 'Namespace', name: namespace, namespace: '' };
 }
 
-/** Short list for messages: "a, b, c and 4 more". */
-export function listForMessage(items: string[], max = 3): string {
-  if (items.length <= max) return items.join(', ');
-  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+/** "1 namespace", "3 namespaces", "2 ServiceEntries": a count with its noun (regular English plural unless given). */
+export function countOf(count: number, singular: string, plural = pluralOf(singular)): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}
+
+function pluralOf(noun: string): string {
+  if (/[^aeiou]y$/.test(noun)) return `${noun.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/.test(noun)) return `${noun}es`;
+  return `${noun}s`;
+}
+
+/**
+ * Who actually imports a public (exportTo "*") object: "exported to every namespace" is what
+ * the object allows, Sidecar scopes decide who receives it. Counts other tenant namespaces.
+ */
+export function publicImportSummary(model: MeshModel, config: ConfigObject): { text: string; evidence: Record<string, unknown> } {
+  const others = model.tenantNamespaces().length - (model.isTenant(config.namespace) ? 1 : 0);
+  if (!config.appliesToSidecars) {
+    return { text: 'it is bound to gateways only, so no sidecar imports it', evidence: { importingNamespaceCount: 0 } };
+  }
+  const { count, sample } = model.publicImporters().importersOf(config, 10);
+  const evidence = { importingNamespaceCount: count, importingNamespaces: sample, importingNamespacesTruncated: count > sample.length };
+  if (count === 0) {
+    // Say why nobody imports it: Sidecar scoping, or (for a DestinationRule) Istio's lookup order.
+    const why =
+      config.kind === 'DestinationRule' && !model.importGraph().destinationRuleReachesOthers(config)
+        ? `Istio applies a DestinationRule outside its namespace only for services of that namespace, and no Service or ServiceEntry of ${config.namespace} has its host`
+        : 'their Sidecars do not import it';
+    return { text: `none of the ${countOf(others, 'other tenant namespace')} imports it today (${why})`, evidence };
+  }
+  const named = sample.slice(0, 3);
+  const rest = count - named.length;
+  const who = `${named.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
+  const importers = count === others ? `all ${countOf(others, 'other tenant namespace')}` : `${count} of ${countOf(others, 'other tenant namespace')}`;
+  return { text: `${importers} import${count === 1 ? 's' : ''} it (${who})`, evidence };
+}
+
+/** Short list for messages: "a", "a and b", "a, b and c", "a, b, c and 4 more". */
+export function listForMessage(items: readonly string[], max = 3): string {
+  if (items.length > max) return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 /** Namespaces rules evaluate for tenant exposure: tenants and shared namespaces. */

@@ -44,8 +44,8 @@ export const destinationRuleForeignHostRule: Rule = {
         results.push({
           severity: inRoot ? 'high' : 'low',
           message: inRoot
-            ? `DestinationRule ${dr.namespace}/${dr.object.metadata.name} in the root namespace targets ${host} of ${target} and applies to every client namespace without a closer rule.`
-            : `DestinationRule ${dr.namespace}/${dr.object.metadata.name} targets ${host} of ${target}, owned by namespace ${owner}; it affects ${dr.namespace}'s own clients.`,
+            ? `DestinationRule ${dr.namespace}/${dr.object.metadata.name} in the root namespace targets ${host}, the host of ${target}, and applies to every client namespace that has no closer rule.`
+            : `DestinationRule ${dr.namespace}/${dr.object.metadata.name} targets ${host}, the host of ${target}; Istio applies it only to clients in ${dr.namespace} (elsewhere the rules of the client's namespace, ${owner} or the root namespace apply).`,
           namespace: dr.namespace,
           resource: refOf(dr.object),
           affectedNamespaces: affected,

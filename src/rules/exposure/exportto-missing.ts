@@ -1,7 +1,7 @@
-import { refOf } from '../../mesh/accessors.js';
+import { describe, refOf } from '../../mesh/accessors.js';
 import { reachesOtherNamespaces } from '../../mesh/exportto.js';
 import type { Rule, RuleResult } from '../types.js';
-import { configEvidence, exportToOwnNamespaceFix, ISTIO_DOCS, versionEvidence } from './common.js';
+import { configEvidence, countOf, exportToOwnNamespaceFix, ISTIO_DOCS, listForMessage, publicImportSummary, versionEvidence } from './common.js';
 
 /**
  * exportto-missing: a tenant (or shared-namespace) ServiceEntry, VirtualService or DestinationRule without its own
@@ -27,17 +27,25 @@ export const exportToMissingRule: Rule = {
       if (config.kind === 'Service' || model.classOf(config.namespace) === 'system') continue;
       if (config.exportTo.source === 'resource' || config.exportTo.source === 'workload-selector') continue;
       const widens = reachesOtherNamespaces(config.exportTo.scope, config.namespace);
+      const scope = config.exportTo.scope;
+      const visibleNowhere = !scope.all && !scope.own && scope.names.size === 0;
       const severity = !widens ? 'low' : config.kind === 'DestinationRule' ? 'medium' : 'high';
-      const reach = config.exportTo.scope.all ? 'every namespace' : [...config.exportTo.scope.names].join(', ');
+      const named = [...config.exportTo.scope.names].filter((name) => name !== config.namespace).sort();
+      const by = config.exportTo.source === 'built-in-default' ? 'the built-in default "*"' : `the mesh default ${config.exportTo.meshField}`;
+      const imports = config.exportTo.scope.all ? publicImportSummary(model, config) : undefined;
       results.push({
         severity,
-        message: widens
-          ? `${config.kind} ${config.namespace}/${config.object.metadata.name} has no exportTo and is exported to ${reach} by the ${config.exportTo.source === 'built-in-default' ? 'built-in default "*"' : `mesh default ${config.exportTo.meshField}`}.`
-          : `${config.kind} ${config.namespace}/${config.object.metadata.name} has no exportTo; it is contained only by the mesh default ${config.exportTo.meshField} and would widen if that default changed.`,
+        message: visibleNowhere
+          ? `${describe(config.object)} has no exportTo, and the mesh default ${config.exportTo.meshField} as this Istio version reads it makes it visible in no namespace; it would widen if that default changed.`
+          : !widens
+          ? `${describe(config.object)} has no exportTo; only the mesh default ${config.exportTo.meshField} keeps it in its namespace, and it would widen if that default changed.`
+          : imports
+            ? `${describe(config.object)} has no exportTo, so ${by} exports it to every namespace; ${imports.text}.`
+            : `${describe(config.object)} has no exportTo, so ${by} exports it to ${countOf(named.length, 'namespace')}: ${listForMessage(named)}.`,
         namespace: config.namespace,
         resource: refOf(config.object),
-        affectedNamespaces: config.exportTo.scope.all ? ['*'] : [...config.exportTo.scope.names].filter((name) => name !== config.namespace).sort(),
-        evidence: { ...configEvidence(config), ...versionEvidence(model) },
+        affectedNamespaces: config.exportTo.scope.all ? ['*'] : named,
+        evidence: { ...configEvidence(config), ...imports?.evidence, ...versionEvidence(model) },
         fix: exportToOwnNamespaceFix(config.object),
         source: config.object.source,
       });

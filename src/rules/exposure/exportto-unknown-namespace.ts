@@ -1,6 +1,6 @@
 import { refOf } from '../../mesh/accessors.js';
 import type { Rule, RuleResult } from '../types.js';
-import { configEvidence, ISTIO_DOCS, listForMessage } from './common.js';
+import { configEvidence, countOf, ISTIO_DOCS, listForMessage } from './common.js';
 
 /**
  * exportto-unknown-namespace: exportTo (or a Service's networking.istio.io/exportTo
@@ -28,7 +28,10 @@ export const exportToUnknownNamespaceRule: Rule = {
       const unknown = [...config.exportTo.scope.names].filter((name) => !model.namespaceExists(name)).sort();
       if (unknown.length === 0) continue;
       results.push({
-        message: `${config.kind} ${config.namespace}/${config.object.metadata.name} exports to namespace(s) that do not exist: ${listForMessage(unknown)}.`,
+        message:
+          unknown.length === 1
+            ? `${config.kind} ${config.namespace}/${config.object.metadata.name} is exported to namespace ${unknown[0]}, which does not exist: whoever creates it receives the object.`
+            : `${config.kind} ${config.namespace}/${config.object.metadata.name} is exported to ${countOf(unknown.length, 'namespace')} that do not exist (${listForMessage(unknown)}): whoever creates one receives the object.`,
         namespace: config.namespace,
         resource: refOf(config.object),
         affectedNamespaces: unknown,

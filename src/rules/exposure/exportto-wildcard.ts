@@ -1,6 +1,6 @@
-import { refOf } from '../../mesh/accessors.js';
+import { describe, refOf } from '../../mesh/accessors.js';
 import type { Rule, RuleResult } from '../types.js';
-import { configEvidence, exportToOwnNamespaceFix, ISTIO_DOCS, versionEvidence } from './common.js';
+import { configEvidence, exportToOwnNamespaceFix, ISTIO_DOCS, publicImportSummary, versionEvidence } from './common.js';
 
 /** exportto-wildcard: a tenant object exports itself to every namespace on purpose. */
 export const exportToWildcardRule: Rule = {
@@ -22,15 +22,17 @@ export const exportToWildcardRule: Rule = {
       const cls = model.classOf(config.namespace);
       if (cls === 'system') continue;
       const shared = cls === 'shared';
+      const imports = shared ? undefined : publicImportSummary(model, config);
       results.push({
         severity: shared ? 'info' : 'high',
         message: shared
-          ? `${config.kind} ${config.namespace}/${config.object.metadata.name} in shared namespace ${config.namespace} is exported to all namespaces (intentional share).`
-          : `${config.kind} ${config.namespace}/${config.object.metadata.name} sets exportTo "*" and is imported by every namespace.`,
+          ? `${describe(config.object)} in shared namespace ${config.namespace} is exported to all namespaces (intentional share).`
+          : `${describe(config.object)} sets exportTo "*", so every namespace, present and future, may import it; ${imports!.text}.`,
         namespace: config.namespace,
         resource: refOf(config.object),
+        // "*": exported to namespaces that do not exist yet too. Who imports it today is in the evidence.
         affectedNamespaces: ['*'],
-        evidence: { ...configEvidence(config), namespaceClass: cls, ...versionEvidence(model) },
+        evidence: { ...configEvidence(config), namespaceClass: cls, ...imports?.evidence, ...versionEvidence(model) },
         fix: shared ? undefined : exportToOwnNamespaceFix(config.object),
         source: config.object.source,
       });

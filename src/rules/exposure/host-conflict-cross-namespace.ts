@@ -5,7 +5,7 @@ import { scopeImportsHosts } from '../../mesh/sidecars.js';
 import { chooseByExportGroup, chooseServiceDefinition } from '../../mesh/precedence.js';
 import type { MeshModel } from '../../mesh/model.js';
 import type { Rule, RuleResult } from '../types.js';
-import { ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
+import { countOf, ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
 
 /**
  * host-conflict-cross-namespace: for some tenant namespace N, two or more ServiceEntries
@@ -85,7 +85,7 @@ function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService',
   const contenders = [...tied].sort((a, b) => describe(a.object).localeCompare(describe(b.object)));
   const contenderOwners = [...new Set(contenders.map((config) => config.namespace))].sort();
   return {
-    message: `Host ${host} is defined by ${kind}s in ${listForMessage(contenderOwners)}; in ${affected.length} namespace(s) the oldest, ${describe(winner.object)}, wins by age alone.`,
+    message: `Host ${host} is defined by ${kind === 'ServiceEntry' ? 'ServiceEntries' : 'VirtualServices'} in ${listForMessage(contenderOwners)}; in ${countOf(affected.length, 'namespace')} (${listForMessage(affected)}) only creation order decides, and the oldest, ${describe(winner.object)}, wins.`,
     namespace: winner.namespace,
     resource: refOf(winner.object),
     affectedNamespaces: affected,

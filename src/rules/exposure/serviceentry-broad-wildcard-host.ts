@@ -5,7 +5,8 @@ import type { Rule, RuleResult } from '../types.js';
 import { configEvidence } from './common.js';
 
 /**
- * Why a wildcard host is broad, or undefined when it stays inside one registrable domain.
+ * Why a wildcard host is broad, as a phrase completing "declares host X, which ...", or
+ * undefined when it stays inside one registrable domain.
  * Uses the Public Suffix List (tldts): `*.com`, `*.co.uk` cover a public suffix. Cluster
  * names count too: `*.svc.cluster.local` or `*.cluster.local` cover every namespace.
  */
@@ -13,9 +14,9 @@ export function broadWildcardReason(host: string, clusterDomain: string): string
   if (!isWildcard(host)) return undefined;
   if (host === '*') return 'matches every host';
   const suffix = host.slice(2).toLowerCase();
-  if (`svc.${clusterDomain}`.endsWith(suffix)) return `covers every Service of the cluster (${suffix})`;
+  if (`svc.${clusterDomain}`.endsWith(suffix)) return `covers every Service of the cluster (*.${suffix})`;
   const parsed = parse(suffix, { allowPrivateDomains: false });
-  if (!parsed.domain || parsed.publicSuffix === suffix) return `${suffix} is a public suffix: covers many registrable domains`;
+  if (!parsed.domain || parsed.publicSuffix === suffix) return `covers every registrable domain under the public suffix ${suffix}`;
   return undefined;
 }
 

@@ -6,7 +6,7 @@ import { chooseServiceDefinition } from '../../mesh/precedence.js';
 import { scopeImportsHosts } from '../../mesh/sidecars.js';
 import type { MeshModel } from '../../mesh/model.js';
 import type { Rule, RuleResult } from '../types.js';
-import { configEvidence, exportToOwnNamespaceFix, ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
+import { configEvidence, countOf, exportToOwnNamespaceFix, ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
 
 /**
  * serviceentry-shadows-service: a ServiceEntry in M declares (or covers by wildcard) the
@@ -75,7 +75,7 @@ function shadowFinding(model: MeshModel, entry: ConfigObject, entryHost: string,
     severity: winning.length > 0 ? 'critical' : 'high',
     message:
       winning.length > 0
-        ? `ServiceEntry ${name} ${how}, the host of Service ${serviceName}, and replaces it in ${winning.length} other namespace(s): ${listForMessage(winning)}.`
+        ? `ServiceEntry ${name} ${how}, the host of Service ${serviceName}, and replaces that Service in ${countOf(winning.length, 'other namespace')} (${listForMessage(winning)}).`
         : `ServiceEntry ${name} ${how}, the host of Service ${serviceName}; it redirects ${entry.namespace}'s own traffic and becomes a hijack if the Service's visibility changes.`,
     namespace: entry.namespace,
     resource: refOf(entry.object),

@@ -1,7 +1,7 @@
 import { describe, refOf } from '../../mesh/accessors.js';
 import { scopeImports } from '../../mesh/imports.js';
 import type { Rule, RuleResult } from '../types.js';
-import { configEvidence, exportToOwnNamespaceFix, ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
+import { configEvidence, countOf, exportToOwnNamespaceFix, ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
 
 const MAX_LISTED = 20;
 
@@ -47,7 +47,7 @@ export const virtualServiceForeignHostRule: Rule = {
       const owners = [...new Set(foreign.values())].sort();
       const targets = [...foreign.keys()].sort();
       results.push({
-        message: `VirtualService ${vs.namespace}/${vs.object.metadata.name} routes hosts of ${listForMessage(targets)} (owned by ${listForMessage(owners)}) and is imported by ${importers.length} other namespace(s).`,
+        message: `VirtualService ${vs.namespace}/${vs.object.metadata.name} routes the ${targets.length === 1 ? 'host' : 'hosts'} of ${listForMessage(targets)} and is imported by ${countOf(importers.length, 'other namespace')} (${listForMessage(importers)}), so ${vs.namespace} decides where their traffic to ${targets.length === 1 ? 'that host' : 'those hosts'} goes.`,
         namespace: vs.namespace,
         resource: refOf(vs.object),
         affectedNamespaces: importers,

@@ -25,9 +25,9 @@ export const meshDefaultExportToPermissiveRule: Rule = {
       const value = snapshot.meshConfig[field];
       const unset = !value || value.length === 0;
       if (!unset && !value.includes('*')) continue;
-      const serviceNote = field === 'defaultServiceExportTo' ? ' Setting it to ["."] also hides Kubernetes Services across namespaces unless they are annotated with networking.istio.io/exportTo.' : '';
+      const serviceNote = field === 'defaultServiceExportTo' ? '; setting it to ["."] would also hide Kubernetes Services across namespaces unless they carry the networking.istio.io/exportTo annotation' : '';
       results.push({
-        message: `Mesh config ${field} is ${unset ? 'unset (defaults to "*")' : `${JSON.stringify(value)}`}: objects without exportTo are exported to every namespace.${serviceNote}`,
+        message: `Mesh config ${field} is ${unset ? 'unset (defaults to "*")' : `${JSON.stringify(value)}`}: objects without exportTo are exported to every namespace${serviceNote}.`,
         namespace: '',
         resource: meshConfigResource(snapshot, field),
         subjectKey: field,

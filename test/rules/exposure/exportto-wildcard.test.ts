@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { exportToWildcardRule } from '../../../src/rules/exposure/exportto-wildcard.js';
 import { runRuleTests } from '../../helpers/rule-tester.js';
 
@@ -11,6 +12,15 @@ spec:
   http: [{route: [{destination: {host: api.example.com}}]}]
 `;
 
+const ns = (...names: string[]) => names.map((name) => `---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`).join('');
+const scopedTo = (namespace: string, hosts: string) => `
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: ${namespace}}
+spec: {egress: [{hosts: ${hosts}}]}
+`;
+
 runRuleTests(exportToWildcardRule, {
   valid: [
     { name: 'explicit namespace list', manifests: vs('tenant-a', '[".", "tenant-b"]') },
@@ -19,6 +29,22 @@ runRuleTests(exportToWildcardRule, {
   ],
   invalid: [
     { name: 'tenant exports to *', manifests: vs('tenant-a', '["*"]'), findings: [{ severity: 'high', namespace: 'tenant-a', affectedNamespaces: ['*'], messageIncludes: ['"*"'] }] },
+    {
+      name: 'the message says which tenant namespaces import it today',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + '---\n' + vs('tenant-a', '["*"]') + scopedTo('tenant-c', '["./*"]'),
+      findings: [
+        {
+          affectedNamespaces: ['*'],
+          messageIncludes: ['1 of 2 other tenant namespaces imports it (tenant-b)'],
+          check: (f) => expect(f.evidence).toMatchObject({ importingNamespaceCount: 1, importingNamespaces: ['tenant-b'] }),
+        },
+      ],
+    },
+    {
+      name: 'self-managed demo: "./*" Sidecars everywhere neutralise the wildcard, which is still flagged',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + '---\n' + vs('tenant-a', '["*"]') + scopedTo('tenant-b', '["./*"]') + scopedTo('tenant-c', '["./*"]'),
+      findings: [{ severity: 'high', messageIncludes: ['none of the 2 other tenant namespaces imports it today'], check: (f) => expect(f.evidence.importingNamespaceCount).toBe(0) }],
+    },
     {
       name: 'seed: shared namespace with explicit * is an intentional share (info)',
       manifests: vs('shared-egress', '["*"]'),

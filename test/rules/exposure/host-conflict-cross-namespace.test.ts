@@ -20,6 +20,24 @@ runRuleTests(hostConflictCrossNamespaceRule, {
   valid: [
     { name: 'one owner per host', manifests: ns('tenant-a', 'tenant-b', 'shared-egress') + shared },
     {
+      // Same objects as the 1.23 hijack-window case below: from 1.24 the proxy's own namespace always wins.
+      name: "from 1.24 a namespace's own public definition wins there",
+      manifests: ns('tenant-a', 'tenant-b') + hijack + se('tenant-b', 'own', 'api.payments.example.com', '2024-01-01T00:00:00Z', '["*"]'),
+    },
+    {
+      name: 'before 1.24, without Sidecars, the Kubernetes Service decides',
+      istioVersion: '1.23',
+      manifests: `${ns('tenant-a', 'tenant-b', 'tenant-c', 'tenant-d')}
+${se('tenant-a', 'x', 'payments.tenant-d.svc.cluster.local', '2023-01-01T00:00:00Z')}
+${se('tenant-b', 'y', 'payments.tenant-d.svc.cluster.local', '2023-02-01T00:00:00Z')}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: payments, namespace: tenant-d, creationTimestamp: "2024-01-01T00:00:00Z"}
+spec: {ports: [{port: 80}]}
+`,
+    },
+    {
       name: 'the duplicate is restricted to its namespace',
       manifests: ns('tenant-a', 'tenant-b', 'shared-egress') + shared + se('tenant-a', 'local', 'api.payments.example.com', '2023-01-01T00:00:00Z', '["."]'),
       config: { sharedNamespaces: ['shared-egress'] },
@@ -57,7 +75,7 @@ spec: {egress: [{hosts: ["./*", "shared-egress/*"]}]}
           resourceName: 'hijack',
           subjectKey: 'ServiceEntry:api.payments.example.com',
           affectedNamespaces: ['tenant-b', 'tenant-c'],
-          messageIncludes: ['api.payments.example.com', 'ServiceEntry tenant-a/hijack', 'by age'],
+          messageIncludes: ['api.payments.example.com', 'ServiceEntry tenant-a/hijack', 'only creation order decides'],
           check: (f) => {
             expect(f.evidence).toMatchObject({ conflictingOwners: ['shared-egress', 'tenant-a'], currentWinnerByAge: 'ServiceEntry tenant-a/hijack', decidedBy: 'age', istioVersionAssumed: '1.30.3' });
           },
@@ -81,7 +99,8 @@ spec: {hosts: [api.example.com], http: [{route: [{destination: {host: api.exampl
       findings: [{ subjectKey: 'VirtualService:api.example.com', resourceName: 'first', affectedNamespaces: ['tenant-c'] }],
     },
     {
-      name: 'before 1.24 a Kubernetes Service does not decide (hijack window remains)',
+      // Istio < 1.24 with a Sidecar: selectServices keeps the first candidate, with no Kubernetes preference (istio/istio#51776).
+      name: 'before 1.24, behind a Sidecar, a Kubernetes Service does not decide (hijack window remains)',
       istioVersion: '1.23',
       manifests: `${ns('tenant-a', 'tenant-b', 'tenant-c', 'tenant-d')}
 ${se('tenant-a', 'x', 'payments.tenant-d.svc.cluster.local', '2023-01-01T00:00:00Z')}
@@ -91,8 +110,21 @@ apiVersion: v1
 kind: Service
 metadata: {name: payments, namespace: tenant-d, creationTimestamp: "2024-01-01T00:00:00Z"}
 spec: {ports: [{port: 80}]}
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: tenant-c}
+spec: {egress: [{hosts: ["*/*"]}]}
 `,
       findings: [{ affectedNamespaces: ['tenant-c'], check: (f) => expect(f.evidence.istioVersionAssumed).toBe('1.23') }],
+    },
+    {
+      // Istio < 1.24 without a Sidecar ranks a namespace's own public ServiceEntry by age like any other.
+      name: "before 1.24, without a Sidecar, a namespace's own public definition is in the hijack window too",
+      istioVersion: '1.23',
+      manifests: ns('tenant-a', 'tenant-b') + hijack + se('tenant-b', 'own', 'api.payments.example.com', '2024-01-01T00:00:00Z', '["*"]'),
+      // In tenant-a too: its own definition only wins because it happens to be the older one.
+      findings: [{ resourceName: 'hijack', affectedNamespaces: ['tenant-a', 'tenant-b'] }],
     },
   ],
 });

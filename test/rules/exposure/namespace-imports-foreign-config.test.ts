@@ -23,6 +23,23 @@ spec:
   egress: [{hosts: ${hosts}}]
 `;
 
+const payments = `
+---
+apiVersion: v1
+kind: Service
+metadata: {name: payments, namespace: team-payments}
+spec: {ports: [{port: 8080, name: http}]}
+`;
+const plaintextRule = (namespace: string) => `
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: payments-plaintext, namespace: ${namespace}}
+spec:
+  host: payments.team-payments.svc.cluster.local
+  trafficPolicy: {tls: {mode: DISABLE}}
+`;
+
 runRuleTests(namespaceImportsForeignConfigRule, {
   valid: [
     {
@@ -41,6 +58,12 @@ runRuleTests(namespaceImportsForeignConfigRule, {
       config: { sharedNamespaces: ['shared-egress'] },
     },
     { name: 'system namespace objects do not count', manifests: ns('tenant-a') + se('kube-system', 'k', 'k.example.com') },
+    {
+      // Istio looks DestinationRules up in the client's namespace, the service's namespace and the root
+      // namespace only (push_context.go destinationRule): a rule in a third namespace stays at home.
+      name: "demo: a DestinationRule over another tenant's Service only affects its own namespace",
+      manifests: ns('team-analytics', 'team-payments', 'team-orders') + payments + plaintextRule('team-analytics'),
+    },
   ],
   invalid: [
     {
@@ -108,6 +131,14 @@ spec: {egress: [{hosts: ["./*"]}]}
           namespace: 'tenant-a',
           check: (f) => expect(f.evidence.scopes).toEqual([{ kind: 'workload', sidecar: 'tenant-a/legacy', egressHosts: ['*/* (no egress section)'], foreignOwners: ['tenant-b'], objectCount: 1 }]),
         },
+      ],
+    },
+    {
+      name: "the service owner's DestinationRule reaches every client that imports the service",
+      manifests: ns('team-analytics', 'team-payments', 'team-orders') + payments + plaintextRule('team-payments'),
+      findings: [
+        { namespace: 'team-analytics', messageIncludes: ['Namespace team-analytics imports DestinationRule team-payments/payments-plaintext, owned by another tenant namespace (team-payments).'] },
+        { namespace: 'team-orders', check: (f) => expect(f.evidence.foreignObjects).toEqual(['DestinationRule team-payments/payments-plaintext']) },
       ],
     },
     {

@@ -25,6 +25,14 @@ spec:
   endpoints: [{address: attacker.example.net}]
 ${exportTo ? `  exportTo: ${exportTo}\n` : ''}`;
 
+const rootSidecar = `
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: istio-system}
+spec: {egress: [{hosts: ["*/*"]}]}
+`;
+
 runRuleTests(serviceEntryShadowsServiceRule, {
   valid: [
     { name: 'ServiceEntry for an external host', manifests: ns('tenant-a', 'tenant-b') + payments() + shadow('api.example.com') },
@@ -49,7 +57,7 @@ runRuleTests(serviceEntryShadowsServiceRule, {
     {
       name: 'the Service is hidden by its exportTo annotation: the ServiceEntry wins elsewhere (critical)',
       manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + payments('.') + shadow('payments.tenant-b.svc.cluster.local'),
-      findings: [{ severity: 'critical', affectedNamespaces: ['tenant-c'], messageIncludes: ['replaces it'] }],
+      findings: [{ severity: 'critical', affectedNamespaces: ['tenant-c'], messageIncludes: ['replaces that Service in 1 other namespace (tenant-c)'] }],
     },
     {
       name: 'a restrictive defaultServiceExportTo hides the Service from other namespaces (critical)',
@@ -58,10 +66,18 @@ runRuleTests(serviceEntryShadowsServiceRule, {
       findings: [{ severity: 'critical', affectedNamespaces: ['tenant-c'] }],
     },
     {
-      name: 'before 1.24 the older ServiceEntry beats the Service (critical)',
+      // Istio < 1.24 with a Sidecar: egressListener.selectServices has no Kubernetes preference (istio/istio#51776).
+      name: 'before 1.24, behind a Sidecar, the older ServiceEntry beats the Service (critical)',
+      istioVersion: '1.23',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + payments() + shadow('payments.tenant-b.svc.cluster.local') + rootSidecar,
+      findings: [{ severity: 'critical', affectedNamespaces: ['tenant-c'], check: (f) => expect(f.evidence.istioVersionAssumed).toBe('1.23') }],
+    },
+    {
+      // Istio < 1.24 without a Sidecar: DefaultSidecarScopeForNamespace prefers the Kubernetes Service.
+      name: 'before 1.24, without Sidecars, the Kubernetes Service still wins (high)',
       istioVersion: '1.23',
       manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + payments() + shadow('payments.tenant-b.svc.cluster.local'),
-      findings: [{ severity: 'critical', affectedNamespaces: ['tenant-c'], check: (f) => expect(f.evidence.istioVersionAssumed).toBe('1.23') }],
+      findings: [{ severity: 'high', affectedNamespaces: ['tenant-a'] }],
     },
     {
       name: "a consumer whose Sidecar imports the ServiceEntry's namespace but not the Service's (critical)",

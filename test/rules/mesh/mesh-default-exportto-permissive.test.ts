@@ -12,7 +12,7 @@ runRuleTests(meshDefaultExportToPermissiveRule, {
       name: 'all three unset',
       manifests: '',
       findings: [
-        { severity: 'medium', subjectKey: 'defaultServiceExportTo', messageIncludes: ['unset', 'also hides Kubernetes Services'], check: (f) => expect(f.evidence.meshConfigSource).toBe('default') },
+        { severity: 'medium', subjectKey: 'defaultServiceExportTo', messageIncludes: ['unset', 'also hide Kubernetes Services'], check: (f) => expect(f.evidence.meshConfigSource).toBe('default') },
         { subjectKey: 'defaultVirtualServiceExportTo' },
         { subjectKey: 'defaultDestinationRuleExportTo' },
       ],

@@ -95,7 +95,7 @@ describe('istio-isolation-scanner CLI', () => {
     expect(badMesh.stderr).toContain('cannot read mesh config');
     const live = cli(['scan', '--kubeconfig', 'no/such/kubeconfig']);
     expect(live.status).toBe(2);
-    expect(live.stderr).toContain('live scan failed');
+    expect(live.stderr).toContain('cannot load kubeconfig no/such/kubeconfig');
   });
 
   it('refuses --send-to-log-analytics without its settings, naming them (exit 2)', () => {

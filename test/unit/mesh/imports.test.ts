@@ -82,4 +82,48 @@ describe('import graph', () => {
     expect(graph.importsOf('t2').owners).toEqual(['t1', 't3']);
     expect(graph.importsOf('t3').scopes[0]!.objectCount).toBe(2);
   });
+
+  it('the owner list shares storage but reads like a sorted array', () => {
+    const objects = [...namespaces('t1', 't2', 't3'), se('t1', 'a', ['a.example.com']), se('t2', 'b', ['b.example.com']), se('t3', 'c', ['c.example.com'], ['t2'])];
+    const owners = model(objects).importGraph().importsOf('t2').ownerList;
+    expect(owners.size).toBe(2);
+    expect([...owners]).toEqual(['t1', 't3']);
+    expect(owners.first(1)).toEqual(['t1']);
+    expect(owners.has('t2')).toBe(false);
+    expect(owners.has('t3')).toBe(true);
+  });
+});
+
+/**
+ * DestinationRules reach a proxy only through the services it imports, looked up in the proxy's
+ * namespace, then the service's namespace, then the root namespace (Istio
+ * push_context.go destinationRule). A rule living anywhere else never applies.
+ */
+describe('import graph: DestinationRules follow the services they configure', () => {
+  const service = (ns: string, name: string, annotations?: Record<string, string>) => obj('Service', ns, name, {}, { annotations });
+  const dr = (ns: string, name: string, host: string, exportTo?: string[]) => obj('DestinationRule', ns, name, { host, ...(exportTo ? { exportTo } : {}) });
+  const tenants = namespaces('tenant-a', 'tenant-b', 'tenant-c', 'tenant-d');
+  const drOwners = (objects: K8sObject[], namespace: string) => model([...tenants, ...objects]).importGraph().importsOf(namespace).owners;
+
+  it.each<[string, K8sObject[], string, string[]]>([
+    ['a rule in a third namespace never reaches other clients', [service('tenant-b', 'payments'), dr('tenant-a', 'plaintext', 'payments.tenant-b.svc.cluster.local')], 'tenant-c', []],
+    ["nor the service's own namespace", [service('tenant-b', 'payments'), dr('tenant-a', 'plaintext', 'payments.tenant-b.svc.cluster.local', ['*'])], 'tenant-b', []],
+    ["the service owner's exported rule reaches every client", [service('tenant-b', 'payments'), dr('tenant-b', 'payments', 'payments')], 'tenant-c', ['tenant-b']],
+    ['a rule exported by name reaches that namespace', [service('tenant-b', 'payments'), dr('tenant-b', 'payments', 'payments', ['tenant-c'])], 'tenant-c', ['tenant-b']],
+    ['... and no other', [service('tenant-b', 'payments'), dr('tenant-b', 'payments', 'payments', ['tenant-c'])], 'tenant-d', []],
+    ['a rule for a Service hidden by its exportTo annotation reaches nobody', [service('tenant-b', 'payments', { 'networking.istio.io/exportTo': '.' }), dr('tenant-b', 'payments', 'payments')], 'tenant-c', []],
+    ['a Service exported by name carries its rule there', [service('tenant-b', 'payments', { 'networking.istio.io/exportTo': 'tenant-c' }), dr('tenant-b', 'payments', 'payments')], 'tenant-c', ['tenant-b']],
+    ['a wildcard rule attaches to a ServiceEntry of its namespace', [se('tenant-b', 'api', ['api.example.com']), dr('tenant-b', 'all', '*.example.com')], 'tenant-c', ['tenant-b']],
+    ['a rule whose host no service of its namespace declares applies nowhere else', [se('tenant-a', 'api', ['api.example.com'], ['.']), dr('tenant-b', 'api', 'api.example.com')], 'tenant-c', []],
+  ])('%s', (_name, objects, namespace, expected) => {
+    expect(drOwners(objects, namespace)).toEqual(expected);
+  });
+
+  it("is imported when the client's Sidecar imports the service, not the rule's host", () => {
+    const objects = [service('tenant-b', 'payments'), dr('tenant-b', 'payments', 'payments')];
+    const sidecar = (hosts: string[]) => obj('Sidecar', 'tenant-c', 'default', { egress: [{ hosts }] });
+    expect(drOwners([...objects, sidecar(['./*', 'tenant-b/payments.tenant-b.svc.cluster.local'])], 'tenant-c')).toEqual(['tenant-b']);
+    expect(drOwners([...objects, sidecar(['./*', '*/payments.tenant-b.svc.cluster.local'])], 'tenant-c')).toEqual(['tenant-b']);
+    expect(drOwners([...objects, sidecar(['./*', 'tenant-b/other.example.com'])], 'tenant-c')).toEqual([]);
+  });
 });
