@@ -326,6 +326,17 @@ export class PublicImporterIndex {
     }
     return { count, sample: sample.filter((namespace) => namespace !== owner).sort().slice(0, limit) };
   }
+
+  /** Every namespace other than the owner whose proxies import `config` (a public object), sorted. */
+  allImportersOf(config: ConfigObject): string[] {
+    const owner = config.namespace;
+    const out: string[] = [];
+    for (const [pub, namespaces] of this.groups) if (pub.imported.has(config)) out.push(...namespaces);
+    for (const [namespace, scopes] of this.workloadScopes) {
+      if (!this.groupOf.get(namespace)?.imported.has(config) && scopes.some((pub) => pub.imported.has(config))) out.push(namespace);
+    }
+    return out.filter((namespace) => namespace !== owner).sort();
+  }
 }
 
 function pushTo<K, T>(map: Map<K, T[]>, key: K, value: T): void {

@@ -21,6 +21,7 @@ export class MeshModel {
   private importGraphCache?: ImportGraph;
   private publicImportersCache?: PublicImporterIndex;
   private tenantNamespacesCache?: readonly string[];
+  private nonSystemImportersCache?: PublicImporterIndex;
 
   constructor(
     readonly snapshot: ClusterSnapshot,
@@ -107,6 +108,23 @@ export class MeshModel {
   importGraph(): ImportGraph {
     this.importGraphCache ??= new ImportGraph(this.configObjects(), this.sidecars(), (config) => this.isContaminatingConfig(config));
     return this.importGraphCache;
+  }
+
+  /** Which tenant and shared namespaces import each public contaminating object (see isContaminatingConfig). */
+  nonSystemPublicImporters(): PublicImporterIndex {
+    this.nonSystemImportersCache ??= this.importGraph().publicImporterIndex([...this.namespaceClass].filter(([, cls]) => cls !== 'system').map(([name]) => name));
+    return this.nonSystemImportersCache;
+  }
+
+  /**
+   * Candidate importers of a contaminating object, a superset of the namespaces whose scopes
+   * import it: the public index for public objects, else the namespaces it names. Callers
+   * still check each candidate; this only avoids a scan of every namespace per object.
+   */
+  candidateImporters(config: ConfigObject): string[] | undefined {
+    if (!this.isContaminatingConfig(config) || !config.appliesToSidecars || config.kind === 'Service') return undefined;
+    if (config.exportTo.scope.all) return this.nonSystemPublicImporters().allImportersOf(config);
+    return [...config.exportTo.scope.names].filter((name) => name !== config.namespace && this.snapshot.namespaces.has(name) && this.classOf(name) !== 'system').sort();
   }
 
   /** Which tenant namespaces import each public (exportTo "*") tenant object. */

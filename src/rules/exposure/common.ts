@@ -68,6 +68,9 @@ export function publicImportSummary(model: MeshModel, config: ConfigObject): { t
   if (!config.appliesToSidecars) {
     return { text: 'it is bound to gateways only, so no sidecar imports it', evidence: { importingNamespaceCount: 0 } };
   }
+  // The object's own finding stands on its own; only the import count needs Sidecars and Services.
+  const unread = (['Sidecar', 'Service'] as const).filter((kind) => ['forbidden', 'failed'].includes(model.snapshot.coverage[kind]?.status ?? ''));
+  if (unread.length > 0) return { text: `which namespaces import it is unknown (${unread.join(' and ')} objects could not be read)`, evidence: { importingNamespaceCount: null } };
   const { count, sample } = model.publicImporters().importersOf(config, 10);
   const evidence = { importingNamespaceCount: count, importingNamespaces: sample, importingNamespacesTruncated: count > sample.length };
   if (count === 0) {
@@ -80,7 +83,7 @@ export function publicImportSummary(model: MeshModel, config: ConfigObject): { t
   }
   const named = sample.slice(0, 3);
   const rest = count - named.length;
-  const who = `${named.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
+  const who = rest > 0 ? `${named.join(', ')} and ${rest} more` : listForMessage(named);
   const importers = count === others ? `all ${countOf(others, 'other tenant namespace')}` : `${count} of ${countOf(others, 'other tenant namespace')}`;
   return { text: `${importers} import${count === 1 ? 's' : ''} it (${who})`, evidence };
 }

@@ -60,11 +60,27 @@ function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService',
   const winners = new Map<ConfigObject, string[]>();
   const tied = new Set<ConfigObject>();
   const sidecars = model.sidecars();
-  for (const namespace of model.tenantNamespaces()) {
+  // Which namespaces can see which definitions, from the import graph's shared index (a
+  // superset, checked precisely below): no scan of every namespace x every definition.
+  const candidatesOf = new Map<string, ConfigObject[]>();
+  const checkEverywhere: ConfigObject[] = [];
+  for (const config of definitions) {
+    const importers = model.candidateImporters(config);
+    if (!importers) checkEverywhere.push(config);
+    else {
+      for (const namespace of [...importers, config.namespace]) {
+        const list = candidatesOf.get(namespace);
+        if (list) list.push(config);
+        else candidatesOf.set(namespace, [config]);
+      }
+    }
+  }
+  const namespaces = checkEverywhere.length > 0 ? model.tenantNamespaces() : [...candidatesOf.keys()].filter((namespace) => model.isTenant(namespace)).sort();
+  for (const namespace of namespaces) {
     // N's own definition usually wins in N (precedence decides it below), but not always:
     // before Istio 1.24 a proxy without a Sidecar ranks its own public ServiceEntry by age.
     const scopes = sidecars.scopesOf(namespace);
-    const visible = definitions.filter(
+    const visible = [...(candidatesOf.get(namespace) ?? []), ...checkEverywhere].filter(
       (config) => isExportedTo(config.exportTo.scope, config.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, config.namespace, [host])),
     );
     if (new Set(visible.map((config) => config.namespace)).size < 2) continue;

@@ -48,7 +48,8 @@ export const serviceEntryShadowsServiceRule: Rule = {
 function namespacesWhereEntryWins(model: MeshModel, entry: ConfigObject, entryHost: string, service: ConfigObject): string[] {
   const winning: string[] = [];
   const sidecars = model.sidecars();
-  for (const namespace of model.snapshot.namespaces.keys()) {
+  // Candidates come from the import graph's shared index when it knows the entry: not a scan of every namespace per pair.
+  for (const namespace of model.candidateImporters(entry) ?? model.snapshot.namespaces.keys()) {
     if (namespace === entry.namespace || model.classOf(namespace) === 'system') continue;
     if (!isExportedTo(entry.exportTo.scope, entry.namespace, namespace)) continue;
     const scopes = sidecars.scopesOf(namespace);

@@ -38,7 +38,8 @@ export const virtualServiceForeignHostRule: Rule = {
       }
       if (foreign.size === 0) continue;
       const importers: string[] = [];
-      for (const namespace of model.snapshot.namespaces.keys()) {
+      // Candidates come from the import graph's shared index: not a scan of every namespace per VirtualService.
+      for (const namespace of model.candidateImporters(vs) ?? model.snapshot.namespaces.keys()) {
         if (namespace === vs.namespace || model.classOf(namespace) === 'system') continue;
         if (sidecars.scopesOf(namespace).some((scope) => scopeImports(scope, vs))) importers.push(namespace);
       }

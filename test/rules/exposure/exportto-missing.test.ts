@@ -80,7 +80,33 @@ spec: {host: api.partner.example.com}
       manifests: tenantSe,
       istioVersion: '1.25',
       meshConfig: { defaultServiceExportTo: ['tenant-b'] },
-      findings: [{ severity: 'low', check: (f) => expect(f.evidence).toMatchObject({ istioVersionAssumed: '1.25', exportToInterpretation: expect.stringContaining('no namespace') }) }],
+      findings: [
+        {
+          severity: 'low',
+          messageIncludes: ['visible in no namespace'],
+          check: (f) => expect(f.evidence).toMatchObject({ istioVersionAssumed: '1.25', exportToInterpretation: expect.stringContaining('no namespace') }),
+        },
+      ],
+    },
+    {
+      name: 'the message counts the tenant namespaces that import it',
+      manifests: `${['tenant-a', 'tenant-b', 'tenant-c'].map((name) => `---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`).join('')}---\n${tenantSe}`,
+      findings: [{ severity: 'high', messageIncludes: ['all 2 other tenant namespaces import it (tenant-b and tenant-c)'], check: (f) => expect(f.evidence.importingNamespaceCount).toBe(2) }],
+    },
+    {
+      name: "a DestinationRule for another namespace's host says why nobody imports it",
+      manifests: `
+apiVersion: v1
+kind: Service
+metadata: {name: payments, namespace: tenant-b}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: dr, namespace: tenant-a}
+spec: {host: payments.tenant-b.svc.cluster.local}
+`,
+      findings: [{ severity: 'medium', messageIncludes: ['only for services of that namespace'], check: (f) => expect(f.evidence.importingNamespaceCount).toBe(0) }],
     },
     {
       name: 'the same names-only default from 1.30.3 exports to the named namespace (high)',
