@@ -47,7 +47,24 @@ export interface AdmissionControl {
   parts: string[];
   /** False for namespaced Kyverno Policies: they do not protect other namespaces. */
   clusterWide: boolean;
+  /** False when the engine reports it could not install the control (Kyverno Ready=False): it enforces nothing. */
+  ready: boolean;
+  notReadyReason?: string;
   detail: string;
+}
+
+/**
+ * Kyverno reports a policy it could not turn into webhook configuration with the condition
+ * `Ready=False` (older releases: `status.ready: false`). Such a policy admits everything.
+ */
+export function kyvernoNotReadyReason(policy: K8sObject): string | undefined {
+  const status = policy.status;
+  if (!isRecord(status)) return undefined;
+  const conditions = Array.isArray(status.conditions) ? status.conditions.filter(isRecord) : [];
+  const ready = conditions.find((condition) => condition.type === 'Ready');
+  if (ready && ready.status === 'False') return `Ready=False${ready.message ? ` (${String(ready.message)})` : ready.reason ? ` (${String(ready.reason)})` : ''}`;
+  if (!ready && status.ready === false) return 'status.ready=false';
+  return undefined;
 }
 
 /** Kyverno kind strings: `ServiceEntry`, `v1/ServiceEntry`, `networking.istio.io/v1/ServiceEntry`, `*\/ServiceEntry`, `*`. */
@@ -151,19 +168,22 @@ export function findExportToControls(snapshot: ClusterSnapshot): AdmissionContro
     const rules = kyvernoExportToRules(policy);
     if (rules.length === 0) continue;
     const mode = rules.some((rule) => rule.mode === 'enforce') ? 'enforce' : 'audit';
+    const notReadyReason = kyvernoNotReadyReason(policy);
     controls.push({
       mechanism: 'kyverno',
       mode,
       object: policy,
       parts: rules.map((rule) => rule.name),
       clusterWide: policy.snapshotKind === 'ClusterPolicy',
+      ready: notReadyReason === undefined,
+      ...(notReadyReason ? { notReadyReason } : {}),
       detail: rules.map((rule) => `${rule.kind} rule ${rule.name} (${rule.mode})`).join(', '),
     });
   }
   for (const constraint of snapshot.objects.Constraint) {
     if (!constraintMatchesServiceEntry(constraint) || !constraintIsAboutExportTo(constraint, snapshot.objects.ConstraintTemplate)) continue;
     const mode = constraintMode(constraint);
-    controls.push({ mechanism: 'gatekeeper', mode, object: constraint, parts: [], clusterWide: true, detail: `enforcementAction ${String(constraint.spec.enforcementAction ?? 'deny (default)')}` });
+    controls.push({ mechanism: 'gatekeeper', mode, object: constraint, parts: [], clusterWide: true, ready: true, detail: `enforcementAction ${String(constraint.spec.enforcementAction ?? 'deny (default)')}` });
   }
   for (const policy of snapshot.objects.ValidatingAdmissionPolicy) {
     if (!vapMatchesServiceEntryWrites(policy) || !mentionsExportTo(policy.spec.validations ?? policy.spec)) continue;
@@ -176,6 +196,7 @@ export function findExportToControls(snapshot: ClusterSnapshot): AdmissionContro
       object: policy,
       parts: (denying.length > 0 ? denying : bindings).map((binding) => binding.metadata.name),
       clusterWide: true,
+      ready: true,
       detail: bindings.map((binding) => `binding ${binding.metadata.name} validationActions [${strings(binding.spec.validationActions).join(', ')}]`).join('; '),
     });
   }
@@ -189,6 +210,26 @@ export interface ExportToExemption {
   description: string;
   exemptedPolicy: string;
   namespaces: string[];
+  /** Distinguishes several exemptions carried by one object (part of the finding's subject key). */
+  aspect?: 'exclude' | 'audit-override' | 'namespaces';
+}
+
+function isEnforcing(action: unknown): boolean {
+  return typeof action === 'string' && action.toLowerCase() === 'enforce';
+}
+
+/** Namespaces for which `validationFailureActionOverrides` / `failureActionOverrides` switch an enforcing rule to Audit. */
+function auditOverrideNamespaces(overrides: unknown): string[] {
+  if (!Array.isArray(overrides)) return [];
+  return overrides.filter(isRecord).filter((entry) => typeof entry.action === 'string' && entry.action.toLowerCase() === 'audit').flatMap((entry) => strings(entry.namespaces));
+}
+
+/** Gatekeeper namespace matching: exact, or a single `*` at the start or end of the pattern. */
+export function gatekeeperNamespaceMatches(pattern: string, namespace: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('*')) return namespace.startsWith(pattern.slice(0, -1));
+  if (pattern.startsWith('*')) return namespace.endsWith(pattern.slice(1));
+  return pattern === namespace;
 }
 
 /**
@@ -196,7 +237,12 @@ export interface ExportToExemption {
  * rules, and Gatekeeper `match.excludedNamespaces` entries that `isReviewable` keeps (the
  * caller drops system namespaces, which are excluded on purpose).
  */
-export function findExportToExemptions(snapshot: ClusterSnapshot, controls: AdmissionControl[], isReviewable: (namespace: string) => boolean): ExportToExemption[] {
+export function findExportToExemptions(
+  snapshot: ClusterSnapshot,
+  controls: AdmissionControl[],
+  isReviewable: (namespace: string) => boolean,
+  tenantNamespaces: readonly string[] = [],
+): ExportToExemption[] {
   const exemptions: ExportToExemption[] = [];
   const kyverno = controls.filter((control) => control.mechanism === 'kyverno');
   for (const exception of snapshot.objects.PolicyException) {
@@ -220,28 +266,73 @@ export function findExportToExemptions(snapshot: ClusterSnapshot, controls: Admi
       });
     }
   }
+  // Exemptions written into the Kyverno policy itself: rule `exclude` blocks and Audit overrides per namespace.
+  for (const control of kyverno.filter((candidate) => candidate.clusterWide)) {
+    const policy = control.object;
+    const label = `${policy.kind} ${policy.metadata.name}`;
+    const rules = kyvernoRules(policy).filter((rule) => control.parts.includes(typeof rule.name === 'string' ? rule.name : '(unnamed)'));
+    const excluded = [...new Set(rules.flatMap((rule) => kyvernoMatchNamespaces(rule.exclude)))].filter(isReviewable).sort();
+    if (excluded.length > 0) {
+      exemptions.push({ object: policy, exemptedPolicy: label, aspect: 'exclude', namespaces: excluded, description: `${label} excludes ServiceEntries in ${excluded.join(', ')} from its exportTo rule(s)` });
+    }
+    const policyEnforces = isEnforcing(policy.spec.validationFailureAction);
+    const audited = rules.flatMap((rule) => {
+      const validate = isRecord(rule.validate) ? rule.validate : undefined;
+      if (!validate) return [];
+      const enforces = validate.failureAction !== undefined ? isEnforcing(validate.failureAction) : policyEnforces;
+      if (!enforces) return [];
+      // Kyverno 1.13+ rule-level overrides; the policy-level ones apply to rules without their own failureAction.
+      return [...auditOverrideNamespaces(validate.failureActionOverrides), ...(validate.failureAction === undefined ? auditOverrideNamespaces(policy.spec.validationFailureActionOverrides) : [])];
+    });
+    const auditedNamespaces = [...new Set(audited)].filter(isReviewable).sort();
+    if (auditedNamespaces.length > 0) {
+      exemptions.push({
+        object: policy,
+        exemptedPolicy: label,
+        aspect: 'audit-override',
+        namespaces: auditedNamespaces,
+        description: `${label} only audits (does not enforce) its exportTo rule(s) in ${auditedNamespaces.join(', ')}`,
+      });
+    }
+  }
   for (const control of controls.filter((candidate) => candidate.mechanism === 'gatekeeper')) {
     const match = isRecord(control.object.spec.match) ? control.object.spec.match : {};
+    const label = `${control.object.kind} ${control.object.metadata.name}`;
     const excluded = strings(match.excludedNamespaces).filter(isReviewable);
-    if (excluded.length === 0) continue;
-    exemptions.push({
-      object: control.object,
-      exemptedPolicy: `${control.object.kind} ${control.object.metadata.name}`,
-      namespaces: excluded,
-      description: `${control.object.kind} ${control.object.metadata.name} excludes namespaces ${excluded.join(', ')}`,
-    });
+    if (excluded.length > 0) {
+      exemptions.push({
+        object: control.object,
+        exemptedPolicy: label,
+        namespaces: excluded,
+        description: `${label} excludes namespaces ${excluded.join(', ')}`,
+      });
+    }
+    // `match.namespaces` limits the constraint to the listed namespaces: every other tenant namespace is uncovered.
+    const only = strings(match.namespaces);
+    if (only.length > 0) {
+      const uncovered = tenantNamespaces.filter((namespace) => isReviewable(namespace) && !only.some((pattern) => gatekeeperNamespaceMatches(pattern, namespace)));
+      if (uncovered.length > 0) {
+        exemptions.push({
+          object: control.object,
+          exemptedPolicy: label,
+          aspect: 'namespaces',
+          namespaces: uncovered,
+          description: `${label} only applies to namespaces ${only.join(', ')}, so tenant namespaces ${uncovered.join(', ')} are not covered`,
+        });
+      }
+    }
   }
   return exemptions;
 }
 
+/** Namespaces a Kyverno match/exclude block names: `any`/`all` filters, or the legacy top-level `resources`. */
 function kyvernoMatchNamespaces(match: unknown): string[] {
   if (!isRecord(match)) return [];
   const namespaces: string[] = [];
-  for (const key of ['any', 'all']) {
-    if (!Array.isArray(match[key])) continue;
-    for (const filter of (match[key] as unknown[]).filter(isRecord)) {
-      if (isRecord(filter.resources)) namespaces.push(...strings(filter.resources.namespaces));
-    }
-  }
+  const collect = (filter: unknown): void => {
+    if (isRecord(filter) && isRecord(filter.resources)) namespaces.push(...strings(filter.resources.namespaces));
+  };
+  collect(match);
+  for (const key of ['any', 'all']) if (Array.isArray(match[key])) (match[key] as unknown[]).forEach(collect);
   return [...new Set(namespaces)].sort();
 }

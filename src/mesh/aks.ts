@@ -66,6 +66,8 @@ export interface AksFacts {
   defenderEnabled?: boolean;
   disableLocalAccounts?: boolean;
   aadProfile?: Record<string, unknown>;
+  /** `aadProfile.enableAzureRBAC` (ARM wire casing) or `enableAzureRbac` (SDK, az CLI). */
+  azureRbacEnabled?: boolean;
   enablePrivateCluster?: boolean;
   authorizedIpRanges: string[];
   publicNetworkAccess?: string;
@@ -98,6 +100,7 @@ export function readAksFacts(cluster: Record<string, unknown>, fallbackName = ''
     defenderEnabled: optionalBoolean(aksSetting(cluster, ['securityProfile', 'defender', 'securityMonitoring', 'enabled'])),
     disableLocalAccounts: optionalBoolean(aksSetting(cluster, ['disableLocalAccounts'])),
     aadProfile: isRecord(aad) ? aad : undefined,
+    azureRbacEnabled: optionalBoolean(getIgnoringCase(aad, 'enableAzureRBAC')),
     enablePrivateCluster: optionalBoolean(aksSetting(cluster, ['apiServerAccessProfile', 'enablePrivateCluster'])),
     authorizedIpRanges: stringList(aksSetting(cluster, ['apiServerAccessProfile', 'authorizedIPRanges'])),
     publicNetworkAccess: typeof aksSetting(cluster, ['publicNetworkAccess']) === 'string' ? (aksSetting(cluster, ['publicNetworkAccess']) as string) : undefined,

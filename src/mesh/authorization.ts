@@ -8,6 +8,9 @@
  * match with workloads in all namespaces"). An empty spec is an ALLOW policy with no
  * rules, i.e. deny all, so it counts. AUDIT policies only log and protect nothing.
  * Policies with a negative status condition were not accepted and do not count.
+ * Only a selector-less ALLOW policy makes a namespace default-deny: with DENY or CUSTOM
+ * policies alone, or ALLOW policies that select some workloads, everything they do not
+ * match is still allowed ("If there are no ALLOW policies for the workload, allow the request").
  * Reference: https://istio.io/latest/docs/reference/config/security/authorization-policy/
  */
 import { minimatch } from 'minimatch';
@@ -26,14 +29,25 @@ export function isTargeted(policy: K8sObject): boolean {
   return hasSelector || policy.spec.targetRef !== undefined || (Array.isArray(targetRefs) && targetRefs.length > 0);
 }
 
+const KNOWN_ACTIONS = new Set(['ALLOW', 'DENY', 'AUDIT', 'CUSTOM']);
+
+/** The policy's action: ALLOW when absent (the API default), else the value upper-cased; 'INVALID' for a non-string. */
 export function policyAction(policy: K8sObject): string {
-  return typeof policy.spec.action === 'string' ? policy.spec.action.toUpperCase() : 'ALLOW';
+  const action = policy.spec.action;
+  if (action === undefined || action === null) return 'ALLOW';
+  return typeof action === 'string' ? action.toUpperCase() : 'INVALID';
 }
 
 export interface NamespaceAuthorization {
   /** Policies that protect the namespace (its own and mesh-wide ones), enforcing actions only. */
   applying: K8sObject[];
-  /** Policies set aside, with why (not accepted, AUDIT only), for evidence. */
+  /**
+   * Applying policies that make the namespace default-deny: a selector-less ALLOW policy of
+   * the namespace or of the root namespace. Istio evaluates CUSTOM, DENY, then ALLOW; when no
+   * ALLOW policy applies to a workload, a request that no DENY matched is allowed.
+   */
+  namespaceWideAllow: K8sObject[];
+  /** Policies set aside, with why (not accepted, AUDIT only, unknown action, root selector), for evidence. */
   ignored: Array<{ policy: K8sObject; reason: string }>;
 }
 
@@ -52,14 +66,19 @@ export function authorizationFor(namespace: string, byNamespace: Map<string, K8s
   const applying: K8sObject[] = [];
   const ignored: NamespaceAuthorization['ignored'] = [];
   const own = byNamespace.get(namespace) ?? [];
-  const meshWide = namespace === rootNamespace ? [] : (byNamespace.get(rootNamespace) ?? []).filter((policy) => !isTargeted(policy));
-  for (const policy of [...own, ...meshWide]) {
-    const problem = statusProblem(policy);
-    if (problem) ignored.push({ policy, reason: 'not accepted by Istio (negative status)' });
-    else if (policyAction(policy) === 'AUDIT') ignored.push({ policy, reason: 'AUDIT action only logs' });
+  const root = namespace === rootNamespace ? [] : (byNamespace.get(rootNamespace) ?? []);
+  // A root-namespace policy with a selector applies to the workloads it selects in every namespace
+  // (typically a gateway); whether it selects any here is unknown, so it is not credited.
+  for (const policy of root.filter(isTargeted)) ignored.push({ policy, reason: 'root-namespace policy with a selector: not a namespace-wide default' });
+  for (const policy of [...own, ...root.filter((candidate) => !isTargeted(candidate))]) {
+    const action = policyAction(policy);
+    if (statusProblem(policy)) ignored.push({ policy, reason: 'not accepted by Istio (negative status)' });
+    else if (action === 'AUDIT') ignored.push({ policy, reason: 'AUDIT action only logs' });
+    else if (!KNOWN_ACTIONS.has(action)) ignored.push({ policy, reason: `unrecognised action ${JSON.stringify(policy.spec.action)}` });
     else applying.push(policy);
   }
-  return { applying, ignored };
+  const namespaceWideAllow = applying.filter((policy) => policyAction(policy) === 'ALLOW' && !isTargeted(policy));
+  return { applying, namespaceWideAllow, ignored };
 }
 
 /** Source namespaces a policy names in `rules[].from[].source.namespaces`, with where. */

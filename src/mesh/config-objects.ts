@@ -47,3 +47,17 @@ export function buildConfigObjects(snapshot: ClusterSnapshot): ConfigObject[] {
   }
   return out;
 }
+
+/**
+ * The namespaces whose view of these objects may depend on their own name: the owners and
+ * every namespace an exportTo names. Any other namespace sees them only through `*` exports
+ * and the foreign egress hosts of its Sidecar scopes (see ScopeShape in sidecars.ts).
+ */
+export function namespacesSingledOutBy(configs: Iterable<ConfigObject>): Set<string> {
+  const out = new Set<string>();
+  for (const config of configs) {
+    out.add(config.namespace);
+    for (const name of config.exportTo.scope.names) out.add(name);
+  }
+  return out;
+}

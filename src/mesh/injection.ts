@@ -82,10 +82,19 @@ export function podTemplateMetadata(workload: K8sObject): { labels: Record<strin
   return { labels: pick('labels'), annotations: pick('annotations') };
 }
 
-/** Where a workload opts out of injection (label, or the older annotation), or undefined. */
+/** Values Istio's injector reads as "inject" (YAML booleans, lower-cased). */
+const INJECT_TRUE = new Set(['y', 'yes', 'true', 'on']);
+
+/**
+ * Where a workload opts out of injection, or undefined. As Istio's injector decides
+ * (pkg/kube/inject/webhook.go injectRequired): the `sidecar.istio.io/inject` label when
+ * present, else the annotation; the value is lower-cased, y/yes/true/on inject, empty
+ * means "namespace default", and anything else disables injection.
+ */
 export function injectionOptOut(workload: K8sObject): string | undefined {
   const { labels, annotations } = podTemplateMetadata(workload);
-  if (labels[INJECT_OVERRIDE] === 'false') return `label ${INJECT_OVERRIDE}: "false"`;
-  if (annotations[INJECT_OVERRIDE] === 'false') return `annotation ${INJECT_OVERRIDE}: "false"`;
-  return undefined;
+  const fromLabel = labels[INJECT_OVERRIDE] !== undefined;
+  const value = fromLabel ? labels[INJECT_OVERRIDE] : annotations[INJECT_OVERRIDE];
+  if (value === undefined || value === '' || INJECT_TRUE.has(value.toLowerCase())) return undefined;
+  return `${fromLabel ? 'label' : 'annotation'} ${INJECT_OVERRIDE}: "${value}"`;
 }

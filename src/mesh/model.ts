@@ -4,7 +4,7 @@ import { buildConfigObjects, type ConfigObject } from './config-objects.js';
 import { HostIndex } from './hosts.js';
 import { ImportGraph, type PublicImporterIndex } from './imports.js';
 import { classifyNamespace, type NamespaceClass } from './namespaces.js';
-import { SidecarIndex } from './sidecars.js';
+import { SidecarIndex, type ScopeShapes } from './sidecars.js';
 import { versionLabel } from './version.js';
 
 /**
@@ -22,6 +22,8 @@ export class MeshModel {
   private publicImportersCache?: PublicImporterIndex;
   private tenantNamespacesCache?: readonly string[];
   private nonSystemImportersCache?: PublicImporterIndex;
+  private tenantShapesCache?: ScopeShapes;
+  private nonSystemShapesCache?: ScopeShapes;
 
   constructor(
     readonly snapshot: ClusterSnapshot,
@@ -125,6 +127,18 @@ export class MeshModel {
     if (!this.isContaminatingConfig(config) || !config.appliesToSidecars || config.kind === 'Service') return undefined;
     if (config.exportTo.scope.all) return this.nonSystemPublicImporters().allImportersOf(config);
     return [...config.exportTo.scope.names].filter((name) => name !== config.namespace && this.snapshot.namespaces.has(name) && this.classOf(name) !== 'system').sort();
+  }
+
+  /** Tenant namespaces grouped by the shape of their Sidecar scopes (see ScopeShape). */
+  tenantShapes(): ScopeShapes {
+    this.tenantShapesCache ??= this.sidecars().groupByShape(this.tenantNamespaces());
+    return this.tenantShapesCache;
+  }
+
+  /** Tenant and shared namespaces grouped by the shape of their Sidecar scopes. */
+  nonSystemShapes(): ScopeShapes {
+    this.nonSystemShapesCache ??= this.sidecars().groupByShape([...this.namespaceClass].filter(([, cls]) => cls !== 'system').map(([name]) => name));
+    return this.nonSystemShapesCache;
   }
 
   /** Which tenant namespaces import each public (exportTo "*") tenant object. */

@@ -4,8 +4,8 @@
  *
  *  - A ClusterRole with `aggregationRule.clusterRoleSelectors` gets the rules of every
  *    ClusterRole whose labels match a selector. Live clusters already show the union in
- *    `rules`; offline manifests may not, so the union is recomputed (one level, as the
- *    aggregation controller does; aggregated roles are selected by label, not chained).
+ *    `rules`; offline manifests may not, so the union is recomputed, transitively (an
+ *    aggregated role's rules include those it aggregates, so `admin` gets what `edit` gets).
  *  - `*` in apiGroups, resources or verbs matches everything.
  *  - A rule with `resourceNames` cannot grant `create` (the request has no name) and only
  *    touches the named objects otherwise, so it is not a broad grant.
@@ -90,20 +90,35 @@ export function labelSelectorMatches(selector: unknown, labels: Record<string, s
   return true;
 }
 
-/** ClusterRole name -> its rules including aggregated ones. */
+/**
+ * ClusterRole name -> its rules including aggregated ones, transitively: the aggregation
+ * controller keeps every aggregated role's `rules` up to date, so a role that selects an
+ * aggregated role (built-in `admin` selects `edit`, which selects `aggregate-to-edit` roles)
+ * ends up with the rules of the whole chain. Cycles are cut (each role is visited once per walk).
+ */
 export function effectiveClusterRoleRules(clusterRoles: K8sObject[]): Map<string, PolicyRule[]> {
-  const result = new Map<string, PolicyRule[]>();
-  for (const role of clusterRoles) {
-    const rules = [...rulesOf(role)];
+  const memo = new Map<K8sObject, PolicyRule[]>();
+  const selectorsOf = (role: K8sObject): unknown[] => {
     const aggregation = role.body.aggregationRule;
-    const selectors = isRecord(aggregation) && Array.isArray(aggregation.clusterRoleSelectors) ? aggregation.clusterRoleSelectors : [];
-    for (const selector of selectors) {
+    return isRecord(aggregation) && Array.isArray(aggregation.clusterRoleSelectors) ? aggregation.clusterRoleSelectors : [];
+  };
+  const effective = (role: K8sObject, visiting: Set<K8sObject>): PolicyRule[] => {
+    const known = memo.get(role);
+    if (known) return known;
+    visiting.add(role);
+    const rules = [...rulesOf(role)];
+    for (const selector of selectorsOf(role)) {
       for (const candidate of clusterRoles) {
-        if (candidate !== role && labelSelectorMatches(selector, candidate.metadata.labels)) rules.push(...rulesOf(candidate));
+        if (!visiting.has(candidate) && labelSelectorMatches(selector, candidate.metadata.labels)) rules.push(...effective(candidate, visiting));
       }
     }
-    result.set(role.metadata.name, rules);
-  }
+    visiting.delete(role);
+    // A result computed while an ancestor was being visited may miss that ancestor's rules; only memoise complete walks.
+    if (visiting.size === 0) memo.set(role, rules);
+    return rules;
+  };
+  const result = new Map<string, PolicyRule[]>();
+  for (const role of clusterRoles) result.set(role.metadata.name, effective(role, new Set()));
   return result;
 }
 

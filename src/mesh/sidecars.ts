@@ -61,10 +61,53 @@ export function scopeImportsHosts(scope: SidecarScope, ownerNamespace: string, h
   return false;
 }
 
+/**
+ * What a namespace's scopes import from other namespaces, independent of the namespace's
+ * own name: namespaces with the same shape import exactly the same foreign objects. Most
+ * tenants of a fleet share a few shapes (`./*` + root, `*` + `/` + `*`, no Sidecar), so a
+ * question about foreign objects is answered once per shape instead of once per namespace.
+ */
+export interface ScopeShape {
+  /** `declared` or `default` (is the namespace-wide scope a Sidecar?), then the sorted foreign egress hosts. */
+  key: string;
+  /** The namespace-wide scope comes from a Sidecar (precedence differs without one before Istio 1.24). */
+  sidecarDeclared: boolean;
+  /** Egress hosts of every scope of the namespace that name `*` or a namespace (not `.`, `~` or a malformed one), sorted, no duplicates. */
+  foreignEgress: readonly SidecarEgressHost[];
+  /** The namespaces with this shape, sorted; frozen and shared. */
+  namespaces: readonly string[];
+}
+
+/** Only `*` and named namespaces can import an object of another namespace (`.` means the scope's own). */
+function importsFromOtherNamespaces(egress: SidecarEgressHost): boolean {
+  return egress.namespace !== '.' && egress.namespace !== '~' && egress.namespace !== '';
+}
+
+/**
+ * Does a namespace with this shape import an object of `ownerNamespace` declaring any of
+ * `hosts`, when `ownerNamespace` is another namespace? Equal to scopeImportsHosts over each
+ * of its scopes for any namespace other than the owner.
+ */
+export function shapeImportsHosts(shape: ScopeShape, ownerNamespace: string, hosts: readonly string[]): boolean {
+  for (const egress of shape.foreignEgress) {
+    if (egress.namespace !== '*' && egress.namespace !== ownerNamespace) continue;
+    for (const host of hosts) if (hostsOverlap(egress.dnsName, host)) return true;
+  }
+  return false;
+}
+
+/** Namespaces grouped by ScopeShape, with the shape of each. */
+export interface ScopeShapes {
+  shapes: readonly ScopeShape[];
+  shapeOf: ReadonlyMap<string, ScopeShape>;
+}
+
 /** Sidecars of each namespace split by selector, oldest first. */
 export class SidecarIndex {
   private readonly defaults = new Map<string, K8sObject[]>();
   private readonly selected = new Map<string, K8sObject[]>();
+  /** Scopes per namespace: Sidecars do not change during an evaluation, and rebuilding them re-parses every egress host. */
+  private readonly scopesCache = new Map<string, SidecarScope[]>();
 
   constructor(
     sidecars: K8sObject[],
@@ -117,9 +160,43 @@ export class SidecarIndex {
     return this.selectorSidecarsOf(namespace).map((sidecar) => scopeFromSidecar(sidecar, namespace, 'workload'));
   }
 
-  /** Every scope a namespace's proxies may use: the namespace-wide one first. */
+  /** Every scope a namespace's proxies may use: the namespace-wide one first (cached; callers must not modify it). */
   scopesOf(namespace: string): SidecarScope[] {
-    return [this.namespaceScope(namespace), ...this.workloadScopes(namespace)];
+    let scopes = this.scopesCache.get(namespace);
+    if (!scopes) {
+      scopes = [this.namespaceScope(namespace), ...this.workloadScopes(namespace)];
+      this.scopesCache.set(namespace, scopes);
+    }
+    return scopes;
+  }
+
+  /** The shape of a namespace's scopes (see ScopeShape), without its member list. */
+  shapeKeyOf(namespace: string): { key: string; sidecarDeclared: boolean; foreignEgress: SidecarEgressHost[] } {
+    const scopes = this.scopesOf(namespace);
+    const byRaw = new Map<string, SidecarEgressHost>();
+    for (const scope of scopes) for (const egress of scope.egressHosts) if (importsFromOtherNamespaces(egress)) byRaw.set(egress.raw, egress);
+    const foreignEgress = [...byRaw.keys()].sort().map((raw) => byRaw.get(raw)!);
+    const sidecarDeclared = scopes[0]!.kind !== 'default';
+    return { key: `${sidecarDeclared ? 'declared' : 'default'}\n${foreignEgress.map((egress) => egress.raw).join('\n')}`, sidecarDeclared, foreignEgress };
+  }
+
+  /** Groups `namespaces` by the shape of their scopes: one pass over the namespaces. */
+  groupByShape(namespaces: Iterable<string>): ScopeShapes {
+    const members = new Map<string, { shape: Omit<ScopeShape, 'namespaces'>; namespaces: string[] }>();
+    for (const namespace of namespaces) {
+      const shape = this.shapeKeyOf(namespace);
+      const group = members.get(shape.key);
+      if (group) group.namespaces.push(namespace);
+      else members.set(shape.key, { shape, namespaces: [namespace] });
+    }
+    const shapes: ScopeShape[] = [];
+    const shapeOf = new Map<string, ScopeShape>();
+    for (const { shape, namespaces: list } of members.values()) {
+      const complete: ScopeShape = { ...shape, namespaces: Object.freeze(list.sort()) };
+      shapes.push(complete);
+      for (const namespace of list) shapeOf.set(namespace, complete);
+    }
+    return { shapes, shapeOf };
   }
 
   /** The Sidecar a workload with these labels uses (oldest selecting Sidecar, else the namespace scope). */
@@ -139,4 +216,44 @@ export function scopeEvidence(scope: SidecarScope): Record<string, unknown> {
     sidecar: scope.sidecar ? `${scope.sidecar.metadata.namespace}/${scope.sidecar.metadata.name}` : null,
     egressHosts: scope.egressDeclared ? scope.egressHosts.map((host) => host.raw) : ['*/* (no egress section)'],
   };
+}
+
+/** One answer of answersByShape and the namespaces (sorted) that gave it. */
+export interface ShapeAnswer<T> {
+  answer: T;
+  namespaces: string[];
+}
+
+/**
+ * Asks a question about foreign objects of every namespace in `shapes` without a scan of
+ * every namespace per question. Namespaces the objects do not single out get one answer per
+ * shape (asked of one of them, `singledOut` false): their answer cannot depend on their
+ * name. Each `singledOut` namespace (typically the objects' owners and the namespaces
+ * their exportTo names, as the caller knows) is asked on its own. `undefined` means "no".
+ * Cost: O(shapes + singled-out namespaces) questions, plus the size of the answers.
+ */
+export function answersByShape<T>(
+  shapes: ScopeShapes,
+  singledOut: ReadonlySet<string>,
+  ask: (namespace: string, shape: ScopeShape, singledOut: boolean) => T | undefined,
+): ShapeAnswer<T>[] {
+  const answers: ShapeAnswer<T>[] = [];
+  for (const shape of shapes.shapes) {
+    const representative = shape.namespaces.find((namespace) => !singledOut.has(namespace));
+    if (representative === undefined) continue;
+    const answer = ask(representative, shape, false);
+    if (answer !== undefined) answers.push({ answer, namespaces: shape.namespaces.filter((namespace) => !singledOut.has(namespace)) });
+  }
+  for (const namespace of [...singledOut].sort()) {
+    const shape = shapes.shapeOf.get(namespace);
+    if (!shape) continue;
+    const answer = ask(namespace, shape, true);
+    if (answer !== undefined) answers.push({ answer, namespaces: [namespace] });
+  }
+  return answers;
+}
+
+/** The namespaces of some answers, sorted. */
+export function answeredNamespaces(answers: readonly ShapeAnswer<unknown>[]): string[] {
+  return answers.length === 1 ? [...answers[0]!.namespaces] : answers.flatMap((answer) => answer.namespaces).sort();
 }

@@ -29,15 +29,24 @@ export const admissionExportToPolicyMissing: Rule = {
 };
 
 function describe(control: AdmissionControl): string {
-  return `${control.mechanism} ${control.object.kind} ${qualifiedName(control.object)} (${control.detail})`;
+  return `${control.mechanism} ${control.object.kind} ${qualifiedName(control.object)} (${control.detail}${control.notReadyReason ? `; not ready: ${control.notReadyReason}` : ''})`;
 }
 
 function evaluateAdmission({ snapshot }: RuleContext): RuleResult[] {
   const controls = findExportToControls(snapshot);
-  const clusterWide = controls.filter((control) => control.clusterWide);
+  // A control the engine could not install enforces nothing, whatever its mode says.
+  const clusterWide = controls.filter((control) => control.clusterWide && control.ready);
   if (clusterWide.some((control) => control.mode === 'enforce')) return [];
   const evidence = {
-    controls: controls.map((control) => ({ mechanism: control.mechanism, kind: control.object.kind, name: qualifiedName(control.object), mode: control.mode, clusterWide: control.clusterWide, detail: control.detail })),
+    controls: controls.map((control) => ({
+      mechanism: control.mechanism,
+      kind: control.object.kind,
+      name: qualifiedName(control.object),
+      mode: control.mode,
+      clusterWide: control.clusterWide,
+      ready: control.ready,
+      detail: control.detail,
+    })),
   };
   if (clusterWide.length > 0) {
     return [
@@ -51,10 +60,15 @@ function evaluateAdmission({ snapshot }: RuleContext): RuleResult[] {
       },
     ];
   }
-  const namespacedOnly = controls.length > 0 ? ` (namespaced Kyverno Policies only cover their own namespace: ${controls.map(describe).join('; ')})` : '';
+  const notReady = controls.filter((control) => !control.ready);
+  const namespaced = controls.filter((control) => control.ready && !control.clusterWide);
+  const notes = [
+    ...(notReady.length > 0 ? [`not ready, so not enforcing: ${notReady.map(describe).join('; ')}`] : []),
+    ...(namespaced.length > 0 ? [`namespaced Kyverno Policies only cover their own namespace: ${namespaced.map(describe).join('; ')}`] : []),
+  ];
   return [
     {
-      message: `No admission control rejects or fixes ServiceEntries without an explicit, non-wildcard exportTo${namespacedOnly}.`,
+      message: `No admission control rejects or fixes ServiceEntries without an explicit, non-wildcard exportTo${notes.length > 0 ? ` (${notes.join('; ')})` : ''}.`,
       namespace: '',
       subjectKey: 'missing',
       evidence,

@@ -13,7 +13,7 @@ export const policyExceptionExportTo: Rule = {
       'A Kyverno PolicyException or a Gatekeeper constraint exclusion lets the exempted namespaces create ServiceEntries exported everywhere. Exemptions are sometimes needed (shared namespaces) but must be reviewed, because they silently reopen the hole the policy closes.',
     remediation: 'Confirm the exemption is still needed and limited to shared namespaces; otherwise delete it or narrow its match.',
     references: ['https://kyverno.io/docs/writing-policies/exceptions/', 'https://open-policy-agent.github.io/gatekeeper/website/docs/howto/#the-match-field'],
-    requires: ['PolicyException', 'ClusterPolicy', 'Constraint', 'ConstraintTemplate'],
+    requires: ['PolicyException', 'ClusterPolicy', 'Policy', 'Constraint', 'ConstraintTemplate', 'Namespace'],
   },
   evaluate: evaluateExceptions,
 };
@@ -25,14 +25,15 @@ function evaluateExceptions({ snapshot, model }: RuleContext): RuleResult[] {
   const controls = findExportToControls(snapshot);
   // Excluding system namespaces is the normal Azure Policy / Gatekeeper default, not an exemption to review.
   const reviewable = (namespace: string): boolean => namespace.includes('*') || (!AZURE_POLICY_DEFAULT_EXCLUSIONS.has(namespace) && model.classOf(namespace) !== 'system');
-  const exemptions = findExportToExemptions(snapshot, controls, reviewable);
+  const exemptions = findExportToExemptions(snapshot, controls, reviewable, model.tenantNamespaces());
   return exemptions.map((exemption) => ({
     message: `${exemption.description}.`,
     namespace: exemption.object.metadata.namespace,
     resource: refOf(exemption.object),
-    subjectKey: exemption.exemptedPolicy,
+    // The original key stays for PolicyExceptions and excludedNamespaces (stable FindingIds); newer aspects add a suffix.
+    subjectKey: exemption.aspect ? `${exemption.exemptedPolicy}:${exemption.aspect}` : exemption.exemptedPolicy,
     affectedNamespaces: exemption.namespaces.filter((namespace) => !namespace.includes('*')),
-    evidence: { exemptedPolicy: exemption.exemptedPolicy, namespaces: exemption.namespaces },
+    evidence: { exemptedPolicy: exemption.exemptedPolicy, namespaces: exemption.namespaces, ...(exemption.aspect ? { kind: exemption.aspect } : {}) },
     source: exemption.object.source,
   }));
 }

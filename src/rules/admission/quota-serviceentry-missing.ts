@@ -24,26 +24,41 @@ export const quotaServiceEntryMissing: Rule = {
       'https://kubernetes.io/docs/concepts/policy/resource-quotas/#object-count-quota',
       'https://istio.io/latest/docs/ops/deployment/performance-and-scalability/',
     ],
-    requires: ['ResourceQuota'],
+    requires: ['ResourceQuota', 'Namespace'],
   },
   evaluate: evaluateQuota,
 };
 
-function limitsServiceEntries(quota: K8sObject): boolean {
+function namesServiceEntries(quota: K8sObject): boolean {
   return isRecord(quota.spec.hard) && SERVICEENTRY_QUOTA_KEY in quota.spec.hard;
 }
 
+/**
+ * Kubernetes' object-count evaluators match no quota scope (MatchesNoScopeFunc), so a quota
+ * with `scopes` or a `scopeSelector` never counts ServiceEntries even when it names them.
+ */
+function isScoped(quota: K8sObject): boolean {
+  const scopes = quota.spec.scopes;
+  const selector = quota.spec.scopeSelector;
+  return (Array.isArray(scopes) && scopes.length > 0) || (isRecord(selector) && Array.isArray(selector.matchExpressions) && selector.matchExpressions.length > 0);
+}
+
 function evaluateQuota({ snapshot, model }: RuleContext): RuleResult[] {
-  const limited = new Set(snapshot.objects.ResourceQuota.filter(limitsServiceEntries).map((quota) => quota.metadata.namespace));
-  return model
-    .tenantNamespaces()
-    .filter((namespace) => !limited.has(namespace))
-    .map((namespace) => ({
-      message: `Namespace ${namespace} has no ResourceQuota limiting ${SERVICEENTRY_QUOTA_KEY}.`,
+  const quotasOf = new Map<string, K8sObject[]>();
+  for (const quota of snapshot.objects.ResourceQuota) quotasOf.set(quota.metadata.namespace, [...(quotasOf.get(quota.metadata.namespace) ?? []), quota]);
+  const results: RuleResult[] = [];
+  for (const namespace of model.tenantNamespaces()) {
+    const quotas = quotasOf.get(namespace) ?? [];
+    const naming = quotas.filter(namesServiceEntries);
+    if (naming.some((quota) => !isScoped(quota))) continue;
+    const scopedIgnored = naming.map((quota) => quota.metadata.name).sort();
+    const scopedText = scopedIgnored.length > 0 ? ` (${scopedIgnored.join(', ')} name it but are scoped, and scoped quotas do not count ServiceEntries)` : '';
+    results.push({
+      message: `Namespace ${namespace} has no ResourceQuota limiting ${SERVICEENTRY_QUOTA_KEY}${scopedText}.`,
       namespace,
       resource: namespaceRef(namespace),
       subjectKey: 'namespace',
-      evidence: { quotas: snapshot.objects.ResourceQuota.filter((quota) => quota.metadata.namespace === namespace).map((quota) => quota.metadata.name) },
+      evidence: { quotas: quotas.map((quota) => quota.metadata.name), ...(scopedIgnored.length > 0 ? { scopedQuotasIgnored: scopedIgnored } : {}) },
       fix: {
         type: 'manifest' as const,
         manifest: {
@@ -53,5 +68,7 @@ function evaluateQuota({ snapshot, model }: RuleContext): RuleResult[] {
           spec: { hard: { [SERVICEENTRY_QUOTA_KEY]: DEFAULT_SERVICEENTRY_QUOTA } },
         },
       },
-    }));
+    });
+  }
+  return results;
 }

@@ -13,7 +13,8 @@ export const namespaceInjectionRevisionUnknown: Rule = {
       'No webhook matches an unknown revision, so new pods start without a sidecar (and outside every mesh control) while the label suggests they are meshed. This typically follows a mesh upgrade that removed the old revision before namespaces were relabelled.',
     remediation: 'Relabel the namespace with an installed revision (`kubectl label namespace <ns> istio.io/rev=<revision> --overwrite`) and restart its workloads.',
     references: ['https://learn.microsoft.com/azure/aks/istio-upgrade', 'https://istio.io/latest/docs/setup/upgrade/canary/'],
-    requires: ['Namespace'],
+    // ConfigMap: without ARM, the installed revisions are read from the mesh ConfigMaps.
+    requires: ['Namespace', 'ConfigMap'],
   },
   evaluate: evaluateRevisionUnknown,
 };

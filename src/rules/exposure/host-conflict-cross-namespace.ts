@@ -1,8 +1,9 @@
-import { describe, refOf } from '../../mesh/accessors.js';
-import type { ConfigObject } from '../../mesh/config-objects.js';
+import { compareByAge, describe, refOf } from '../../mesh/accessors.js';
+import { namespacesSingledOutBy, type ConfigObject } from '../../mesh/config-objects.js';
 import { isExportedTo } from '../../mesh/exportto.js';
-import { scopeImportsHosts } from '../../mesh/sidecars.js';
-import { chooseByExportGroup, chooseServiceDefinition } from '../../mesh/precedence.js';
+import { answeredNamespaces, answersByShape, scopeImportsHosts, shapeImportsHosts, type ScopeShape } from '../../mesh/sidecars.js';
+import { chooseByExportGroup, chooseServiceDefinition, type HostChoice } from '../../mesh/precedence.js';
+import { hasHostPrecedence124 } from '../../mesh/version.js';
 import type { MeshModel } from '../../mesh/model.js';
 import type { Rule, RuleResult } from '../types.js';
 import { countOf, ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
@@ -55,47 +56,73 @@ export const hostConflictCrossNamespaceRule: Rule = {
   },
 };
 
+/**
+ * Which tenant namespaces use an age-ordered definition of `host`. Namespaces that neither
+ * own a definition nor are named by an exportTo see only the definitions exported to `*`,
+ * through the foreign egress hosts of their Sidecar scopes: they are decided once per scope
+ * shape (answersByShape), so a host defined by many tenants costs O(shapes + owners), not
+ * O(namespaces x definitions).
+ */
 function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService', host: string, definitions: ConfigObject[], services: ConfigObject[]): RuleResult | undefined {
-  const affected: string[] = [];
-  const winners = new Map<ConfigObject, string[]>();
-  const tied = new Set<ConfigObject>();
   const sidecars = model.sidecars();
-  // Which namespaces can see which definitions, from the import graph's shared index (a
-  // superset, checked precisely below): no scan of every namespace x every definition.
-  const candidatesOf = new Map<string, ConfigObject[]>();
-  const checkEverywhere: ConfigObject[] = [];
+  const version = model.snapshot.istioVersion;
+  // Own definitions decide for their namespace whenever Istio lets the own namespace win.
+  const ownWins = kind === 'VirtualService' || hasHostPrecedence124(version);
+  const publicDefinitions = oldestFirst(definitions.filter((config) => config.exportTo.scope.all));
+  const publicServices = services.filter((service) => service.exportTo.scope.all);
+  // Definitions that a namespace sees other than through `*` exports: its own, and those naming it.
+  const related = new Map<string, ConfigObject[]>();
   for (const config of definitions) {
-    const importers = model.candidateImporters(config);
-    if (!importers) checkEverywhere.push(config);
-    else {
-      for (const namespace of [...importers, config.namespace]) {
-        const list = candidatesOf.get(namespace);
-        if (list) list.push(config);
-        else candidatesOf.set(namespace, [config]);
-      }
+    pushTo(related, config.namespace, config);
+    if (!config.exportTo.scope.all) for (const name of config.exportTo.scope.names) if (name !== config.namespace) pushTo(related, name, config);
+  }
+  const publicSeenByShape = new Map<ScopeShape, ConfigObject[]>();
+  const publicSeenBy = (shape: ScopeShape): ConfigObject[] => {
+    let seen = publicSeenByShape.get(shape);
+    if (!seen) {
+      seen = publicDefinitions.filter((config) => shapeImportsHosts(shape, config.namespace, [host]));
+      publicSeenByShape.set(shape, seen);
     }
+    return seen;
+  };
+
+  const ask = (namespace: string, shape: ScopeShape, singledOut: boolean): HostChoice | undefined => {
+    let visible: ConfigObject[];
+    let visibleServices: ConfigObject[];
+    if (!singledOut) {
+      visible = publicSeenBy(shape);
+      visibleServices = publicServices.filter((service) => shapeImportsHosts(shape, service.namespace, service.hosts));
+    } else {
+      const scopes = sidecars.scopesOf(namespace);
+      const sees = (config: ConfigObject, hosts: string[]) =>
+        isExportedTo(config.exportTo.scope, config.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, config.namespace, hosts));
+      const ownOrNamed = (related.get(namespace) ?? []).filter((config) => sees(config, [host]));
+      // N's own definition usually wins in N, but not always: before Istio 1.24 a proxy
+      // without a Sidecar ranks its own public ServiceEntry by age.
+      if ((ownWins || shape.sidecarDeclared) && ownOrNamed.some((config) => config.namespace === namespace)) return undefined;
+      // Other namespaces' `*` exports reach N as they reach any namespace of its shape.
+      visible = [...publicSeenBy(shape).filter((config) => config.namespace !== namespace), ...ownOrNamed];
+      visibleServices = services.filter((service) => sees(service, service.hosts));
+    }
+    if (new Set(visible.map((config) => config.namespace)).size < 2) return undefined;
+    const proxy = { sidecarDeclared: shape.sidecarDeclared };
+    const choice = kind === 'ServiceEntry' ? chooseServiceDefinition(namespace, [...visible, ...visibleServices], version, proxy) : chooseByExportGroup(namespace, visible);
+    if (!choice || choice.decidedBy !== 'age' || choice.winner.kind === 'Service') return undefined;
+    if (new Set(choice.tiedByAge.map((config) => config.namespace)).size < 2) return undefined;
+    return choice;
+  };
+
+  const answers = answersByShape(model.tenantShapes(), namespacesSingledOutBy([...definitions, ...services]), ask);
+  const affected = answeredNamespaces(answers);
+  // Winners in the order of the first namespace each one wins, as a walk over sorted namespaces would meet them.
+  const namespacesByWinner = new Map<ConfigObject, string[]>();
+  const tied = new Set<ConfigObject>();
+  for (const { answer, namespaces } of answers) {
+    namespacesByWinner.set(answer.winner, [...(namespacesByWinner.get(answer.winner) ?? []), ...namespaces]);
+    for (const config of answer.tiedByAge) tied.add(config);
   }
-  const namespaces = checkEverywhere.length > 0 ? model.tenantNamespaces() : [...candidatesOf.keys()].filter((namespace) => model.isTenant(namespace)).sort();
-  for (const namespace of namespaces) {
-    // N's own definition usually wins in N (precedence decides it below), but not always:
-    // before Istio 1.24 a proxy without a Sidecar ranks its own public ServiceEntry by age.
-    const scopes = sidecars.scopesOf(namespace);
-    const visible = [...(candidatesOf.get(namespace) ?? []), ...checkEverywhere].filter(
-      (config) => isExportedTo(config.exportTo.scope, config.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, config.namespace, [host])),
-    );
-    if (new Set(visible.map((config) => config.namespace)).size < 2) continue;
-    const visibleServices = services.filter(
-      (service) => isExportedTo(service.exportTo.scope, service.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, service.namespace, service.hosts)),
-    );
-    const proxy = { sidecarDeclared: scopes[0]!.kind !== 'default' };
-    const choice =
-      kind === 'ServiceEntry' ? chooseServiceDefinition(namespace, [...visible, ...visibleServices], model.snapshot.istioVersion, proxy) : chooseByExportGroup(namespace, visible);
-    if (!choice || choice.decidedBy !== 'age' || choice.winner.kind === 'Service') continue;
-    if (new Set(choice.tiedByAge.map((config) => config.namespace)).size < 2) continue;
-    affected.push(namespace);
-    winners.set(choice.winner, [...(winners.get(choice.winner) ?? []), namespace]);
-    for (const config of choice.tiedByAge) tied.add(config);
-  }
+  for (const namespaces of namespacesByWinner.values()) namespaces.sort();
+  const winners = new Map([...namespacesByWinner].sort((a, b) => (a[1][0]! < b[1][0]! ? -1 : 1)));
   if (affected.length === 0) return undefined;
   const [winner] = [...winners.entries()].sort((a, b) => b[1].length - a[1].length)[0]!;
   const contenders = [...tied].sort((a, b) => describe(a.object).localeCompare(describe(b.object)));
@@ -123,4 +150,14 @@ function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService',
     },
     source: winner.object.source,
   };
+}
+
+function oldestFirst(configs: ConfigObject[]): ConfigObject[] {
+  return [...configs].sort((a, b) => compareByAge(a.object, b.object));
+}
+
+function pushTo<K, T>(map: Map<K, T[]>, key: K, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

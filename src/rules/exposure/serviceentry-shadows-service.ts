@@ -1,9 +1,9 @@
 import { describe, refOf } from '../../mesh/accessors.js';
-import type { ConfigObject } from '../../mesh/config-objects.js';
+import { namespacesSingledOutBy, type ConfigObject } from '../../mesh/config-objects.js';
 import { isExportedTo } from '../../mesh/exportto.js';
 import { isWildcard } from '../../mesh/hosts.js';
 import { chooseServiceDefinition } from '../../mesh/precedence.js';
-import { scopeImportsHosts } from '../../mesh/sidecars.js';
+import { answeredNamespaces, answersByShape, scopeImportsHosts, shapeImportsHosts, type ScopeShape } from '../../mesh/sidecars.js';
 import type { MeshModel } from '../../mesh/model.js';
 import type { Rule, RuleResult } from '../types.js';
 import { configEvidence, countOf, exportToOwnNamespaceFix, ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
@@ -44,27 +44,34 @@ export const serviceEntryShadowsServiceRule: Rule = {
   },
 };
 
-/** Namespaces other than the ServiceEntry's where its definition, not the Service, is used for the host. */
+/**
+ * Namespaces other than the ServiceEntry's where its definition, not the Service, is used for
+ * the host. Namespaces that neither own one of the two nor are named by their exportTo are
+ * decided once per Sidecar scope shape (answersByShape): no scan of every namespace per pair.
+ */
 function namespacesWhereEntryWins(model: MeshModel, entry: ConfigObject, entryHost: string, service: ConfigObject): string[] {
-  const winning: string[] = [];
   const sidecars = model.sidecars();
-  // Candidates come from the import graph's shared index when it knows the entry: not a scan of every namespace per pair.
-  for (const namespace of model.candidateImporters(entry) ?? model.snapshot.namespaces.keys()) {
-    if (namespace === entry.namespace || model.classOf(namespace) === 'system') continue;
-    if (!isExportedTo(entry.exportTo.scope, entry.namespace, namespace)) continue;
-    const scopes = sidecars.scopesOf(namespace);
-    if (!scopes.some((scope) => scopeImportsHosts(scope, entry.namespace, [entryHost]))) continue;
-    const serviceVisible = isExportedTo(service.exportTo.scope, service.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, service.namespace, service.hosts));
-    if (!serviceVisible) {
-      winning.push(namespace);
-      continue;
+  const entryWins = (namespace: string, shape: ScopeShape, singledOut: boolean): true | undefined => {
+    if (namespace === entry.namespace) return undefined;
+    let entryVisible: boolean;
+    let serviceVisible: boolean;
+    if (!singledOut) {
+      // Not singled out: it sees only `*` exports, through its scopes' foreign egress hosts.
+      entryVisible = entry.exportTo.scope.all && shapeImportsHosts(shape, entry.namespace, [entryHost]);
+      serviceVisible = service.exportTo.scope.all && shapeImportsHosts(shape, service.namespace, service.hosts);
+    } else {
+      const scopes = sidecars.scopesOf(namespace);
+      entryVisible = isExportedTo(entry.exportTo.scope, entry.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, entry.namespace, [entryHost]));
+      serviceVisible = isExportedTo(service.exportTo.scope, service.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, service.namespace, service.hosts));
     }
+    if (!entryVisible) return undefined;
+    if (!serviceVisible) return true;
     // A wildcard entry never beats the exact Service name (most specific match wins).
-    if (isWildcard(entryHost)) continue;
-    const choice = chooseServiceDefinition(namespace, [entry, service], model.snapshot.istioVersion, { sidecarDeclared: scopes[0]!.kind !== 'default' });
-    if (choice?.winner === entry) winning.push(namespace);
-  }
-  return winning.sort();
+    if (isWildcard(entryHost)) return undefined;
+    const choice = chooseServiceDefinition(namespace, [entry, service], model.snapshot.istioVersion, { sidecarDeclared: shape.sidecarDeclared });
+    return choice?.winner === entry ? true : undefined;
+  };
+  return answeredNamespaces(answersByShape(model.nonSystemShapes(), namespacesSingledOutBy([entry, service]), entryWins));
 }
 
 function shadowFinding(model: MeshModel, entry: ConfigObject, entryHost: string, service: ConfigObject, serviceHost: string): RuleResult {

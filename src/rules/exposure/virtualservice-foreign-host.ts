@@ -1,5 +1,7 @@
 import { describe, refOf } from '../../mesh/accessors.js';
 import { scopeImports } from '../../mesh/imports.js';
+import { namespacesSingledOutBy } from '../../mesh/config-objects.js';
+import { answeredNamespaces, answersByShape, shapeImportsHosts, type ScopeShape } from '../../mesh/sidecars.js';
 import type { Rule, RuleResult } from '../types.js';
 import { configEvidence, countOf, exportToOwnNamespaceFix, ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
 
@@ -37,14 +39,15 @@ export const virtualServiceForeignHostRule: Rule = {
         }
       }
       if (foreign.size === 0) continue;
-      const importers: string[] = [];
-      // Candidates come from the import graph's shared index: not a scan of every namespace per VirtualService.
-      for (const namespace of model.candidateImporters(vs) ?? model.snapshot.namespaces.keys()) {
-        if (namespace === vs.namespace || model.classOf(namespace) === 'system') continue;
-        if (sidecars.scopesOf(namespace).some((scope) => scopeImports(scope, vs))) importers.push(namespace);
-      }
+      // Namespaces not named by its exportTo see it only if it is exported to `*`, through
+      // their scopes' foreign egress hosts: decided once per scope shape, not per namespace.
+      const imports = (namespace: string, shape: ScopeShape, singledOut: boolean): true | undefined => {
+        if (namespace === vs.namespace) return undefined;
+        if (!singledOut) return vs.exportTo.scope.all && shapeImportsHosts(shape, vs.namespace, vs.hosts) ? true : undefined;
+        return sidecars.scopesOf(namespace).some((scope) => scopeImports(scope, vs)) ? true : undefined;
+      };
+      const importers = answeredNamespaces(answersByShape(model.nonSystemShapes(), namespacesSingledOutBy([vs]), imports));
       if (importers.length === 0) continue;
-      importers.sort();
       const owners = [...new Set(foreign.values())].sort();
       const targets = [...foreign.keys()].sort();
       results.push({

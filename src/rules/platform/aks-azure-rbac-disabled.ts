@@ -10,8 +10,8 @@ export const aksAzureRbacDisabled = aksRule(
     references: ['https://learn.microsoft.com/azure/aks/manage-azure-rbac', 'https://learn.microsoft.com/azure/aks/enable-authentication-microsoft-entra-id'],
   },
   (facts) => {
-    if (facts.aadProfile && facts.aadProfile.enableAzureRbac === true) return [];
+    if (facts.aadProfile && facts.azureRbacEnabled === true) return [];
     const why = facts.aadProfile ? 'aadProfile.enableAzureRbac is not true' : 'no Entra ID integration (aadProfile absent)';
-    return [{ message: `Azure RBAC for Kubernetes authorization is not enabled on ${facts.clusterName}: ${why}.`, evidence: { aadProfile: facts.aadProfile ? { managed: facts.aadProfile.managed ?? null, enableAzureRbac: facts.aadProfile.enableAzureRbac ?? null } : null } }];
+    return [{ message: `Azure RBAC for Kubernetes authorization is not enabled on ${facts.clusterName}: ${why}.`, evidence: { aadProfile: facts.aadProfile ? { managed: facts.aadProfile.managed ?? null, enableAzureRbac: facts.azureRbacEnabled ?? null } : null } }];
   },
 );

@@ -25,7 +25,7 @@ export const destinationRuleTlsDisabled: Rule = {
       'https://istio.io/latest/docs/reference/config/networking/destination-rule/#ClientTLSSettings',
       'https://istio.io/latest/docs/ops/configuration/traffic-management/tls-configuration/#auto-mtls',
     ],
-    requires: ['DestinationRule'],
+    requires: ['DestinationRule', 'ServiceEntry'],
   },
   evaluate: evaluateTlsDisabled,
 };

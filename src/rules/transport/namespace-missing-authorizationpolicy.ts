@@ -1,11 +1,13 @@
-import { authorizationFor, policiesByNamespace } from '../../mesh/authorization.js';
+import { authorizationFor, isTargeted, policiesByNamespace, policyAction } from '../../mesh/authorization.js';
+import type { K8sObject } from '../../snapshot/types.js';
 import type { Rule, RuleContext, RuleResult } from '../types.js';
 import { namespaceRef, qualifiedName } from './refs.js';
 
 /**
  * namespace-missing-authorizationpolicy: with no AuthorizationPolicy in force, Istio
- * allows every request to the namespace's workloads. A namespace is protected by its own
- * policies (any selector) or a selector-less one in the root namespace.
+ * allows every request to the namespace's workloads (medium). A namespace is default-deny
+ * only with a selector-less ALLOW policy of its own or of the root namespace; with only
+ * workload-targeted, DENY or CUSTOM policies the rest is still open (low).
  */
 export const namespaceMissingAuthorizationPolicy: Rule = {
   meta: {
@@ -21,25 +23,40 @@ export const namespaceMissingAuthorizationPolicy: Rule = {
       'https://istio.io/latest/docs/reference/config/security/authorization-policy/',
       'https://istio.io/latest/docs/ops/best-practices/security/#use-default-deny-patterns',
     ],
-    requires: ['AuthorizationPolicy'],
+    requires: ['AuthorizationPolicy', 'Namespace'],
   },
   evaluate: evaluateMissingAuthorization,
 };
+
+function describePolicies(policies: K8sObject[]): string {
+  return policies.map((policy) => `${qualifiedName(policy)} (${policyAction(policy)}${isTargeted(policy) ? ', workload-targeted' : ''})`).join(', ');
+}
 
 function evaluateMissingAuthorization({ snapshot, model }: RuleContext): RuleResult[] {
   const rootNamespace = snapshot.meshConfig.rootNamespace;
   const policies = policiesByNamespace(snapshot.objects.AuthorizationPolicy);
   const results: RuleResult[] = [];
   for (const namespace of model.tenantNamespaces()) {
-    const { applying, ignored } = authorizationFor(namespace, policies, rootNamespace);
-    if (applying.length > 0) continue;
+    const { applying, namespaceWideAllow, ignored } = authorizationFor(namespace, policies, rootNamespace);
+    if (namespaceWideAllow.length > 0) continue;
     const ignoredText = ignored.length > 0 ? ` (ignored: ${ignored.map(({ policy, reason }) => `${qualifiedName(policy)}, ${reason}`).join('; ')})` : '';
+    const partial = applying.length > 0;
+    const onlyTargeted = partial && applying.every(isTargeted);
+    let message = `Namespace ${namespace} has no AuthorizationPolicy in force, so every workload of the mesh may call it${ignoredText}.`;
+    if (onlyTargeted) message = `Namespace ${namespace} has only workload-targeted AuthorizationPolicies (${describePolicies(applying)}): workloads they do not select accept every caller${ignoredText}.`;
+    else if (partial) message = `Namespace ${namespace} has no ALLOW policy for the whole namespace, only ${describePolicies(applying)}: requests those policies do not match are allowed${ignoredText}.`;
     results.push({
-      message: `Namespace ${namespace} has no AuthorizationPolicy in force, so every workload of the mesh may call it${ignoredText}.`,
+      // Partial protection is one grade lower: some workloads or some callers are covered.
+      severity: partial ? 'low' : 'medium',
+      message,
       namespace,
       resource: namespaceRef(namespace),
       subjectKey: 'namespace',
-      evidence: { rootNamespace, ignoredPolicies: ignored.map(({ policy, reason }) => ({ policy: qualifiedName(policy), reason })) },
+      evidence: {
+        rootNamespace,
+        ignoredPolicies: ignored.map(({ policy, reason }) => ({ policy: qualifiedName(policy), reason })),
+        ...(partial ? { partialPolicies: applying.map((policy) => ({ policy: qualifiedName(policy), action: policyAction(policy), targeted: isTargeted(policy) })) } : {}),
+      },
       fix: {
         type: 'manifest',
         manifest: {

@@ -22,7 +22,7 @@ export const namespaceMtlsNotStrict: Rule = {
       'https://istio.io/latest/docs/concepts/security/#peer-authentication',
       'https://istio.io/latest/docs/tasks/security/authentication/mtls-migration/',
     ],
-    requires: ['PeerAuthentication'],
+    requires: ['PeerAuthentication', 'Namespace'],
   },
   evaluate: evaluateMtls,
 };

@@ -77,6 +77,15 @@ spec:
     },
     { name: 'Gatekeeper constraint (Azure Policy) with deny, from the prevention kit template', manifests: `${gatekeeperTemplate}\n---\n${constraint('deny')}` },
     { name: 'ValidatingAdmissionPolicy bound with Deny', manifests: vap('Deny, Audit') },
+    {
+      // Kyverno 1.13+: the rule's validate.failureAction overrides the policy's validationFailureAction.
+      name: 'Kyverno policy in Audit with a rule-level failureAction Enforce (lowercase legacy values too)',
+      manifests: kyverno('Enforce').replace('spec:\n  rules:', 'spec:\n  validationFailureAction: audit\n  rules:'),
+    },
+    {
+      name: 'Gatekeeper scoped enforcement with deny at the validation webhook',
+      manifests: `${gatekeeperTemplate}\n---\n${constraint('scoped')}  scopedEnforcementActions:\n  - action: deny\n    enforcementPoints: [{name: validation.gatekeeper.sh}]\n`,
+    },
   ],
   invalid: [
     { name: 'nothing installed', manifests: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: tenant-a}\n', findings: [{ severity: 'high', subjectKey: 'missing', messageIncludes: ['No admission control'] }] },
@@ -89,6 +98,35 @@ spec:
       name: 'Gatekeeper constraint in dryrun (Azure Policy effect audit)',
       manifests: `${gatekeeperTemplate}\n---\n${constraint('dryrun')}`,
       findings: [{ severity: 'medium', messageIncludes: ['gatekeeper'] }],
+    },
+    {
+      name: 'Kyverno policy in Enforce but the rule-level failureAction says Audit',
+      manifests: kyverno('Audit').replace('spec:\n  rules:', 'spec:\n  validationFailureAction: Enforce\n  rules:'),
+      findings: [{ severity: 'medium', subjectKey: 'audit-only', messageIncludes: ['validate rule serviceentry-scope (audit)'] }],
+    },
+    {
+      // Gatekeeper enforcementAction warn admits the object with a warning: audit only.
+      name: 'Gatekeeper constraint in warn',
+      manifests: `${gatekeeperTemplate}\n---\n${constraint('warn')}`,
+      findings: [{ severity: 'medium', messageIncludes: ['enforcementAction warn'] }],
+    },
+    {
+      name: 'Gatekeeper scoped enforcement that denies only in gator (CI), not at admission',
+      manifests: `${gatekeeperTemplate}\n---\n${constraint('scoped')}  scopedEnforcementActions:\n  - action: deny\n    enforcementPoints: [{name: gator.gatekeeper.sh}]\n  - action: warn\n    enforcementPoints: [{name: validation.gatekeeper.sh}]\n`,
+      findings: [{ severity: 'medium', messageIncludes: ['enforcementAction scoped'] }],
+    },
+    {
+      // Kyverno sets the Ready condition to False when it could not configure the webhook for a policy.
+      name: 'an Enforce ClusterPolicy that Kyverno reports as not Ready enforces nothing',
+      manifests: `${kyverno('Enforce')}status:\n  conditions: [{type: Ready, status: "False", reason: Failed, message: "webhook not configured"}]\n`,
+      findings: [
+        {
+          severity: 'high',
+          subjectKey: 'missing',
+          messageIncludes: ['not ready', 'tenant-guardrails'],
+          check: (f) => expect(f.evidence.controls).toEqual([expect.objectContaining({ name: 'tenant-guardrails', mode: 'enforce', ready: false })]),
+        },
+      ],
     },
     { name: 'VAP bound with Warn and Audit only', manifests: vap('Warn, Audit'), findings: [{ severity: 'medium', messageIncludes: ['validating-admission-policy'] }] },
     {

@@ -49,6 +49,26 @@ subjects: [{kind: User, name: bob}]
       aksCluster: { name: 'c', properties: { aadProfile: { managed: true, adminGroupObjectIDs: ['1111-admins'] } } },
       manifests: clusterRole('mesh-admin', '[{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]') + '---' + crb('admins', 'mesh-admin', '[{kind: Group, name: 1111-admins}]'),
     },
+    {
+      // Admission controllers and the mesh control plane write mesh configuration by design.
+      name: 'Kyverno, Gatekeeper and istiod service accounts are control plane',
+      manifests: [
+        clusterRole('policy-engines', '[{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]'),
+        crb(
+          'policy-engines',
+          'policy-engines',
+          '[{kind: ServiceAccount, name: kyverno-admission-controller, namespace: kyverno}, {kind: ServiceAccount, name: gatekeeper-admin, namespace: gatekeeper-system}, {kind: ServiceAccount, name: istiod-asm-1-25, namespace: aks-istio-system}, {kind: Group, name: "system:serviceaccounts:kyverno"}]',
+        ),
+      ].join('---'),
+    },
+    {
+      name: 'a subject also bound to cluster-admin cluster-wide is a cluster admin',
+      manifests: [
+        clusterRole('mesh-editor', '[{apiGroups: [networking.istio.io], resources: ["*"], verbs: ["*"]}]'),
+        crb('root-is-admin', 'cluster-admin', '[{kind: User, name: root@example.com}]'),
+        crb('root-edits-mesh', 'mesh-editor', '[{kind: User, name: root@example.com}]'),
+      ].join('---'),
+    },
   ],
   invalid: [
     {
@@ -91,6 +111,36 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: mesh-config}
 subjects: [{kind: Group, name: team-a}]
 `,
       findings: [{ severity: 'info', namespace: 'tenant-a', messageIncludes: ['in namespace tenant-a', 'Role tenant-a/mesh-config'] }],
+    },
+    {
+      // A RoleBinding to a ClusterRole grants the role's rules in the binding's namespace only.
+      name: 'RoleBinding referencing a ClusterRole is namespace-scoped: info',
+      manifests: [
+        clusterRole('mesh-editor', '[{apiGroups: [networking.istio.io], resources: [serviceentries], verbs: [create]}]'),
+        `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: team-b-mesh, namespace: tenant-b}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: mesh-editor}
+subjects: [{kind: Group, name: team-b}]
+`,
+      ].join('---'),
+      findings: [{ severity: 'info', namespace: 'tenant-b', resourceKind: 'RoleBinding', messageIncludes: ['Group team-b can create serviceentries in namespace tenant-b', 'ClusterRole mesh-editor'] }],
+    },
+    {
+      // Kubernetes' own admin role aggregates edit, which aggregates the roles labelled aggregate-to-edit:
+      // the controller keeps each aggregated role's rules up to date, so aggregation chains.
+      name: 'aggregation chains: admin <- edit <- a role labelled aggregate-to-edit',
+      manifests: [
+        clusterRole('admin', '[]').replace('rules: []', 'aggregationRule: {clusterRoleSelectors: [{matchLabels: {rbac.authorization.k8s.io/aggregate-to-admin: "true"}}]}\nrules: []'),
+        clusterRole('edit', '[]', 'rbac.authorization.k8s.io/aggregate-to-admin: "true"').replace(
+          'rules: []',
+          'aggregationRule: {clusterRoleSelectors: [{matchLabels: {rbac.authorization.k8s.io/aggregate-to-edit: "true"}}]}\nrules: []',
+        ),
+        clusterRole('istio-edit', '[{apiGroups: [networking.istio.io], resources: [virtualservices], verbs: [update]}]', 'rbac.authorization.k8s.io/aggregate-to-edit: "true"'),
+        crb('support-admins', 'admin', '[{kind: Group, name: support}]'),
+      ].join('---'),
+      findings: [{ severity: 'high', resourceName: 'support-admins', messageIncludes: ['Group support can update virtualservices in every namespace'] }],
     },
   ],
 });

@@ -6,6 +6,18 @@ const aksCluster = { name: 'aks-1', serviceMeshProfile: { mode: 'Istio', istio: 
 runRuleTests(namespaceInjectionRevisionUnknown, {
   valid: [
     {
+      // Without ARM, installed revisions come from the mesh ConfigMaps: unreadable ConfigMaps make the rule blind
+      // (reported by scan-incomplete) instead of calling every revision label unknown.
+      name: 'ConfigMaps unreadable: installed revisions unknown, the rule is blind',
+      meshRevisions: ['stable'],
+      coverage: { ConfigMap: { status: 'forbidden', error: 'configmaps is forbidden' } },
+      manifests: `
+apiVersion: v1
+kind: Namespace
+metadata: {name: tenant-a, labels: {istio.io/rev: canary}}
+`,
+    },
+    {
       name: 'revisions installed according to ARM (az aks show shape)',
       aksCluster,
       manifests: `

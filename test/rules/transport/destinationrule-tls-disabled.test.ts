@@ -21,6 +21,17 @@ metadata: {name: ext, namespace: tenant-a}
 spec: {host: legacy.example.com, trafficPolicy: {tls: {mode: DISABLE}}}
 `,
     },
+    {
+      // Whether a host is in-mesh can depend on MESH_INTERNAL ServiceEntries: unread, the whole rule is blind.
+      name: 'ServiceEntries unreadable: the rule is blind rather than calling the host external',
+      coverage: { ServiceEntry: { status: 'forbidden', error: 'serviceentries.networking.istio.io is forbidden' } },
+      manifests: `
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: vm, namespace: tenant-a}
+spec: {host: api, trafficPolicy: {tls: {mode: DISABLE}}}
+`,
+    },
   ],
   invalid: [
     {

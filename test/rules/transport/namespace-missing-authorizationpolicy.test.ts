@@ -36,9 +36,30 @@ spec: {action: ALLOW, rules: [{from: [{source: {principals: ["cluster.local/ns/a
 `,
     },
     {
-      name: 'a workload policy of the namespace itself counts',
+      name: 'a selector-less ALLOW policy of the namespace with rules (and a rejected one beside it)',
       ...aks,
       manifests: `${namespaces}---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: same-namespace, namespace: tenant-a}
+spec: {rules: [{from: [{source: {namespaces: [tenant-a]}}]}]}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: broken, namespace: tenant-a}
+spec: {}
+status: {validationMessages: [{level: ERROR, type: {code: IST0101}}]}
+`,
+    },
+    {
+      name: 'a mesh-wide default-deny in the root namespace with workload policies in the namespace',
+      ...aks,
+      manifests: `${namespaces}---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: allow-nothing, namespace: aks-istio-system}
+spec: {}
+---
 apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
 metadata: {name: api, namespace: tenant-a}
@@ -85,6 +106,59 @@ apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
 metadata: {name: gw, namespace: aks-istio-system}
 spec: {selector: {matchLabels: {app: gateway}}}
+`,
+      findings: [{ severity: 'medium', namespace: 'tenant-a', check: (f) => expect(f.evidence.ignoredPolicies).toEqual([{ policy: 'aks-istio-system/gw', reason: 'root-namespace policy with a selector: not a namespace-wide default' }]) }],
+    },
+    {
+      // Decision (docs/rules/namespace-missing-authorizationpolicy.md): a selector covers the workloads it selects,
+      // not the namespace; the others accept every caller. Reported, one grade lower.
+      name: 'only workload-targeted policies (selector, targetRefs): low',
+      ...aks,
+      manifests: `${namespaces}---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: api, namespace: tenant-a}
+spec: {selector: {matchLabels: {app: api}}, rules: [{from: [{source: {namespaces: [tenant-a]}}]}]}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: gw, namespace: tenant-a}
+spec: {targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: web}]}
+`,
+      findings: [
+        {
+          severity: 'low',
+          namespace: 'tenant-a',
+          messageIncludes: ['tenant-a/api', 'tenant-a/gw', 'workloads they do not select'],
+          check: (f) => expect(f.evidence.partialPolicies).toEqual([{ policy: 'tenant-a/api', action: 'ALLOW', targeted: true }, { policy: 'tenant-a/gw', action: 'ALLOW', targeted: true }]),
+        },
+      ],
+    },
+    {
+      // Istio evaluates CUSTOM, then DENY, then ALLOW; with no ALLOW policy a request no DENY matched is allowed.
+      name: 'only DENY and CUSTOM policies, even namespace-wide: low (unmatched requests are allowed)',
+      ...aks,
+      manifests: `${namespaces}---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: block-b, namespace: tenant-a}
+spec: {action: DENY, rules: [{from: [{source: {namespaces: [tenant-b]}}]}]}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: ext-authz, namespace: tenant-a}
+spec: {action: CUSTOM, provider: {name: opa}, rules: [{to: [{operation: {paths: ["/admin/*"]}}]}]}
+`,
+      findings: [{ severity: 'low', namespace: 'tenant-a', messageIncludes: ['no ALLOW policy', 'tenant-a/block-b', 'tenant-a/ext-authz'] }],
+    },
+    {
+      name: 'policies with wrong types do not crash: a string spec field and an unknown action',
+      ...aks,
+      manifests: `${namespaces}---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: odd, namespace: tenant-a}
+spec: {action: 42, selector: "app=api", rules: "all"}
 `,
       findings: [{ namespace: 'tenant-a' }],
     },

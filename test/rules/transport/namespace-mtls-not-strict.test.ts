@@ -24,6 +24,41 @@ runRuleTests(namespaceMtlsNotStrict, {
   valid: [
     { name: 'mesh-wide STRICT in the root namespace is inherited', manifests: namespaces + rootStrict },
     {
+      // Tenant namespaces without objects would be missed silently: the rule is blind instead.
+      name: 'Namespace list unreadable: the rule is blind',
+      coverage: { Namespace: { status: 'forbidden', error: 'namespaces is forbidden' } },
+      manifests: `
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: tenant-a}
+spec: {mtls: {mode: PERMISSIVE}}
+`,
+    },
+    {
+      // peer_authentication.proto: portLevelMtls "only apply when a workload selector is specified".
+      name: 'port-level PERMISSIVE on a selector-less policy is ignored by Istio',
+      manifests: `${namespaces}---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: tenant-a}
+spec: {mtls: {mode: STRICT}, portLevelMtls: {"8080": {mode: PERMISSIVE}}}
+`,
+    },
+    {
+      name: 'a workload policy STRICTer than a STRICT namespace, and an empty selector (namespace-wide) STRICT',
+      manifests: `${namespaces}---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: tenant-a}
+spec: {selector: {}, mtls: {mode: STRICT}}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: api, namespace: tenant-a}
+spec: {selector: {matchLabels: {app: api}}, mtls: {mode: STRICT}, portLevelMtls: {"8080": {mode: UNSET}}}
+`,
+    },
+    {
       name: 'namespace STRICT with UNSET at namespace level inheriting a STRICT root',
       manifests: `${namespaces}${rootStrict}---
 apiVersion: security.istio.io/v1
@@ -124,6 +159,43 @@ spec:
       findings: [
         { resourceName: 'legacy', subjectKey: 'workload:legacy', messageIncludes: ['workload mode PERMISSIVE'] },
         { resourceName: 'metrics', subjectKey: 'workload:metrics', messageIncludes: ['port 9090: DISABLE'] },
+      ],
+    },
+    {
+      name: 'a workload policy downgrades a namespace that inherits STRICT from the root through UNSET',
+      manifests: `${namespaces}${rootStrict}---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: tenant-a}
+spec: {mtls: {mode: UNSET}}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: legacy, namespace: tenant-a}
+spec: {selector: {matchLabels: {app: legacy}}, portLevelMtls: {"8080": {mode: PERMISSIVE}}}
+`,
+      findings: [
+        {
+          resourceName: 'legacy',
+          messageIncludes: ["below the namespace's STRICT", 'port 8080: PERMISSIVE'],
+          check: (f) => {
+            expect(f.evidence.workloadMode).toBe('STRICT');
+            expect(f.evidence.source).toBe('root');
+          },
+        },
+      ],
+    },
+    {
+      name: 'a DISABLE workload policy in a PERMISSIVE namespace is reported besides the namespace',
+      manifests: `${namespaces}---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: plain, namespace: tenant-a}
+spec: {selector: {matchLabels: {app: plain}}, mtls: {mode: DISABLE}}
+`,
+      findings: [
+        { subjectKey: 'namespace', resourceKind: 'Namespace' },
+        { subjectKey: 'workload:plain', messageIncludes: ['workload mode DISABLE'] },
       ],
     },
     {

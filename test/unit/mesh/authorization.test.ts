@@ -28,6 +28,9 @@ spec:
   it('applies own policies and selector-less root policies, not targeted root ones', () => {
     expect(authorizationFor('a', policiesByNamespace(policies), 'istio-system').applying.map((p) => p.metadata.name).sort()).toEqual(['mesh', 'own']);
     expect(authorizationFor('b', policiesByNamespace(policies), 'istio-system').applying.map((p) => p.metadata.name)).toEqual(['mesh']);
+    // Only the selector-less ALLOW policy makes the namespace default-deny; the DENY policy does not.
+    expect(authorizationFor('a', policiesByNamespace(policies), 'istio-system').namespaceWideAllow.map((p) => p.metadata.name)).toEqual(['mesh']);
+    expect(authorizationFor('a', policiesByNamespace(policies.filter((p) => p.metadata.name !== 'mesh')), 'istio-system').namespaceWideAllow).toEqual([]);
   });
 
   it('lists source namespaces with their field path', () => {

@@ -32,6 +32,27 @@ rules: [{apiGroups: [networking.istio.io], resources: [serviceentries], verbs: [
     expect(meshConfigWrites(rules.get('parent')!)).toEqual({ resources: ['serviceentries'], verbs: ['create'] });
   });
 
+  it('follows aggregation chains and survives cycles', () => {
+    const snapshot = snapshotFromYaml({
+      manifests: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: a, labels: {to-b: "true"}}
+aggregationRule: {clusterRoleSelectors: [{matchLabels: {to-a: "true"}}]}
+rules: []
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: b, labels: {to-a: "true"}}
+aggregationRule: {clusterRoleSelectors: [{matchLabels: {to-b: "true"}}]}
+rules: [{apiGroups: [networking.istio.io], resources: [sidecars], verbs: [patch]}]
+`,
+    });
+    const rules = effectiveClusterRoleRules(snapshot.objects.ClusterRole);
+    expect(meshConfigWrites(rules.get('a')!)).toEqual({ resources: ['sidecars'], verbs: ['patch'] });
+    expect(meshConfigWrites(rules.get('b')!)).toEqual({ resources: ['sidecars'], verbs: ['patch'] });
+  });
+
   it('expands wildcards and ignores other groups, read verbs and resourceNames', () => {
     const rule = (apiGroups: string[], resources: string[], verbs: string[], resourceNames: string[] = []) => ({ apiGroups, resources, verbs, resourceNames });
     expect(meshConfigWrites([rule(['*'], ['*'], ['*'])])).toEqual({ resources: ['destinationrules', 'serviceentries', 'sidecars', 'virtualservices'], verbs: ['create', 'patch', 'update'] });

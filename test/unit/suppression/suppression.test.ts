@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { defaultConfig, type ConfigSuppression } from '../../../src/config/types.js';
 import { quotaServiceEntryMissing } from '../../../src/rules/admission/quota-serviceentry-missing.js';
+import { rbacServiceEntryWriteBroad } from '../../../src/rules/admission/rbac-serviceentry-write-broad.js';
 import { evaluateSnapshot } from '../../../src/rules/engine.js';
 import { expiredSuppressions, expiryInstant } from '../../../src/rules/suppression.js';
 import { destinationRuleTlsDisabled } from '../../../src/rules/transport/destinationrule-tls-disabled.js';
@@ -35,6 +36,44 @@ describe('suppression', () => {
       ['tenant-b', false],
     ]);
     expect(findings[0]!.suppressionReason).toBe('Quota managed by the platform operator (annotation on Namespace tenant-a)');
+  });
+
+  it('an annotation on a cluster-scoped object (ClusterRoleBinding) suppresses its finding, which is kept', () => {
+    const snapshot = snapshotFromYaml({
+      manifests: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: mesh-editor}
+rules: [{apiGroups: [networking.istio.io], resources: [serviceentries], verbs: [create]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: platform-team
+  annotations: {isolation-scanner.io/suppress: rbac-serviceentry-write-broad, isolation-scanner.io/suppress-reason: "Platform team owns shared egress (SEC-12)"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: mesh-editor}
+subjects: [{kind: Group, name: platform}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: everyone}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: mesh-editor}
+subjects: [{kind: Group, name: "system:authenticated"}]
+`,
+    });
+    const findings = evaluateSnapshot(snapshot, defaultConfig({ now: NOW }), { rules: [rbacServiceEntryWriteBroad] });
+    expect(findings.map((f) => [f.resource?.name, f.suppressed, f.suppressionReason])).toEqual([
+      ['platform-team', true, 'Platform team owns shared egress (SEC-12) (annotation on ClusterRoleBinding platform-team)'],
+      ['everyone', false, undefined],
+    ]);
+  });
+
+  it('a configuration entry with ruleId "*" suppresses every rule in the matching namespaces only', () => {
+    const findings = scan(twoNamespaces.replace(/ {2}annotations:[\s\S]*?operator"\n/, ''), [{ ruleId: '*', namespace: 'tenant-b', reason: 'Sandbox namespace' }]);
+    expect(findings.map((f) => [f.namespace, f.suppressed])).toEqual([
+      ['tenant-a', false],
+      ['tenant-b', true],
+    ]);
   });
 
   it('an annotation on the object at fault suppresses that object only', () => {
