@@ -18,6 +18,7 @@ export class MeshModel {
   private configByObject?: Map<K8sObject, ConfigObject>;
   private sidecarIndexCache?: SidecarIndex;
   private hostIndexCache?: HostIndex<{ config: ConfigObject; host: string }>;
+  private serviceHostIndexCache?: HostIndex<{ config: ConfigObject; host: string }>;
   private importGraphCache?: ImportGraph;
   private publicImportersCache?: PublicImporterIndex;
   private tenantNamespacesCache?: readonly string[];
@@ -94,6 +95,20 @@ export class MeshModel {
       this.hostIndexCache = index;
     }
     return this.hostIndexCache;
+  }
+
+  /**
+   * Kubernetes Services only, same shape as hostIndex(). A wildcard such as `*.example.com`
+   * covers every ServiceEntry host under it; asking the full index for the Services it
+   * covers would walk all of those for each wildcard entry.
+   */
+  serviceHostIndex(): HostIndex<{ config: ConfigObject; host: string }> {
+    if (!this.serviceHostIndexCache) {
+      const index = new HostIndex<{ config: ConfigObject; host: string }>();
+      for (const config of this.configObjects()) if (config.kind === 'Service') for (const host of config.hosts) index.add(host, { config, host });
+      this.serviceHostIndexCache = index;
+    }
+    return this.serviceHostIndexCache;
   }
 
   /**

@@ -28,7 +28,8 @@ export const serviceEntryShadowsServiceRule: Rule = {
   },
   evaluate({ model }) {
     const results: RuleResult[] = [];
-    const index = model.hostIndex();
+    // Services only: a wildcard entry must not walk every ServiceEntry host under its suffix.
+    const index = model.serviceHostIndex();
     for (const entry of model.configObjects()) {
       if (entry.kind !== 'ServiceEntry' || model.classOf(entry.namespace) === 'system') continue;
       const seen = new Set<ConfigObject>();
