@@ -45,13 +45,17 @@ param scanResourceGroups array = []
 @description('Optional: key=value tags a cluster must carry (SCAN_TAG_FILTER).')
 param scanTagFilter array = []
 
-@minValue(1)
-@maxValue(24)
-@description('Hours between fleet scans; must divide 24. Sets the timer schedule and the silence alert (two intervals).')
+// Only divisors of 24: NCRONTAB "0 0 */5 * * *" fires at 0,5,10,15,20 h, i.e. a 4-hour gap at
+// midnight, and the silence alert (two intervals) would be wrong.
+@allowed([1, 2, 3, 4, 6, 8, 12, 24])
+@description('Hours between fleet scans (a divisor of 24). Sets the timer schedule and the silence alert (two intervals).')
 param scanIntervalHours int = 6
 
+// At most 480 s: the whole scanCluster invocation (ARM reads, the scan, the upload) must end
+// before host.json's functionTimeout (10 min), or the host kills it mid-scan and retries.
+// Same bounds as CLUSTER_SCAN_DEADLINE_SECONDS in src/config/app-settings.ts (a test checks it).
 @minValue(30)
-@maxValue(3600)
+@maxValue(480)
 param clusterScanDeadlineSeconds int = 300
 
 @description('Optional scanner configuration as JSON (namespace patterns, suppressions), SCANNER_CONFIG.')
@@ -129,6 +133,7 @@ module storage 'modules/storage.bicep' = {
     scannerIdentityResourceId: identityResourceId
     blobDataOwnerRoleId: builtInRoleIds.storageBlobDataOwner
     queueDataContributorRoleId: builtInRoleIds.storageQueueDataContributor
+    tableDataContributorRoleId: builtInRoleIds.storageTableDataContributor
   }
 }
 

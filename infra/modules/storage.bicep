@@ -20,6 +20,7 @@ param scannerIdentityResourceId string
 @description('Built-in role ids for the data-plane grants (from shared/catalog.bicep).')
 param blobDataOwnerRoleId string
 param queueDataContributorRoleId string
+param tableDataContributorRoleId string
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -68,7 +69,10 @@ resource poisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@202
 }
 
 // Blob Data Owner: host leases and timer state, and the deployment package (the identity
-// pulls it). Queue Data Contributor: the scan queue and its poison queue.
+// pulls it). Queue Data Contributor: the scan queue and its poison queue (the host moves
+// failed messages there). Table Data Contributor: the Functions host writes its diagnostic
+// events to a table in AzureWebJobsStorage; without it the host logs errors every start.
+// https://learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity
 resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, scannerIdentityResourceId, blobDataOwnerRoleId)
   scope: storage
@@ -84,6 +88,16 @@ resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', queueDataContributorRoleId)
+    principalId: scannerPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, scannerIdentityResourceId, tableDataContributorRoleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', tableDataContributorRoleId)
     principalId: scannerPrincipalId
     principalType: 'ServicePrincipal'
   }

@@ -10,6 +10,20 @@ import { processIo, type CliIo } from './io.js';
 import { renderCatalogue } from './rules-command.js';
 import { OUTPUT_FORMATS, runScan, type ScanOptions } from './scan.js';
 
+const SCAN_HELP_FOOTER = `
+Examples:
+  $ istio-isolation-scanner scan                                  # the bundled demo fleet
+  $ istio-isolation-scanner scan ./k8s --fail-on high             # CI gate on manifests
+  $ istio-isolation-scanner scan ./k8s --format sarif --output results.sarif
+  $ istio-isolation-scanner scan --kubeconfig ~/.kube/config --context prod
+
+Exit codes:
+  0  no unsuppressed finding at or above --fail-on (default high; the demo defaults to none)
+  1  at least one unsuppressed finding at or above --fail-on
+  2  usage or input error (bad option, unreadable file, nothing readable, scan could not start)
+
+Reference: docs/cli.md`;
+
 export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('istio-isolation-scanner')
     .description('Proves whether Istio configuration (ServiceEntry, VirtualService, DestinationRule, Sidecar) leaks across namespaces, offline, on a live cluster or across an AKS fleet.')
@@ -20,8 +34,10 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
 
   program
     .command('scan')
-    .description('Scan manifests, a live cluster or an AKS fleet. Without an input option it scans the bundled demo fleet (demo/).')
+    .description('Scan manifests, a live cluster or an AKS fleet. Without an input it scans the bundled demo fleet (demo/).')
+    .argument('[paths...]', 'manifest files or folders (same as --manifests)')
     .option('--manifests <paths...>', 'files or folders of Kubernetes manifests (YAML, JSON, List, kubectl -o json exports)')
+    .option('--namespace <name>', 'namespace of namespaced manifests without metadata.namespace, as kubectl apply -n (default: default)')
     .option('--mesh-config <file>', 'MeshConfig document (or ConfigMap with data.mesh) overriding the ConfigMaps in the manifests')
     .option('--aks-cluster <file>', 'ARM managed cluster JSON (az aks show -o json) for the AKS platform rules')
     .option('--mesh-revision-profile <file>', 'ARM meshRevisionProfiles GET response (az aks mesh get-revisions -o json)')
@@ -38,7 +54,12 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--subscription <ids...>', 'with --azure: subscriptions to scan (default: all visible)')
     .option('--resource-group <names...>', 'with --azure: resource groups to scan')
     .option('--send-to-log-analytics', 'also upload findings and scan records (needs LOGS_INGESTION_ENDPOINT, LOGS_DCR_IMMUTABLE_ID, LOGS_FINDINGS_STREAM, LOGS_SCANS_STREAM)')
-    .action(async (options: ScanOptions) => setExitCode(await runScan(options, io)));
+    .addHelpText('after', SCAN_HELP_FOOTER)
+    .action(async (paths: string[], options: ScanOptions) => {
+      // `scan ./k8s` reads like `scan --manifests ./k8s`; both together simply add up.
+      const manifests = [...(options.manifests ?? []), ...paths];
+      setExitCode(await runScan(manifests.length > 0 ? { ...options, manifests } : options, io));
+    });
 
   program
     .command('rules')

@@ -5,8 +5,8 @@
  * happens here or in the modules it calls at the edges (snapshot loading, sinks).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { loadScannerConfig } from '../config/load.js';
 import { expiredSuppressions } from '../rules/suppression.js';
 import { createProgressRenderer } from './progress.js';
@@ -19,6 +19,7 @@ import { buildSarif, repositoryUrl } from '../report/sarif.js';
 import type { ClusterScanResult, ScanReport } from '../report/types.js';
 import { parseIstioVersion } from '../snapshot/assemble.js';
 import { demoFleetDir, InputFileError, loadDemoFleet, readDocumentFile, readMeshConfigFile, readMeshRevisionProfileFile, snapshotFromManifests } from '../snapshot/offline.js';
+import { describeFsError } from '../snapshot/manifests.js';
 import type { ClusterSnapshot, IstioVersion } from '../snapshot/types.js';
 import { SCANNER_VERSION } from '../version.js';
 import { exitCodeFor, findingsAtOrAbove, parseFailOn, UsageError, type FailOn } from './exit-codes.js';
@@ -31,6 +32,8 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 /** Options exactly as commander parses them (camelCase of the flags). */
 export interface ScanOptions {
   manifests?: string[];
+  /** Namespace for namespaced manifests without metadata.namespace (`kubectl apply -n`). */
+  namespace?: string;
   meshConfig?: string;
   aksCluster?: string;
   meshRevisionProfile?: string;
@@ -119,10 +122,34 @@ async function fleetClusters(options: ScanOptions, config: ScannerConfig, scanId
   }
 }
 
-function offlineClusters(options: ScanOptions, source: 'manifests' | 'demo', versions: { explicit?: IstioVersion; fallback?: IstioVersion }, cwd: string): ClusterInput[] {
+/** Which option reads each side file that a manifest folder walk skips. */
+const SIDE_FILE_OPTIONS: Record<string, keyof ScanOptions> = {
+  'aks-cluster.json': 'aksCluster',
+  'mesh-revision-profile.json': 'meshRevisionProfile',
+  'mesh-config.yaml': 'meshConfig',
+  'scanner-config.yaml': 'config',
+};
+
+/** A folder that holds aks-cluster.json etc. scans differently from the demo unless the file is passed: say so. */
+function sideFileNotes(skipped: string[], options: ScanOptions, cwd: string): string[] {
+  const notes: string[] = [];
+  for (const file of skipped) {
+    const option = SIDE_FILE_OPTIONS[basename(file)];
+    if (!option || options[option] !== undefined) continue;
+    const flag = `--${option.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+    notes.push(`note: ${relative(cwd, file) || file} is not a manifest and was not read; pass it with ${flag} to use it.`);
+  }
+  return notes;
+}
+
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function offlineClusters(options: ScanOptions, source: 'manifests' | 'demo', versions: { explicit?: IstioVersion; fallback?: IstioVersion }, io: CliIo): ClusterInput[] {
+  const cwd = io.cwd;
+  if (options.namespace !== undefined && !DNS_1123_LABEL.test(options.namespace)) throw new UsageError(`--namespace must be a Kubernetes namespace name (DNS-1123 label), got "${options.namespace}"`);
   try {
     if (source === 'demo') {
-      return loadDemoFleet({ istioVersion: versions.explicit, fallbackIstioVersion: versions.fallback, baseDir: cwd }).map(({ snapshot }) => ({ snapshot }));
+      return loadDemoFleet({ istioVersion: versions.explicit, fallbackIstioVersion: versions.fallback, baseDir: cwd, defaultNamespace: options.namespace }).map(({ snapshot }) => ({ snapshot }));
     }
     const offline = snapshotFromManifests(
       options.manifests!.map((p) => resolve(cwd, p)),
@@ -133,11 +160,14 @@ function offlineClusters(options: ScanOptions, source: 'manifests' | 'demo', ver
         istioVersion: versions.explicit,
         fallbackIstioVersion: versions.fallback,
         baseDir: cwd,
+        defaultNamespace: options.namespace,
       },
     );
+    for (const note of sideFileNotes(offline.skippedSideFiles, options, cwd)) io.stderr(`${note}\n`);
     if (!offline.anythingRead) {
-      const reasons = offline.snapshot.inputProblems.map((p) => p.message).join('; ');
-      throw new UsageError(`nothing could be read from ${options.manifests!.join(', ')}${reasons ? `: ${reasons}` : ''}`);
+      const reasons = offline.snapshot.inputProblems.map((p) => p.message);
+      const why = reasons.length > 0 ? reasons.slice(0, 5).join('; ') + (reasons.length > 5 ? `; and ${reasons.length - 5} more` : '') : 'no Kubernetes objects in .yaml, .yml or .json files there';
+      throw new UsageError(`nothing could be read from ${options.manifests!.join(', ')}: ${why}`);
     }
     return [{ snapshot: offline.snapshot }];
   } catch (error) {
@@ -156,6 +186,15 @@ export function renderReport(report: ScanReport, format: OutputFormat, color: bo
       return renderMarkdown(report, { docsBaseUrl: repositoryUrl() });
     case 'table':
       return renderTable(report, { color });
+  }
+}
+
+function writeReportFile(target: string, text: string): void {
+  try {
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, text);
+  } catch (error) {
+    throw new UsageError(`cannot write the report to ${target}: ${describeFsError(error)}`);
   }
 }
 
@@ -178,8 +217,13 @@ async function writeFixFiles(inputs: ClusterInput[], results: ClusterScanResult[
   const { writeFixes } = await import('../report/fixes.js');
   for (const [index, input] of inputs.entries()) {
     const clusterDir = inputs.length > 1 ? join(dir, input.snapshot.cluster.name) : dir;
-    mkdirSync(clusterDir, { recursive: true });
-    const written = await writeFixes(results[index]!.findings, input.snapshot, clusterDir);
+    let written: string[];
+    try {
+      mkdirSync(clusterDir, { recursive: true });
+      written = await writeFixes(results[index]!.findings, input.snapshot, clusterDir);
+    } catch (error) {
+      throw new UsageError(`cannot write fix manifests to ${clusterDir}: ${describeFsError(error)}`);
+    }
     io.stderr(`Wrote ${written.length} fix manifest(s) for ${input.snapshot.cluster.name} to ${clusterDir}\n`);
   }
 }
@@ -189,6 +233,10 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   const format = (options.format ?? 'table') as OutputFormat;
   if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')} (got "${options.format}")`);
   const source = chooseSource(options);
+  // Fail before a long scan, not after it, when the report cannot be written.
+  if (options.output && existsSync(resolve(io.cwd, options.output)) && statSync(resolve(io.cwd, options.output)).isDirectory()) {
+    throw new UsageError(`--output ${options.output} is a directory; give a file name, e.g. ${join(options.output, `report.${format === 'markdown' ? 'md' : format === 'table' ? 'txt' : format}`)}`);
+  }
   // The bundled demo is a showcase, not a gate: unless --fail-on is given it never fails on findings.
   const failOn: FailOn = options.failOn ? parseFailOn(options.failOn) : source === 'demo' ? 'none' : 'high';
   const explicitVersion = parseVersionOption(options.istioVersion, '--istio-version');
@@ -203,7 +251,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   const versions = { explicit: explicitVersion, fallback: fallbackVersion };
   if (source === 'kubeconfig') inputs = await liveClusters(options, versions, io);
   else if (source === 'azure') inputs = await fleetClusters(options, config, scanId, io);
-  else inputs = offlineClusters(options, source, versions, io.cwd);
+  else inputs = offlineClusters(options, source, versions, io);
   if (inputs.length === 0) throw new UsageError('no cluster to scan');
 
   const results = inputs.map(({ snapshot, failure }) => {
@@ -215,12 +263,9 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   if (options.writeFixes) await writeFixFiles(inputs, results, resolve(io.cwd, options.writeFixes), io);
 
   const text = renderReport(report, format, format === 'table' && io.isTty && !options.output);
-  if (options.output) {
-    const target = resolve(io.cwd, options.output);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, text);
-    io.stderr(`Wrote the ${format} report to ${options.output}\n`);
-  } else io.stdout(text);
+  if (options.output) writeReportFile(resolve(io.cwd, options.output), text);
+  if (options.output) io.stderr(`Wrote the ${format} report to ${options.output}\n`);
+  else io.stdout(text);
 
   if (sink) {
     for (const result of results) {

@@ -12,6 +12,14 @@ import { defaultConfig, type ScannerConfig } from './types.js';
 export const DEFAULT_SCAN_SCHEDULE = '0 0 */6 * * *';
 export const DEFAULT_SCAN_QUEUE_NAME = 'cluster-scans';
 export const DEFAULT_CLUSTER_SCAN_DEADLINE_SECONDS = 300;
+/**
+ * The per-cluster deadline must leave the scanCluster invocation (ARM reads, the scan, the
+ * upload) time to finish within host.json's functionTimeout (10 min), or the host kills it
+ * mid-scan and the queue retries a scan that can never finish. infra/main.bicep uses the same
+ * maximum (a test checks both against host.json).
+ */
+export const MAX_CLUSTER_SCAN_DEADLINE_SECONDS = 480;
+export const MIN_CLUSTER_SCAN_DEADLINE_SECONDS = 10;
 
 /** How the Function reaches its Storage queue (same settings the Functions host uses for AzureWebJobsStorage). */
 export type QueueConnection =
@@ -148,7 +156,9 @@ export function readAppSettings(env: NodeJS.ProcessEnv = process.env, options: {
 
   const deadlineText = setting(env, 'CLUSTER_SCAN_DEADLINE_SECONDS');
   const deadlineSeconds = deadlineText === undefined ? DEFAULT_CLUSTER_SCAN_DEADLINE_SECONDS : Number(deadlineText);
-  if (!Number.isInteger(deadlineSeconds) || deadlineSeconds < 10 || deadlineSeconds > 3600) problems.push(`CLUSTER_SCAN_DEADLINE_SECONDS must be a whole number of seconds between 10 and 3600 (got "${deadlineText}")`);
+  if (!Number.isInteger(deadlineSeconds) || deadlineSeconds < MIN_CLUSTER_SCAN_DEADLINE_SECONDS || deadlineSeconds > MAX_CLUSTER_SCAN_DEADLINE_SECONDS) {
+    problems.push(`CLUSTER_SCAN_DEADLINE_SECONDS must be a whole number of seconds between ${MIN_CLUSTER_SCAN_DEADLINE_SECONDS} and ${MAX_CLUSTER_SCAN_DEADLINE_SECONDS}, within host.json's functionTimeout (got "${deadlineText}")`);
+  }
 
   const logs = {
     endpoint: setting(env, 'LOGS_INGESTION_ENDPOINT') ?? '',

@@ -1,7 +1,9 @@
 /**
  * Markdown report for a pull-request comment: a summary table per cluster, the findings
  * by severity (suppressed ones in a collapsed section, still listed), and the tenant
- * exposure matrix. Table cells are escaped so object names cannot break the layout.
+ * exposure matrix. Table cells are escaped so object names and messages cannot break the
+ * layout or turn `*.com ... "*"` into italics. GitHub refuses comments over 65,536
+ * characters, so a large scan lists its most severe findings and says how many it left out.
  */
 import { countBySeverity } from '../rules/engine.js';
 import { SEVERITIES, type Finding } from '../rules/types.js';
@@ -9,8 +11,23 @@ import { groupBySeverity, matrixColumns, resourceLabel, sortFindings } from './r
 import { ruleDocUrl } from './sarif.js';
 import type { ClusterScanResult, ScanReport } from './types.js';
 
+/** GitHub's limit on a comment body is 65,536 characters; keep a margin for wrappers. */
+export const DEFAULT_MAX_MARKDOWN_LENGTH = 60_000;
+
 export function escapeCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/[|*_`~[\]]/g, (char) => `\\${char}`)
+    .replace(/\r?\n/g, ' ')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+/** Keeps the first `limit` rows and adds a line naming how many were left out. */
+function capped<T>(rows: T[], limit: number, render: (row: T) => string, what: string): string[] {
+  const lines = rows.slice(0, limit).map(render);
+  if (rows.length > limit) lines.push('', `_${rows.length - limit} more ${what} not shown to keep this comment under GitHub's size limit; see the JSON or SARIF report._`);
+  return lines;
 }
 
 function findingRow(finding: Finding, docsBaseUrl: string | undefined): string {
@@ -19,7 +36,7 @@ function findingRow(finding: Finding, docsBaseUrl: string | undefined): string {
   return `| ${finding.severity} | ${rule} | ${escapeCell(finding.namespace || '(cluster)')} | ${escapeCell(resourceLabel(finding))}${location} | ${escapeCell(finding.message)} |`;
 }
 
-function clusterSection(result: ClusterScanResult, docsBaseUrl: string | undefined): string[] {
+function clusterSection(result: ClusterScanResult, docsBaseUrl: string | undefined, rowLimit: number): string[] {
   const { record, findings } = result;
   const counts = countBySeverity(findings);
   const lines = [`### Cluster \`${escapeCell(record.cluster.name)}\``, ''];
@@ -30,29 +47,54 @@ function clusterSection(result: ClusterScanResult, docsBaseUrl: string | undefin
   if (groups.length === 0) lines.push('No unsuppressed findings.', '');
   else {
     lines.push('| severity | rule | namespace | resource | finding |', '|---|---|---|---|---|');
-    for (const [, group] of groups) for (const finding of group) lines.push(findingRow(finding, docsBaseUrl));
+    lines.push(...capped(groups.flatMap(([, group]) => group), rowLimit, (finding) => findingRow(finding, docsBaseUrl), 'finding(s)'));
     lines.push('');
   }
   const suppressed = sortFindings(findings.filter((f) => f.suppressed));
   if (suppressed.length > 0) {
     lines.push(`<details><summary>${suppressed.length} suppressed finding(s)</summary>`, '', '| rule | namespace | resource | reason |', '|---|---|---|---|');
-    for (const finding of suppressed) lines.push(`| \`${finding.ruleId}\` | ${escapeCell(finding.namespace || '(cluster)')} | ${escapeCell(resourceLabel(finding))} | ${escapeCell(finding.suppressionReason || '')} |`);
+    lines.push(...capped(suppressed, rowLimit, (finding) => `| \`${finding.ruleId}\` | ${escapeCell(finding.namespace || '(cluster)')} | ${escapeCell(resourceLabel(finding))} | ${escapeCell(finding.suppressionReason || '')} |`, 'suppressed finding(s)'));
     lines.push('', '</details>', '');
   }
   const columns = matrixColumns(result.exposureMatrix);
   if (columns.length > 0) {
     lines.push('**Tenant exposure matrix** (rows import configuration owned by the columns)', '', `| importing namespace | ${columns.map(escapeCell).join(' | ')} |`, `|---|${columns.map(() => ':---:').join('|')}|`);
-    for (const row of Object.keys(result.exposureMatrix).sort()) {
-      const owners = new Set(result.exposureMatrix[row]);
-      lines.push(`| ${escapeCell(row)} | ${columns.map((c) => (owners.has(c) ? 'X' : '')).join(' | ')} |`);
-    }
+    const rows = Object.keys(result.exposureMatrix).sort();
+    lines.push(
+      ...capped(rows, rowLimit, (row) => {
+        const owners = new Set(result.exposureMatrix[row]);
+        return `| ${escapeCell(row)} | ${columns.map((c) => (owners.has(c) ? 'X' : '')).join(' | ')} |`;
+      }, 'importing namespace(s)'),
+    );
     lines.push('');
   }
   return lines;
 }
 
-export function renderMarkdown(report: ScanReport, options: { docsBaseUrl?: string } = {}): string {
+export interface MarkdownOptions {
+  docsBaseUrl?: string;
+  /** Longest text to produce (default DEFAULT_MAX_MARKDOWN_LENGTH); Infinity for no limit. */
+  maxLength?: number;
+}
+
+function renderWithRowLimit(report: ScanReport, docsBaseUrl: string | undefined, rowLimit: number): string {
   const lines = ['## Istio isolation scan', '', `Scanner ${report.scanner.version}, scan \`${report.scanId}\`, ${report.clusters.length} cluster(s).`, ''];
-  for (const cluster of report.clusters) lines.push(...clusterSection(cluster, options.docsBaseUrl));
+  for (const cluster of report.clusters) lines.push(...clusterSection(cluster, docsBaseUrl, rowLimit));
   return `${lines.join('\n').trimEnd()}\n`;
+}
+
+export function renderMarkdown(report: ScanReport, options: MarkdownOptions = {}): string {
+  const maxLength = options.maxLength ?? DEFAULT_MAX_MARKDOWN_LENGTH;
+  const mostRows = Math.max(0, ...report.clusters.map((c) => Math.max(c.findings.length, Object.keys(c.exposureMatrix).length)));
+  const full = renderWithRowLimit(report, options.docsBaseUrl, mostRows);
+  if (full.length <= maxLength) return full;
+  // Largest per-cluster row limit that fits (binary search: the text grows with the limit).
+  let low = 0;
+  let high = mostRows;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (renderWithRowLimit(report, options.docsBaseUrl, middle).length <= maxLength) low = middle;
+    else high = middle - 1;
+  }
+  return renderWithRowLimit(report, options.docsBaseUrl, low);
 }

@@ -7,8 +7,8 @@
  * `security-severity` is the property GitHub code scanning reads to rank results.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Location, Log, ReportingDescriptor, Result } from 'sarif';
 import { ALL_RULES } from '../rules/registry.js';
 import type { Finding, Rule, Severity } from '../rules/types.js';
@@ -67,6 +67,17 @@ function descriptor(rule: Rule, baseUrl: string): ReportingDescriptor {
   };
 }
 
+/**
+ * Files under the working directory are reported relative to %SRCROOT% (what code-scanning
+ * UIs resolve against the repository). A file outside it keeps its absolute path, as a
+ * file:// URI without uriBaseId: SARIF (3.4.4) lets uriBaseId go only with a relative URI.
+ */
+export function artifactLocationOf(file: string): { uri: string; uriBaseId?: string } {
+  const slashed = file.split('\\').join('/');
+  if (isAbsolute(file)) return { uri: pathToFileURL(file).href };
+  return { uri: encodeURI(slashed), uriBaseId: '%SRCROOT%' };
+}
+
 function locationsOf(finding: Finding, clusterName: string): Location[] {
   const logicalName = [clusterName, finding.resource?.namespace || finding.namespace, finding.resource?.kind, finding.resource?.name].filter(Boolean).join('/');
   const location: Location = {
@@ -74,7 +85,7 @@ function locationsOf(finding: Finding, clusterName: string): Location[] {
   };
   if (finding.source) {
     location.physicalLocation = {
-      artifactLocation: { uri: encodeURI(finding.source.file.split('\\').join('/')), uriBaseId: '%SRCROOT%' },
+      artifactLocation: artifactLocationOf(finding.source.file),
       region: { startLine: Math.max(1, finding.source.line) },
     };
   }

@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { assembleSnapshot, meshRevisionProfileFromArm } from './assemble.js';
-import { loadManifests, MAX_ALIAS_COUNT, MAX_MANIFEST_FILE_BYTES } from './manifests.js';
+import { describeFsError, loadManifests, MAX_ALIAS_COUNT, MAX_MANIFEST_FILE_BYTES } from './manifests.js';
 import { SNAPSHOT_KINDS, type ClusterSnapshot, type CoverageEntry, type IstioVersion, type K8sObject, type MeshRevisionProfile, type SnapshotKind } from './types.js';
 
 /** A side file (mesh config, ARM JSON) that could not be used; the CLI turns it into exit code 2. */
@@ -16,6 +16,13 @@ export class InputFileError extends Error {}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The first line of a yaml error, in words a user can act on (no API names, no dangling colon). */
+function yamlErrorSummary(error: Error): string {
+  const first = (error.message.split('\n')[0] ?? '').replace(/:\s*$/, '');
+  if (first.startsWith('Source contains multiple documents')) return `expected one YAML/JSON document, found several (separated by ---)${/ at line \d+/.exec(first)?.[0] ?? ''}`;
+  return first;
 }
 
 /** Reads a small YAML or JSON file into a mapping, or throws InputFileError naming the file. */
@@ -26,13 +33,13 @@ export function readDocumentFile(path: string, what: string): Record<string, unk
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if (error instanceof InputFileError) throw error;
-    throw new InputFileError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new InputFileError(`cannot read ${what} ${path}: ${describeFsError(error)}`);
   }
   let parsed: unknown;
   try {
     parsed = parseYaml(text, { maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    throw new InputFileError(`cannot parse ${what} ${path}: ${(error as Error).message.split('\n')[0]}`);
+    throw new InputFileError(`cannot parse ${what} ${path}: ${yamlErrorSummary(error as Error)}`);
   }
   if (!isRecord(parsed)) throw new InputFileError(`${what} ${path} must be a YAML/JSON mapping`);
   return parsed;
@@ -50,7 +57,7 @@ export function readMeshConfigFile(path: string): Record<string, unknown> {
       if (isRecord(mesh)) return mesh;
       if (mesh === null) return {};
     } catch (error) {
-      throw new InputFileError(`cannot parse data.mesh of ${path}: ${(error as Error).message.split('\n')[0]}`);
+      throw new InputFileError(`cannot parse data.mesh of ${path}: ${yamlErrorSummary(error as Error)}`);
     }
     throw new InputFileError(`data.mesh of ${path} must be a mapping`);
   }
@@ -72,12 +79,19 @@ export interface OfflineOptions {
   fallbackIstioVersion?: IstioVersion;
   /** File names in findings and SARIF are relative to this directory. */
   baseDir?: string;
+  /** Namespace of namespaced objects without metadata.namespace (`kubectl apply -n`); default `default`. */
+  defaultNamespace?: string;
 }
 
 export interface OfflineSnapshot {
   snapshot: ClusterSnapshot;
-  /** False when no file could be read at all (exit code 2). */
+  /**
+   * False when the input held no Kubernetes object at all, valid or invalid: an empty folder,
+   * only binary files, only unparseable text (exit code 2 rather than a report about nothing).
+   */
   anythingRead: boolean;
+  /** Side files (aks-cluster.json...) found in the folders and not read as manifests. */
+  skippedSideFiles: string[];
 }
 
 /**
@@ -92,7 +106,7 @@ function offlineCoverage(objects: K8sObject[]): Partial<Record<SnapshotKind, Cov
 }
 
 export function snapshotFromManifests(paths: string[], options: OfflineOptions = {}, source: ClusterSnapshot['source'] = 'manifests'): OfflineSnapshot {
-  const loaded = loadManifests(paths, options.baseDir);
+  const loaded = loadManifests(paths, options.baseDir, { defaultNamespace: options.defaultNamespace });
   const clusterName = options.clusterName ?? (typeof options.aksCluster?.name === 'string' ? options.aksCluster.name : paths.length === 1 ? basename(resolve(paths[0]!)) : 'manifests');
   const resourceId = typeof options.aksCluster?.id === 'string' ? options.aksCluster.id : undefined;
   const snapshot = assembleSnapshot({
@@ -112,7 +126,9 @@ export function snapshotFromManifests(paths: string[], options: OfflineOptions =
     istioVersion: options.istioVersion,
     fallbackIstioVersion: options.fallbackIstioVersion,
   });
-  return { snapshot, anythingRead: loaded.filesRead > 0 };
+  // A problem that names a resource was a Kubernetes object (invalid, unknown version): that counts.
+  const anythingRead = loaded.objects.length > 0 || loaded.problems.some((problem) => problem.resource !== undefined);
+  return { snapshot, anythingRead, skippedSideFiles: loaded.skippedSideFiles };
 }
 
 /** Subscription and resource group from an ARM id (/subscriptions/S/resourceGroups/G/...). */
@@ -133,7 +149,7 @@ export function demoFleetDir(): string {
 }
 
 /** One snapshot per cluster folder of the demo fleet, in folder-name order. */
-export function loadDemoFleet(options: Pick<OfflineOptions, 'istioVersion' | 'fallbackIstioVersion' | 'baseDir'> = {}, dir: string = demoFleetDir()): OfflineSnapshot[] {
+export function loadDemoFleet(options: Pick<OfflineOptions, 'istioVersion' | 'fallbackIstioVersion' | 'baseDir' | 'defaultNamespace'> = {}, dir: string = demoFleetDir()): OfflineSnapshot[] {
   const clusters = readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
     .map((entry) => entry.name)

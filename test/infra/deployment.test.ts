@@ -17,6 +17,7 @@ const roleIds = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
 };
 
 const props = (resource: ArmResource | undefined): Record<string, any> => (resource?.properties ?? {}) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -152,6 +153,7 @@ describe('role assignments of the scanner identity', () => {
         ...[homeSubscription, otherSubscription].flatMap((subscription) => [roleIds.reader, roleIds.aksClusterUser, custom].map((role) => `${role} @ /subscriptions/${subscription}`)),
         `${roleIds.storageBlobDataOwner} @ ${storage}`,
         `${roleIds.storageQueueDataContributor} @ ${storage}`,
+        `${roleIds.storageTableDataContributor} @ ${storage}`,
         `${roleIds.monitoringMetricsPublisher} @ ${rule}`,
       ].sort(),
     );
@@ -179,7 +181,7 @@ describe('role assignments of the scanner identity', () => {
   });
 
   it('grant no write role anywhere but the storage data plane and the data collection rule', () => {
-    const allowed = new Set([roleIds.reader, roleIds.aksClusterUser, String(customRole().name), roleIds.storageBlobDataOwner, roleIds.storageQueueDataContributor, roleIds.monitoringMetricsPublisher]);
+    const allowed = new Set([roleIds.reader, roleIds.aksClusterUser, String(customRole().name), roleIds.storageBlobDataOwner, roleIds.storageQueueDataContributor, roleIds.storageTableDataContributor, roleIds.monitoringMetricsPublisher]);
     expect(assignments().filter((assignment) => !allowed.has(roleGuidOf(assignment)))).toEqual([]);
   });
 

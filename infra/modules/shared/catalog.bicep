@@ -9,6 +9,7 @@ var builtInRoleIds = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // the Functions host's diagnostic-events table in AzureWebJobsStorage
 }
 
 // The custom role with exactly the Kubernetes data actions the scanner's reads need.

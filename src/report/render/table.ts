@@ -29,8 +29,9 @@ export function renderExposureMatrix(matrix: Record<string, string[]>, paint: (s
   const lines = [`  ${'importing namespace'.padEnd(rowWidth)} | ${columns.join(' | ')}`, `  ${'-'.repeat(rowWidth)}-+-${columns.map((c) => '-'.repeat(c.length)).join('-+-')}`];
   for (const row of rows) {
     const owners = new Set(matrix[row]);
-    const cells = columns.map((column) => (owners.has(column) ? paint('red', 'X'.padEnd(column.length)) : '.'.padEnd(column.length)));
-    lines.push(`  ${row.padEnd(rowWidth)} | ${cells.join(' | ')}`);
+    // Pad outside the colour codes, and never leave trailing blanks after the last column.
+    const cells = columns.map((column) => `${owners.has(column) ? paint('red', 'X') : '.'}${' '.repeat(column.length - 1)}`);
+    lines.push(`  ${row.padEnd(rowWidth)} | ${cells.join(' | ')}`.trimEnd());
   }
   return lines;
 }
@@ -56,7 +57,9 @@ function renderCluster(result: ClusterScanResult, paint: ReturnType<typeof paint
   if (suppressed.length > 0) {
     lines.push('', paint('gray', `  SUPPRESSED (${suppressed.length})`));
     for (const finding of suppressed) {
-      lines.push(paint('gray', `    ${finding.ruleId}  ${finding.namespace || '(cluster)'}  ${resourceLabel(finding)}  [suppressed: ${finding.suppressionReason || 'no reason given'}]`));
+      const where = [finding.namespace || '(cluster)', resourceLabel(finding), finding.source ? `${finding.source.file}:${finding.source.line}` : ''].filter(Boolean).join('  ');
+      lines.push(paint('gray', `    ${finding.ruleId}  ${where}`));
+      lines.push(paint('gray', `      suppressed: ${finding.suppressionReason || 'no reason given'}`));
     }
   }
   lines.push('', paint('bold', '  Tenant exposure matrix (X = imports configuration owned by that namespace)'));

@@ -17,7 +17,7 @@ describe('table', () => {
     expect(suppressed).toBeGreaterThan(high);
     expect(text).toContain('Cluster aks-prod-1');
     expect(text).toContain('demo/contaminated/tenant-a.yaml:12');
-    expect(text).toContain('[suppressed: quota managed by platform team (TICKET-42)]');
+    expect(text).toContain('      suppressed: quota managed by platform team (TICKET-42)');
     expect(text).toMatch(/tenant-b\s+\| X\s+\| X/);
     expect(text).toContain('Summary: 1 critical, 1 high, 0 medium, 0 low, 0 info, 1 suppressed');
   });

@@ -50,7 +50,7 @@ describe('offline sources', () => {
     const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\ndata:\n  mesh: |\n    rootNamespace: mesh-root\n';
     expect(readMeshConfigFile(tempFile('cm.yaml', configMap))).toEqual({ rootNamespace: 'mesh-root' });
     expect(() => readMeshConfigFile(tempFile('list.yaml', '- a\n- b\n'))).toThrow(InputFileError);
-    expect(() => readMeshConfigFile('/no/such/file.yaml')).toThrow(/cannot read mesh config \/no\/such\/file.yaml: ENOENT/);
+    expect(() => readMeshConfigFile('/no/such/file.yaml')).toThrow(/cannot read mesh config \/no\/such\/file.yaml: no such file or directory \(ENOENT\)/);
   });
 
   it('rejects a mesh revision profile without meshRevisions', () => {
