@@ -25,6 +25,19 @@ export interface FixFile {
   fixes: Array<{ ruleId: string; findingId: string; message: string }>;
   /** 'apply' (complete object) or 'merge-patch' (the target was not in the snapshot: apply with kubectl patch --type=merge). */
   mode: 'apply' | 'merge-patch';
+  /** Labels and annotations the fix deletes: `kubectl apply` only removes keys a previous apply set. */
+  removedMetadata?: Array<{ field: 'labels' | 'annotations'; key: string }>;
+}
+
+/** Label/annotation keys a merge patch sets to null (deletes). */
+function removedMetadataOf(patch: Record<string, unknown>): Array<{ field: 'labels' | 'annotations'; key: string }> {
+  const metadata = isRecord(patch.metadata) ? patch.metadata : {};
+  const out: Array<{ field: 'labels' | 'annotations'; key: string }> = [];
+  for (const field of ['labels', 'annotations'] as const) {
+    const entries = isRecord(metadata[field]) ? metadata[field] : {};
+    for (const [key, value] of Object.entries(entries)) if (value === null) out.push({ field, key });
+  }
+  return out;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -88,13 +101,27 @@ export function buildFixManifests(findings: Finding[], snapshot: ClusterSnapshot
     if (existing) {
       existing.manifest = applyMergePatch(existing.manifest, patch) as Record<string, unknown>;
       existing.fixes.push(about);
+      existing.removedMetadata = [...(existing.removedMetadata ?? []), ...removedMetadataOf(patch)];
       continue;
     }
     const object = objectOf(objects, target);
     const base = object ? manifestOf(object) : { apiVersion: target.apiVersion, kind: target.kind, metadata: { name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) } };
-    files.set(path, { path, manifest: applyMergePatch(base, patch) as Record<string, unknown>, fixes: [about], mode: object ? 'apply' : 'merge-patch' });
+    const removed = removedMetadataOf(patch);
+    files.set(path, { path, manifest: applyMergePatch(base, patch) as Record<string, unknown>, fixes: [about], mode: object ? 'apply' : 'merge-patch', ...(removed.length > 0 ? { removedMetadata: removed } : {}) });
   }
   return [...files.values()].sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** `kubectl apply` leaves keys it did not set itself, so deletions get an explicit command. */
+function removalCommands(file: FixFile): string[] {
+  if (!file.removedMetadata?.length) return [];
+  const { kind, namespace, name } = identityOf(file.manifest);
+  const scope = namespace ? ` -n ${namespace}` : '';
+  const verbOf = { labels: 'label', annotations: 'annotate' } as const;
+  return (['labels', 'annotations'] as const).flatMap((field) => {
+    const keys = [...new Set(file.removedMetadata!.filter((entry) => entry.field === field).map((entry) => `${entry.key}-`))];
+    return keys.length > 0 ? [`# Also run (apply does not remove ${field} it did not set): kubectl ${verbOf[field]} ${kind.toLowerCase()} ${name}${scope} ${keys.join(' ')}`] : [];
+  });
 }
 
 export function renderFixFile(file: FixFile): string {
@@ -104,6 +131,7 @@ export function renderFixFile(file: FixFile): string {
       ? '# Apply: kubectl apply -f <this file>'
       : '# The object was not in the scan; apply as a merge patch: kubectl patch <kind> <name> -n <namespace> --type=merge --patch-file <this file>',
     ...file.fixes.map((fix) => `# Fixes ${fix.ruleId} (${fix.findingId}): ${fix.message.replace(/\s+/g, ' ')}`),
+    ...removalCommands(file),
   ];
   return `${header.join('\n')}\n${stringify(file.manifest)}`;
 }

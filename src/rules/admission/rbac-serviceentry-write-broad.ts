@@ -66,6 +66,9 @@ function evaluateRbac({ snapshot, model }: RuleContext): RuleResult[] {
       namespace: binding.metadata.namespace,
       resource: refOf(binding),
       subjectKey: 'binding',
+      ...(clusterWide
+        ? {}
+        : { remediation: `Inventory only: a namespace-scoped grant is how tenants should manage their own mesh configuration. Check that ${who} owns namespace ${binding.metadata.namespace}, and keep exportTo enforced by admission control so these objects stay private.` }),
       evidence: { role: granted.role, subjects: subjects.map(subjectLabel), verbs: writes.verbs, resources: writes.resources, scope: clusterWide ? 'cluster' : binding.metadata.namespace },
       source: binding.source,
     });

@@ -149,6 +149,14 @@ describe('--write-fixes', () => {
     expect(tenantB?.manifest).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tenant-b', labels: { team: 'b', 'istio.io/rev': 'asm-1-25' }, annotations: { owner: 'team-b' } } });
   });
 
+  it('tells how to delete labels, since kubectl apply keeps labels it did not set itself', async () => {
+    const { written } = await fixAndRescan(enrolmentRules);
+    expect(written).toContain(join('_cluster', 'namespace-tenant-a.yaml'));
+    const text = readFileSync(join(dirs[dirs.length - 1]!, '_cluster', 'namespace-tenant-a.yaml'), 'utf8');
+    expect(text).toContain('kubectl label namespace tenant-a istio-injection-');
+    expect(text).not.toMatch(/^\s+istio-injection:/m);
+  });
+
   it('writes no fix for suppressed findings', () => {
     const snapshot = snapshotOf(objectsOf(CLUSTER, 'cluster.yaml'));
     const config = defaultConfig({ suppressions: [{ ruleId: 'quota-serviceentry-missing', reason: 'platform quota elsewhere' }] });
