@@ -93,9 +93,25 @@ async function loadConfig(options: ScanOptions, source: Source, cwd: string): Pr
 
 async function liveClusters(options: ScanOptions, versions: { explicit?: IstioVersion; fallback?: IstioVersion }, io: CliIo): Promise<ClusterInput[]> {
   const { snapshotsFromKubeconfig, KubeConfigError } = await import('../snapshot/live/index.js');
+  // ARM data describes one cluster; applying it to every context would mislabel the others.
+  if (options.allContexts && (options.aksCluster || options.meshRevisionProfile)) {
+    throw new UsageError('--aks-cluster and --mesh-revision-profile describe one cluster: use them with --context (or the current context), not --all-contexts');
+  }
+  let sideInputs;
+  try {
+    sideInputs = {
+      meshConfigDocument: options.meshConfig ? readMeshConfigFile(resolve(io.cwd, options.meshConfig)) : undefined,
+      aksCluster: options.aksCluster ? readDocumentFile(resolve(io.cwd, options.aksCluster), 'AKS cluster') : undefined,
+      meshRevisionProfile: options.meshRevisionProfile ? readMeshRevisionProfileFile(resolve(io.cwd, options.meshRevisionProfile)) : undefined,
+    };
+  } catch (error) {
+    if (error instanceof InputFileError) throw new UsageError(error.message);
+    throw error;
+  }
   const progress = createProgressRenderer(io.stderr, { isTty: io.isTty });
   try {
     const snapshots = await snapshotsFromKubeconfig({
+      ...sideInputs,
       kubeconfigPath: options.kubeconfig,
       context: options.context,
       allContexts: options.allContexts,

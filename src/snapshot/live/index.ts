@@ -37,6 +37,8 @@ export interface LiveCollectionOptions {
   /** ARM ManagedCluster JSON when known (fleet scans), passed through to the snapshot. */
   aksCluster?: Record<string, unknown>;
   meshRevisionProfile?: MeshRevisionProfile;
+  /** A MeshConfig document given by the user (`--mesh-config`); overrides the cluster's ConfigMaps, as offline. */
+  meshConfigDocument?: Record<string, unknown>;
   /** Overall per-cluster deadline (default 5 minutes). */
   deadlineMs?: number;
   onProgress?: (progress: LiveProgress) => void;
@@ -67,7 +69,7 @@ function coverageOfFailure(error: unknown, apiVersion: string, tally: RequestTal
 /** Every kind `failed` (or `forbidden`) for one reason: the cluster could not be read at all. */
 function unreachableSnapshot(options: LiveCollectionOptions, status: CoverageStatus, error: string, apiRequests: number): ClusterSnapshot {
   const coverage = Object.fromEntries(SNAPSHOT_KINDS.map((kind) => [kind, { status, error }])) as Record<SnapshotKind, CoverageEntry>;
-  return assembleSnapshot({ cluster: options.cluster, source: 'live', objects: [], coverage, apiRequests, aksCluster: options.aksCluster, meshRevisionProfile: options.meshRevisionProfile, istioVersion: options.istioVersion, fallbackIstioVersion: options.fallbackIstioVersion });
+  return assembleSnapshot({ cluster: options.cluster, source: 'live', objects: [], coverage, apiRequests, aksCluster: options.aksCluster, meshRevisionProfile: options.meshRevisionProfile, meshConfigDocument: options.meshConfigDocument, istioVersion: options.istioVersion, fallbackIstioVersion: options.fallbackIstioVersion });
 }
 
 /**
@@ -166,6 +168,7 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
     apiRequests: http.totals.requests,
     aksCluster: options.aksCluster,
     meshRevisionProfile: options.meshRevisionProfile,
+    meshConfigDocument: options.meshConfigDocument,
     istioVersion: options.istioVersion,
     fallbackIstioVersion: options.fallbackIstioVersion,
   });
@@ -196,6 +199,10 @@ export interface KubeconfigScanOptions {
   istioVersion?: IstioVersion;
   fallbackIstioVersion?: IstioVersion;
   http?: LiveCollectionOptions['http'];
+  /** Side inputs for the scanned cluster, as offline (`--aks-cluster`, `--mesh-revision-profile`, `--mesh-config`). */
+  aksCluster?: LiveCollectionOptions['aksCluster'];
+  meshRevisionProfile?: LiveCollectionOptions['meshRevisionProfile'];
+  meshConfigDocument?: LiveCollectionOptions['meshConfigDocument'];
 }
 
 /**
@@ -216,6 +223,9 @@ export async function snapshotsFromKubeconfig(options: KubeconfigScanOptions): P
         istioVersion: options.istioVersion,
         fallbackIstioVersion: options.fallbackIstioVersion,
         http: options.http,
+        aksCluster: options.aksCluster,
+        meshRevisionProfile: options.meshRevisionProfile,
+        meshConfigDocument: options.meshConfigDocument,
       }),
     );
   }

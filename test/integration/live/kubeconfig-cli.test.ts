@@ -2,7 +2,7 @@
  * The CLI's entry: a kubeconfig file with one or more contexts, each scanned over its
  * certificate-authority-data and bearer token; plus the TTY progress display it drives.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -66,6 +66,14 @@ describe('snapshotsFromKubeconfig', () => {
       ['cluster-a', 'read'],
       ['gone', 'failed'],
     ]);
+  });
+
+  it('takes the cluster ARM object and a mesh config file, as an offline scan does', async () => {
+    const aksCluster = JSON.parse(readFileSync(join(DEMO_DIR, 'aks-contaminated', 'aks-cluster.json'), 'utf8')) as Record<string, unknown>;
+    const [snapshot] = await snapshotsFromKubeconfig({ kubeconfigPath, http: FAST_HTTP, aksCluster, meshConfigDocument: { defaultServiceExportTo: ['.'] } });
+    expect(snapshot!.aksCluster).toEqual(aksCluster);
+    expect(snapshot!.meshConfig.defaultServiceExportTo).toEqual(['.']);
+    expect(snapshot!.meshConfig.fieldSources.defaultServiceExportTo).toBe('file');
   });
 
   it('an unknown context or a missing file is a clear configuration error', async () => {

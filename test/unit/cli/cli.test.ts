@@ -96,6 +96,9 @@ describe('istio-isolation-scanner CLI', () => {
     const live = cli(['scan', '--kubeconfig', 'no/such/kubeconfig']);
     expect(live.status).toBe(2);
     expect(live.stderr).toContain('cannot load kubeconfig no/such/kubeconfig');
+    const oneClusterFileForMany = cli(['scan', '--kubeconfig', 'no/such/kubeconfig', '--all-contexts', '--aks-cluster', 'demo/aks-contaminated/aks-cluster.json']);
+    expect(oneClusterFileForMany.status).toBe(2);
+    expect(oneClusterFileForMany.stderr).toContain('describe one cluster');
   });
 
   it('refuses --send-to-log-analytics without its settings, naming them (exit 2)', () => {
