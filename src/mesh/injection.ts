@@ -48,24 +48,50 @@ export function installedRevisions(snapshot: ClusterSnapshot): string[] {
   return [...new Set([...snapshot.meshRevisions, ...fromConfigMaps])].sort();
 }
 
+/** What an `istio.io/rev` value names: an installed revision, a revision tag, or nothing known. */
+export type RevisionLabelTarget =
+  | { kind: 'revision'; revision: string }
+  | { kind: 'tag'; tag: string; revision: string; revisionInstalled: boolean }
+  | { kind: 'unknown'; value: string };
+
+/**
+ * Resolves an `istio.io/rev` value. A revision name wins over a tag of the same name (both
+ * webhooks would match; the revision's own webhook is what was installed for it). A tag
+ * counts as working only when the revision it points at is installed: otherwise its webhook
+ * calls an istiod that does not exist. Revision tags are an upstream feature (`istioctl tag
+ * set`); the AKS add-on documents only `istio.io/rev=asm-x-y`, but a tag webhook created on
+ * an add-on cluster is still called by the API server, so it is credited there too.
+ */
+export function resolveRevisionLabel(value: string, revisions: string[], tags: Record<string, string>): RevisionLabelTarget {
+  if (revisions.includes(value)) return { kind: 'revision', revision: value };
+  const revision = Object.prototype.hasOwnProperty.call(tags, value) ? tags[value] : undefined;
+  if (revision !== undefined) return { kind: 'tag', tag: value, revision, revisionInstalled: revisions.includes(revision) };
+  return { kind: 'unknown', value };
+}
+
 export type InjectionState =
   | { injected: true; how: string }
   | { injected: false; why: string };
 
-/** Whether pods of a namespace with these labels get a proxy (sidecar or ambient). */
-export function namespaceInjection(labels: Record<string, string>, aksAddon: boolean): InjectionState {
+/**
+ * Whether pods of a namespace with these labels get a proxy (sidecar or ambient). Any
+ * `istio.io/rev` value counts here; whether it names an installed revision (or a tag of one)
+ * is namespace-injection-revision-unknown's question. `tags` only words the answer.
+ */
+export function namespaceInjection(labels: Record<string, string>, aksAddon: boolean, tags: Record<string, string> = {}): InjectionState {
   const injection = labels[INJECTION_LABEL];
   const revision = labels[REVISION_LABEL];
+  const revisionHow = revision !== undefined && Object.prototype.hasOwnProperty.call(tags, revision) ? `${REVISION_LABEL}=${revision} (revision tag of ${tags[revision]})` : `${REVISION_LABEL}=${revision}`;
   if (!aksAddon && labels[DATAPLANE_MODE_LABEL] === 'ambient') return { injected: true, how: `${DATAPLANE_MODE_LABEL}=ambient` };
   if (injection !== undefined && injection !== 'enabled') return { injected: false, why: `${INJECTION_LABEL}=${injection} disables injection` };
   if (aksAddon) {
     if (injection === 'enabled' && revision) return { injected: false, why: `the AKS add-on's webhooks require ${INJECTION_LABEL} to be absent, so ${REVISION_LABEL}=${revision} is ignored` };
     if (injection === 'enabled') return { injected: false, why: `${INJECTION_LABEL}=enabled does nothing on the AKS add-on` };
-    if (revision) return { injected: true, how: `${REVISION_LABEL}=${revision}` };
+    if (revision) return { injected: true, how: revisionHow };
     return { injected: false, why: `no ${REVISION_LABEL} label` };
   }
   if (injection === 'enabled') return { injected: true, how: `${INJECTION_LABEL}=enabled` };
-  if (revision) return { injected: true, how: `${REVISION_LABEL}=${revision}` };
+  if (revision) return { injected: true, how: revisionHow };
   return { injected: false, why: `neither ${INJECTION_LABEL}=enabled nor ${REVISION_LABEL}` };
 }
 

@@ -1,5 +1,6 @@
 import { buildSnapshot, NEWEST_BEHAVIOUR, type BuildSnapshotInput } from './build.js';
 import { compareRevisions, resolveMeshConfig } from './mesh-config.js';
+import { isRevisionTagWebhook } from './revision-tags.js';
 import type { ClusterSnapshot, InputProblem, IstioVersion, K8sObject, MeshRevisionProfile } from './types.js';
 import { partitionValidObjects } from './validate.js';
 
@@ -119,7 +120,13 @@ export function assembleSnapshot(input: AssembleInput): ClusterSnapshot {
   const istioVersion = input.istioVersion ?? deriveIstioVersion(meshMode, meshRevisions, deployments, resolution.controlPlaneNamespace) ?? input.fallbackIstioVersion ?? NEWEST_BEHAVIOUR;
 
   // Only istiod's ConfigMaps matter to the rules; other ConfigMaps (application data) are dropped early.
-  const objects = valid.filter((object) => object.snapshotKind !== 'ConfigMap' || object.metadata.name === 'istio' || object.metadata.name.startsWith('istio-'));
+  // Likewise only revision-tag webhooks (the live LIST selects them by label; offline input is
+  // filtered here, so both sources hold the same objects). buildSnapshot maps them to meshRevisionTags.
+  const objects = valid.filter((object) => {
+    if (object.snapshotKind === 'ConfigMap') return object.metadata.name === 'istio' || object.metadata.name.startsWith('istio-');
+    if (object.snapshotKind === 'MutatingWebhookConfiguration') return isRevisionTagWebhook(object);
+    return true;
+  });
 
   const snapshot = buildSnapshot({
     cluster: input.cluster,

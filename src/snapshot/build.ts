@@ -1,4 +1,5 @@
 import { classifyKind } from './kinds.js';
+import { revisionTagsOf } from './revision-tags.js';
 import { emptyObjects, type ClusterIdentity, type ClusterSnapshot, type InputProblem, type IstioVersion, type K8sObject, type MeshConfig, type SourceLocation } from './types.js';
 
 /** A raw object as parsed from YAML/JSON or returned by the API server. */
@@ -112,6 +113,7 @@ export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
     source: input.source,
     istioVersion: input.istioVersion ?? NEWEST_BEHAVIOUR,
     meshRevisions: input.meshRevisions ?? [],
+    meshRevisionTags: revisionTagsOf(objects.MutatingWebhookConfiguration),
     meshMode: input.meshMode ?? 'unknown',
     meshConfig,
     namespaces,

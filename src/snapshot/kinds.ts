@@ -7,6 +7,11 @@ export interface KindInfo {
   versions: string[];
   plural: string;
   namespaced: boolean;
+  /**
+   * Label selector of the live LIST, for kinds of which the scanner needs only a few objects
+   * (the filter is applied again after parsing, so offline input ends up the same).
+   */
+  labelSelector?: string;
 }
 
 const ISTIO_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
@@ -36,6 +41,8 @@ export const KIND_INFO: Record<Exclude<SnapshotKind, 'Constraint'>, KindInfo> = 
   ConstraintTemplate: { kind: 'ConstraintTemplate', group: 'templates.gatekeeper.sh', versions: ['v1', 'v1beta1'], plural: 'constrainttemplates', namespaced: false },
   ValidatingAdmissionPolicy: { kind: 'ValidatingAdmissionPolicy', group: 'admissionregistration.k8s.io', versions: ['v1', 'v1beta1'], plural: 'validatingadmissionpolicies', namespaced: false },
   ValidatingAdmissionPolicyBinding: { kind: 'ValidatingAdmissionPolicyBinding', group: 'admissionregistration.k8s.io', versions: ['v1', 'v1beta1'], plural: 'validatingadmissionpolicybindings', namespaced: false },
+  // Only Istio revision tags (istioctl tag set): selecting on the label keeps the read to a handful of objects.
+  MutatingWebhookConfiguration: { kind: 'MutatingWebhookConfiguration', group: 'admissionregistration.k8s.io', versions: ['v1'], plural: 'mutatingwebhookconfigurations', namespaced: false, labelSelector: 'istio.io/tag' },
 };
 
 /** Gatekeeper constraints live in this group, one kind per ConstraintTemplate. */

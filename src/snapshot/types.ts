@@ -27,6 +27,7 @@ export const SNAPSHOT_KINDS = [
   'Constraint',
   'ValidatingAdmissionPolicy',
   'ValidatingAdmissionPolicyBinding',
+  'MutatingWebhookConfiguration',
   'Pod',
   'Deployment',
 ] as const;
@@ -148,6 +149,11 @@ export interface ClusterSnapshot {
   istioVersion: IstioVersion;
   /** Installed mesh revisions (AKS serviceMeshProfile.istio.revisions, else from ConfigMaps / istio.io/rev). */
   meshRevisions: string[];
+  /**
+   * Istio revision tags: tag -> revision it points at, from the `istio-revision-tag-<tag>`
+   * MutatingWebhookConfigurations `istioctl tag set` creates (labels istio.io/tag, istio.io/rev).
+   */
+  meshRevisionTags: Record<string, string>;
   /** 'Istio' (AKS add-on), 'self-managed', 'none'. */
   meshMode: 'Istio' | 'self-managed' | 'none' | 'unknown';
   meshConfig: MeshConfig;

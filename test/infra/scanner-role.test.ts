@@ -28,6 +28,9 @@ const CUSTOM_RESOURCES_READ = `${DATA_ACTION_PREFIX}customresources/read`;
 // operations list (https://learn.microsoft.com/azure/role-based-access-control/permissions/containers).
 // The AKS authorization webhook treats any other resource as a custom resource.
 const GROUPS_WITH_DATA_ACTIONS = new Set(['', 'apps', 'rbac.authorization.k8s.io']);
+// Resources of other groups that have their own data action too; the rest of their group
+// (ValidatingAdmissionPolicy...) is not in the operations list and goes through customresources/read.
+const RESOURCES_WITH_DATA_ACTIONS = new Set(['admissionregistration.k8s.io/mutatingwebhookconfigurations']);
 const READ_VERBS = new Set(['get', 'list', 'watch']);
 
 const pair = (group: string, resource: string) => `${group || 'core'}/${resource}`;
@@ -89,12 +92,13 @@ describe('the scanner\'s Kubernetes read access', () => {
   });
 
   it('gives the Azure role native data actions only where AKS has them, custom resources otherwise', () => {
-    const nativeGroups = roleFile.dataActions.filter((action) => action !== CUSTOM_RESOURCES_READ).map((action) => {
+    const nativeResources = roleFile.dataActions.filter((action) => action !== CUSTOM_RESOURCES_READ).map((action) => {
       const parts = action.slice(DATA_ACTION_PREFIX.length).split('/');
-      return parts.length === 2 ? '' : parts[0]!;
+      return parts.length === 2 ? { group: '', resource: parts[0]! } : { group: parts[0]!, resource: parts[1]! };
     });
-    expect(nativeGroups.filter((group) => !GROUPS_WITH_DATA_ACTIONS.has(group))).toEqual([]);
+    expect(nativeResources.filter(({ group, resource }) => !GROUPS_WITH_DATA_ACTIONS.has(group) && !RESOURCES_WITH_DATA_ACTIONS.has(`${group}/${resource}`))).toEqual([]);
     expect(roleFile.customResources.map((entry) => entry.group).filter((group) => GROUPS_WITH_DATA_ACTIONS.has(group))).toEqual([]);
+    expect(roleFile.customResources.flatMap((entry) => entry.resources.map((resource) => `${entry.group}/${resource}`)).filter((granted) => RESOURCES_WITH_DATA_ACTIONS.has(granted))).toEqual([]);
     expect(roleFile.dataActions).toContain(CUSTOM_RESOURCES_READ);
   });
 

@@ -25,7 +25,7 @@ function evaluateConflictingLabels({ snapshot }: RuleContext): RuleResult[] {
     const injection = info.labels[INJECTION_LABEL];
     const revision = info.labels[REVISION_LABEL];
     if (injection === undefined || revision === undefined) continue;
-    const state = namespaceInjection(info.labels, aksAddon);
+    const state = namespaceInjection(info.labels, aksAddon, snapshot.meshRevisionTags);
     const effect = state.injected ? `pods are injected through ${state.how}, not revision ${revision}` : `pods are not injected (${state.why})`;
     results.push({
       message: `Namespace ${info.name} has both ${INJECTION_LABEL}=${injection} and ${REVISION_LABEL}=${revision}: ${effect}.`,

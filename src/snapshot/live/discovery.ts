@@ -23,6 +23,8 @@ export interface ServedResource {
   version: string;
   plural: string;
   namespaced: boolean;
+  /** Label selector of the LIST (KindInfo.labelSelector), when only some objects are needed. */
+  labelSelector?: string;
 }
 
 /** Why a kind will not be listed. */
@@ -108,7 +110,7 @@ export async function discoverResources(http: KubeHttpClient): Promise<Discovery
 
   // The core group (/api/v1) is served by every API server; no discovery needed.
   for (const info of infos.filter((i) => i.group === '')) {
-    resources.set(info.kind, { snapshotKind: info.kind, kind: info.kind, group: '', version: 'v1', plural: info.plural, namespaced: info.namespaced });
+    resources.set(info.kind, { snapshotKind: info.kind, kind: info.kind, group: '', version: 'v1', plural: info.plural, namespaced: info.namespaced, ...(info.labelSelector ? { labelSelector: info.labelSelector } : {}) });
   }
 
   let groups: Map<string, GroupVersions>;
@@ -154,7 +156,7 @@ export async function discoverResources(http: KubeHttpClient): Promise<Discovery
         }
         const resource = apiResources.find((r) => r.kind === kind && r.verbs.includes('list'));
         if (!resource) continue;
-        resources.set(kind, { snapshotKind: kind, kind, group, version, plural: resource.name, namespaced: resource.namespaced });
+        resources.set(kind, { snapshotKind: kind, kind, group, version, plural: resource.name, namespaced: resource.namespaced, ...(info.labelSelector ? { labelSelector: info.labelSelector } : {}) });
         break;
       }
       if (resources.has(kind)) continue;

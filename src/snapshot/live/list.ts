@@ -1,7 +1,7 @@
 /**
  * One cluster-wide paginated LIST series for one resource: `limit=500`, following
- * `metadata.continue` until it is empty. Request count is ceil(objects/500) (at least one),
- * whatever the number of namespaces.
+ * `metadata.continue` until it is empty, with the kind's `labelSelector` (if any) on every
+ * page. Request count is ceil(objects/500) (at least one), whatever the number of namespaces.
  *
  * A continue token expires with etcd compaction ("generally five to fifteen minutes") and
  * the server answers 410 Gone (reason Expired). A client that needs a consistent list "must
@@ -39,7 +39,8 @@ export async function listResource(http: KubeHttpClient, resource: ServedResourc
     let continueToken: string | undefined;
     try {
       do {
-        const { body } = await http.getJson(path, { limit: PAGE_SIZE, continue: continueToken }, options.tally);
+        // The selector goes with every page: a continue token only resumes the same query.
+        const { body } = await http.getJson(path, { labelSelector: resource.labelSelector, limit: PAGE_SIZE, continue: continueToken }, options.tally);
         if (!isRecord(body) || !Array.isArray(body.items)) {
           throw new KubeRequestError(`GET ${path}: the response is not a list (no items array)`, 'invalid-response');
         }

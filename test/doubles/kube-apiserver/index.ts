@@ -14,6 +14,7 @@ import { loadManifests } from '../../../src/snapshot/manifests.js';
 import type { K8sObject } from '../../../src/snapshot/types.js';
 import { generateTestPki } from '../../helpers/tls.js';
 import { rbacAllows, type RbacPolicy, type RbacRequest } from './rbac.js';
+import { labelsMatch, parseLabelSelector, type LabelRequirement } from './label-selector.js';
 
 /** A programmed misbehaviour. It applies to requests matching every given selector. */
 export interface Fault {
@@ -129,6 +130,8 @@ interface ServedKind {
 interface StoredObject {
   namespace: string;
   name: string;
+  /** For `labelSelector` on LIST. */
+  labels: Record<string, string>;
   /** JSON of the object without apiVersion/kind, serialized once. */
   json: string;
 }
@@ -210,7 +213,7 @@ export async function startKubeApiServerDouble(options: KubeApiServerDoubleOptio
     const uid = createHash('sha256').update(`${key}/${object.metadata.namespace}/${object.metadata.name}`).digest('hex').slice(0, 32).replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
     const body = toStoredBody(object, uid, String(++resourceVersion));
     const list = store.get(key) ?? [];
-    list.push({ namespace: object.metadata.namespace, name: object.metadata.name, json: JSON.stringify(body) });
+    list.push({ namespace: object.metadata.namespace, name: object.metadata.name, labels: object.metadata.labels, json: JSON.stringify(body) });
     store.set(key, list);
   }
   for (const list of store.values()) list.sort((a, b) => (a.namespace === b.namespace ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.namespace < b.namespace ? -1 : 1));
@@ -299,14 +302,22 @@ export async function startKubeApiServerDouble(options: KubeApiServerDoubleOptio
       const item = itemJson(served, version, found);
       return { status: 200, body: BUILT_IN_GROUPS.has(served.group) ? `{"kind":${JSON.stringify(served.kind)},"apiVersion":${JSON.stringify(served.group ? `${served.group}/${version}` : version)},${item.slice(1)}` : item };
     }
-    const scoped = namespace === undefined ? all : all.filter((o) => o.namespace === namespace);
+    const selector = query.get('labelSelector') ?? '';
+    let requirements: LabelRequirement[];
+    try {
+      requirements = parseLabelSelector(selector);
+    } catch (error) {
+      return { status: 400, body: statusBody(400, 'BadRequest', (error as Error).message) };
+    }
+    const scoped = all.filter((o) => (namespace === undefined || o.namespace === namespace) && labelsMatch(requirements, o.labels));
     const limit = Number(query.get('limit') ?? '0');
     let offset = 0;
     const continueToken = query.get('continue');
     if (continueToken) {
       try {
-        const decoded = JSON.parse(Buffer.from(continueToken, 'base64url').toString('utf8')) as { key?: string; ns?: string; offset?: number };
-        if (decoded.key !== key || (decoded.ns ?? '') !== (namespace ?? '') || typeof decoded.offset !== 'number') throw new Error('mismatch');
+        const decoded = JSON.parse(Buffer.from(continueToken, 'base64url').toString('utf8')) as { key?: string; ns?: string; sel?: string; offset?: number };
+        // A token only resumes the query that issued it (same resource, namespace and selector).
+        if (decoded.key !== key || (decoded.ns ?? '') !== (namespace ?? '') || (decoded.sel ?? '') !== selector || typeof decoded.offset !== 'number') throw new Error('mismatch');
         offset = decoded.offset;
       } catch {
         return { status: 400, body: statusBody(400, 'BadRequest', 'continue key is not valid') };
@@ -314,7 +325,7 @@ export async function startKubeApiServerDouble(options: KubeApiServerDoubleOptio
     }
     const end = limit > 0 ? Math.min(scoped.length, offset + limit) : scoped.length;
     const page = scoped.slice(offset, end);
-    const next = end < scoped.length ? Buffer.from(JSON.stringify({ key, ns: namespace ?? '', offset: end, rv: listResourceVersion })).toString('base64url') : undefined;
+    const next = end < scoped.length ? Buffer.from(JSON.stringify({ key, ns: namespace ?? '', sel: selector, offset: end, rv: listResourceVersion })).toString('base64url') : undefined;
     const metadata = { resourceVersion: listResourceVersion, ...(next ? { continue: next, remainingItemCount: scoped.length - end } : {}) };
     const listApiVersion = served.group ? `${served.group}/${version}` : version;
     const body = `{"kind":${JSON.stringify(`${served.kind}List`)},"apiVersion":${JSON.stringify(listApiVersion)},"metadata":${JSON.stringify(metadata)},"items":[${page.map((o) => itemJson(served, version, o)).join(',')}]}`;

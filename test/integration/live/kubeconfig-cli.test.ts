@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse, stringify } from 'yaml';
 import { createProgressRenderer } from '../../../src/cli/progress.js';
 import { KubeConfigError, snapshotsFromKubeconfig } from '../../../src/snapshot/live/index.js';
+import { SNAPSHOT_KINDS } from '../../../src/snapshot/types.js';
 import { startKubeApiServerDouble, type KubeApiServerDouble } from '../../doubles/kube-apiserver/index.js';
 import { DEMO_DIR, FAST_HTTP } from './helpers.js';
 
@@ -92,9 +93,10 @@ describe('TTY progress display', () => {
     renderer.onProgress({ cluster: 'a', kind: 'Constraint', objectsRead: 0, done: true, status: 'absent' });
     renderer.onProgress({ cluster: 'b', kind: 'Namespace', objectsRead: 3, done: false });
     renderer.finish();
-    expect(out[0]).toBe('\r\x1b[2K  a: 0/24 kinds, 500 objects - reading Pod');
-    expect(out[3]).toBe('\r\x1b[2K  a: 3/24 kinds, 1,200 objects - not readable: Sidecar (forbidden)');
-    expect(out.slice(4)).toEqual(['\n', '\r\x1b[2K  b: 0/24 kinds, 3 objects - reading Namespace', '\n']);
+    const kinds = SNAPSHOT_KINDS.length;
+    expect(out[0]).toBe(`\r\x1b[2K  a: 0/${kinds} kinds, 500 objects - reading Pod`);
+    expect(out[3]).toBe(`\r\x1b[2K  a: 3/${kinds} kinds, 1,200 objects - not readable: Sidecar (forbidden)`);
+    expect(out.slice(4)).toEqual(['\n', `\r\x1b[2K  b: 0/${kinds} kinds, 3 objects - reading Namespace`, '\n']);
   });
 
   it('is silent off a terminal', () => {

@@ -1,7 +1,23 @@
 import { namespaceInjectionRevisionUnknown } from '../../../src/rules/enrolment/namespace-injection-revision-unknown.js';
+import { expect } from '@jest/globals';
 import { runRuleTests } from '../../helpers/rule-tester.js';
 
 const aksCluster = { name: 'aks-1', serviceMeshProfile: { mode: 'Istio', istio: { revisions: ['asm-1-24', 'asm-1-25'] } } };
+
+/** What `istioctl tag set <tag> --revision <revision>` creates (labels as istioctl/pkg/tag sets them). */
+const tagWebhook = (tag: string, revision: string) => `
+apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata:
+  name: istio-revision-tag-${tag}
+  labels: {istio.io/tag: ${tag}, istio.io/rev: ${revision}, app: sidecar-injector}
+webhooks:
+- name: rev.namespace.sidecar-injector.istio.io
+  namespaceSelector:
+    matchExpressions:
+    - {key: istio.io/rev, operator: In, values: [${tag}]}
+    - {key: istio-injection, operator: DoesNotExist}
+`;
 
 runRuleTests(namespaceInjectionRevisionUnknown, {
   valid: [
@@ -44,6 +60,41 @@ metadata: {name: tenant-a, labels: {istio.io/rev: canary}}
 `,
     },
     {
+      name: 'revision tag pointing at an installed AKS revision',
+      aksCluster,
+      manifests: `${tagWebhook('prod-stable', 'asm-1-25')}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: tenant-a, labels: {istio.io/rev: prod-stable}}
+`,
+    },
+    {
+      name: 'self-managed: revision tag pointing at the revision of the mesh ConfigMap',
+      manifests: `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio-1-26-2, namespace: istio-system}
+data: {mesh: "{}"}
+---${tagWebhook('prod-stable', '1-26-2')}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: tenant-a, labels: {istio.io/rev: prod-stable}}
+`,
+    },
+    {
+      // An unreadable webhook list would turn every tag into an "unknown revision": the rule is blind instead.
+      name: 'webhook configurations unreadable: tags unknown, the rule is blind',
+      aksCluster,
+      coverage: { MutatingWebhookConfiguration: { status: 'forbidden', error: 'mutatingwebhookconfigurations is forbidden' } },
+      manifests: `
+apiVersion: v1
+kind: Namespace
+metadata: {name: tenant-a, labels: {istio.io/rev: prod-stable}}
+`,
+    },
+    {
       name: 'no installed revision known: nothing to compare against',
       manifests: `
 apiVersion: v1
@@ -77,6 +128,40 @@ kind: Namespace
 metadata: {name: tenant-a, labels: {istio.io/rev: stable}}
 `,
       findings: [{ namespace: 'tenant-a', messageIncludes: ['istio.io/rev=stable', 'default'] }],
+    },
+    {
+      name: 'revision tag left pointing at a revision the upgrade removed',
+      aksCluster,
+      manifests: `${tagWebhook('prod-stable', 'asm-1-23')}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: tenant-a, labels: {istio.io/rev: prod-stable}}
+`,
+      findings: [
+        {
+          severity: 'high',
+          namespace: 'tenant-a',
+          subjectKey: 'prod-stable',
+          messageIncludes: ['istio.io/rev=prod-stable', 'revision tag pointing at revision asm-1-23', 'asm-1-24, asm-1-25'],
+          // Moving a tag is a cluster-wide decision: no mechanical namespace patch.
+          check: (finding) => expect(finding.fix).toBeUndefined(),
+        },
+      ],
+    },
+    {
+      name: 'a tag webhook without istio.io/tag is not a tag: the label names nothing installed',
+      aksCluster,
+      manifests: `
+apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata: {name: istio-revision-tag-prod-stable, labels: {istio.io/rev: asm-1-25}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: tenant-a, labels: {istio.io/rev: prod-stable}}
+`,
+      findings: [{ namespace: 'tenant-a', subjectKey: 'prod-stable', messageIncludes: ['neither an installed revision', 'nor a revision tag'] }],
     },
   ],
 });

@@ -26,6 +26,33 @@ metadata: {name: tenant-a, labels: {istio-injection: enabled}}
 `,
     },
     {
+      // A label naming a revision tag is enrolment too (istioctl tag set prod-stable --revision default).
+      name: 'upstream: istio.io/rev naming a revision tag',
+      meshMode: 'self-managed',
+      manifests: `
+apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata: {name: istio-revision-tag-prod-stable, labels: {istio.io/tag: prod-stable, istio.io/rev: default}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: tenant-a, labels: {istio.io/rev: prod-stable}}
+`,
+    },
+    {
+      name: 'AKS add-on: istio.io/rev naming a revision tag of an installed revision',
+      ...aks,
+      manifests: `
+apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata: {name: istio-revision-tag-prod-stable, labels: {istio.io/tag: prod-stable, istio.io/rev: asm-1-25}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: tenant-a, labels: {istio.io/rev: prod-stable}}
+`,
+    },
+    {
       name: 'system namespaces are not tenants',
       ...aks,
       manifests: `
