@@ -6,7 +6,7 @@ import type { ClusterSnapshot, SnapshotKind, SourceLocation } from '../snapshot/
 import { SCANNER_VERSION } from '../version.js';
 import { ALL_RULES } from './registry.js';
 import { applySuppressions } from './suppression.js';
-import { SEVERITIES, type Finding, type ResourceRef, type Rule, type RuleContext, type Severity } from './types.js';
+import { SEVERITIES, type Finding, type ResourceRef, type Rule, type RuleContext, type RuleResult, type Severity } from './types.js';
 
 /** Kinds whose coverage leaves every rule that requires them unknown. */
 const UNKNOWN_COVERAGE = new Set(['forbidden', 'failed']);
@@ -40,7 +40,7 @@ export function evaluateSnapshot(snapshot: ClusterSnapshot, config: ScannerConfi
     if (rule.meta.id !== 'scan-incomplete' && ruleIsBlind(rule, snapshot)) continue;
     for (const result of rule.evaluate(ctx)) {
       const subjectKey = result.subjectKey ?? '';
-      findings.push({
+      const finding: Finding = {
         findingId: computeFindingId({
           clusterResourceId: snapshot.cluster.resourceId ?? snapshot.cluster.name,
           ruleId: rule.meta.id,
@@ -56,7 +56,7 @@ export function evaluateSnapshot(snapshot: ClusterSnapshot, config: ScannerConfi
         message: result.message,
         namespace: result.namespace,
         resource: result.resource,
-        affectedNamespaces: result.affectedNamespaces ?? [],
+        affectedNamespaces: [],
         evidence: result.evidence,
         remediation: result.remediation ?? rule.meta.remediation,
         fix: result.fix,
@@ -64,10 +64,23 @@ export function evaluateSnapshot(snapshot: ClusterSnapshot, config: ScannerConfi
         subjectKey,
         // Offline scans know where each object was written; SARIF and fixes need it.
         source: result.source ?? (result.resource ? sourceOf(result.resource) : undefined),
-      });
+      };
+      keepLazyAffectedNamespaces(result, finding);
+      findings.push(finding);
     }
   }
   return applySuppressions(findings, snapshot, config);
+}
+
+/**
+ * A rule may give affectedNamespaces as a getter when the list is large and shared (every
+ * namespace importing a public object): it is then built when an output reads it, one finding
+ * at a time, instead of for every finding during evaluation. Plain values are copied.
+ */
+function keepLazyAffectedNamespaces(result: RuleResult, finding: Finding): void {
+  const descriptor = Object.getOwnPropertyDescriptor(result, 'affectedNamespaces');
+  if (descriptor?.get) Object.defineProperty(finding, 'affectedNamespaces', { get: descriptor.get, enumerable: true, configurable: true });
+  else finding.affectedNamespaces = result.affectedNamespaces ?? [];
 }
 
 /** Lazily built lookup from an object reference to its manifest location. */

@@ -88,6 +88,20 @@ export function publicImportSummary(model: MeshModel, config: ConfigObject): { t
   return { text: `${importers} import${count === 1 ? 's' : ''} it (${who})`, evidence };
 }
 
+/**
+ * The tenant namespaces (other than the owner) whose proxies import a public object today,
+ * as a getter for RuleResult.affectedNamespaces: the list is built when an output reads it
+ * (see engine.ts keepLazyAffectedNamespaces). ["*"] when Sidecars or Services were not read,
+ * because who imports it is then unknown.
+ */
+export function publicImportersGetter(model: MeshModel, config: ConfigObject): () => string[] {
+  if (!config.appliesToSidecars) return () => [];
+  const unread = (['Sidecar', 'Service'] as const).some((kind) => ['forbidden', 'failed'].includes(model.snapshot.coverage[kind]?.status ?? ''));
+  if (unread) return () => ['*'];
+  const index = model.publicImporters();
+  return () => index.allImportersOf(config);
+}
+
 /** Short list for messages: "a", "a and b", "a, b and c", "a, b, c and 4 more". */
 export function listForMessage(items: readonly string[], max = 3): string {
   if (items.length > max) return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;

@@ -1,7 +1,7 @@
 import { describe, refOf } from '../../mesh/accessors.js';
 import { reachesOtherNamespaces } from '../../mesh/exportto.js';
 import type { Rule, RuleResult } from '../types.js';
-import { configEvidence, countOf, exportToOwnNamespaceFix, ISTIO_DOCS, listForMessage, publicImportSummary, versionEvidence } from './common.js';
+import { configEvidence, countOf, exportToOwnNamespaceFix, ISTIO_DOCS, listForMessage, publicImportersGetter, publicImportSummary, versionEvidence } from './common.js';
 
 /**
  * exportto-missing: a tenant (or shared-namespace) ServiceEntry, VirtualService or DestinationRule without its own
@@ -33,6 +33,8 @@ export const exportToMissingRule: Rule = {
       const named = [...config.exportTo.scope.names].filter((name) => name !== config.namespace).sort();
       const by = config.exportTo.source === 'built-in-default' ? 'the built-in default "*"' : `the mesh default ${config.exportTo.meshField}`;
       const imports = config.exportTo.scope.all ? publicImportSummary(model, config) : undefined;
+      // Exported to every namespace: who imports it today; exported by name: those names.
+      const importers = config.exportTo.scope.all ? publicImportersGetter(model, config) : () => named;
       results.push({
         severity,
         message: visibleNowhere
@@ -44,7 +46,9 @@ export const exportToMissingRule: Rule = {
             : `${describe(config.object)} has no exportTo, so ${by} exports it to ${countOf(named.length, 'namespace')}: ${listForMessage(named)}.`,
         namespace: config.namespace,
         resource: refOf(config.object),
-        affectedNamespaces: config.exportTo.scope.all ? ['*'] : named,
+        get affectedNamespaces() {
+          return importers();
+        },
         evidence: { ...configEvidence(config), ...imports?.evidence, ...versionEvidence(model) },
         fix: exportToOwnNamespaceFix(config.object),
         source: config.object.source,

@@ -1,6 +1,6 @@
 import { describe, refOf } from '../../mesh/accessors.js';
 import type { Rule, RuleResult } from '../types.js';
-import { configEvidence, exportToOwnNamespaceFix, ISTIO_DOCS, publicImportSummary, versionEvidence } from './common.js';
+import { configEvidence, exportToOwnNamespaceFix, ISTIO_DOCS, publicImportersGetter, publicImportSummary, versionEvidence } from './common.js';
 
 /** exportto-wildcard: a tenant object exports itself to every namespace on purpose. */
 export const exportToWildcardRule: Rule = {
@@ -23,6 +23,7 @@ export const exportToWildcardRule: Rule = {
       if (cls === 'system') continue;
       const shared = cls === 'shared';
       const imports = shared ? undefined : publicImportSummary(model, config);
+      const importers = publicImportersGetter(model, config);
       results.push({
         severity: shared ? 'info' : 'high',
         message: shared
@@ -30,8 +31,10 @@ export const exportToWildcardRule: Rule = {
           : `${describe(config.object)} sets exportTo "*", so every namespace, present and future, may import it; ${imports!.text}.`,
         namespace: config.namespace,
         resource: refOf(config.object),
-        // "*": exported to namespaces that do not exist yet too. Who imports it today is in the evidence.
-        affectedNamespaces: ['*'],
+        // Who imports it today (other tenants); exportTo "*" also reaches namespaces created later, as the message says.
+        get affectedNamespaces() {
+          return importers();
+        },
         evidence: { ...configEvidence(config), namespaceClass: cls, ...imports?.evidence, ...versionEvidence(model) },
         fix: shared ? undefined : exportToOwnNamespaceFix(config.object),
         source: config.object.source,

@@ -29,14 +29,15 @@ spec: {host: api, workloadSelector: {matchLabels: {app: x}}}
   invalid: [
     {
       name: 'seed: tenant ServiceEntry without exportTo and no mesh default',
-      manifests: tenantSe,
+      manifests: `${tenantSe}---\napiVersion: v1\nkind: Namespace\nmetadata: {name: tenant-b}\n`,
       findings: [
         {
           severity: 'high',
           namespace: 'tenant-a',
           resourceKind: 'ServiceEntry',
           resourceName: 'partner-api',
-          affectedNamespaces: ['*'],
+          // Exported everywhere by the default; tenant-b's proxies (no Sidecar) import it today.
+          affectedNamespaces: ['tenant-b'],
           messageIncludes: ['no exportTo', 'every namespace'],
           check: (f) => {
             expect(f.evidence).toMatchObject({ effectiveExportTo: ['*'], istioVersionAssumed: '1.30.3' });

@@ -28,17 +28,24 @@ runRuleTests(exportToWildcardRule, {
     { name: 'system namespaces are skipped', manifests: vs('aks-istio-system', '["*"]') },
   ],
   invalid: [
-    { name: 'tenant exports to *', manifests: vs('tenant-a', '["*"]'), findings: [{ severity: 'high', namespace: 'tenant-a', affectedNamespaces: ['*'], messageIncludes: ['"*"'] }] },
+    { name: 'tenant exports to *', manifests: vs('tenant-a', '["*"]'), findings: [{ severity: 'high', namespace: 'tenant-a', affectedNamespaces: [], messageIncludes: ['"*"'] }] },
     {
       name: 'the message says which tenant namespaces import it today',
       manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + '---\n' + vs('tenant-a', '["*"]') + scopedTo('tenant-c', '["./*"]'),
       findings: [
         {
-          affectedNamespaces: ['*'],
+          // affectedNamespaces: the tenants whose proxies import it today, not the "*" it allows.
+          affectedNamespaces: ['tenant-b'],
           messageIncludes: ['1 of 2 other tenant namespaces imports it (tenant-b)'],
           check: (f) => expect(f.evidence).toMatchObject({ importingNamespaceCount: 1, importingNamespaces: ['tenant-b'] }),
         },
       ],
+    },
+    {
+      name: 'when Sidecars could not be read, who imports it is unknown: affectedNamespaces is ["*"]',
+      manifests: ns('tenant-a', 'tenant-b') + '---\n' + vs('tenant-a', '["*"]'),
+      coverage: { Sidecar: { status: 'forbidden', error: 'HTTP 403' } },
+      findings: [{ affectedNamespaces: ['*'], messageIncludes: ['unknown'] }],
     },
     {
       name: 'self-managed demo: "./*" Sidecars everywhere neutralise the wildcard, which is still flagged',
