@@ -101,7 +101,8 @@ export function versionsToTry(served: GroupVersions, understood: string[] | 'any
 
 type ListedKind = Exclude<SnapshotKind, 'Constraint'>;
 
-export async function discoverResources(http: KubeHttpClient): Promise<DiscoveryResult> {
+/** `concurrency` bounds the discovery requests in flight, like the listings that follow (the same bound). */
+export async function discoverResources(http: KubeHttpClient, concurrency = 4): Promise<DiscoveryResult> {
   const tally: RequestTally = { requests: 0, bytes: 0 };
   const resources = new Map<SnapshotKind, ServedResource>();
   const unlistable = new Map<SnapshotKind, UnlistableKind>();
@@ -127,11 +128,15 @@ export async function discoverResources(http: KubeHttpClient): Promise<Discovery
   const byGroup = new Map<string, ListedKind[]>();
   for (const info of infos) if (info.group !== '') byGroup.set(info.group, [...(byGroup.get(info.group) ?? []), info.kind as ListedKind]);
 
-  for (const [group, kinds] of byGroup) {
+  // Groups are discovered concurrently (one round trip each, as kubectl does); results go into
+  // per-group slots and are merged in a fixed order so the outcome does not depend on timing.
+  const discoverGroup = async (group: string, kinds: ListedKind[]) => {
+    const groupResources = new Map<ListedKind, ServedResource>();
+    const groupUnlistable = new Map<ListedKind, UnlistableKind>();
     const served = groups.get(group);
     if (!served) {
-      for (const kind of kinds) unlistable.set(kind, { status: 'absent', error: `API group ${group} is not served (not installed)` });
-      continue;
+      for (const kind of kinds) groupUnlistable.set(kind, { status: 'absent', error: `API group ${group} is not served (not installed)` });
+      return { groupResources, groupUnlistable };
     }
     // Resource lists are fetched lazily and once per version: usually only the preferred one.
     const resourceLists = new Map<string, ApiResource[] | UnlistableKind>();
@@ -156,12 +161,28 @@ export async function discoverResources(http: KubeHttpClient): Promise<Discovery
         }
         const resource = apiResources.find((r) => r.kind === kind && r.verbs.includes('list'));
         if (!resource) continue;
-        resources.set(kind, { snapshotKind: kind, kind, group, version, plural: resource.name, namespaced: resource.namespaced, ...(info.labelSelector ? { labelSelector: info.labelSelector } : {}) });
+        groupResources.set(kind, { snapshotKind: kind, kind, group, version, plural: resource.name, namespaced: resource.namespaced, ...(info.labelSelector ? { labelSelector: info.labelSelector } : {}) });
         break;
       }
-      if (resources.has(kind)) continue;
-      unlistable.set(kind, failure ?? { status: 'absent', error: `${kind} is not served by ${group} (served versions: ${served.served.join(', ') || 'none'}; understood: ${info.versions.join(', ')})` });
+      if (groupResources.has(kind)) continue;
+      groupUnlistable.set(kind, failure ?? { status: 'absent', error: `${kind} is not served by ${group} (served versions: ${served.served.join(', ') || 'none'}; understood: ${info.versions.join(', ')})` });
     }
+    return { groupResources, groupUnlistable };
+  };
+  const groupEntries = [...byGroup];
+  const perGroup: Array<Awaited<ReturnType<typeof discoverGroup>>> = new Array(groupEntries.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < groupEntries.length) {
+      const index = next++;
+      const [group, kinds] = groupEntries[index]!;
+      perGroup[index] = await discoverGroup(group, kinds);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, groupEntries.length)) }, worker));
+  for (const { groupResources, groupUnlistable } of perGroup) {
+    for (const [kind, resource] of groupResources) resources.set(kind, resource);
+    for (const [kind, entry] of groupUnlistable) unlistable.set(kind, entry);
   }
 
   // Gatekeeper constraints: every resource of constraints.gatekeeper.sh is one constraint kind.

@@ -94,7 +94,7 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
   const clusterName = options.cluster.name;
   const progress = (kind: string, objectsRead: number, done: boolean, status?: CoverageStatus) => options.onProgress?.({ cluster: clusterName, kind, objectsRead, done, status });
 
-  const discovery = await discoverResources(http);
+  const discovery = await discoverResources(http, options.concurrency ?? DEFAULT_CONCURRENCY);
   // Discovery got no answer, or credentials were rejected (401): listing each kind would only
   // repeat the same failure (and its retries) two dozen times. A 403 on discovery alone is
   // different: the core kinds may still be readable, so the scan goes on.

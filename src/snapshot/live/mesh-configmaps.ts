@@ -56,19 +56,29 @@ export async function readMeshConfigMaps(http: KubeHttpClient, namespaces: strin
   const tally: RequestTally = { requests: 0, bytes: 0 };
   const configMaps: Record<string, unknown>[] = [];
   let failure: { status: 'forbidden' | 'failed'; error: string } | undefined;
-  for (const namespace of namespaces) {
-    for (const name of names) {
+  // A handful of GETs by name, sent together (they are independent), judged in a fixed order.
+  const targets = namespaces.flatMap((namespace) => names.map((name) => ({ namespace, name })));
+  const outcomes = await Promise.all(
+    targets.map(async ({ namespace, name }) => {
       try {
         const { body } = await http.getJson(`/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${encodeURIComponent(name)}`, {}, tally);
-        if (typeof body === 'object' && body !== null && !Array.isArray(body)) configMaps.push({ apiVersion: 'v1', kind: 'ConfigMap', ...body });
+        return { namespace, name, body };
       } catch (error) {
-        if (error instanceof KubeRequestError && error.failure === 'http' && error.status === 404) continue;
-        const status = coverageStatusOf(error);
-        // The first forbidden one wins over failures in the summary: RBAC is what the operator can fix.
-        if (!failure || (status === 'forbidden' && failure.status !== 'forbidden')) failure = { status, error: `ConfigMap ${namespace}/${name}: ${errorMessage(error)}` };
-        if (http.deadlinePassed) break;
+        return { namespace, name, error };
       }
+    }),
+  );
+  for (const outcome of outcomes) {
+    if (!('error' in outcome)) {
+      const { body } = outcome;
+      if (typeof body === 'object' && body !== null && !Array.isArray(body)) configMaps.push({ apiVersion: 'v1', kind: 'ConfigMap', ...body });
+      continue;
     }
+    const { error, namespace, name } = outcome;
+    if (error instanceof KubeRequestError && error.failure === 'http' && error.status === 404) continue;
+    const status = coverageStatusOf(error);
+    // The first forbidden one wins over failures in the summary: RBAC is what the operator can fix.
+    if (!failure || (status === 'forbidden' && failure.status !== 'forbidden')) failure = { status, error: `ConfigMap ${namespace}/${name}: ${errorMessage(error)}` };
   }
   const coverage: CoverageEntry = failure
     ? { status: failure.status, apiVersion: 'v1', error: failure.error, requests: tally.requests, bytes: tally.bytes, objects: configMaps.length }
