@@ -24,7 +24,6 @@ import type { ClusterSnapshot, IstioVersion } from '../snapshot/types.js';
 import { SCANNER_VERSION } from '../version.js';
 import { exitCodeFor, findingsAtOrAbove, parseFailOn, UsageError, type FailOn } from './exit-codes.js';
 import type { CliIo } from './io.js';
-import { withSourceLocations } from './sources.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -270,10 +269,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   else inputs = offlineClusters(options, source, versions, io);
   if (inputs.length === 0) throw new UsageError('no cluster to scan');
 
-  const results = inputs.map(({ snapshot, failure }) => {
-    const result = scanSnapshot(snapshot, config, { scanId, startedAt: Date.now(), failure });
-    return { ...result, findings: withSourceLocations(result.findings, snapshot) };
-  });
+  const results = inputs.map(({ snapshot, failure }) => scanSnapshot(snapshot, config, { scanId, startedAt: Date.now(), failure }));
   const report: ScanReport = { scanId, scanner: { version: SCANNER_VERSION }, clusters: results };
 
   if (options.writeFixes) await writeFixFiles(inputs, results, resolve(io.cwd, options.writeFixes), io);

@@ -2,11 +2,11 @@ import type { ScannerConfig } from '../config/types.js';
 import { buildMeshModel, type MeshModel } from '../mesh/model.js';
 import { computeFindingId } from '../report/finding-id.js';
 import type { ClusterScanResult, ScanRecord, ScanStatus } from '../report/types.js';
-import type { ClusterSnapshot, SnapshotKind, SourceLocation } from '../snapshot/types.js';
+import type { ClusterSnapshot, SnapshotKind } from '../snapshot/types.js';
 import { SCANNER_VERSION } from '../version.js';
 import { ALL_RULES } from './registry.js';
-import { applySuppressions } from './suppression.js';
-import { SEVERITIES, type Finding, type ResourceRef, type Rule, type RuleContext, type RuleResult, type Severity } from './types.js';
+import { applySuppressions, indexObjects, objectOf } from './suppression.js';
+import { SEVERITIES, type Finding, type Rule, type RuleContext, type RuleResult, type Severity } from './types.js';
 
 /** Kinds whose coverage leaves every rule that requires them unknown. */
 const UNKNOWN_COVERAGE = new Set(['forbidden', 'failed']);
@@ -35,7 +35,8 @@ export function evaluateSnapshot(snapshot: ClusterSnapshot, config: ScannerConfi
   const rules = (options.rules ?? ALL_RULES).filter((rule) => !config.disabledRules.includes(rule.meta.id));
   const ctx: RuleContext = { snapshot, config, model: options.model ?? buildMeshModel(snapshot, config) };
   const findings: Finding[] = [];
-  const sourceOf = objectSourceIndex(snapshot);
+  // One index of the snapshot's objects serves both finding locations and annotation suppressions.
+  const objects = indexObjects(snapshot);
   for (const rule of rules) {
     if (rule.meta.id !== 'scan-incomplete' && ruleIsBlind(rule, snapshot)) continue;
     for (const result of rule.evaluate(ctx)) {
@@ -63,13 +64,13 @@ export function evaluateSnapshot(snapshot: ClusterSnapshot, config: ScannerConfi
         suppressed: false,
         subjectKey,
         // Offline scans know where each object was written; SARIF and fixes need it.
-        source: result.source ?? (result.resource ? sourceOf(result.resource) : undefined),
+        source: result.source ?? objectOf(objects, result.resource)?.source,
       };
       keepLazyAffectedNamespaces(result, finding);
       findings.push(finding);
     }
   }
-  return applySuppressions(findings, snapshot, config);
+  return applySuppressions(findings, snapshot, config, objects);
 }
 
 /**
@@ -81,23 +82,6 @@ function keepLazyAffectedNamespaces(result: RuleResult, finding: Finding): void 
   const descriptor = Object.getOwnPropertyDescriptor(result, 'affectedNamespaces');
   if (descriptor?.get) Object.defineProperty(finding, 'affectedNamespaces', { get: descriptor.get, enumerable: true, configurable: true });
   else finding.affectedNamespaces = result.affectedNamespaces ?? [];
-}
-
-/** Lazily built lookup from an object reference to its manifest location. */
-function objectSourceIndex(snapshot: ClusterSnapshot): (ref: ResourceRef) => SourceLocation | undefined {
-  let index: Map<string, SourceLocation> | undefined;
-  const keyOf = (kind: string, namespace: string, name: string) => `${kind}\u0000${namespace}\u0000${name}`;
-  return (ref) => {
-    if (!index) {
-      index = new Map();
-      for (const objects of Object.values(snapshot.objects)) {
-        for (const object of objects) {
-          if (object.source) index.set(keyOf(object.kind, object.metadata.namespace, object.metadata.name), object.source);
-        }
-      }
-    }
-    return index.get(keyOf(ref.kind, ref.namespace, ref.name));
-  };
 }
 
 export function countBySeverity(findings: Finding[]): Record<Severity, number> {

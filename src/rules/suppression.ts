@@ -90,9 +90,8 @@ export function suppressionMatches(suppression: ConfigSuppression, finding: Find
   return true;
 }
 
-export function applySuppressions(findings: Finding[], snapshot: ClusterSnapshot, config: ScannerConfig): Finding[] {
+export function applySuppressions(findings: Finding[], snapshot: ClusterSnapshot, config: ScannerConfig, objects: Map<string, K8sObject> = indexObjects(snapshot)): Finding[] {
   const now = config.now ?? new Date();
-  const objects = indexObjects(snapshot);
   return findings.map((finding) => {
     const verdict = annotationVerdict(finding, snapshot, objects);
     if (verdict.reason) return { ...finding, suppressed: true, suppressionReason: verdict.reason };

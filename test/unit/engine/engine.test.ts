@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { defaultConfig } from '../../../src/config/types.js';
 import { evaluateSnapshot, scanSnapshot } from '../../../src/rules/engine.js';
-import type { Rule } from '../../../src/rules/types.js';
+import type { Rule, RuleResult } from '../../../src/rules/types.js';
 import { snapshotFromYaml } from '../../helpers/rule-tester.js';
 
 const manifests = `
@@ -56,6 +56,29 @@ describe('evaluateSnapshot', () => {
     const rule: Rule = { ...ruleWith(() => [], { calls: 0 }), meta: { ...ruleWith(() => [], { calls: 0 }).meta, requires: ['Sidecar'] } };
     const snapshot = snapshotFromYaml({ manifests, coverage: { Sidecar: { status: 'forbidden', error: 'HTTP 403' } } });
     expect(evaluateSnapshot(snapshot, defaultConfig(), { rules: [rule] })).toEqual([]);
+  });
+});
+
+describe('finding locations', () => {
+  const snapshot = snapshotFromYaml({ manifests: 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: se, namespace: a}\nspec: {hosts: [x]}\n' });
+  const ruleReturning = (results: RuleResult[]): Rule => ({ ...ruleWith(() => [], { calls: 0 }), evaluate: () => results });
+
+  it('fills in the manifest location of the finding resource', () => {
+    const [finding] = evaluateSnapshot(snapshot, defaultConfig(), { rules: [ruleReturning([{ message: 'm', namespace: 'a', evidence: {}, resource: { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', name: 'se', namespace: 'a' } }])] });
+    expect(finding?.source).toEqual({ file: 'test.yaml', line: 1 });
+  });
+
+  it('keeps a location the rule set and leaves findings without a known object alone', () => {
+    const [first, second] = evaluateSnapshot(snapshot, defaultConfig(), {
+      rules: [
+        ruleReturning([
+          { message: 'own', namespace: 'a', evidence: {}, resource: { apiVersion: 'v1', kind: 'ServiceEntry', name: 'se', namespace: 'a' }, source: { file: 'other.yaml', line: 9 }, subjectKey: '1' },
+          { message: 'unknown', namespace: 'a', evidence: {}, resource: { apiVersion: 'v1', kind: 'Sidecar', name: 'nope', namespace: 'a' }, subjectKey: '2' },
+        ]),
+      ],
+    });
+    expect(first?.source).toEqual({ file: 'other.yaml', line: 9 });
+    expect(second?.source).toBeUndefined();
   });
 });
 
