@@ -4,16 +4,13 @@
  * account's client certificate) is ignored; the scanner authenticates with its own token.
  */
 import { parse } from 'yaml';
+import { isRecord } from '../records.js';
 
 export interface ApiServerEndpoint {
   /** https://host:port */
   server: string;
   /** PEM of the cluster CA. */
   caPem: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Pure: kubeconfig text to the first (current-context) cluster's server and CA. Throws with a clear message. */

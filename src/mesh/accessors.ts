@@ -5,10 +5,9 @@
  */
 import type { K8sObject } from '../snapshot/types.js';
 import type { ResourceRef } from '../rules/types.js';
+import { isRecord } from '../records.js';
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord };
 
 /** A list of strings, or undefined when absent or mistyped (non-string entries are dropped). */
 export function stringList(value: unknown): string[] | undefined {

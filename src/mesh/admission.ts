@@ -20,10 +20,7 @@
  * https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
  */
 import type { ClusterSnapshot, K8sObject } from '../snapshot/types.js';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../records.js';
 
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : [];

@@ -13,10 +13,7 @@
  */
 import type { ResourceRef } from '../rules/types.js';
 import type { ClusterSnapshot, MeshRevisionProfile } from '../snapshot/types.js';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../records.js';
 
 /** `record[key]` with the key matched case-insensitively (exact match first). */
 export function getIgnoringCase(record: unknown, key: string): unknown {

@@ -16,10 +16,7 @@
 import { minimatch } from 'minimatch';
 import type { ClusterSnapshot, K8sObject } from '../snapshot/types.js';
 import { statusProblem } from '../snapshot/validate.js';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../records.js';
 
 /** True when the policy targets specific workloads or gateways rather than the whole namespace. */
 export function isTargeted(policy: K8sObject): boolean {

@@ -12,13 +12,10 @@
  */
 import type { K8sObject } from '../snapshot/types.js';
 import { statusProblem } from '../snapshot/validate.js';
+import { isRecord } from '../records.js';
 
 export type MtlsMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
 const STRENGTH: Record<MtlsMode, number> = { DISABLE: 0, PERMISSIVE: 1, STRICT: 2 };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The policy's own mode, or 'UNSET' (absent, UNSET or unrecognised: Istio then inherits). */
 export function declaredMode(mtls: unknown): MtlsMode | 'UNSET' {

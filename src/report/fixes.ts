@@ -16,6 +16,7 @@ import { stringify } from 'yaml';
 import { indexObjects, objectOf } from '../rules/suppression.js';
 import type { Finding } from '../rules/types.js';
 import type { ClusterSnapshot, K8sObject } from '../snapshot/types.js';
+import { isRecord } from '../records.js';
 
 export interface FixFile {
   /** Relative path inside the output directory. */
@@ -38,10 +39,6 @@ function removedMetadataOf(patch: Record<string, unknown>): Array<{ field: 'labe
     for (const [key, value] of Object.entries(entries)) if (value === null) out.push({ field, key });
   }
   return out;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** RFC 7386 JSON merge patch: objects merge recursively, null deletes, anything else replaces. */

@@ -2,18 +2,17 @@ import type { ScannerConfig } from '../config/types.js';
 import { buildMeshModel, type MeshModel } from '../mesh/model.js';
 import { computeFindingId } from '../report/finding-id.js';
 import type { ClusterScanResult, ScanRecord, ScanStatus } from '../report/types.js';
-import type { ClusterSnapshot, SnapshotKind } from '../snapshot/types.js';
+import { isUnreadable } from '../snapshot/coverage.js';
+import type { ClusterSnapshot, CoverageEntry, SnapshotKind } from '../snapshot/types.js';
 import { SCANNER_VERSION } from '../version.js';
 import { ALL_RULES } from './registry.js';
 import { applySuppressions, indexObjects, objectOf } from './suppression.js';
 import { SEVERITIES, type Finding, type Rule, type RuleContext, type RuleResult, type Severity } from './types.js';
 
 /** Kinds whose coverage leaves every rule that requires them unknown. */
-const UNKNOWN_COVERAGE = new Set(['forbidden', 'failed']);
-
 export function unreadableKinds(snapshot: ClusterSnapshot): SnapshotKind[] {
-  return (Object.entries(snapshot.coverage) as Array<[SnapshotKind, { status: string }]>)
-    .filter(([, entry]) => UNKNOWN_COVERAGE.has(entry.status))
+  return (Object.entries(snapshot.coverage) as Array<[SnapshotKind, CoverageEntry]>)
+    .filter(([, entry]) => isUnreadable(entry.status))
     .map(([kind]) => kind);
 }
 

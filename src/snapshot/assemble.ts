@@ -3,6 +3,7 @@ import { compareRevisions, resolveMeshConfig } from './mesh-config.js';
 import { isRevisionTagWebhook } from './revision-tags.js';
 import type { ClusterSnapshot, InputProblem, IstioVersion, K8sObject, MeshRevisionProfile } from './types.js';
 import { partitionValidObjects } from './validate.js';
+import { isRecord } from '../records.js';
 
 /**
  * The one place a ClusterSnapshot is put together, whatever the source (offline files,
@@ -27,10 +28,6 @@ export interface AssembleInput {
   istioVersion?: IstioVersion;
   /** Used when nothing in the snapshot tells the version (scanner config `istioVersion`). */
   fallbackIstioVersion?: IstioVersion;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

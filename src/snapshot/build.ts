@@ -1,13 +1,10 @@
 import { classifyKind } from './kinds.js';
 import { revisionTagsOf } from './revision-tags.js';
 import { emptyObjects, type ClusterIdentity, type ClusterSnapshot, type InputProblem, type IstioVersion, type K8sObject, type MeshConfig, type SourceLocation } from './types.js';
+import { isRecord } from '../records.js';
 
 /** A raw object as parsed from YAML/JSON or returned by the API server. */
 export type RawObject = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function stringMap(value: unknown): Record<string, string> {
   if (!isRecord(value)) return {};

@@ -19,6 +19,7 @@
 import { parse as parseYaml } from 'yaml';
 import { MAX_ALIAS_COUNT } from './manifests.js';
 import type { InputProblem, K8sObject, MeshConfig, MeshConfigSource } from './types.js';
+import { isRecord } from '../records.js';
 
 export const AKS_ROOT_NAMESPACE = 'aks-istio-system';
 export const UPSTREAM_ROOT_NAMESPACE = 'istio-system';
@@ -51,10 +52,6 @@ export interface MeshConfigResolution {
   /** The revision whose config was used, when there is more than one. */
   revisionUsed?: string;
   problems: InputProblem[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function meshText(configMap: K8sObject): string | undefined {

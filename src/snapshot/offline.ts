@@ -10,13 +10,10 @@ import { parse as parseYaml } from 'yaml';
 import { assembleSnapshot, meshRevisionProfileFromArm } from './assemble.js';
 import { describeFsError, loadManifests, MAX_ALIAS_COUNT, MAX_MANIFEST_FILE_BYTES } from './manifests.js';
 import { SNAPSHOT_KINDS, type ClusterSnapshot, type CoverageEntry, type IstioVersion, type K8sObject, type MeshRevisionProfile, type SnapshotKind } from './types.js';
+import { isRecord } from '../records.js';
 
 /** A side file (mesh config, ARM JSON) that could not be used; the CLI turns it into exit code 2. */
 export class InputFileError extends Error {}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The first line of a yaml error, in words a user can act on (no API names, no dangling colon). */
 function yamlErrorSummary(error: Error): string {

@@ -1,14 +1,11 @@
 import type { K8sObject } from '../../snapshot/types.js';
 import type { Rule, RuleContext, RuleResult } from '../types.js';
 import { namespaceRef } from '../transport/refs.js';
+import { isRecord } from '../../records.js';
 
 export const SERVICEENTRY_QUOTA_KEY = 'count/serviceentries.networking.istio.io';
 /** Limit written by the mechanical fix: enough for a tenant's external dependencies, small enough to stop floods. */
 export const DEFAULT_SERVICEENTRY_QUOTA = '20';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** quota-serviceentry-missing: nothing limits how many ServiceEntries a tenant creates. */
 export const quotaServiceEntryMissing: Rule = {

@@ -1,5 +1,6 @@
 import { ALL_RULES } from '../registry.js';
 import type { Rule, RuleContext, RuleResult } from '../types.js';
+import { isUnreadable } from '../../snapshot/coverage.js';
 import type { SnapshotKind } from '../../snapshot/types.js';
 
 /**
@@ -32,8 +33,6 @@ export function createScanIncompleteRule(): Rule {
   };
 }
 
-const UNREADABLE = new Set(['forbidden', 'failed']);
-
 function rulesRequiring(kinds: SnapshotKind[]): string[] {
   const wanted = new Set(kinds);
   return ALL_RULES.filter((rule) => rule.meta.id !== 'scan-incomplete' && rule.meta.requires.some((kind) => wanted.has(kind)))
@@ -43,7 +42,7 @@ function rulesRequiring(kinds: SnapshotKind[]): string[] {
 
 function evaluateScanIncomplete({ snapshot }: RuleContext): RuleResult[] {
   const entries = Object.entries(snapshot.coverage) as Array<[SnapshotKind, NonNullable<(typeof snapshot.coverage)[SnapshotKind]>]>;
-  const unreadable = entries.filter(([, entry]) => UNREADABLE.has(entry.status));
+  const unreadable = entries.filter(([, entry]) => isUnreadable(entry.status));
   if (unreadable.length === 0) return [];
 
   // Every kind failed: the cluster itself was unreachable. One finding, not one per kind.

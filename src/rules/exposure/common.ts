@@ -1,4 +1,5 @@
 /** Helpers shared by the exposure, sidecar and mesh rule families. */
+import { kindUnread } from '../../snapshot/coverage.js';
 import type { K8sObject } from '../../snapshot/types.js';
 import type { MeshModel } from '../../mesh/model.js';
 import type { ConfigObject } from '../../mesh/config-objects.js';
@@ -59,6 +60,9 @@ function pluralOf(noun: string): string {
   return `${noun}s`;
 }
 
+/** Kinds that decide who imports a public object: without them, "who imports it" is unknown. */
+const IMPORT_SCOPE_KINDS = ['Sidecar', 'Service'] as const;
+
 /**
  * Who actually imports a public (exportTo "*") object: "exported to every namespace" is what
  * the object allows, Sidecar scopes decide who receives it. Counts other tenant namespaces.
@@ -69,7 +73,7 @@ export function publicImportSummary(model: MeshModel, config: ConfigObject): { t
     return { text: 'it is bound to gateways only, so no sidecar imports it', evidence: { importingNamespaceCount: 0 } };
   }
   // The object's own finding stands on its own; only the import count needs Sidecars and Services.
-  const unread = (['Sidecar', 'Service'] as const).filter((kind) => ['forbidden', 'failed'].includes(model.snapshot.coverage[kind]?.status ?? ''));
+  const unread = IMPORT_SCOPE_KINDS.filter((kind) => kindUnread(model.snapshot, kind));
   if (unread.length > 0) return { text: `which namespaces import it is unknown (${unread.join(' and ')} objects could not be read)`, evidence: { importingNamespaceCount: null } };
   const { count, sample } = model.publicImporters().importersOf(config, 10);
   const evidence = { importingNamespaceCount: count, importingNamespaces: sample, importingNamespacesTruncated: count > sample.length };
@@ -96,7 +100,7 @@ export function publicImportSummary(model: MeshModel, config: ConfigObject): { t
  */
 export function publicImportersGetter(model: MeshModel, config: ConfigObject): () => string[] {
   if (!config.appliesToSidecars) return () => [];
-  const unread = (['Sidecar', 'Service'] as const).some((kind) => ['forbidden', 'failed'].includes(model.snapshot.coverage[kind]?.status ?? ''));
+  const unread = IMPORT_SCOPE_KINDS.some((kind) => kindUnread(model.snapshot, kind));
   if (unread) return () => ['*'];
   const index = model.publicImporters();
   return () => index.allImportersOf(config);

@@ -1,10 +1,7 @@
 import type { ClusterSnapshot, K8sObject } from '../../snapshot/types.js';
 import type { Rule, RuleContext, RuleResult } from '../types.js';
 import { qualifiedName, refOf } from './refs.js';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../../records.js';
 
 /**
  * destinationrule-tls-disabled: `tls.mode: DISABLE` on traffic to an in-mesh host makes

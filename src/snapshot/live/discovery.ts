@@ -13,6 +13,7 @@ import type { KubeHttpClient, RequestTally } from '../../access/kube-http.js';
 import { KubeRequestError } from '../../access/kube-http.js';
 import { GATEKEEPER_CONSTRAINTS_GROUP, KIND_INFO, type KindInfo } from '../kinds.js';
 import type { CoverageStatus, SnapshotKind } from '../types.js';
+import { isRecord } from '../../records.js';
 
 /** A resource to LIST: where it lives and which snapshot kind its objects become. */
 export interface ServedResource {
@@ -55,10 +56,6 @@ interface ApiResource {
   kind: string;
   namespaced: boolean;
   verbs: string[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** 401/403 make a kind forbidden; everything else that stops a read is a failure. */

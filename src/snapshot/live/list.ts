@@ -12,12 +12,9 @@
  */
 import { KubeRequestError, type KubeHttpClient, type RequestTally } from '../../access/kube-http.js';
 import { collectionPath, type ServedResource } from './discovery.js';
+import { isRecord } from '../../records.js';
 
 export const PAGE_SIZE = 500;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export class ListExpiredError extends Error {}
 
