@@ -7,13 +7,12 @@
  * The scan result is synthetic and deterministic per message (sampleResult), so both
  * attempts produce the same FindingIds, as two scans of an unchanged cluster do.
  */
-import { decodeQueueMessage } from '../../src/inventory/scan-queue.js';
+import { createQueueClient, decodeQueueMessage } from '../../src/inventory/scan-queue.js';
 import { parseScanClusterMessage } from '../../src/inventory/types.js';
 import { LogAnalyticsSink, sinkOptionsFromEnv } from '../../src/report/log-analytics/sink.js';
 import type { ClusterScanResult } from '../../src/report/types.js';
 import { StaticTokenCredential } from '../helpers/credentials.js';
 import { sampleResult } from '../integration/log-analytics/fixtures.js';
-import { trustedQueueClient } from './azurite-queue.js';
 
 export interface CrashWorkerConfig {
   queueConnectionString: string;
@@ -36,7 +35,7 @@ export function resultFor(scanId: string, findingCount: number): ClusterScanResu
 
 /** Processes one message if there is one; returns its dequeue count, or undefined when the queue was empty. */
 export async function processOneMessage(config: CrashWorkerConfig): Promise<number | undefined> {
-  const queue = trustedQueueClient(config.queueConnectionString, config.queueName, config.queueCaPem);
+  const queue = createQueueClient({ kind: 'connectionString', connectionString: config.queueConnectionString }, config.queueName, new StaticTokenCredential('unused-for-connection-strings'), config.queueCaPem);
   const received = await queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: config.visibilityTimeoutSeconds });
   const item = received.receivedMessageItems[0];
   if (!item) return undefined;

@@ -8,11 +8,13 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { encodeQueueMessage } from '../../src/inventory/scan-queue.js';
+import { createQueueClient, encodeQueueMessage } from '../../src/inventory/scan-queue.js';
 import type { ScanClusterMessage } from '../../src/inventory/types.js';
 import { startLogsIngestionDouble, type LogsIngestionDouble } from '../doubles/logs-ingestion/index.js';
 import { CLUSTER_RESOURCE_ID } from '../integration/log-analytics/fixtures.js';
-import { startAzuriteQueue, type AzuriteQueue } from './azurite-queue.js';
+import { startAzuriteQueue, type AzuriteQueue } from '../doubles/azurite/index.js';
+import { StaticTokenCredential } from '../helpers/credentials.js';
+import { generateTestPki } from '../helpers/tls.js';
 import { CONFIG_ENV, processOneMessage, resultFor, type CrashWorkerConfig } from './crash-worker.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { expectNoFindingLost, scenario, scenarioSummary } from './scenarios.js';
@@ -20,17 +22,20 @@ import { expectNoFindingLost, scenario, scenarioSummary } from './scenarios.js';
 const TOKEN = 'reliability-crash-token';
 const QUEUE = 'scan-clusters-crash';
 const FINDINGS_LET_THROUGH = 2;
+// Azurite over HTTPS with a fresh test CA: the real Storage queue protocol (visibility timeout,
+// dequeue count, pop receipts) for the crash-and-retry scenario.
+const queuePki = generateTestPki();
 let azurite: AzuriteQueue;
 let double: LogsIngestionDouble;
 let proxy: FaultProxy;
 
 beforeAll(async () => {
-  [azurite, double] = await Promise.all([startAzuriteQueue(), startLogsIngestionDouble({ token: TOKEN })]);
+  [azurite, double] = await Promise.all([startAzuriteQueue({ pki: queuePki }), startLogsIngestionDouble({ token: TOKEN })]);
   proxy = await startFaultProxy({ upstream: double.endpoint, upstreamCaPem: double.caPem });
 });
 afterAll(async () => {
   process.stdout.write(`\n[reliability] queue-retry-crash: ${scenarioSummary()}\n`);
-  await Promise.all([proxy?.close(), double?.close(), azurite?.close()]);
+  await Promise.all([proxy?.close(), double?.close(), azurite?.stop()]);
 });
 
 function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
@@ -57,7 +62,7 @@ describe('queue retry after a worker crash', () => {
       cluster: { resourceId: CLUSTER_RESOURCE_ID, name: 'aks-prod-1', subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroup: 'rg-aks', location: 'westeurope' },
       enqueuedAt: '2026-03-01T12:00:00.000Z',
     };
-    const queue = azurite.client(QUEUE);
+    const queue = createQueueClient({ kind: 'connectionString', connectionString: azurite.connectionString }, QUEUE, new StaticTokenCredential('unused-for-connection-strings'), queuePki.caPem);
     await queue.createIfNotExists();
     await queue.sendMessage(encodeQueueMessage(message));
 
@@ -66,7 +71,7 @@ describe('queue retry after a worker crash', () => {
     proxy.setPlan(({ url }) => (url.includes(findingsStream) && ++findingsCalls > FINDINGS_LET_THROUGH ? { type: 'hold' } : { type: 'forward' }));
     const config: CrashWorkerConfig = {
       queueConnectionString: azurite.connectionString,
-      queueCaPem: azurite.caPem,
+      queueCaPem: queuePki.caPem,
       queueName: QUEUE,
       logsEnv: { ...double.env, LOGS_INGESTION_ENDPOINT: proxy.url },
       logsCaPem: proxy.caPem,
