@@ -73,15 +73,20 @@ export function kyvernoKindMatchesServiceEntry(kind: string): boolean {
   return true;
 }
 
-function kyvernoMatchKinds(match: unknown): string[] {
+/** One field of `resources` across a Kyverno match/exclude block: `any`/`all` filters, or the legacy top-level `resources`. */
+function kyvernoMatchResourceField(match: unknown, field: 'kinds' | 'namespaces'): string[] {
   if (!isRecord(match)) return [];
-  const kinds: string[] = [];
+  const values: string[] = [];
   const collect = (filter: unknown): void => {
-    if (isRecord(filter) && isRecord(filter.resources)) kinds.push(...strings(filter.resources.kinds));
+    if (isRecord(filter) && isRecord(filter.resources)) values.push(...strings(filter.resources[field]));
   };
   collect(match);
   for (const key of ['any', 'all']) if (Array.isArray(match[key])) (match[key] as unknown[]).forEach(collect);
-  return kinds;
+  return values;
+}
+
+function kyvernoMatchKinds(match: unknown): string[] {
+  return kyvernoMatchResourceField(match, 'kinds');
 }
 
 function kyvernoRules(policy: K8sObject): Record<string, unknown>[] {
@@ -322,14 +327,7 @@ export function findExportToExemptions(
   return exemptions;
 }
 
-/** Namespaces a Kyverno match/exclude block names: `any`/`all` filters, or the legacy top-level `resources`. */
+/** Namespaces a Kyverno match/exclude block names, sorted and unique. */
 function kyvernoMatchNamespaces(match: unknown): string[] {
-  if (!isRecord(match)) return [];
-  const namespaces: string[] = [];
-  const collect = (filter: unknown): void => {
-    if (isRecord(filter) && isRecord(filter.resources)) namespaces.push(...strings(filter.resources.namespaces));
-  };
-  collect(match);
-  for (const key of ['any', 'all']) if (Array.isArray(match[key])) (match[key] as unknown[]).forEach(collect);
-  return [...new Set(namespaces)].sort();
+  return [...new Set(kyvernoMatchResourceField(match, 'namespaces'))].sort();
 }
