@@ -7,7 +7,7 @@
  */
 import { defaultConfig } from '../src/config/types.js';
 import { LogAnalyticsSink, sinkOptionsFromEnv } from '../src/report/log-analytics/sink.js';
-import { scanSnapshot } from '../src/rules/engine.js';
+import { scanSnapshot } from '../src/report/scan-result.js';
 import { assembleSnapshot } from '../src/snapshot/assemble.js';
 import { normalizeObject } from '../src/snapshot/build.js';
 import type { K8sObject } from '../src/snapshot/types.js';

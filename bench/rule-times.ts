@@ -6,6 +6,7 @@
 import { defaultConfig } from '../src/config/types.js';
 import { buildMeshModel } from '../src/mesh/model.js';
 import { ALL_RULES } from '../src/rules/registry.js';
+import { createRuleContext } from '../src/rules/engine.js';
 import type { RuleContext } from '../src/rules/types.js';
 import { assembleSnapshot } from '../src/snapshot/assemble.js';
 import { normalizeObject } from '../src/snapshot/build.js';
@@ -26,11 +27,11 @@ const config = defaultConfig();
 // so that growth from small to large is not an artefact of cold code.
 if (objects.length < 5_000) {
   const warmSnapshot = assembleSnapshot({ cluster: { name: 'warm-up' }, source: 'manifests', objects });
-  const warmCtx: RuleContext = { snapshot: warmSnapshot, config: defaultConfig(), model: buildMeshModel(warmSnapshot, defaultConfig()) };
+  const warmCtx: RuleContext = createRuleContext(warmSnapshot, defaultConfig());
   for (const rule of ALL_RULES) rule.evaluate(warmCtx);
 }
 let started = performance.now();
-const ctx: RuleContext = { snapshot, config, model: buildMeshModel(snapshot, config) };
+const ctx: RuleContext = createRuleContext(snapshot, config, buildMeshModel(snapshot, config));
 const rows: Array<{ rule: string; ms: number; results: number }> = [{ rule: '(buildMeshModel)', ms: performance.now() - started, results: 0 }];
 // Rules share the model's lazy caches, so the first rule to touch a cache pays for building it.
 for (const rule of ALL_RULES) {

@@ -5,14 +5,15 @@
  */
 import { app } from '@azure/functions';
 import { DEFAULT_SCAN_QUEUE_NAME, DEFAULT_SCAN_SCHEDULE, readAppSettings } from '../src/config/app-settings.js';
-import { createFleetServices, type FleetServices } from '../src/inventory/fleet-services.js';
+import { createFleetServices, type FleetServices } from '../src/fleet/fleet-services.js';
+import { ALL_RULES } from '../src/rules/registry.js';
 import { createRecordFailedScanHandler } from './handlers/record-failed-scan.js';
 import { createScanClusterHandler } from './handlers/scan-cluster.js';
 import { createScheduleFleetScanHandler } from './handlers/schedule-fleet-scan.js';
 
 let services: FleetServices | undefined;
 function getServices(): FleetServices {
-  services ??= createFleetServices(readAppSettings(process.env));
+  services ??= createFleetServices(readAppSettings(process.env, { knownRuleIds: ALL_RULES.map((rule) => rule.meta.id) }));
   return services;
 }
 

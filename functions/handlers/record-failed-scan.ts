@@ -4,8 +4,8 @@
  * a silent cluster is visible and alertable (findings.md).
  */
 import type { InvocationContext } from '@azure/functions';
-import type { FleetServices } from '../../src/inventory/fleet-services.js';
-import { diagnoseFailedCluster } from '../../src/inventory/scan-cluster.js';
+import type { FleetServices } from '../../src/fleet/fleet-services.js';
+import { diagnoseFailedCluster } from '../../src/fleet/scan-cluster.js';
 import { MAX_DEQUEUE_COUNT } from '../../src/inventory/scan-queue.js';
 import { InvalidScanMessageError, parseScanClusterMessage } from '../../src/inventory/types.js';
 

@@ -4,8 +4,8 @@
  * message and, after maxDequeueCount attempts, moves it to the poison queue.
  */
 import type { InvocationContext } from '@azure/functions';
-import type { FleetServices } from '../../src/inventory/fleet-services.js';
-import { scanOneCluster } from '../../src/inventory/scan-cluster.js';
+import type { FleetServices } from '../../src/fleet/fleet-services.js';
+import { scanOneCluster } from '../../src/fleet/scan-cluster.js';
 import { InvalidScanMessageError, parseScanClusterMessage } from '../../src/inventory/types.js';
 
 export function createScanClusterHandler(getServices: () => FleetServices) {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { InvocationContext, Timer } from '@azure/functions';
-import type { FleetServices } from '../../src/inventory/fleet-services.js';
+import type { FleetServices } from '../../src/fleet/fleet-services.js';
 import { enqueueScanMessages } from '../../src/inventory/scan-queue.js';
 import type { ScanClusterMessage } from '../../src/inventory/types.js';
 

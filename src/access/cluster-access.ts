@@ -6,7 +6,7 @@
  */
 import tls from 'node:tls';
 import { KubeConfig, type User } from '@kubernetes/client-node';
-import type { AksFacts } from '../mesh/aks.js';
+import type { AksFacts } from '../inventory/aks-facts.js';
 import type { TokenProvider } from './token.js';
 import type { ApiServerEndpoint } from './user-credential.js';
 

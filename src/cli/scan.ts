@@ -8,10 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { loadScannerConfig } from '../config/load.js';
+import { ALL_RULES } from '../rules/registry.js';
 import { expiredSuppressions } from '../rules/suppression.js';
 import { createProgressRenderer } from './progress.js';
 import { defaultConfig, type ScannerConfig } from '../config/types.js';
-import { scanSnapshot } from '../rules/engine.js';
+import { scanSnapshot } from '../report/scan-result.js';
 import { buildJsonReport } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderTable } from '../report/render/table.js';
@@ -84,7 +85,7 @@ async function loadConfig(options: ScanOptions, source: Source, cwd: string): Pr
   }
   if (!path) return { config: defaultConfig() };
   try {
-    return { config: await loadScannerConfig(path), path };
+    return { config: await loadScannerConfig(path, { knownRuleIds: ALL_RULES.map((rule) => rule.meta.id) }), path };
   } catch (error) {
     throw new UsageError(`cannot use configuration ${path}: ${(error as Error).message}`);
   }
@@ -129,7 +130,7 @@ async function liveClusters(options: ScanOptions, versions: { explicit?: IstioVe
 }
 
 async function fleetClusters(options: ScanOptions, config: ScannerConfig, scanId: string, io: CliIo): Promise<ClusterInput[]> {
-  const { scanFleetFromCli } = await import('../inventory/cli-fleet.js');
+  const { scanFleetFromCli } = await import('../fleet/cli-fleet.js');
   try {
     return await scanFleetFromCli({ subscriptions: options.subscription ?? [], resourceGroups: options.resourceGroup ?? [], config, scanId, onProgress: (line) => io.stderr(`${line}\n`) });
   } catch (error) {

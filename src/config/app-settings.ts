@@ -4,7 +4,6 @@
  * (instead of an `undefined` deep inside a handler). Names match local.settings.sample.json and
  * the Function App's app settings in infra/.
  */
-import { ALL_RULES } from '../rules/registry.js';
 import { parseScannerConfig } from './load.js';
 import { defaultConfig, type ScannerConfig } from './types.js';
 
@@ -112,12 +111,12 @@ function readQueueConnection(env: NodeJS.ProcessEnv, problems: string[]): QueueC
   return { kind: 'connectionString', connectionString: '' };
 }
 
-function readScannerConfig(env: NodeJS.ProcessEnv, problems: string[]): ScannerConfig {
+function readScannerConfig(env: NodeJS.ProcessEnv, knownRuleIds: readonly string[] | undefined, problems: string[]): ScannerConfig {
   const text = setting(env, 'SCANNER_CONFIG');
   if (!text) return defaultConfig();
   // The same schema-validated parser as the CLI's --config, so both accept exactly the same documents.
   try {
-    return parseScannerConfig(text, 'SCANNER_CONFIG', { knownRuleIds: ALL_RULES.map((rule) => rule.meta.id) });
+    return parseScannerConfig(text, 'SCANNER_CONFIG', { knownRuleIds });
   } catch (error) {
     problems.push((error as Error).message);
     return defaultConfig();
@@ -126,9 +125,10 @@ function readScannerConfig(env: NodeJS.ProcessEnv, problems: string[]): ScannerC
 
 /**
  * Reads and validates the app settings. `needsLogs` is false for the timer, which does not
- * write to Log Analytics, so a half-configured sink does not stop discovery.
+ * write to Log Analytics, so a half-configured sink does not stop discovery. `knownRuleIds`
+ * (the rule catalogue's ids) makes an unknown rule id in SCANNER_CONFIG an error.
  */
-export function readAppSettings(env: NodeJS.ProcessEnv = process.env, options: { needsLogs?: boolean } = {}): AppSettings {
+export function readAppSettings(env: NodeJS.ProcessEnv = process.env, options: { needsLogs?: boolean; knownRuleIds?: readonly string[] } = {}): AppSettings {
   const needsLogs = options.needsLogs ?? true;
   const problems: string[] = [];
   const runningInAzure = Boolean(setting(env, 'IDENTITY_ENDPOINT'));
@@ -184,7 +184,7 @@ export function readAppSettings(env: NodeJS.ProcessEnv = process.env, options: {
     tagFilters,
     clusterScanDeadlineMs: deadlineSeconds * 1000,
     logs,
-    scannerConfig: readScannerConfig(env, problems),
+    scannerConfig: readScannerConfig(env, options.knownRuleIds, problems),
   };
   if (problems.length > 0) throw new AppSettingsError(problems);
   return settings;

@@ -7,7 +7,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, isNode } from 'yaml';
-import { ALL_RULES } from '../rules/registry.js';
 import { SCANNER_CONFIG_SCHEMA } from './schema.js';
 import { defaultConfig, type ScannerConfig } from './types.js';
 
@@ -109,8 +108,11 @@ export function parseScannerConfig(text: string, fileName: string, options: Pars
   return defaultConfig(settings);
 }
 
-/** Reads and validates the configuration file at `path` (rule ids checked against the catalogue by default). */
-export function loadScannerConfig(path: string, options: ParseConfigOptions = { knownRuleIds: ALL_RULES.map((rule) => rule.meta.id) }): ScannerConfig {
+/**
+ * Reads and validates the configuration file at `path`. Callers pass the rule catalogue's ids
+ * (configuration sits below the rules and does not import them).
+ */
+export function loadScannerConfig(path: string, options: ParseConfigOptions): ScannerConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -1,4 +1,4 @@
-import type { Severity } from '../rules/types.js';
+import type { Severity } from '../vocabulary.js';
 
 /** A configuration suppression (spec "Suppression"). Patterns are globs (minimatch). */
 export interface ConfigSuppression {

@@ -6,8 +6,7 @@
  */
 import type { ContainerServiceClient } from '@azure/arm-containerservice';
 import type { TokenCredential } from '@azure/identity';
-import { meshRevisionProfileFromArm } from '../snapshot/assemble.js';
-import type { MeshRevisionProfile } from '../snapshot/types.js';
+import { meshRevisionProfileFromArm, type MeshRevisionProfile } from './mesh-revision-profile.js';
 import { createContainerServiceClient, type AzureEndpoints } from './azure-clients.js';
 import type { ScanClusterMessage } from './types.js';
 

@@ -2,7 +2,15 @@
  * What discovery hands to the per-cluster scan: a reference to one AKS cluster, and the queue
  * message that carries it from the timer to the worker.
  */
-import type { ClusterIdentity } from '../snapshot/types.js';
+
+/** Which cluster a snapshot, finding or scan record is about. */
+export interface ClusterIdentity {
+  name: string;
+  resourceId?: string;
+  subscriptionId?: string;
+  resourceGroup?: string;
+  location?: string;
+}
 
 /** One AKS cluster found by Resource Graph. */
 export interface DiscoveredCluster {

@@ -4,7 +4,7 @@
  * (resource-invalid), and semantics must not crash on it.
  */
 import type { K8sObject } from '../snapshot/types.js';
-import type { ResourceRef } from '../rules/types.js';
+import type { ResourceRef } from '../vocabulary.js';
 import { isRecord } from '../records.js';
 
 export { isRecord };

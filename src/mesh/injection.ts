@@ -14,7 +14,7 @@
  */
 import { revisionOfMeshConfigMap } from '../snapshot/mesh-config.js';
 import type { ClusterSnapshot, K8sObject } from '../snapshot/types.js';
-import { readAksFacts, isIstioAddon } from './aks.js';
+import { readAksFacts, isIstioAddon } from '../inventory/aks-facts.js';
 
 export const INJECTION_LABEL = 'istio-injection';
 export const REVISION_LABEL = 'istio.io/rev';

@@ -5,7 +5,7 @@
  * layout or turn `*.com ... "*"` into italics. GitHub refuses comments over 65,536
  * characters, so a large scan lists its most severe findings and says how many it left out.
  */
-import { countBySeverity } from '../rules/engine.js';
+import { countBySeverity } from './scan-result.js';
 import { SEVERITIES, type Finding } from '../rules/types.js';
 import { groupBySeverity, matrixColumns, resourceLabel, sortFindings } from './render/common.js';
 import { ruleDocUrl } from './sarif.js';

@@ -1,13 +1,13 @@
 import type { ScannerConfig } from '../config/types.js';
 import { buildMeshModel, type MeshModel } from '../mesh/model.js';
-import { computeFindingId } from '../report/finding-id.js';
-import type { ClusterScanResult, ScanRecord, ScanStatus } from '../report/types.js';
 import { isUnreadable } from '../snapshot/coverage.js';
 import type { ClusterSnapshot, CoverageEntry, SnapshotKind } from '../snapshot/types.js';
-import { SCANNER_VERSION } from '../version.js';
+import { computeFindingId } from './finding-id.js';
 import { ALL_RULES } from './registry.js';
 import { applySuppressions, indexObjects, objectOf } from './suppression.js';
-import { SEVERITIES, type Finding, type Rule, type RuleContext, type RuleResult, type Severity } from './types.js';
+import type { Finding, Rule, RuleContext, RuleResult } from './types.js';
+
+const RULE_CATALOGUE = ALL_RULES.map((rule) => rule.meta);
 
 /** Kinds whose coverage leaves every rule that requires them unknown. */
 export function unreadableKinds(snapshot: ClusterSnapshot): SnapshotKind[] {
@@ -29,10 +29,15 @@ export interface EvaluateOptions {
   model?: MeshModel;
 }
 
+/** What every rule reads; `model` may be one already built for this snapshot and config. */
+export function createRuleContext(snapshot: ClusterSnapshot, config: ScannerConfig, model: MeshModel = buildMeshModel(snapshot, config)): RuleContext {
+  return { snapshot, config, model, catalogue: RULE_CATALOGUE };
+}
+
 /** Runs every enabled rule over one snapshot and returns finished findings (ids, titles, suppression). */
 export function evaluateSnapshot(snapshot: ClusterSnapshot, config: ScannerConfig, options: EvaluateOptions = {}): Finding[] {
   const rules = (options.rules ?? ALL_RULES).filter((rule) => !config.disabledRules.includes(rule.meta.id));
-  const ctx: RuleContext = { snapshot, config, model: options.model ?? buildMeshModel(snapshot, config) };
+  const ctx = createRuleContext(snapshot, config, options.model);
   const findings: Finding[] = [];
   // One index of the snapshot's objects serves both finding locations and annotation suppressions.
   const objects = indexObjects(snapshot);
@@ -81,61 +86,4 @@ function keepLazyAffectedNamespaces(result: RuleResult, finding: Finding): void 
   const descriptor = Object.getOwnPropertyDescriptor(result, 'affectedNamespaces');
   if (descriptor?.get) Object.defineProperty(finding, 'affectedNamespaces', { get: descriptor.get, enumerable: true, configurable: true });
   else finding.affectedNamespaces = result.affectedNamespaces ?? [];
-}
-
-export function countBySeverity(findings: Finding[]): Record<Severity, number> {
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const finding of findings) if (!finding.suppressed) counts[finding.severity] += 1;
-  return counts;
-}
-
-export interface ScanClusterOptions {
-  scanId: string;
-  startedAt: number;
-  /** Set when the scan could not complete (unreachable cluster). */
-  failure?: string;
-  now?: () => Date;
-}
-
-/** Evaluates a snapshot and builds the scan record (findings.md IstioIsolationScans_CL). */
-export function scanSnapshot(snapshot: ClusterSnapshot, config: ScannerConfig, options: ScanClusterOptions): ClusterScanResult {
-  const model = buildMeshModel(snapshot, config);
-  const findings = evaluateSnapshot(snapshot, config, { model });
-  const exposureMatrix = exposureMatrixOf(findings);
-  const unreadable = unreadableKinds(snapshot);
-  const status: ScanStatus = options.failure ? 'failed' : unreadable.length > 0 ? 'partial' : 'succeeded';
-  const resourceCounts: Partial<Record<SnapshotKind, number>> = {};
-  for (const [kind, objects] of Object.entries(snapshot.objects) as Array<[SnapshotKind, unknown[]]>) {
-    if (objects.length > 0 || snapshot.coverage[kind]?.status === 'read') resourceCounts[kind] = objects.length;
-  }
-  const now = options.now ?? (() => new Date());
-  const record: ScanRecord = {
-    timeGenerated: now().toISOString(),
-    scanId: options.scanId,
-    cluster: snapshot.cluster,
-    status,
-    error: options.failure ?? (unreadable.length > 0 ? `Could not read: ${unreadable.map((k) => `${k} (${snapshot.coverage[k]?.status})`).join(', ')}` : ''),
-    durationMs: Date.now() - options.startedAt,
-    apiRequests: snapshot.apiRequests,
-    resourceCounts,
-    findingCounts: countBySeverity(findings),
-    coverage: snapshot.coverage,
-    meshMode: snapshot.meshMode,
-    meshRevisions: snapshot.meshRevisions,
-    tenantNamespaces: model.tenantNamespaces().length,
-    exposedTenantNamespaces: Object.keys(exposureMatrix).length,
-    scannerVersion: SCANNER_VERSION,
-  };
-  return { record, findings, exposureMatrix };
-}
-
-/** Importing namespace -> foreign owners, from the headline exposure findings (evidence.foreignOwners). */
-export function exposureMatrixOf(findings: Finding[]): Record<string, string[]> {
-  const matrix: Record<string, string[]> = {};
-  for (const finding of findings) {
-    if (finding.ruleId !== 'namespace-imports-foreign-config' || finding.suppressed) continue;
-    const owners = finding.evidence.foreignOwners;
-    if (Array.isArray(owners)) matrix[finding.namespace] = owners.map(String).sort();
-  }
-  return matrix;
 }

@@ -2,19 +2,11 @@ import type { ClusterSnapshot, SnapshotKind, SourceLocation } from '../snapshot/
 import type { ScannerConfig } from '../config/types.js';
 import type { MeshModel } from '../mesh/model.js';
 
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+import type { Category, ResourceRef, Severity } from '../vocabulary.js';
 
-export const CATEGORIES = ['exposure', 'sidecar', 'mesh', 'transport', 'enrolment', 'admission', 'platform', 'coverage'] as const;
-export type Category = (typeof CATEGORIES)[number];
-
-export interface ResourceRef {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  /** Empty string for cluster-scoped objects. */
-  namespace: string;
-}
+// The shared vocabulary lives at the bottom layer; rules re-export it for their own files.
+export { SEVERITIES, CATEGORIES } from '../vocabulary.js';
+export type { Severity, Category, ResourceRef } from '../vocabulary.js';
 
 /** What a rule returns. The engine adds title, category, findingId, suppression and severity overrides. */
 export interface RuleResult {
@@ -82,6 +74,8 @@ export interface RuleContext {
   config: ScannerConfig;
   /** Lazily computed, shared semantic model (import graph, namespace classes...). */
   model: MeshModel;
+  /** Every rule of the catalogue (enabled or not), for rules that report on others (scan-incomplete). */
+  catalogue: readonly RuleMeta[];
 }
 
 export interface Rule {

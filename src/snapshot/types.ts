@@ -2,6 +2,11 @@
  * ClusterSnapshot: everything the rules may look at, built the same way from offline
  * manifests, a live API server or the demo fleet. Rules never do I/O; they read this.
  */
+import type { ClusterIdentity } from '../inventory/types.js';
+import type { MeshRevisionProfile } from '../inventory/mesh-revision-profile.js';
+
+// Where a cluster is and what AKS supports are inventory's facts; the snapshot carries them.
+export type { ClusterIdentity, MeshRevisionProfile };
 
 /** Kinds the scanner collects. The string is the Kubernetes `kind`. */
 export const SNAPSHOT_KINDS = [
@@ -119,14 +124,6 @@ export interface IstioVersion {
   source: string;
 }
 
-export interface ClusterIdentity {
-  name: string;
-  resourceId?: string;
-  subscriptionId?: string;
-  resourceGroup?: string;
-  location?: string;
-}
-
 /** A problem with the input that is not itself a finding-worthy object (bad YAML, unknown kind...). */
 export interface InputProblem {
   message: string;
@@ -135,11 +132,6 @@ export interface InputProblem {
   resource?: { apiVersion: string; kind: string; name: string; namespace: string };
   /** 'parse' (document unreadable), 'schema' (object has wrong types), 'status' (negative status condition), 'unsupported'. */
   type: 'parse' | 'schema' | 'status' | 'unsupported';
-}
-
-/** Supported AKS mesh revisions of a region (mesh revision profiles API). */
-export interface MeshRevisionProfile {
-  revisions: Array<{ revision: string; upgrades?: string[]; compatibleWith?: Array<{ name: string; versions: string[] }> }>;
 }
 
 export interface ClusterSnapshot {

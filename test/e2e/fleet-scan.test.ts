@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { InvocationContext, type Timer } from '@azure/functions';
 import { readAppSettings } from '../../src/config/app-settings.js';
-import { createFleetServices, type FleetServices } from '../../src/inventory/fleet-services.js';
+import { createFleetServices, type FleetServices } from '../../src/fleet/fleet-services.js';
 import { createQueueClient, decodeQueueMessage, MAX_DEQUEUE_COUNT, type QueueClient } from '../../src/inventory/scan-queue.js';
 import { parseScanClusterMessage, type ScanClusterMessage } from '../../src/inventory/types.js';
 import { AKS_SERVER_APP_ID } from '../../src/access/token.js';

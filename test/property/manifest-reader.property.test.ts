@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { defaultConfig } from '../../src/config/types.js';
-import { scanSnapshot } from '../../src/rules/engine.js';
+import { scanSnapshot } from '../../src/report/scan-result.js';
 import { assembleSnapshot } from '../../src/snapshot/assemble.js';
 import { normalizeObject } from '../../src/snapshot/build.js';
 import { parseManifestText } from '../../src/snapshot/manifests.js';

@@ -11,7 +11,7 @@ import { defaultConfig } from '../../src/config/types.js';
 import { ArmClusterReader } from '../../src/inventory/arm.js';
 import { createResourceGraphClient, type AzureEndpoints } from '../../src/inventory/azure-clients.js';
 import { discoverClusters } from '../../src/inventory/discovery.js';
-import { scanOneCluster, type ClusterScanServices } from '../../src/inventory/scan-cluster.js';
+import { scanOneCluster, type ClusterScanServices } from '../../src/fleet/scan-cluster.js';
 import type { DiscoveredCluster, ScanClusterMessage } from '../../src/inventory/types.js';
 import type { ClusterScanResult } from '../../src/report/types.js';
 import { collectLiveSnapshot } from '../../src/snapshot/live/index.js';

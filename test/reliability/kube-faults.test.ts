@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { defaultConfig } from '../../src/config/types.js';
 import type { ClusterScanResult } from '../../src/report/types.js';
-import { scanSnapshot } from '../../src/rules/engine.js';
+import { scanSnapshot } from '../../src/report/scan-result.js';
 import { ALL_RULES } from '../../src/rules/registry.js';
 import { collectLiveSnapshot, type LiveCollectionOptions } from '../../src/snapshot/live/index.js';
 import { readDocumentFile, readMeshRevisionProfileFile } from '../../src/snapshot/offline.js';

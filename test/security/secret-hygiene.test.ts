@@ -15,7 +15,7 @@ import { defaultConfig } from '../../src/config/types.js';
 import { ArmClusterReader } from '../../src/inventory/arm.js';
 import { createResourceGraphClient } from '../../src/inventory/azure-clients.js';
 import { discoverClusters } from '../../src/inventory/discovery.js';
-import { scanOneCluster, type ClusterScanServices } from '../../src/inventory/scan-cluster.js';
+import { scanOneCluster, type ClusterScanServices } from '../../src/fleet/scan-cluster.js';
 import type { ScanClusterMessage } from '../../src/inventory/types.js';
 import { LogAnalyticsSink, sinkOptionsFromEnv } from '../../src/report/log-analytics/sink.js';
 import { collectLiveSnapshot } from '../../src/snapshot/live/index.js';

@@ -7,7 +7,7 @@
  * datetime = ISO 8601 string, string = string (never null), int/long = integer number,
  * boolean = true/false, dynamic = any JSON value (object, array, or null when absent).
  */
-import { computeFindingId } from '../finding-id.js';
+import { computeFindingId } from '../../rules/finding-id.js';
 import type { Finding } from '../../rules/types.js';
 import type { ScanRecord } from '../types.js';
 import { SCANNER_VERSION } from '../../version.js';

@@ -5,7 +5,7 @@
  * on a TTY), through node:util styleText.
  */
 import { styleText } from 'node:util';
-import { countBySeverity } from '../../rules/engine.js';
+import { countBySeverity } from '../scan-result.js';
 import { SEVERITIES, type Severity } from '../../rules/types.js';
 import type { ClusterScanResult, ScanReport } from '../types.js';
 import { groupBySeverity, matrixColumns, resourceLabel, sortFindings } from './common.js';

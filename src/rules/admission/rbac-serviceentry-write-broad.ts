@@ -1,4 +1,4 @@
-import { readAksFacts } from '../../mesh/aks.js';
+import { readAksFacts } from '../../inventory/aks-facts.js';
 import { effectiveClusterRoleRules, isAdminOrControlPlane, meshConfigWrites, roleRefOf, rulesOf, subjectLabel, subjectsOf, type PolicyRule, type RbacSubject } from '../../mesh/rbac.js';
 import type { K8sObject } from '../../snapshot/types.js';
 import type { Rule, RuleContext, RuleResult } from '../types.js';

@@ -1,5 +1,4 @@
-import { ALL_RULES } from '../registry.js';
-import type { Rule, RuleContext, RuleResult } from '../types.js';
+import type { Rule, RuleContext, RuleMeta, RuleResult } from '../types.js';
 import { isUnreadable } from '../../snapshot/coverage.js';
 import type { SnapshotKind } from '../../snapshot/types.js';
 
@@ -7,10 +6,8 @@ import type { SnapshotKind } from '../../snapshot/types.js';
  * scan-incomplete: a kind could not be read (403, timeout, error) or the cluster could not
  * be reached. The engine skips rules blind to missing data (engine.ts ruleIsBlind); this
  * rule says which ones, so "no finding" is never mistaken for "compliant".
- *
- * Written as a hoisted function declaration because this module and the registry import
- * each other: the registry's array is built while this module may still be loading, and
- * function declarations are usable before the module body has run (consts are not).
+ * The catalogue comes from the context (the engine passes the registry's), so this rule
+ * does not import the registry that lists it.
  */
 export function createScanIncompleteRule(): Rule {
   return {
@@ -33,14 +30,15 @@ export function createScanIncompleteRule(): Rule {
   };
 }
 
-function rulesRequiring(kinds: SnapshotKind[]): string[] {
+function rulesRequiring(catalogue: readonly RuleMeta[], kinds: SnapshotKind[]): string[] {
   const wanted = new Set(kinds);
-  return ALL_RULES.filter((rule) => rule.meta.id !== 'scan-incomplete' && rule.meta.requires.some((kind) => wanted.has(kind)))
-    .map((rule) => rule.meta.id)
+  return catalogue
+    .filter((meta) => meta.id !== 'scan-incomplete' && meta.requires.some((kind) => wanted.has(kind)))
+    .map((meta) => meta.id)
     .sort();
 }
 
-function evaluateScanIncomplete({ snapshot }: RuleContext): RuleResult[] {
+function evaluateScanIncomplete({ snapshot, catalogue }: RuleContext): RuleResult[] {
   const entries = Object.entries(snapshot.coverage) as Array<[SnapshotKind, NonNullable<(typeof snapshot.coverage)[SnapshotKind]>]>;
   const unreadable = entries.filter(([, entry]) => isUnreadable(entry.status));
   if (unreadable.length === 0) return [];
@@ -49,7 +47,7 @@ function evaluateScanIncomplete({ snapshot }: RuleContext): RuleResult[] {
   const attempted = entries.filter(([, entry]) => entry.status !== 'not-collected');
   if (attempted.length > 0 && attempted.every(([, entry]) => entry.status === 'failed')) {
     const reasons = [...new Set(attempted.map(([, entry]) => entry.error).filter((e): e is string => Boolean(e)))];
-    const unknownRules = ALL_RULES.filter((rule) => rule.meta.id !== 'scan-incomplete').map((rule) => rule.meta.id).sort();
+    const unknownRules = catalogue.filter((meta) => meta.id !== 'scan-incomplete').map((meta) => meta.id).sort();
     return [
       {
         message: `Cluster ${snapshot.cluster.name} could not be reached${reasons.length ? ` (${reasons[0]})` : ''}: no rule result is known for it.`,
@@ -64,7 +62,7 @@ function evaluateScanIncomplete({ snapshot }: RuleContext): RuleResult[] {
   return unreadable
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([kind, entry]) => {
-      const unknownRules = rulesRequiring([kind]);
+      const unknownRules = rulesRequiring(catalogue, [kind]);
       return {
         message: `${kind} could not be read (${entry.status}${entry.error ? `: ${entry.error}` : ''}); the result of ${unknownRules.length} rule(s) is unknown${unknownRules.length ? `: ${unknownRules.join(', ')}` : ''}.`,
         namespace: '',

@@ -1,4 +1,4 @@
-import { isIstioAddon } from '../../mesh/aks.js';
+import { isIstioAddon } from '../../inventory/aks-facts.js';
 import { aksRule } from './aks-rule.js';
 
 export const aksMeshAddonDisabled = aksRule(

@@ -1,4 +1,5 @@
-import { isIstioAddon, upgradeAdvice } from '../../mesh/aks.js';
+import { isIstioAddon } from '../../inventory/aks-facts.js';
+import { upgradeAdvice } from '../../mesh/aks.js';
 import { aksRule } from './aks-rule.js';
 
 /**

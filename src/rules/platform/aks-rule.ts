@@ -1,4 +1,5 @@
-import { managedClusterRef, readAksFacts, type AksFacts } from '../../mesh/aks.js';
+import { readAksFacts, type AksFacts } from '../../inventory/aks-facts.js';
+import { managedClusterRef } from '../../mesh/aks.js';
 import type { ClusterSnapshot } from '../../snapshot/types.js';
 import type { Rule, RuleMeta, RuleResult } from '../types.js';
 

@@ -5,7 +5,7 @@ import type { AccessToken, TokenCredential } from '@azure/identity';
 import { authenticationBlocker, buildKubeConfig, explainProbeFailure, probeApiServer } from '../../../src/access/cluster-access.js';
 import { AKS_SERVER_SCOPE, RefreshingTokenProvider } from '../../../src/access/token.js';
 import { apiServerFromKubeconfig } from '../../../src/access/user-credential.js';
-import { readAksFacts } from '../../../src/mesh/aks.js';
+import { readAksFacts } from '../../../src/inventory/aks-facts.js';
 import { generateTestPki, type TestPki } from '../../helpers/tls.js';
 import { aksUserKubeconfig, healthyClusterProperties } from '../../doubles/arm/index.js';
 

@@ -1,5 +1,5 @@
 /** Scan results for the sink tests: realistic findings with stable ids (no rule logic involved). */
-import { computeFindingId } from '../../../src/report/finding-id.js';
+import { computeFindingId } from '../../../src/rules/finding-id.js';
 import type { ClusterScanResult } from '../../../src/report/types.js';
 import type { Finding } from '../../../src/rules/types.js';
 

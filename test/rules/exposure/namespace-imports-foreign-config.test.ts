@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { defaultConfig } from '../../../src/config/types.js';
-import { evaluateSnapshot, exposureMatrixOf } from '../../../src/rules/engine.js';
+import { exposureMatrixOf } from '../../../src/report/scan-result.js';
+import { evaluateSnapshot } from '../../../src/rules/engine.js';
 import { namespaceImportsForeignConfigRule } from '../../../src/rules/exposure/namespace-imports-foreign-config.js';
 import { runRuleTests, snapshotFromYaml } from '../../helpers/rule-tester.js';
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { ConfigError, loadScannerConfig, parseScannerConfig } from '../../../src/config/load.js';
 import { defaultConfig } from '../../../src/config/types.js';
+import { ALL_RULES } from '../../../src/rules/registry.js';
 
 const known = { knownRuleIds: ['exportto-missing', 'quota-serviceentry-missing'] };
 
@@ -22,7 +23,7 @@ describe('scanner configuration', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('loads the example configuration against the real rule catalogue', () => {
-    const config = loadScannerConfig(new URL('../../../examples/scanner-config.yaml', import.meta.url).pathname);
+    const config = loadScannerConfig(new URL('../../../examples/scanner-config.yaml', import.meta.url).pathname, { knownRuleIds: ALL_RULES.map((rule) => rule.meta.id) });
     expect(config.sharedNamespaces).toEqual(['shared-egress']);
     expect(config.severityOverrides['quota-serviceentry-missing']).toBe('medium');
     expect(config.suppressions[0]).toMatchObject({ ruleId: 'workload-injection-disabled', expires: '2026-12-31' });
@@ -58,7 +59,7 @@ describe('scanner configuration', () => {
 
   it('reports unreadable YAML with its line, and a missing file clearly', () => {
     expect(errorOf('systemNamespaces: [a\nb: {\n')).toMatch(/^config\.yaml:\d+: not valid YAML or JSON/);
-    expect(() => loadScannerConfig(join(dir, 'missing.yaml'))).toThrow(/cannot read configuration file .*missing\.yaml: ENOENT/);
+    expect(() => loadScannerConfig(join(dir, 'missing.yaml'), known)).toThrow(/cannot read configuration file .*missing\.yaml: ENOENT/);
   });
 
   it('refuses alias bombs', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { defaultConfig } from '../../../src/config/types.js';
-import { evaluateSnapshot, scanSnapshot } from '../../../src/rules/engine.js';
+import { scanSnapshot } from '../../../src/report/scan-result.js';
+import { evaluateSnapshot } from '../../../src/rules/engine.js';
 import type { Rule, RuleResult } from '../../../src/rules/types.js';
 import { snapshotFromYaml } from '../../helpers/rule-tester.js';
 

@@ -4,6 +4,7 @@ import { defaultConfig } from '../../../src/config/types.js';
 import { compareByAge, rawHostsOf, sidecarEgressHostsOf, workloadSelectorOf } from '../../../src/mesh/accessors.js';
 import { buildMeshModel } from '../../../src/mesh/model.js';
 import { ALL_RULES } from '../../../src/rules/registry.js';
+import { createRuleContext } from '../../../src/rules/engine.js';
 import type { K8sObject } from '../../../src/snapshot/types.js';
 import { obj, snapshot } from './fixtures.js';
 
@@ -25,7 +26,7 @@ describe('accessors never throw on mistyped specs', () => {
         const objects: K8sObject[] = entries.map(([kind, ns, s], i) => obj(kind, ns, `o${i}`, s as Record<string, unknown>));
         const snap = snapshot(objects);
         const model = buildMeshModel(snap, defaultConfig());
-        for (const rule of ours) expect(() => rule.evaluate({ snapshot: snap, config: defaultConfig(), model })).not.toThrow();
+        for (const rule of ours) expect(() => rule.evaluate(createRuleContext(snap, defaultConfig(), model))).not.toThrow();
       }),
       { numRuns: 150 },
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { aksSetting, getIgnoringCase, readAksFacts, upgradeAdvice } from '../../../src/mesh/aks.js';
+import { aksSetting, getIgnoringCase, readAksFacts } from '../../../src/inventory/aks-facts.js';
+import { upgradeAdvice } from '../../../src/mesh/aks.js';
 
 describe('AKS ManagedCluster reading', () => {
   const armGet = {

@@ -8,6 +8,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { defaultConfig } from '../../../src/config/types.js';
 import { buildMeshModel } from '../../../src/mesh/model.js';
+import { createRuleContext } from '../../../src/rules/engine.js';
 import { answeredNamespaces, answersByShape, scopeImportsHosts, shapeImportsHosts, SidecarIndex } from '../../../src/mesh/sidecars.js';
 import { hostConflictCrossNamespaceRule } from '../../../src/rules/exposure/host-conflict-cross-namespace.js';
 import { serviceEntryShadowsServiceRule } from '../../../src/rules/exposure/serviceentry-shadows-service.js';
@@ -145,7 +146,7 @@ describe('exposure rules over many namespaces (all-pairs guard)', () => {
       scopeReads += 1;
       return scopesOf(namespace);
     };
-    const ctx = { snapshot: model.snapshot, config: model.config, model };
+    const ctx = createRuleContext(model.snapshot, model.config, model);
     const conflicts = hostConflictCrossNamespaceRule.evaluate(ctx);
     const shadows = serviceEntryShadowsServiceRule.evaluate(ctx);
     const routes = virtualServiceForeignHostRule.evaluate(ctx);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { assembleSnapshot, meshRevisionProfileFromArm } from '../../../src/snapshot/assemble.js';
+import { meshRevisionProfileFromArm } from '../../../src/inventory/mesh-revision-profile.js';
+import { assembleSnapshot } from '../../../src/snapshot/assemble.js';
 import { NEWEST_BEHAVIOUR } from '../../../src/snapshot/build.js';
 import { parseManifestText } from '../../../src/snapshot/manifests.js';
 

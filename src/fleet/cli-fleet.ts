@@ -9,12 +9,12 @@ import { RefreshingTokenProvider } from '../access/token.js';
 import type { ScannerConfig } from '../config/types.js';
 import { collectLiveSnapshot } from '../snapshot/live/index.js';
 import type { ClusterSnapshot } from '../snapshot/types.js';
-import { ArmClusterReader } from './arm.js';
-import { createResourceGraphClient, type AzureEndpoints } from './azure-clients.js';
-import { createAzureCredential } from './credential.js';
-import { discoverClusters } from './discovery.js';
+import { ArmClusterReader } from '../inventory/arm.js';
+import { createResourceGraphClient, type AzureEndpoints } from '../inventory/azure-clients.js';
+import { createAzureCredential } from '../inventory/credential.js';
+import { discoverClusters } from '../inventory/discovery.js';
 import { snapshotOneCluster, type CollectSnapshot } from './scan-cluster.js';
-import type { ScanClusterMessage } from './types.js';
+import type { ScanClusterMessage } from '../inventory/types.js';
 
 export interface FleetCliOptions {
   subscriptions: string[];

@@ -9,12 +9,12 @@ import type { AppSettings } from '../config/app-settings.js';
 import { LogAnalyticsSink } from '../report/log-analytics/sink.js';
 import type { ClusterScanResult } from '../report/types.js';
 import { collectLiveSnapshot } from '../snapshot/live/index.js';
-import { ArmClusterReader } from './arm.js';
-import { createResourceGraphClient, type AzureEndpoints } from './azure-clients.js';
-import { createAzureCredential } from './credential.js';
-import { discoverClusters, type DiscoveryResult } from './discovery.js';
+import { ArmClusterReader } from '../inventory/arm.js';
+import { createResourceGraphClient, type AzureEndpoints } from '../inventory/azure-clients.js';
+import { createAzureCredential } from '../inventory/credential.js';
+import { discoverClusters, type DiscoveryResult } from '../inventory/discovery.js';
 import type { ClusterScanServices, CollectSnapshot } from './scan-cluster.js';
-import { createQueueClient, type QueueClient } from './scan-queue.js';
+import { createQueueClient, type QueueClient } from '../inventory/scan-queue.js';
 
 export interface ResultSink {
   upload(result: ClusterScanResult): Promise<void>;

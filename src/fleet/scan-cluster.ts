@@ -12,14 +12,14 @@ import { authenticationBlocker, buildKubeConfig, ClusterAccessError, explainProb
 import type { TokenProvider } from '../access/token.js';
 import { apiServerFromKubeconfig, type ApiServerEndpoint } from '../access/user-credential.js';
 import type { ScannerConfig } from '../config/types.js';
-import { readAksFacts, type AksFacts } from '../mesh/aks.js';
+import { readAksFacts, type AksFacts } from '../inventory/aks-facts.js';
 import type { ClusterScanResult } from '../report/types.js';
-import { scanSnapshot } from '../rules/engine.js';
+import { scanSnapshot } from '../report/scan-result.js';
 import { assembleSnapshot } from '../snapshot/assemble.js';
 import type { LiveCollectionOptions } from '../snapshot/live/index.js';
 import { SNAPSHOT_KINDS, type ClusterIdentity, type ClusterSnapshot, type CoverageEntry, type MeshRevisionProfile, type SnapshotKind } from '../snapshot/types.js';
-import { httpStatusOf, type ArmClusterReader } from './arm.js';
-import { identityOf, type ScanClusterMessage } from './types.js';
+import { httpStatusOf, type ArmClusterReader } from '../inventory/arm.js';
+import { identityOf, type ScanClusterMessage } from '../inventory/types.js';
 
 export type CollectSnapshot = (kubeConfig: unknown, options: LiveCollectionOptions) => Promise<ClusterSnapshot>;
 

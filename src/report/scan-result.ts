@@ -1,0 +1,68 @@
+/**
+ * One cluster scan's result: the findings of the rule engine plus the scan record
+ * (findings.md IstioIsolationScans_CL) and the exposure matrix every output shows.
+ */
+import type { ScannerConfig } from '../config/types.js';
+import { buildMeshModel } from '../mesh/model.js';
+import { evaluateSnapshot, unreadableKinds } from '../rules/engine.js';
+import { SEVERITIES, type Finding, type Severity } from '../rules/types.js';
+import type { ClusterSnapshot, SnapshotKind } from '../snapshot/types.js';
+import { SCANNER_VERSION } from '../version.js';
+import type { ClusterScanResult, ScanRecord, ScanStatus } from './types.js';
+
+export function countBySeverity(findings: Finding[]): Record<Severity, number> {
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const finding of findings) if (!finding.suppressed) counts[finding.severity] += 1;
+  return counts;
+}
+
+export interface ScanClusterOptions {
+  scanId: string;
+  startedAt: number;
+  /** Set when the scan could not complete (unreachable cluster). */
+  failure?: string;
+  now?: () => Date;
+}
+
+/** Evaluates a snapshot and builds the scan record (findings.md IstioIsolationScans_CL). */
+export function scanSnapshot(snapshot: ClusterSnapshot, config: ScannerConfig, options: ScanClusterOptions): ClusterScanResult {
+  const model = buildMeshModel(snapshot, config);
+  const findings = evaluateSnapshot(snapshot, config, { model });
+  const exposureMatrix = exposureMatrixOf(findings);
+  const unreadable = unreadableKinds(snapshot);
+  const status: ScanStatus = options.failure ? 'failed' : unreadable.length > 0 ? 'partial' : 'succeeded';
+  const resourceCounts: Partial<Record<SnapshotKind, number>> = {};
+  for (const [kind, objects] of Object.entries(snapshot.objects) as Array<[SnapshotKind, unknown[]]>) {
+    if (objects.length > 0 || snapshot.coverage[kind]?.status === 'read') resourceCounts[kind] = objects.length;
+  }
+  const now = options.now ?? (() => new Date());
+  const record: ScanRecord = {
+    timeGenerated: now().toISOString(),
+    scanId: options.scanId,
+    cluster: snapshot.cluster,
+    status,
+    error: options.failure ?? (unreadable.length > 0 ? `Could not read: ${unreadable.map((k) => `${k} (${snapshot.coverage[k]?.status})`).join(', ')}` : ''),
+    durationMs: Date.now() - options.startedAt,
+    apiRequests: snapshot.apiRequests,
+    resourceCounts,
+    findingCounts: countBySeverity(findings),
+    coverage: snapshot.coverage,
+    meshMode: snapshot.meshMode,
+    meshRevisions: snapshot.meshRevisions,
+    tenantNamespaces: model.tenantNamespaces().length,
+    exposedTenantNamespaces: Object.keys(exposureMatrix).length,
+    scannerVersion: SCANNER_VERSION,
+  };
+  return { record, findings, exposureMatrix };
+}
+
+/** Importing namespace -> foreign owners, from the headline exposure findings (evidence.foreignOwners). */
+export function exposureMatrixOf(findings: Finding[]): Record<string, string[]> {
+  const matrix: Record<string, string[]> = {};
+  for (const finding of findings) {
+    if (finding.ruleId !== 'namespace-imports-foreign-config' || finding.suppressed) continue;
+    const owners = finding.evidence.foreignOwners;
+    if (Array.isArray(owners)) matrix[finding.namespace] = owners.map(String).sort();
+  }
+  return matrix;
+}
