@@ -21,7 +21,8 @@ export type FindingRow = {
   RuleId: string;
   Severity: string;
   Category: string;
-  Title: string;
+  /** The rule's title; findings.md calls it `Title`, a name Log Analytics reserves in custom tables. */
+  RuleTitle: string;
   Message: string;
   SubscriptionId: string;
   ResourceGroup: string;
@@ -89,7 +90,7 @@ export function toFindingRow(finding: Finding, record: ScanRecord): FindingRow {
     RuleId: text(finding.ruleId),
     Severity: text(finding.severity),
     Category: text(finding.category),
-    Title: text(finding.title),
+    RuleTitle: text(finding.title),
     Message: text(finding.message),
     ...cluster,
     MeshRevisions: revisions(record.meshRevisions),

@@ -66,8 +66,14 @@ export interface LogsIngestionDouble {
   caPem: string;
   /** Sink settings as app settings (LOGS_INGESTION_ENDPOINT, ...), for sinkOptionsFromEnv or a child process's env. */
   env: Record<string, string>;
-  /** Rows accepted so far on a stream, in arrival order (a copy). */
+  /** Rows accepted so far on a stream, in arrival order (a copy), holding only the stream's declared columns. */
   rows(stream: string): Record<string, unknown>[];
+  /**
+   * Columns that arrived on a stream but are not in its declaration, so the service dropped
+   * them from the rows (silently, as a data collection rule does). Sorted; empty when every
+   * column sent was declared, or when the stream has no column declaration (custom `streams`).
+   */
+  droppedColumns(stream: string): string[];
   /** Every call so far, in arrival order (live array). */
   calls: IngestionCall[];
   /** Replaces the pending fault plans; each call consumes the first plan that matches its stream. */
@@ -79,15 +85,25 @@ export interface LogsIngestionDouble {
 
 const DEFAULT_TOKEN = 'logs-ingestion-double-token';
 
+/** The stream declarations of the scanner's rule: stream name -> declared column names (infra/schema/tables.json, as the Bicep deploys them). */
+export function defaultStreamDeclarations(): Map<string, Set<string>> {
+  const tables = JSON.parse(readFileSync(new URL('../../../infra/schema/tables.json', import.meta.url), 'utf8')) as Record<string, { streamName?: string; columns?: { name: string }[] }>;
+  return new Map(
+    Object.values(tables).flatMap((table) => (typeof table === 'object' && table?.streamName ? [[table.streamName, new Set((table.columns ?? []).map((column) => column.name))] as const] : [])),
+  );
+}
+
 export function defaultStreamNames(): string[] {
-  const tables = JSON.parse(readFileSync(new URL('../../../infra/schema/tables.json', import.meta.url), 'utf8')) as Record<string, { streamName?: string }>;
-  return Object.values(tables).flatMap((table) => (typeof table === 'object' && table?.streamName ? [table.streamName] : []));
+  return [...defaultStreamDeclarations().keys()];
 }
 
 export async function startLogsIngestionDouble(options: LogsIngestionDoubleOptions = {}): Promise<LogsIngestionDouble> {
   const token = options.token ?? DEFAULT_TOKEN;
   const ruleId = options.ruleId ?? `dcr-${randomBytes(16).toString('hex')}`;
   const streams = new Set(options.streams ?? defaultStreamNames());
+  // Custom stream names come without column declarations: their rows are stored as sent.
+  const declarations = options.streams ? new Map<string, Set<string>>() : defaultStreamDeclarations();
+  const dropped = new Map<string, Set<string>>();
   const pki = options.pki ?? generateTestPki();
   const stored = new Map<string, Record<string, unknown>[]>();
   const calls: IngestionCall[] = [];
@@ -161,7 +177,8 @@ export async function startLogsIngestionDouble(options: LogsIngestionDoubleOptio
       return answer(400, 'InvalidPayload', 'Body must be a JSON array of objects');
     }
     const list = stored.get(call.stream) ?? [];
-    list.push(...(rows as Record<string, unknown>[]));
+    const declared = declarations.get(call.stream);
+    for (const row of rows as Record<string, unknown>[]) list.push(declared ? keepDeclared(row, declared, dropped, call.stream) : row);
     stored.set(call.stream, list);
     call.acceptedRows = rows.length;
     answer(204);
@@ -190,12 +207,14 @@ export async function startLogsIngestionDouble(options: LogsIngestionDoubleOptio
     caPem: pki.caPem,
     env: { LOGS_INGESTION_ENDPOINT: endpoint, LOGS_DCR_IMMUTABLE_ID: ruleId, LOGS_FINDINGS_STREAM: findingsStream, LOGS_SCANS_STREAM: scansStream },
     rows: (stream) => [...(stored.get(stream) ?? [])],
+    droppedColumns: (stream) => [...(dropped.get(stream) ?? [])].sort(),
     calls,
     setFaults(plans) {
       faults = (Array.isArray(plans) ? plans : [plans]).map((plan) => ({ ...plan }));
     },
     reset() {
       stored.clear();
+      dropped.clear();
       calls.length = 0;
     },
     close: () =>
@@ -205,6 +224,16 @@ export async function startLogsIngestionDouble(options: LogsIngestionDoubleOptio
         server.closeAllConnections();
       }),
   };
+}
+
+/** A data collection rule passes on the declared columns of a stream only; the rest is dropped without an error. */
+function keepDeclared(row: Record<string, unknown>, declared: Set<string>, dropped: Map<string, Set<string>>, stream: string): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(row)) {
+    if (declared.has(name)) kept[name] = value;
+    else dropped.set(stream, (dropped.get(stream) ?? new Set()).add(name));
+  }
+  return kept;
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer> {

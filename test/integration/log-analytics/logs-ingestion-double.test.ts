@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import https from 'node:https';
 import { gzipSync } from 'node:zlib';
-import { MAX_CALL_BYTES, startLogsIngestionDouble, type LogsIngestionDouble } from '../../doubles/logs-ingestion/server.js';
+import { defaultStreamDeclarations, MAX_CALL_BYTES, startLogsIngestionDouble, type LogsIngestionDouble } from '../../doubles/logs-ingestion/server.js';
 
 let double: LogsIngestionDouble;
 beforeAll(async () => {
@@ -80,5 +80,28 @@ describe('Logs Ingestion double', () => {
     expect((await post(path(), Buffer.from('[{"A":1}]'))).status).toBe(204);
     expect(double.rows('Custom-A_CL')).toEqual([{ A: 1 }]);
     expect(double.calls.map((call) => call.status)).toEqual([429, 500, 'dropped', 204]);
+  });
+});
+
+describe('Logs Ingestion double with the scanner\'s stream declarations', () => {
+  it('keeps the declared columns and drops (and reports) the others, like a data collection rule', async () => {
+    const scanner = await startLogsIngestionDouble({ token: 'raw-token' });
+    try {
+      const [stream, columns] = [...defaultStreamDeclarations()][0]!;
+      expect(columns.has('TimeGenerated')).toBe(true);
+      const answer = await new Promise<number>((resolve, reject) => {
+        const request = https.request(`${scanner.endpoint}/dataCollectionRules/${scanner.ruleId}/streams/${stream}?api-version=2023-01-01`, { method: 'POST', ca: scanner.caPem, agent: false, headers: { authorization: 'Bearer raw-token', 'content-type': 'application/json' } }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        });
+        request.on('error', reject);
+        request.end(JSON.stringify([{ TimeGenerated: '2026-01-01T00:00:00Z', Title: 'reserved', Misspelt: 1 }]));
+      });
+      expect(answer).toBe(204);
+      expect(scanner.rows(stream)).toEqual([{ TimeGenerated: '2026-01-01T00:00:00Z' }]);
+      expect(scanner.droppedColumns(stream)).toEqual(['Misspelt', 'Title']);
+    } finally {
+      await scanner.close();
+    }
   });
 });
