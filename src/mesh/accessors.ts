@@ -92,14 +92,25 @@ export function sidecarOutboundModeOf(object: K8sObject): string | undefined {
   return typeof policy.mode === 'string' ? policy.mode : 'REGISTRY_ONLY';
 }
 
-/** Creation order used by Istio to break ties: creationTimestamp, then name, then namespace. Objects without a timestamp sort last. */
+/**
+ * Creation order used by Istio to break ties: creationTimestamp, then name, then namespace,
+ * names compared byte by byte like Go's strings.Compare (push_context.go
+ * SortServicesByCreationTime, config.go configCompareByCreationTime). Objects without a
+ * timestamp sort last: in a cluster every object has one, and an offline manifest without one
+ * is about to be created, so it is the newest.
+ */
 export function compareByAge(a: K8sObject, b: K8sObject): number {
   const ta = a.metadata.creationTimestamp ? Date.parse(a.metadata.creationTimestamp) : Number.POSITIVE_INFINITY;
   const tb = b.metadata.creationTimestamp ? Date.parse(b.metadata.creationTimestamp) : Number.POSITIVE_INFINITY;
   const na = Number.isNaN(ta) ? Number.POSITIVE_INFINITY : ta;
   const nb = Number.isNaN(tb) ? Number.POSITIVE_INFINITY : tb;
   if (na !== nb) return na < nb ? -1 : 1;
-  return a.metadata.name.localeCompare(b.metadata.name) || a.metadata.namespace.localeCompare(b.metadata.namespace);
+  return byteOrder(a.metadata.name, b.metadata.name) || byteOrder(a.metadata.namespace, b.metadata.namespace);
+}
+
+/** Go's strings.Compare: code-unit order, not the locale's (which ignores '-' and case). */
+export function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function oldest<T extends K8sObject>(objects: T[]): T | undefined {

@@ -59,7 +59,10 @@ export function scopeOfList(values: string[]): ExportScope {
     else if (value === '.') own = true;
     else if (value !== '~' && value !== '') names.add(value);
   }
-  // `~` alone (or with nothing else) leaves all three empty: visible nowhere.
+  // `~` hides the object from everyone unless `*` is also listed (push_context.go initServiceRegistry,
+  // initVirtualServices: "*" first, then "~" ignores every other entry). Validation rejects the mix
+  // on Istio objects, but not in a Service's exportTo annotation.
+  if (!all && values.includes('~')) return { all: false, own: false, names: new Set() };
   return { all, own, names };
 }
 

@@ -1,4 +1,5 @@
 import { describe, refOf } from '../../mesh/accessors.js';
+import { isExportedTo, reachesOtherNamespaces } from '../../mesh/exportto.js';
 import { isWildcard } from '../../mesh/hosts.js';
 import type { Rule, RuleResult } from '../types.js';
 import { configEvidence, ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
@@ -40,17 +41,20 @@ export const destinationRuleForeignHostRule: Rule = {
         if (owners.size !== 1) continue; // none, or a mesh-wide wildcard policy
         const [owner, target] = [...owners.entries()][0]!;
         if (!model.isTenant(owner)) continue;
-        const affected = inRoot ? model.tenantNamespaces().filter((namespace) => namespace !== owner) : [dr.namespace];
+        // A root rule private to the root namespace (exportTo ".") is in Istio's rootNamespaceLocal
+        // index, which only root's own proxies consult (push_context.go setDestinationRules, destinationRule).
+        const fallback = inRoot && reachesOtherNamespaces(dr.exportTo.scope, dr.namespace);
+        const affected = fallback ? model.tenantNamespaces().filter((namespace) => namespace !== owner && isExportedTo(dr.exportTo.scope, dr.namespace, namespace)) : [dr.namespace];
         results.push({
-          severity: inRoot ? 'high' : 'low',
-          message: inRoot
+          severity: fallback ? 'high' : 'low',
+          message: fallback
             ? `DestinationRule ${dr.namespace}/${dr.object.metadata.name} in the root namespace targets ${host}, the host of ${target}, and applies to every client namespace that has no closer rule.`
             : `DestinationRule ${dr.namespace}/${dr.object.metadata.name} targets ${host}, the host of ${target}; Istio applies it only to clients in ${dr.namespace} (elsewhere the rules of the client's namespace, ${owner} or the root namespace apply).`,
           namespace: dr.namespace,
           resource: refOf(dr.object),
           affectedNamespaces: affected,
           subjectKey: host,
-          evidence: { ...configEvidence(dr), host, hostOwner: owner, target, inRootNamespace: inRoot, affectedSummary: listForMessage(affected), ...versionEvidence(model) },
+          evidence: { ...configEvidence(dr), host, hostOwner: owner, target, inRootNamespace: inRoot, rootFallback: fallback, affectedSummary: listForMessage(affected), ...versionEvidence(model) },
           source: dr.object.source,
         });
       }

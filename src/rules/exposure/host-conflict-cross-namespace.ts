@@ -2,34 +2,43 @@ import { compareByAge, describe, refOf } from '../../mesh/accessors.js';
 import { namespacesSingledOutBy, type ConfigObject } from '../../mesh/config-objects.js';
 import { isExportedTo } from '../../mesh/exportto.js';
 import { answeredNamespaces, answersByShape, scopeImportsHosts, shapeImportsHosts, type ScopeShape } from '../../mesh/sidecars.js';
-import { chooseByExportGroup, chooseServiceDefinition, type HostChoice } from '../../mesh/precedence.js';
+import { chooseServiceDefinition, chooseVirtualService, type DecidedBy, type HostChoice } from '../../mesh/precedence.js';
 import { hasHostPrecedence124 } from '../../mesh/version.js';
 import type { MeshModel } from '../../mesh/model.js';
 import type { Rule, RuleResult } from '../types.js';
 import { countOf, ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
 
 /**
- * host-conflict-cross-namespace: for some tenant namespace N, two or more ServiceEntries
- * (or mesh VirtualServices) of other namespaces declare the same hostname, N imports them,
- * and only creation order decides which one N uses: a hijack window.
+ * host-conflict-cross-namespace: for some tenant namespace N, ServiceEntries (or mesh
+ * VirtualServices) of two or more namespaces declare the same hostname, N imports them, and
+ * another namespace's definition decides N's traffic without a precedence rule that N
+ * controls: only creation order decides (a hijack window), or a foreign definition overrides
+ * N's own (for VirtualServices, N's own public one loses to an older public one or to one
+ * exported to N by name; see precedence.ts).
  *
  * Grouping is by identical hostname (after short-name resolution). Different but
  * overlapping patterns (`*.example.com` vs `api.example.com`) are not an ordering choice:
- * Envoy picks the most specific match, so they are not reported here.
+ * Envoy picks the most specific match, so they are not reported here. Duplicates within one
+ * namespace are that namespace's own business and never reported.
  */
 export const hostConflictCrossNamespaceRule: Rule = {
   meta: {
     id: 'host-conflict-cross-namespace',
-    title: 'Hostname defined by several namespaces, decided by age',
+    title: 'Hostname defined by several namespaces, decided by age or overridden from outside',
     category: 'exposure',
     defaultSeverity: 'critical',
     rationale:
-      'When several namespaces define the same hostname and no precedence rule separates them, Istio uses the oldest object: whoever holds the older ServiceEntry or VirtualService captures the traffic of every namespace that imports both.',
+      "When several namespaces define the same hostname and no precedence rule separates them, Istio uses the oldest object: whoever holds the older ServiceEntry or VirtualService captures the traffic of every namespace that imports both. VirtualServices have no own-namespace preference: a tenant's own public VirtualService loses to an older one of another tenant, or to one exported to it by name.",
     remediation:
-      'Keep one owner per hostname: restrict the duplicates with exportTo ["."] or remove them, and let consumers import the intended owner explicitly (Sidecar egress `owner-namespace/host`).',
-    references: [ISTIO_DOCS.exportTo, ISTIO_DOCS.trafficBestPractices, 'https://github.com/istio/istio/blob/master/pilot/pkg/model/sidecar.go'],
+      'Keep one owner per hostname: restrict the duplicates with exportTo ["."] or remove them, and let consumers import the intended owner explicitly (Sidecar egress `owner-namespace/host`). A namespace that routes its own hosts should export its VirtualService with exportTo ["."] (private definitions come first).',
+    references: [
+      ISTIO_DOCS.exportTo,
+      ISTIO_DOCS.trafficBestPractices,
+      'https://github.com/istio/istio/blob/master/pilot/pkg/model/sidecar.go',
+      'https://github.com/istio/istio/blob/master/pilot/pkg/model/virtualservice.go',
+    ],
     requires: ['ServiceEntry', 'VirtualService', 'Service', 'Sidecar', 'ConfigMap'],
-    versionNote: 'Istio >= 1.24: one namespace per hostname and proxy, Kubernetes Service preferred',
+    versionNote: 'Istio >= 1.24: one namespace per hostname and proxy, Kubernetes Service preferred (ServiceEntries only; VirtualService order is the same in every version)',
   },
   evaluate({ model }) {
     const serviceEntries = new Map<string, ConfigObject[]>();
@@ -56,18 +65,25 @@ export const hostConflictCrossNamespaceRule: Rule = {
   },
 };
 
+/** What one namespace (or every namespace of a shape) uses for the host, when it is a finding. */
+interface ConflictAnswer {
+  choice: HostChoice;
+  /** The namespace's own definitions that lose to another namespace's. */
+  overridden: ConfigObject[];
+}
+
 /**
- * Which tenant namespaces use an age-ordered definition of `host`. Namespaces that neither
- * own a definition nor are named by an exportTo see only the definitions exported to `*`,
- * through the foreign egress hosts of their Sidecar scopes: they are decided once per scope
- * shape (answersByShape), so a host defined by many tenants costs O(shapes + owners), not
- * O(namespaces x definitions).
+ * Which tenant namespaces use an age-ordered or overriding foreign definition of `host`.
+ * Namespaces that neither own a definition nor are named by an exportTo see only the
+ * definitions exported to `*`, through the foreign egress hosts of their Sidecar scopes: they
+ * are decided once per scope shape (answersByShape), so a host defined by many tenants costs
+ * O(shapes + owners), not O(namespaces x definitions).
  */
 function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService', host: string, definitions: ConfigObject[], services: ConfigObject[]): RuleResult | undefined {
   const sidecars = model.sidecars();
   const version = model.snapshot.istioVersion;
-  // Own definitions decide for their namespace whenever Istio lets the own namespace win.
-  const ownWins = kind === 'VirtualService' || hasHostPrecedence124(version);
+  // ServiceEntries: from 1.24 a namespace's own definition always decides there. VirtualServices: never by itself.
+  const ownServiceEntryWins = kind === 'ServiceEntry' && hasHostPrecedence124(version);
   const publicDefinitions = oldestFirst(definitions.filter((config) => config.exportTo.scope.all));
   const publicServices = services.filter((service) => service.exportTo.scope.all);
   // Definitions that a namespace sees other than through `*` exports: its own, and those naming it.
@@ -86,7 +102,7 @@ function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService',
     return seen;
   };
 
-  const ask = (namespace: string, shape: ScopeShape, singledOut: boolean): HostChoice | undefined => {
+  const ask = (namespace: string, shape: ScopeShape, singledOut: boolean): ConflictAnswer | undefined => {
     let visible: ConfigObject[];
     let visibleServices: ConfigObject[];
     if (!singledOut) {
@@ -97,38 +113,61 @@ function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService',
       const sees = (config: ConfigObject, hosts: string[]) =>
         isExportedTo(config.exportTo.scope, config.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, config.namespace, hosts));
       const ownOrNamed = (related.get(namespace) ?? []).filter((config) => sees(config, [host]));
-      // N's own definition usually wins in N, but not always: before Istio 1.24 a proxy
-      // without a Sidecar ranks its own public ServiceEntry by age.
-      if ((ownWins || shape.sidecarDeclared) && ownOrNamed.some((config) => config.namespace === namespace)) return undefined;
+      // N's own ServiceEntry wins in N from 1.24 on (and behind a Sidecar before); not before 1.24
+      // without a Sidecar, where an own public one ranks by age.
+      if ((ownServiceEntryWins || (kind === 'ServiceEntry' && shape.sidecarDeclared)) && ownOrNamed.some((config) => config.namespace === namespace)) return undefined;
       // Other namespaces' `*` exports reach N as they reach any namespace of its shape.
       visible = [...publicSeenBy(shape).filter((config) => config.namespace !== namespace), ...ownOrNamed];
       visibleServices = services.filter((service) => sees(service, service.hosts));
     }
     if (new Set(visible.map((config) => config.namespace)).size < 2) return undefined;
     const proxy = { sidecarDeclared: shape.sidecarDeclared };
-    const choice = kind === 'ServiceEntry' ? chooseServiceDefinition(namespace, [...visible, ...visibleServices], version, proxy) : chooseByExportGroup(namespace, visible);
-    if (!choice || choice.decidedBy !== 'age' || choice.winner.kind === 'Service') return undefined;
-    if (new Set(choice.tiedByAge.map((config) => config.namespace)).size < 2) return undefined;
-    return choice;
+    const choice = kind === 'ServiceEntry' ? chooseServiceDefinition(namespace, [...visible, ...visibleServices], version, proxy) : chooseVirtualService(namespace, visible);
+    if (!choice || choice.winner.kind === 'Service') return undefined;
+    const overridden = choice.winner.namespace === namespace ? [] : visible.filter((config) => config.namespace === namespace);
+    const window = choice.decidedBy === 'age' && new Set(choice.tiedByAge.map((config) => config.namespace)).size >= 2;
+    if (!window && overridden.length === 0) return undefined;
+    return { choice, overridden };
   };
 
   const answers = answersByShape(model.tenantShapes(), namespacesSingledOutBy([...definitions, ...services]), ask);
   const affected = answeredNamespaces(answers);
-  // Winners in the order of the first namespace each one wins, as a walk over sorted namespaces would meet them.
-  const namespacesByWinner = new Map<ConfigObject, string[]>();
-  const tied = new Set<ConfigObject>();
-  for (const { answer, namespaces } of answers) {
-    namespacesByWinner.set(answer.winner, [...(namespacesByWinner.get(answer.winner) ?? []), ...namespaces]);
-    for (const config of answer.tiedByAge) tied.add(config);
-  }
-  for (const namespaces of namespacesByWinner.values()) namespaces.sort();
-  const winners = new Map([...namespacesByWinner].sort((a, b) => (a[1][0]! < b[1][0]! ? -1 : 1)));
   if (affected.length === 0) return undefined;
-  const [winner] = [...winners.entries()].sort((a, b) => b[1].length - a[1].length)[0]!;
-  const contenders = [...tied].sort((a, b) => describe(a.object).localeCompare(describe(b.object)));
+  // Winners in the order of the first namespace each one wins, as a walk over sorted namespaces would meet them.
+  const namespacesByWinner = new Map<ConfigObject, { namespaces: string[]; decidedBy: Set<DecidedBy> }>();
+  const contenderSet = new Set<ConfigObject>();
+  const overrides: { namespace: string; winner: ConfigObject; overridden: ConfigObject[]; decidedBy: DecidedBy }[] = [];
+  const windowNamespaces: string[] = [];
+  for (const { answer, namespaces } of answers) {
+    const entry = namespacesByWinner.get(answer.choice.winner) ?? { namespaces: [], decidedBy: new Set<DecidedBy>() };
+    entry.namespaces.push(...namespaces);
+    entry.decidedBy.add(answer.choice.decidedBy);
+    namespacesByWinner.set(answer.choice.winner, entry);
+    contenderSet.add(answer.choice.winner);
+    for (const config of answer.choice.tiedByAge) contenderSet.add(config);
+    for (const config of answer.overridden) contenderSet.add(config);
+    if (answer.choice.decidedBy === 'age') windowNamespaces.push(...namespaces);
+    // Overrides only happen in namespaces that own a definition: always singled out, one namespace per answer.
+    if (answer.overridden.length > 0) overrides.push({ namespace: namespaces[0]!, winner: answer.choice.winner, overridden: answer.overridden, decidedBy: answer.choice.decidedBy });
+  }
+  for (const entry of namespacesByWinner.values()) entry.namespaces.sort();
+  const winners = [...namespacesByWinner].sort((a, b) => (a[1].namespaces[0]! < b[1].namespaces[0]! ? -1 : 1));
+  const [winner] = [...winners].sort((a, b) => b[1].namespaces.length - a[1].namespaces.length)[0]!;
+  const contenders = [...contenderSet].sort((a, b) => describe(a.object).localeCompare(describe(b.object)));
   const contenderOwners = [...new Set(contenders.map((config) => config.namespace))].sort();
+  windowNamespaces.sort();
+  const plural = kind === 'ServiceEntry' ? 'ServiceEntries' : 'VirtualServices';
+  const parts: string[] = [];
+  if (windowNamespaces.length > 0) {
+    parts.push(`in ${countOf(windowNamespaces.length, 'namespace')} (${listForMessage(windowNamespaces)}) only creation order decides, and the oldest, ${describe(winner.object)}, wins`);
+  }
+  for (const override of overrides.filter((o) => o.decidedBy !== 'age').slice(0, 3)) {
+    parts.push(`in ${override.namespace}, ${describe(override.winner.object)} (exported to ${override.namespace} by name) overrides ${override.namespace}'s own ${listForMessage(override.overridden.map((config) => describe(config.object)))}`);
+  }
+  const ageOverrides = overrides.filter((o) => o.decidedBy === 'age').map((o) => o.namespace);
+  if (ageOverrides.length > 0) parts.push(`the own definitions of ${listForMessage(ageOverrides)} lose there to another namespace's`);
   return {
-    message: `Host ${host} is defined by ${kind === 'ServiceEntry' ? 'ServiceEntries' : 'VirtualServices'} in ${listForMessage(contenderOwners)}; in ${countOf(affected.length, 'namespace')} (${listForMessage(affected)}) only creation order decides, and the oldest, ${describe(winner.object)}, wins.`,
+    message: `Host ${host} is defined by ${plural} in ${listForMessage(contenderOwners)}; ${parts.join('; ')}.`,
     namespace: winner.namespace,
     resource: refOf(winner.object),
     affectedNamespaces: affected,
@@ -143,9 +182,15 @@ function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService',
         effectiveExportTo: config.exportTo.values,
         exportToSource: config.exportTo.source,
       })),
-      currentWinnerByAge: describe(winner.object),
-      winners: [...winners.entries()].map(([config, namespaces]) => ({ object: describe(config.object), namespaces })),
-      decidedBy: 'age',
+      ...(windowNamespaces.length > 0 ? { currentWinnerByAge: describe(winner.object), namespacesDecidedByAge: windowNamespaces } : {}),
+      winners: winners.map(([config, entry]) => ({ object: describe(config.object), namespaces: entry.namespaces, decidedBy: [...entry.decidedBy].sort() })),
+      overriddenOwnDefinitions: overrides.map((override) => ({
+        namespace: override.namespace,
+        winner: describe(override.winner.object),
+        decidedBy: override.decidedBy,
+        overridden: override.overridden.map((config) => describe(config.object)),
+      })),
+      decidedBy: windowNamespaces.length > 0 ? 'age' : 'export-group',
       ...versionEvidence(model),
     },
     source: winner.object.source,

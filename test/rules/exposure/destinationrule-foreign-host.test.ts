@@ -14,13 +14,13 @@ kind: Service
 metadata: {name: web, namespace: tenant-c}
 spec: {ports: [{port: 80}]}
 `;
-const dr = (namespace: string, host: string) => `
+const dr = (namespace: string, host: string, exportTo?: string) => `
 ---
 apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: {name: dr, namespace: ${namespace}}
 spec:
-  host: "${host}"
+  host: "${host}"${exportTo ? `\n  exportTo: ${exportTo}` : ''}
   trafficPolicy: {tls: {mode: DISABLE}}
 `;
 
@@ -40,6 +40,17 @@ runRuleTests(destinationRuleForeignHostRule, {
       name: 'the root namespace targets a tenant Service (high: fallback for every client)',
       manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + services + dr('istio-system', 'payments.tenant-b.svc.cluster.local'),
       findings: [{ severity: 'high', namespace: 'istio-system', affectedNamespaces: ['tenant-a', 'tenant-c'], messageIncludes: ['root namespace'] }],
+    },
+    {
+      // push_context.go setDestinationRules: a root rule exported only to "." goes to rootNamespaceLocal, which only root's proxies read.
+      name: 'a root-namespace rule private to the root namespace is not a fallback for tenants (low)',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + services + dr('istio-system', 'payments.tenant-b.svc.cluster.local', '["."]'),
+      findings: [{ severity: 'low', namespace: 'istio-system', affectedNamespaces: ['istio-system'] }],
+    },
+    {
+      name: 'a root-namespace rule exported by name is the fallback for those namespaces only',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + services + dr('istio-system', 'payments.tenant-b.svc.cluster.local', '[tenant-a]'),
+      findings: [{ severity: 'high', affectedNamespaces: ['tenant-a'] }],
     },
   ],
 });

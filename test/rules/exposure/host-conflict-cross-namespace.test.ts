@@ -13,6 +13,15 @@ spec:
   ports: [{number: 443, name: tls, protocol: TLS}]
 ${exportTo ? `  exportTo: ${exportTo}\n` : ''}`;
 
+
+const vs = (namespace: string, name: string, created: string | undefined, extra = '') => `
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ${name}, namespace: ${namespace}${created ? `, creationTimestamp: "${created}"` : ''}}
+spec: {hosts: [api.example.com], http: [{route: [{destination: {host: ${name}.${namespace}.svc.cluster.local}}]}]${extra}}
+`;
+
 const shared = se('shared-egress', 'payments-api', 'api.payments.example.com', '2024-03-01T00:00:00Z');
 const hijack = se('tenant-a', 'hijack', 'api.payments.example.com', '2023-01-01T00:00:00Z');
 
@@ -62,6 +71,22 @@ spec: {egress: [{hosts: ["./*", "shared-egress/*"]}]}
       name: 'overlapping but different hosts are decided by specificity, not age',
       manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + se('tenant-a', 'wild', '"*.example.com"', '2023-01-01T00:00:00Z') + se('tenant-c', 'exact', 'api.example.com', '2024-01-01T00:00:00Z'),
     },
+    {
+      name: 'VirtualServices: duplicates within one namespace are not a cross-tenant conflict',
+      manifests: vs('foo', 'mine', '2025-01-01T00:00:00Z') + vs('foo', 'older-mine', '2024-01-01T00:00:00Z'),
+    },
+    {
+      name: 'VirtualServices: a private own definition comes before every foreign one',
+      manifests: vs('bar', 'theirs', '2024-01-01T00:00:00Z', ', exportTo: [foo]') + vs('foo', 'mine', '2025-01-01T00:00:00Z', ', exportTo: ["."]'),
+    },
+    {
+      name: 'VirtualServices: a named export to a namespace without its own definition is a precedence rule, not a window',
+      manifests: vs('bar', 'theirs', undefined, ', exportTo: [foo]') + vs('baz', 'other', '2020-01-01T00:00:00Z', ', exportTo: [foo]').replace('exportTo: [foo]', 'exportTo: [baz]'),
+    },
+    {
+      name: 'VirtualServices bound to gateways only are not sidecar routing',
+      manifests: vs('bar', 'theirs', '2024-01-01T00:00:00Z', ', gateways: [bar/gw]') + vs('foo', 'mine', '2025-01-01T00:00:00Z'),
+    },
   ],
   invalid: [
     {
@@ -96,7 +121,8 @@ kind: VirtualService
 metadata: {name: second, namespace: tenant-b, creationTimestamp: "2024-01-01T00:00:00Z"}
 spec: {hosts: [api.example.com], http: [{route: [{destination: {host: api.example.com}}]}]}
 `,
-      findings: [{ subjectKey: 'VirtualService:api.example.com', resourceName: 'first', affectedNamespaces: ['tenant-c'] }],
+      // No own-namespace preference among public VirtualServices: tenant-b's own loses to tenant-a's older one.
+      findings: [{ subjectKey: 'VirtualService:api.example.com', resourceName: 'first', affectedNamespaces: ['tenant-a', 'tenant-b', 'tenant-c'] }],
     },
     {
       // Istio < 1.24 with a Sidecar: selectServices keeps the first candidate, with no Kubernetes preference (istio/istio#51776).
@@ -125,6 +151,49 @@ spec: {egress: [{hosts: ["*/*"]}]}
       manifests: ns('tenant-a', 'tenant-b') + hijack + se('tenant-b', 'own', 'api.payments.example.com', '2024-01-01T00:00:00Z', '["*"]'),
       // In tenant-a too: its own definition only wins because it happens to be the older one.
       findings: [{ resourceName: 'hijack', affectedNamespaces: ['tenant-a', 'tenant-b'] }],
+    },
+    {
+      name: "issue 13 repro: bar's older public VirtualService decides foo's routing",
+      manifests: vs('bar', 'theirs', '2024-01-01T00:00:00Z') + vs('foo', 'mine', '2025-01-01T00:00:00Z'),
+      findings: [
+        {
+          severity: 'critical',
+          namespace: 'bar',
+          resourceName: 'theirs',
+          resourceKind: 'VirtualService',
+          subjectKey: 'VirtualService:api.example.com',
+          // bar wins in bar only because its VirtualService is older: age decides there too.
+          affectedNamespaces: ['bar', 'foo'],
+          messageIncludes: ['VirtualService bar/theirs', 'only creation order decides', 'own definitions of foo'],
+          check: (f) => {
+            expect(f.evidence.overriddenOwnDefinitions).toEqual([{ namespace: 'foo', winner: 'VirtualService bar/theirs', decidedBy: 'age', overridden: ['VirtualService foo/mine'] }]);
+          },
+        },
+      ],
+    },
+    {
+      name: "issue 13 repro: a VirtualService exported to foo by name deterministically overrides foo's own public one",
+      manifests: vs('bar', 'theirs', undefined, ', exportTo: [foo]') + vs('foo', 'mine', undefined),
+      findings: [
+        {
+          severity: 'critical',
+          resourceName: 'theirs',
+          affectedNamespaces: ['foo'],
+          messageIncludes: ['in foo, VirtualService bar/theirs (exported to foo by name) overrides foo\'s own VirtualService foo/mine'],
+          check: (f) => {
+            expect(f.evidence).toMatchObject({ decidedBy: 'export-group', overriddenOwnDefinitions: [{ namespace: 'foo', decidedBy: 'export-group' }] });
+            expect(f.evidence.currentWinnerByAge).toBeUndefined();
+          },
+        },
+      ],
+    },
+    {
+      // push_context.go servicesExportedToNamespace: services exported to N by name come before public ones,
+      // and before 1.24 a proxy without a Sidecar has no own-namespace preference (DefaultSidecarScopeForNamespace).
+      name: "before 1.24, without a Sidecar, a ServiceEntry exported by name overrides the namespace's own public one",
+      istioVersion: '1.23',
+      manifests: ns('tenant-a', 'tenant-b') + se('tenant-a', 'named', 'api.payments.example.com', '2024-06-01T00:00:00Z', '[tenant-b]') + se('tenant-b', 'own', 'api.payments.example.com', '2024-01-01T00:00:00Z', '["*"]'),
+      findings: [{ resourceName: 'named', affectedNamespaces: ['tenant-b'], messageIncludes: ["overrides tenant-b's own ServiceEntry tenant-b/own"] }],
     },
   ],
 });

@@ -18,6 +18,10 @@ describe('scopeOfList / isExportedTo', () => {
     [['~'], 'tenant-a', 'tenant-a', false],
     [['~'], 'tenant-a', 'tenant-b', false],
     [['.', 'tenant-c'], 'tenant-a', 'tenant-c', true],
+    // initServiceRegistry: "~" ignores every other entry unless "*" is there (a Service annotation is not validated).
+    [['~', 'tenant-b'], 'tenant-a', 'tenant-b', false],
+    [['.', '~'], 'tenant-a', 'tenant-a', false],
+    [['~', '*'], 'tenant-a', 'tenant-b', true],
   ])('exportTo %j of an object in %s reaches %s: %s', (values, owner, target, expected) => {
     expect(isExportedTo(scopeOfList(values), owner, target)).toBe(expected);
   });

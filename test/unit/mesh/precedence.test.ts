@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { defaultConfig } from '../../../src/config/types.js';
 import { buildMeshModel } from '../../../src/mesh/model.js';
-import { chooseByExportGroup, chooseServiceDefinition } from '../../../src/mesh/precedence.js';
+import { chooseServiceDefinition, chooseVirtualService } from '../../../src/mesh/precedence.js';
 import type { K8sObject } from '../../../src/snapshot/types.js';
 import { obj, snapshot, version } from './fixtures.js';
 
@@ -44,7 +44,7 @@ describe('host precedence', () => {
   });
   it('named exports come before public ones', () => {
     const [pub, named] = configs([se('tenant-c', 'public', '2020-01-01T00:00:00Z'), se('tenant-d', 'named', '2024-01-01T00:00:00Z', ['tenant-a'])]);
-    expect(chooseByExportGroup('tenant-a', [pub!, named!])).toMatchObject({ winner: named, decidedBy: 'export-group' });
+    expect(chooseVirtualService('tenant-a', [pub!, named!])).toMatchObject({ winner: named, decidedBy: 'export-group' });
   });
   it('within a group the oldest wins: a hijack window', () => {
     const [newer, older] = configs([se('tenant-c', 'newer', '2024-01-01T00:00:00Z'), se('tenant-d', 'older', '2023-01-01T00:00:00Z')]);
@@ -55,6 +55,36 @@ describe('host precedence', () => {
   });
   it('orders by name when timestamps are missing', () => {
     const [b, a] = configs([obj('ServiceEntry', 'tenant-c', 'b', { hosts: ['x'] }), obj('ServiceEntry', 'tenant-d', 'a', { hosts: ['x'] })]);
-    expect(chooseByExportGroup('tenant-a', [b!, a!])?.winner).toBe(a);
+    expect(chooseVirtualService('tenant-a', [b!, a!])?.winner).toBe(a);
+  });
+});
+
+describe('VirtualService precedence on sidecars (virtualservice.go SelectVirtualServices)', () => {
+  const vs = (ns: string, name: string, created: string | undefined, exportTo?: string[]) =>
+    obj('VirtualService', ns, name, { hosts: ['api.example.com'], ...(exportTo ? { exportTo } : {}) }, created ? { created } : {});
+  it('an own public VirtualService has no preference over an older public one of another namespace', () => {
+    const [theirs, mine] = configs([vs('bar', 'theirs', '2024-01-01T00:00:00Z'), vs('foo', 'mine', '2025-01-01T00:00:00Z')]);
+    const choice = chooseVirtualService('foo', [mine!, theirs!]);
+    expect(choice).toMatchObject({ winner: theirs, decidedBy: 'age' });
+    expect(choice?.tiedByAge.map((c) => c.object.metadata.name)).toEqual(['theirs', 'mine']);
+  });
+  it('a VirtualService exported by name comes before every public one, own included, whatever the age', () => {
+    const [theirs, mine] = configs([vs('bar', 'theirs', undefined, ['foo']), vs('foo', 'mine', undefined)]);
+    expect(chooseVirtualService('foo', [mine!, theirs!])).toMatchObject({ winner: theirs, decidedBy: 'export-group' });
+  });
+  it('a VirtualService private to the proxy namespace comes first ("." or its own name)', () => {
+    for (const exportTo of [['.'], ['foo'], ['.', 'baz']]) {
+      const [theirs, mine] = configs([vs('bar', 'theirs', '2020-01-01T00:00:00Z', ['foo']), vs('foo', 'mine', '2025-01-01T00:00:00Z', exportTo)]);
+      expect(chooseVirtualService('foo', [theirs!, mine!])).toMatchObject({ winner: mine, decidedBy: 'own-namespace' });
+    }
+  });
+  it('"*" makes an own VirtualService public even when it also names its namespace', () => {
+    const [theirs, mine] = configs([vs('bar', 'theirs', '2020-01-01T00:00:00Z'), vs('foo', 'mine', '2025-01-01T00:00:00Z', ['.', '*'])]);
+    expect(chooseVirtualService('foo', [theirs!, mine!])).toMatchObject({ winner: theirs, decidedBy: 'age' });
+  });
+  it('breaks equal timestamps by name, then namespace, byte by byte like Go', () => {
+    const [dash, plain] = configs([vs('b', 'a-b', '2024-01-01T00:00:00Z'), vs('a', 'ab', '2024-01-01T00:00:00Z')]);
+    // '-' (0x2d) sorts before 'b' (0x62); a locale comparison ignores the dash and says otherwise.
+    expect(chooseVirtualService('c', [plain!, dash!])?.winner).toBe(dash);
   });
 });
