@@ -1,28 +1,35 @@
 /**
- * Host patterns (rules.md "Host overlap"), after Istio's pilot/pkg/model host.Name:
- * `*` matches everything; `*.example.com` matches any name ending in `.example.com`
- * (any number of labels, but not `example.com` itself); anything else matches exactly.
- * Matching is case-insensitive (DNS).
+ * Host patterns (rules.md "Host overlap"), after Istio's host.Name (pkg/config/host/name.go
+ * Matches, SubsetOf): a name starting with `*` is a wildcard matching every name that ends
+ * with the rest of it. `*` matches everything; `*.example.com` matches any name ending in
+ * `.example.com` (any number of labels, but not `example.com` itself); a partial wildcard
+ * `*example.com` matches any name ending in `example.com`, including `example.com` and
+ * `badexample.com`. Anything else matches exactly. Matching is case-insensitive (DNS).
  */
 
 export function isWildcard(host: string): boolean {
   return host.startsWith('*');
 }
 
-/** The suffix a wildcard covers: `*.example.com` -> `.example.com`, `*` -> ``. */
-function wildcardSuffix(pattern: string): string {
+/** The suffix a wildcard covers: `*.example.com` -> `.example.com`, `*` -> ``, `*x.com` -> `x.com`. */
+export function wildcardSuffix(pattern: string): string {
   return pattern.slice(1);
 }
 
-/** True when `pattern` matches `host` (host may itself be a wildcard: then pattern must cover it). */
+/** A wildcard whose suffix does not start at a label boundary (`*x.com`, `*com`): it cuts into a label. */
+export function isPartialWildcard(host: string): boolean {
+  return host.length > 1 && isWildcard(host) && host[1] !== '.';
+}
+
+/** True when `pattern` matches `host` (host may itself be a wildcard: then pattern must cover it). Istio host.Name.SubsetOf, reversed. */
 export function hostMatches(pattern: string, host: string): boolean {
   const p = pattern.toLowerCase();
   const h = host.toLowerCase();
   if (p === h) return true;
   if (!isWildcard(p)) return false;
   const suffix = wildcardSuffix(p);
-  if (isWildcard(h)) return wildcardSuffix(h).endsWith(suffix) && wildcardSuffix(h).length >= suffix.length;
-  return h.endsWith(suffix) && h.length > suffix.length;
+  if (isWildcard(h)) return wildcardSuffix(h).endsWith(suffix);
+  return h.endsWith(suffix);
 }
 
 /** Two patterns overlap when one matches the other. */
@@ -53,25 +60,50 @@ function parentSuffixes(name: string): string[] {
   return out;
 }
 
+/** The name an entry is filed under: an exact host, or a wildcard's suffix. */
+function nameOf(host: string): string {
+  return isWildcard(host) ? wildcardSuffix(host) : host;
+}
+
+function reversed(text: string): string {
+  let out = '';
+  for (let i = text.length - 1; i >= 0; i--) out += text[i];
+  return out;
+}
+
 /**
  * Host index: exact hosts, wildcards by suffix, and every entry under each of its parent
  * suffixes, so overlap queries cost O(labels + matches) instead of a scan of all hosts.
+ * Partial wildcards (`*x.com`) are filed by suffix too; a host is matched against them by
+ * looking up its suffixes of the lengths they have (usually none), and the entries a partial
+ * wildcard covers come from a sorted index of reversed names built on first use (a prefix
+ * range, O(log n + matches)).
  */
 export class HostIndex<T> {
   private readonly exact = new Map<string, T[]>();
-  /** Wildcards keyed by suffix (`.example.com`; `` for `*`). */
+  /** Wildcards keyed by suffix at a label boundary (`.example.com`; `` for `*`). */
   private readonly wildcards = new Map<string, T[]>();
+  /** Partial wildcards keyed by suffix (`x.com` for `*x.com`), and the distinct suffix lengths. */
+  private readonly partials = new Map<string, T[]>();
+  private readonly partialLengths = new Set<number>();
   /** Every entry (exact or wildcard) strictly under a suffix: `a.b.c` and `*.x.b.c` are under `.b.c`. */
   private readonly under = new Map<string, T[]>();
-  private readonly everything: T[] = [];
+  private readonly everything: { name: string; value: T }[] = [];
+  /** Entries sorted by reversed name, for suffix range queries; rebuilt after an add. */
+  private byReversedName?: { key: string; value: T }[];
 
   add(host: string, value: T): void {
     const lower = host.toLowerCase();
-    this.everything.push(value);
-    if (isWildcard(lower)) {
-      const suffix = wildcardSuffix(lower);
-      push(this.wildcards, suffix, value);
-      for (const parent of parentSuffixes(suffix.slice(1))) push(this.under, parent, value);
+    const name = nameOf(lower);
+    this.everything.push({ name, value });
+    this.byReversedName = undefined;
+    if (isPartialWildcard(lower)) {
+      push(this.partials, name, value);
+      this.partialLengths.add(name.length);
+      for (const parent of parentSuffixes(name)) push(this.under, parent, value);
+    } else if (isWildcard(lower)) {
+      push(this.wildcards, name, value);
+      for (const parent of parentSuffixes(name.slice(1))) push(this.under, parent, value);
     } else {
       push(this.exact, lower, value);
       for (const parent of parentSuffixes(lower)) push(this.under, parent, value);
@@ -81,6 +113,7 @@ export class HostIndex<T> {
   /** Entries whose host equals `host` exactly (case-insensitive). */
   exactly(host: string): T[] {
     const lower = host.toLowerCase();
+    if (isPartialWildcard(lower)) return this.partials.get(wildcardSuffix(lower)) ?? [];
     return (isWildcard(lower) ? this.wildcards.get(wildcardSuffix(lower)) : this.exact.get(lower)) ?? [];
   }
 
@@ -88,28 +121,61 @@ export class HostIndex<T> {
   matching(host: string): T[] {
     const lower = host.toLowerCase();
     const out: T[] = [...this.exactly(lower)];
-    const name = isWildcard(lower) ? wildcardSuffix(lower).slice(1) : lower;
-    const suffixes = isWildcard(lower) ? parentSuffixes(name) : parentSuffixes(lower);
-    for (const suffix of suffixes) out.push(...(this.wildcards.get(suffix) ?? []));
+    const name = nameOf(lower);
+    // Wildcards at a label boundary covering the name (a wildcard's own suffix is in exactly()).
+    for (const suffix of parentSuffixes(isWildcard(lower) ? name.slice(1) : name)) out.push(...(this.wildcards.get(suffix) ?? []));
     if (lower !== '*') out.push(...(this.wildcards.get('') ?? []));
+    // Partial wildcards whose suffix ends the name (for a wildcard query, strictly shorter than its own).
+    for (const length of this.partialLengths) {
+      if (length > name.length || (isPartialWildcard(lower) && length === name.length)) continue;
+      out.push(...(this.partials.get(name.slice(name.length - length)) ?? []));
+    }
     return out;
   }
 
   /** Entries whose host overlaps `host`: those matching it plus, for a wildcard, those it covers. */
   overlapping(host: string): T[] {
     const lower = host.toLowerCase();
-    if (lower === '*') return [...this.everything];
+    if (lower === '*') return this.everything.map((entry) => entry.value);
+    if (!isWildcard(lower)) return this.matching(lower);
     const out = this.matching(lower);
-    if (isWildcard(lower)) out.push(...(this.under.get(wildcardSuffix(lower)) ?? []));
+    if (isPartialWildcard(lower)) {
+      // Everything whose name ends with the suffix, minus the identical pattern already in matching().
+      const same = new Set(this.exactly(lower));
+      for (const value of this.endingWith(wildcardSuffix(lower))) if (!same.has(value)) out.push(value);
+    } else {
+      out.push(...(this.under.get(wildcardSuffix(lower)) ?? []));
+    }
     return out;
   }
 
   /** Entries covered by `pattern` (the entry's host is matched by the pattern). */
   coveredBy(pattern: string): T[] {
     const lower = pattern.toLowerCase();
-    if (lower === '*') return [...this.everything];
+    if (lower === '*') return this.everything.map((entry) => entry.value);
     if (!isWildcard(lower)) return this.exactly(lower);
+    if (isPartialWildcard(lower)) return this.endingWith(wildcardSuffix(lower));
     return [...this.exactly(lower), ...(this.under.get(wildcardSuffix(lower)) ?? [])];
+  }
+
+  /** Entries whose name (exact host or wildcard suffix) ends with `suffix`. */
+  private endingWith(suffix: string): T[] {
+    if (!this.byReversedName) {
+      this.byReversedName = this.everything.map((entry) => ({ key: reversed(entry.name), value: entry.value }));
+      this.byReversedName.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    }
+    const sorted = this.byReversedName;
+    const prefix = reversed(suffix);
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (sorted[middle]!.key < prefix) low = middle + 1;
+      else high = middle;
+    }
+    const out: T[] = [];
+    for (let i = low; i < sorted.length && sorted[i]!.key.startsWith(prefix); i++) out.push(sorted[i]!.value);
+    return out;
   }
 }
 

@@ -1,35 +1,75 @@
 import { parse } from 'tldts';
 import { refOf } from '../../mesh/accessors.js';
-import { isWildcard } from '../../mesh/hosts.js';
+import { isWildcard, wildcardSuffix } from '../../mesh/hosts.js';
 import type { Rule, RuleResult } from '../types.js';
 import { configEvidence } from './common.js';
 
+/** What a broad wildcard covers, for evidence and messages. */
+export type WildcardCoverage = 'every-host' | 'every-service' | 'services-of-several-namespaces' | 'public-suffix' | 'several-registrable-domains' | 'every-top-level-domain';
+
+export interface BroadWildcard {
+  coverage: WildcardCoverage;
+  /** Completes "declares host X, which ...". */
+  reason: string;
+}
+
+/** True when `domain` is a public suffix (ICANN section) or not a name under one at all. */
+function isPublicSuffixOrUnknown(domain: string): boolean {
+  const parsed = parse(domain, { allowPrivateDomains: false });
+  return !parsed.domain || parsed.publicSuffix === domain;
+}
+
 /**
- * Why a wildcard host is broad, as a phrase completing "declares host X, which ...", or
- * undefined when it stays inside one registrable domain.
- * Uses the Public Suffix List (tldts): `*.com`, `*.co.uk` cover a public suffix. Cluster
- * names count too: `*.svc.cluster.local` or `*.cluster.local` cover every namespace.
+ * What a wildcard host really covers, or undefined when it stays inside one registrable
+ * domain (or one namespace of the cluster). A wildcard matches every name ending with the
+ * rest of the pattern (pkg/config/host/name.go Matches), so `*example.com` is not
+ * `*.example.com`: it also matches `badexample.com`, a different registrable domain.
+ * Uses the Public Suffix List (tldts, ICANN section): `*.com`, `*.co.uk` cover a public
+ * suffix. Cluster names count too: `*.svc.cluster.local` or `*.cluster.local` cover every
+ * Service, `*-prod.svc.cluster.local` every namespace ending in `-prod`.
  */
-export function broadWildcardReason(host: string, clusterDomain: string): string | undefined {
+export function broadWildcard(host: string, clusterDomain: string): BroadWildcard | undefined {
   if (!isWildcard(host)) return undefined;
-  if (host === '*') return 'matches every host';
-  const suffix = host.slice(2).toLowerCase();
-  if (`svc.${clusterDomain}`.endsWith(suffix)) return `covers every Service of the cluster (*.${suffix})`;
-  const parsed = parse(suffix, { allowPrivateDomains: false });
-  if (!parsed.domain || parsed.publicSuffix === suffix) return `covers every registrable domain under the public suffix ${suffix}`;
+  const lower = host.toLowerCase();
+  if (lower === '*') return { coverage: 'every-host', reason: 'matches every host' };
+  const suffix = wildcardSuffix(lower);
+  const serviceSuffix = `.svc.${clusterDomain}`.toLowerCase();
+  if (serviceSuffix.endsWith(suffix)) return { coverage: 'every-service', reason: `covers every Service of the cluster (every name ending in "${suffix}")` };
+  if (suffix.endsWith(serviceSuffix)) {
+    // `<rest>.svc.<domain>`: a Service host is <name>.<namespace>.svc.<domain>.
+    const rest = suffix.slice(0, suffix.length - serviceSuffix.length);
+    if (!rest.includes('.')) return { coverage: 'services-of-several-namespaces', reason: `covers the Services of every namespace whose name ends in "${rest}"` };
+    return undefined;
+  }
+  if (suffix.startsWith('.')) {
+    const domain = suffix.slice(1);
+    return isPublicSuffixOrUnknown(domain) ? { coverage: 'public-suffix', reason: `covers every registrable domain under the public suffix ${domain}` } : undefined;
+  }
+  // A partial wildcard: the pattern cuts into a label.
+  const dot = suffix.indexOf('.');
+  if (dot < 0) return { coverage: 'every-top-level-domain', reason: `covers every host whose name ends in "${suffix}", under any top-level domain (e.g. ${suffix === 'com' ? 'anything.com' : `x${suffix}`})` };
+  const parent = suffix.slice(dot + 1);
+  if (isPublicSuffixOrUnknown(parent)) {
+    return { coverage: 'several-registrable-domains', reason: `covers every registrable domain ending in "${suffix}" (e.g. evil${suffix}), not only ${suffix} and its subdomains; "*.${suffix}" is what stays inside one domain` };
+  }
   return undefined;
 }
 
-/** serviceentry-broad-wildcard-host: a ServiceEntry host that claims a public suffix or `*`. */
+/** The reason phrase of broadWildcard, or undefined when the host is not broad. */
+export function broadWildcardReason(host: string, clusterDomain: string): string | undefined {
+  return broadWildcard(host, clusterDomain)?.reason;
+}
+
+/** serviceentry-broad-wildcard-host: a ServiceEntry host that claims a public suffix, several registrable domains, every Service or `*`. */
 export const serviceEntryBroadWildcardHostRule: Rule = {
   meta: {
     id: 'serviceentry-broad-wildcard-host',
-    title: 'ServiceEntry host wildcard covers a public suffix',
+    title: 'ServiceEntry host wildcard covers a public suffix or several domains',
     category: 'exposure',
     defaultSeverity: 'high',
     rationale:
-      'A ServiceEntry host such as `*.com` or `*` claims every host under a public suffix: once imported it captures routing, TLS origination or egress permissions for unrelated domains, and it overlaps every other definition under that suffix.',
-    remediation: 'List the exact external hosts (or a wildcard under one registrable domain, e.g. `*.example.com`).',
+      'A ServiceEntry host such as `*.com`, `*example.com` or `*` claims hosts of unrelated owners (every domain under a public suffix, or every domain whose name merely ends the same way): once imported it captures routing, TLS origination or egress permissions for them, and it overlaps every other definition it covers.',
+    remediation: 'List the exact external hosts (or a wildcard under one registrable domain, e.g. `*.example.com`; note the dot: `*example.com` also matches `badexample.com`).',
     references: ['https://istio.io/latest/docs/reference/config/networking/service-entry/', 'https://publicsuffix.org/'],
     requires: ['ServiceEntry'],
   },
@@ -38,15 +78,16 @@ export const serviceEntryBroadWildcardHostRule: Rule = {
     for (const config of model.configObjects()) {
       if (config.kind !== 'ServiceEntry' || model.classOf(config.namespace) === 'system') continue;
       for (const host of new Set(config.hosts)) {
-        const reason = broadWildcardReason(host, model.snapshot.clusterDomain);
-        if (!reason) continue;
+        const broad = broadWildcard(host, model.snapshot.clusterDomain);
+        if (!broad) continue;
+        const reason = broad.reason;
         results.push({
           message: `ServiceEntry ${config.namespace}/${config.object.metadata.name} declares host ${host}, which ${reason}.`,
           namespace: config.namespace,
           resource: refOf(config.object),
           affectedNamespaces: config.exportTo.scope.all ? ['*'] : [...config.exportTo.scope.names].sort(),
           subjectKey: host,
-          evidence: { ...configEvidence(config), host, reason },
+          evidence: { ...configEvidence(config), host, reason, coverage: broad.coverage },
           source: config.object.source,
         });
       }

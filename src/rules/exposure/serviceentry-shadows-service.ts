@@ -37,13 +37,31 @@ export const serviceEntryShadowsServiceRule: Rule = {
         for (const { config: service, host: serviceHost } of index.overlapping(host)) {
           if (service.kind !== 'Service' || service.namespace === entry.namespace || seen.has(service)) continue;
           seen.add(service);
-          results.push(shadowFinding(model, entry, host, service, serviceHost));
+          const finding = shadowFinding(model, entry, host, service, serviceHost);
+          if (finding) results.push(finding);
         }
       }
     }
     return results;
   },
 };
+
+/**
+ * Whether the entry's definition, not the Service, is what the entry's own namespace uses for
+ * the host. A wildcard never beats the Service's exact name where both are visible (Envoy
+ * picks the most specific domain); an exact one follows chooseServiceDefinition.
+ */
+function entryWinsInOwnNamespace(model: MeshModel, entry: ConfigObject, entryHost: string, service: ConfigObject): boolean {
+  const namespace = entry.namespace;
+  const scopes = model.sidecars().scopesOf(namespace);
+  const entryVisible = isExportedTo(entry.exportTo.scope, namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, namespace, [entryHost]));
+  if (!entryVisible) return false;
+  const serviceVisible = isExportedTo(service.exportTo.scope, service.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, service.namespace, service.hosts));
+  if (!serviceVisible) return true;
+  if (isWildcard(entryHost)) return false;
+  const sidecarDeclared = scopes[0]!.kind !== 'default';
+  return chooseServiceDefinition(namespace, [entry, service], model.snapshot.istioVersion, { sidecarDeclared })?.winner === entry;
+}
 
 /**
  * Namespaces other than the ServiceEntry's where its definition, not the Service, is used for
@@ -75,17 +93,21 @@ function namespacesWhereEntryWins(model: MeshModel, entry: ConfigObject, entryHo
   return answeredNamespaces(answersByShape(model.nonSystemShapes(), namespacesSingledOutBy([entry, service]), entryWins));
 }
 
-function shadowFinding(model: MeshModel, entry: ConfigObject, entryHost: string, service: ConfigObject, serviceHost: string): RuleResult {
+function shadowFinding(model: MeshModel, entry: ConfigObject, entryHost: string, service: ConfigObject, serviceHost: string): RuleResult | undefined {
   const winning = namespacesWhereEntryWins(model, entry, entryHost, service);
+  const winsInOwn = entryWinsInOwnNamespace(model, entry, entryHost, service);
+  // A wildcard that loses to the Service's exact name wherever both are visible shadows nothing.
+  if (winning.length === 0 && !winsInOwn && isWildcard(entryHost)) return undefined;
   const name = `${entry.namespace}/${entry.object.metadata.name}`;
   const serviceName = `${service.namespace}/${service.object.metadata.name}`;
   const how = entryHost === serviceHost ? `declares ${serviceHost}` : `covers ${serviceHost} with ${entryHost}`;
+  const ownEffect = winsInOwn ? `it redirects ${entry.namespace}'s own traffic` : `${entry.namespace}'s own proxies still use the Service`;
   return {
     severity: winning.length > 0 ? 'critical' : 'high',
     message:
       winning.length > 0
         ? `ServiceEntry ${name} ${how}, the host of Service ${serviceName}, and replaces that Service in ${countOf(winning.length, 'other namespace')} (${listForMessage(winning)}).`
-        : `ServiceEntry ${name} ${how}, the host of Service ${serviceName}; it redirects ${entry.namespace}'s own traffic and becomes a hijack if the Service's visibility changes.`,
+        : `ServiceEntry ${name} ${how}, the host of Service ${serviceName}; ${ownEffect} and it becomes a hijack if the Service's visibility changes.`,
     namespace: entry.namespace,
     resource: refOf(entry.object),
     affectedNamespaces: winning.length > 0 ? winning : [entry.namespace],
@@ -98,6 +120,7 @@ function shadowFinding(model: MeshModel, entry: ConfigObject, entryHost: string,
       serviceExportTo: service.exportTo.values,
       serviceExportToSource: service.exportTo.source,
       namespacesWhereEntryWins: winning,
+      winsInOwnNamespace: winsInOwn,
       ...versionEvidence(model),
     },
     fix: exportToOwnNamespaceFix(entry.object),

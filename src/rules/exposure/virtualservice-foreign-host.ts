@@ -1,4 +1,8 @@
 import { describe, refOf } from '../../mesh/accessors.js';
+import type { ConfigObject } from '../../mesh/config-objects.js';
+import { reachesOtherNamespaces } from '../../mesh/exportto.js';
+import { isWildcard } from '../../mesh/hosts.js';
+import type { MeshModel } from '../../mesh/model.js';
 import { scopeImports } from '../../mesh/imports.js';
 import { namespacesSingledOutBy } from '../../mesh/config-objects.js';
 import { answeredNamespaces, answersByShape, shapeImportsHosts, type ScopeShape } from '../../mesh/sidecars.js';
@@ -6,6 +10,20 @@ import type { Rule, RuleResult } from '../types.js';
 import { configEvidence, countOf, exportToOwnNamespaceFix, ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
 
 const MAX_LISTED = 20;
+
+/**
+ * Does another namespace's wildcard definition make `vsHost` its host? Not when the wildcard is
+ * visible only in its own namespace (it owns nothing outside it), and not for an exact name
+ * that some Service or ServiceEntry defines exactly or that lies in the VirtualService's own
+ * namespace (`reviews` -> reviews.<ns>.svc.<domain>): the exact name beats a wildcard, and a
+ * namespace routing its own names is not routing someone else's host.
+ */
+function wildcardClaims(model: MeshModel, definition: ConfigObject, vs: ConfigObject, vsHost: string): boolean {
+  if (!reachesOtherNamespaces(definition.exportTo.scope, definition.namespace)) return false;
+  if (isWildcard(vsHost)) return true;
+  if (vsHost.endsWith(`.${vs.namespace}.svc.${model.snapshot.clusterDomain}`.toLowerCase())) return false;
+  return !model.hostIndex().exactly(vsHost).some(({ config }) => config.kind === 'Service' || config.kind === 'ServiceEntry');
+}
 
 /**
  * virtualservice-foreign-host: a mesh VirtualService in tenant namespace M routes a host
@@ -32,10 +50,10 @@ export const virtualServiceForeignHostRule: Rule = {
       if (vs.kind !== 'VirtualService' || !vs.appliesToSidecars || !model.isTenant(vs.namespace)) continue;
       const foreign = new Map<string, string>();
       for (const host of vs.hosts) {
-        for (const { config } of index.overlapping(host)) {
-          if ((config.kind === 'Service' || config.kind === 'ServiceEntry') && config.namespace !== vs.namespace && model.isTenant(config.namespace)) {
-            foreign.set(describe(config.object), config.namespace);
-          }
+        for (const { config, host: definedHost } of index.overlapping(host)) {
+          if ((config.kind !== 'Service' && config.kind !== 'ServiceEntry') || config.namespace === vs.namespace || !model.isTenant(config.namespace)) continue;
+          if (isWildcard(definedHost) && !wildcardClaims(model, config, vs, host)) continue;
+          foreign.set(describe(config.object), config.namespace);
         }
       }
       if (foreign.size === 0) continue;

@@ -2,6 +2,7 @@ import type { ClusterSnapshot, K8sObject } from '../../snapshot/types.js';
 import type { Rule, RuleContext, RuleResult } from '../types.js';
 import { qualifiedName, refOf } from './refs.js';
 import { isRecord } from '../../records.js';
+import { hostsOverlap } from '../../mesh/hosts.js';
 
 /**
  * destinationrule-tls-disabled: `tls.mode: DISABLE` on traffic to an in-mesh host makes
@@ -32,13 +33,6 @@ function fullHost(host: string, namespace: string, clusterDomain: string): strin
   return host.includes('.') || host === '*' ? host : `${host}.${namespace}.svc.${clusterDomain}`;
 }
 
-function hostMatches(pattern: string, host: string): boolean {
-  if (pattern === '*' || host === '*') return true;
-  if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1)) || (host.startsWith('*.') && host.endsWith(pattern.slice(1)));
-  if (host.startsWith('*.')) return pattern.endsWith(host.slice(1));
-  return pattern === host;
-}
-
 /** In-mesh: a Kubernetes service name (`*.svc.<domain>`, `*.<domain>`, `*.local`) or a MESH_INTERNAL ServiceEntry host. */
 export function isInMeshHost(host: string, snapshot: ClusterSnapshot): boolean {
   const domain = snapshot.clusterDomain;
@@ -46,7 +40,7 @@ export function isInMeshHost(host: string, snapshot: ClusterSnapshot): boolean {
   return snapshot.objects.ServiceEntry.some((entry) => {
     if (entry.spec.location !== 'MESH_INTERNAL') return false;
     const hosts = Array.isArray(entry.spec.hosts) ? entry.spec.hosts.filter((h): h is string => typeof h === 'string') : [];
-    return hosts.some((candidate) => hostMatches(candidate, host) || hostMatches(host, candidate));
+    return hosts.some((candidate) => hostsOverlap(candidate, host));
   });
 }
 

@@ -17,6 +17,7 @@ runRuleTests(serviceEntryBroadWildcardHostRule, {
     { name: 'wildcard under one registrable domain', manifests: se('["*.example.com", "*.api.example.co.uk"]') },
     { name: 'exact hosts', manifests: se('[api.example.com]') },
     { name: 'a wildcard for one namespace', manifests: se('["*.tenant-a.svc.cluster.local"]') },
+    { name: 'a partial wildcard inside one registrable domain', manifests: se('["*-api.example.com", "*api.eu.example.co.uk", "*db.tenant-a.svc.cluster.local"]') },
   ],
   invalid: [
     {
@@ -29,6 +30,28 @@ runRuleTests(serviceEntryBroadWildcardHostRule, {
       ],
     },
     { name: 'every Service of the cluster', manifests: se('["*.svc.cluster.local"]'), findings: [{ subjectKey: '*.svc.cluster.local', messageIncludes: ['every Service'] }] },
+    {
+      // host.Name.Matches: `*example.com` is a suffix match, so badexample.com is covered too.
+      name: 'a partial wildcard at the registrable level covers other domains',
+      manifests: se('["*example.com", "*partner.co.uk"]'),
+      findings: [
+        { severity: 'high', subjectKey: '*example.com', messageIncludes: ['every registrable domain ending in "example.com"', 'evilexample.com'], check: (f) => expect(f.evidence.coverage).toBe('several-registrable-domains') },
+        { subjectKey: '*partner.co.uk', check: (f) => expect(f.evidence.coverage).toBe('several-registrable-domains') },
+      ],
+    },
+    {
+      name: 'a partial wildcard without a dot covers every top-level domain',
+      manifests: se('["*com"]'),
+      findings: [{ subjectKey: '*com', messageIncludes: ['ends in "com"', 'any top-level domain'], check: (f) => expect(f.evidence.coverage).toBe('every-top-level-domain') }],
+    },
+    {
+      name: 'partial wildcards over cluster names',
+      manifests: se('["*vc.cluster.local", "*-prod.svc.cluster.local"]'),
+      findings: [
+        { subjectKey: '*vc.cluster.local', messageIncludes: ['every Service'] },
+        { subjectKey: '*-prod.svc.cluster.local', messageIncludes: ['every namespace whose name ends in "-prod"'] },
+      ],
+    },
   ],
 });
 
@@ -39,6 +62,9 @@ describe('broadWildcardReason', () => {
     ['*.github.io', false], // private PSL section is not used: github.io is one registrable domain
     ['*.example.com', false],
     ['api.com', false],
+    ['*example.com', true],
+    ['*-api.example.com', false],
+    ['*.svc.corp.local', false], // not this cluster's domain: one registrable domain (corp.local)
   ])('%s broad: %s', (host, broad) => {
     expect(broadWildcardReason(host, 'cluster.local') !== undefined).toBe(broad);
   });

@@ -35,6 +35,12 @@ spec: {egress: [{hosts: ["*/*"]}]}
 
 runRuleTests(serviceEntryShadowsServiceRule, {
   valid: [
+    {
+      // Envoy picks the most specific domain: the Service's exact name beats the wildcard wherever both are visible.
+      name: "a wildcard covering a Service whose exact name is visible everywhere the wildcard is",
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + payments() + shadow('*.tenant-b.svc.cluster.local'),
+    },
+    { name: 'a "*" ServiceEntry exported to its own namespace, Services visible there', manifests: ns('tenant-a', 'tenant-b') + payments() + shadow('*', '["."]') },
     { name: 'ServiceEntry for an external host', manifests: ns('tenant-a', 'tenant-b') + payments() + shadow('api.example.com') },
     { name: 'ServiceEntry for a Service of its own namespace', manifests: ns('tenant-a') + payments().replace('tenant-b', 'tenant-a') + shadow('payments.tenant-a.svc.cluster.local') },
   ],
@@ -91,9 +97,15 @@ spec: {egress: [{hosts: ["./*", "tenant-a/*"]}]}
       findings: [{ severity: 'critical', affectedNamespaces: ['tenant-c'] }],
     },
     {
-      name: 'a wildcard covering the Service host',
-      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + payments() + shadow('*.tenant-b.svc.cluster.local'),
-      findings: [{ severity: 'high', messageIncludes: ['covers payments.tenant-b.svc.cluster.local'] }],
+      // The Service is visible in tenant-c and not in tenant-a: tenant-a's own proxies use the wildcard.
+      name: "a wildcard covering a Service hidden from the entry's namespace (high: own traffic)",
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + payments('tenant-b,tenant-c') + shadow('*.tenant-b.svc.cluster.local', '["."]'),
+      findings: [{ severity: 'high', affectedNamespaces: ['tenant-a'], messageIncludes: ['covers payments.tenant-b.svc.cluster.local', "redirects tenant-a's own traffic"] }],
+    },
+    {
+      name: 'a wildcard covering a Service hidden by its annotation (critical where the wildcard is used)',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + payments('.') + shadow('*.tenant-b.svc.cluster.local'),
+      findings: [{ severity: 'critical', affectedNamespaces: ['tenant-c'] }],
     },
   ],
 });

@@ -20,10 +20,37 @@ spec:
   http: [{route: [{destination: {host: evil.tenant-a.svc.cluster.local}}]}]
 ${extra}`;
 
+const wildcardEntry = (namespace: string, host: string, exportTo: string) => `
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: catch-all, namespace: ${namespace}}
+spec: {hosts: ["${host}"], exportTo: ${exportTo}, resolution: NONE, ports: [{number: 80, name: http, protocol: HTTP}]}
+`;
+
 runRuleTests(virtualServiceForeignHostRule, {
   valid: [
     { name: 'routes its own host', manifests: ns('tenant-a', 'tenant-b') + service + vs('web') },
     { name: 'foreign host but restricted to its namespace', manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + service + vs('payments.tenant-b.svc.cluster.local', '  exportTo: ["."]\n') },
+    {
+      // A "*" ServiceEntry exported only to its namespace owns nothing outside it; tenant-a routes its own short name.
+      name: 'a wildcard ServiceEntry private to another namespace does not make its own short name foreign',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + service + wildcardEntry('tenant-b', '*', '["."]') + vs('web'),
+    },
+    {
+      name: "a public wildcard does not own the VirtualService namespace's own Service names",
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + wildcardEntry('tenant-b', '*.svc.cluster.local', '["*"]') + vs('web'),
+    },
+    {
+      name: 'an exact definition beats a covering wildcard of another tenant',
+      manifests: `${ns('tenant-a', 'tenant-b', 'tenant-c')}${wildcardEntry('tenant-b', '*.example.com', '["*"]')}
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: mine, namespace: tenant-a}
+spec: {hosts: [api.example.com], exportTo: ["."]}
+${vs('api.example.com')}`,
+    },
     { name: 'gateway-only VirtualService does not touch sidecars', manifests: ns('tenant-a', 'tenant-b') + service + vs('payments.tenant-b.svc.cluster.local', '  gateways: [istio-ingress/public]\n') },
   ],
   invalid: [
@@ -53,6 +80,11 @@ metadata: {name: partner, namespace: tenant-b}
 spec: {hosts: [api.partner.example.com], exportTo: ["."]}
 ${vs('*.partner.example.com', '  exportTo: ["tenant-c"]\n')}`,
       findings: [{ affectedNamespaces: ['tenant-c'], messageIncludes: ['ServiceEntry tenant-b/partner'] }],
+    },
+    {
+      name: "an exact host under another tenant's public wildcard, defined by nobody exactly",
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + wildcardEntry('tenant-b', '*.partner.example.com', '["*"]') + vs('api.partner.example.com'),
+      findings: [{ affectedNamespaces: ['tenant-b', 'tenant-c'], messageIncludes: ['ServiceEntry tenant-b/catch-all'] }],
     },
   ],
 });

@@ -18,6 +18,18 @@ describe('hostMatches', () => {
     ['api.example.com', 'api.example.co', false],
     ['api.example.com', '*.example.com', false],
     ['*.example.com', 'badexample.com', false],
+    // Partial wildcards (pkg/config/host/name.go Matches: strings.HasSuffix on the rest of the pattern).
+    ['*example.com', 'badexample.com', true],
+    ['*example.com', 'example.com', true],
+    ['*example.com', 'api.example.com', true],
+    ['*example.com', 'example.org', false],
+    ['*x', 'x', true],
+    ['*com', 'example.com', true],
+    ['*.com', '*example.com', true],
+    ['*example.com', '*.example.com', true],
+    ['*.example.com', '*example.com', false],
+    ['*-api.example.com', 'payments-api.example.com', true],
+    ['*-api.example.com', 'api.example.com', false],
   ])('%s matches %s: %s', (pattern, host, expected) => {
     expect(hostMatches(pattern, host)).toBe(expected);
   });
@@ -70,15 +82,29 @@ describe('HostIndex', () => {
   });
 
   it('overlapping() agrees with hostsOverlap on every pair (property)', () => {
-    const label = fc.constantFrom('a', 'b', 'example', 'com', 'org');
-    const host = fc.tuple(fc.boolean(), fc.array(label, { minLength: 1, maxLength: 3 })).map(([wild, labels]) => (wild ? `*.${labels.join('.')}` : labels.join('.')));
+    const label = fc.constantFrom('a', 'b', 'ba', 'example', 'com', 'org', 'x');
+    // Exact names, wildcards at a label boundary (`*.a.com`), partial ones (`*a.com`, `*om`) and `*`.
+    const host = fc
+      .tuple(fc.constantFrom('exact', 'wild', 'partial', 'cut', 'star'), fc.array(label, { minLength: 1, maxLength: 3 }), fc.nat(3))
+      .map(([shape, labels, cut]) => {
+        const name = labels.join('.');
+        if (shape === 'wild') return `*.${name}`;
+        if (shape === 'partial') return `*${name}`;
+        if (shape === 'cut') return `*${name.slice(Math.min(cut, name.length - 1))}`;
+        if (shape === 'star') return '*';
+        return name;
+      });
     fc.assert(
       fc.property(fc.array(host, { minLength: 1, maxLength: 12 }), host, (entries, query) => {
         const idx = new HostIndex<string>();
         entries.forEach((entry) => idx.add(entry, entry));
-        const expected = sorted(entries.filter((entry) => hostsOverlap(entry, query)));
-        expect(sorted(idx.overlapping(query))).toEqual(expected);
+        expect(sorted(idx.overlapping(query))).toEqual(sorted(entries.filter((entry) => hostsOverlap(entry, query))));
+        expect(sorted(idx.matching(query))).toEqual(sorted(entries.filter((entry) => hostMatches(entry, query))));
+        expect(sorted(idx.coveredBy(query))).toEqual(sorted(entries.filter((entry) => hostMatches(query, entry))));
+        // Each entry once: callers count findings per entry.
+        expect(idx.overlapping(query).length).toBe(entries.filter((entry) => hostsOverlap(entry, query)).length);
       }),
+      { numRuns: 500 },
     );
   });
 });
