@@ -8,12 +8,23 @@ export interface CliIo {
   cwd: string;
 }
 
+/**
+ * The directory the user ran the command in. `npm run scan -- ./dir` runs this package's
+ * script from the package root, so npm's INIT_CWD (where npm was invoked) is the user's
+ * directory. Only for this package's own scripts: a tenant repository's own npm script that
+ * calls the installed scanner means paths relative to its package, which is the cwd.
+ */
+export function invocationDirectory(env: NodeJS.ProcessEnv, cwd: string): string {
+  const ownScript = env.npm_package_name === 'istio-isolation-scanner' && (env.npm_lifecycle_event === 'scan' || env.npm_lifecycle_event === 'cli');
+  return ownScript && env.INIT_CWD ? env.INIT_CWD : cwd;
+}
+
 export function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTty: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
     env: process.env,
-    cwd: process.cwd(),
+    cwd: invocationDirectory(process.env, process.cwd()),
   };
 }

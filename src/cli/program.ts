@@ -7,14 +7,17 @@ import { SEVERITIES } from '../rules/types.js';
 import { SCANNER_VERSION } from '../version.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './exit-codes.js';
 import { processIo, type CliIo } from './io.js';
+import { reportFormatNames } from '../report/formats.js';
+import { collect } from './outputs.js';
 import { renderCatalogue } from './rules-command.js';
-import { OUTPUT_FORMATS, runScan, type ScanOptions } from './scan.js';
+import { runScan, type ScanOptions } from './scan.js';
 
 const SCAN_HELP_FOOTER = `
 Examples:
   $ istio-isolation-scanner scan                                  # the bundled demo fleet
   $ istio-isolation-scanner scan ./k8s --fail-on high             # CI gate on manifests
   $ istio-isolation-scanner scan ./k8s --format sarif --output results.sarif
+  $ istio-isolation-scanner scan ./k8s --output json=report.json --output sarif=report.sarif --output markdown=comment.md
   $ istio-isolation-scanner scan --kubeconfig ~/.kube/config --context prod
 
 Exit codes:
@@ -42,9 +45,10 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--aks-cluster <file>', 'ARM managed cluster JSON (az aks show -o json) for the AKS platform rules')
     .option('--mesh-revision-profile <file>', 'ARM meshRevisionProfiles GET response (az aks mesh get-revisions -o json)')
     .option('--istio-version <x.y>', 'Istio version to assume when the input does not tell (default: newest behaviour)')
-    .option('--config <file>', 'scanner configuration (shared/system namespaces, suppressions, severity overrides)')
-    .addOption(new Option('--format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('table'))
-    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--config <file>', 'scanner configuration (default: the nearest .istio-isolation-scanner.yaml from here up to the repository root)')
+    .option('--no-config', 'use no configuration file, not even a discovered one')
+    .addOption(new Option('--format <format>', 'format of the report on stdout, or of a plain --output FILE (default table)').choices(reportFormatNames()))
+    .option('--output <target>', 'write a report: FORMAT=FILE (e.g. sarif=r.sarif, junit=r.xml; FILE - is stdout) or FILE (in --format); repeatable', collect)
     .addOption(new Option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above this severity (default high; none for the demo)').choices([...SEVERITIES, 'none']))
     .option('--write-fixes <dir>', 'write ready-to-apply fix manifests for mechanical fixes into this directory')
     .option('--kubeconfig <file>', 'scan live clusters from this kubeconfig (read-only; nothing is written to disk)')

@@ -5,29 +5,28 @@
  * happens here or in the modules it calls at the edges (snapshot loading, sinks).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { discoverConfigFile, repositoryRoot } from '../config/discover.js';
 import { loadScannerConfig } from '../config/load.js';
 import { ALL_RULES } from '../rules/registry.js';
 import { expiredSuppressions } from '../rules/suppression.js';
 import { createProgressRenderer } from './progress.js';
 import { defaultConfig, type ScannerConfig } from '../config/types.js';
 import { scanSnapshot } from '../report/scan-result.js';
-import { buildJsonReport } from '../report/json.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { renderTable } from '../report/render/table.js';
-import { buildSarif, repositoryUrl } from '../report/sarif.js';
+import { reportFormat, type RenderContext } from '../report/formats.js';
+import { failingFindings } from '../report/gate.js';
+import { repositoryUrl } from '../report/links.js';
 import type { ClusterScanResult, ScanReport } from '../report/types.js';
 import { parseIstioVersion } from '../snapshot/assemble.js';
 import { demoFleetDir, InputFileError, loadDemoFleet, readDocumentFile, readMeshConfigFile, readMeshRevisionProfileFile, snapshotFromManifests } from '../snapshot/offline.js';
 import { describeFsError } from '../snapshot/manifests.js';
 import type { ClusterSnapshot, IstioVersion } from '../snapshot/types.js';
 import { SCANNER_VERSION } from '../version.js';
-import { exitCodeFor, findingsAtOrAbove, parseFailOn, UsageError, type FailOn } from './exit-codes.js';
+import { EXIT_FINDINGS, EXIT_OK, parseFailOn, UsageError, type FailOn } from './exit-codes.js';
 import type { CliIo } from './io.js';
-
-export const OUTPUT_FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+import { parseOutputTargets, STDOUT, type OutputTarget } from './outputs.js';
+import { writeReportFile, writeReportToStream } from './write-report.js';
 
 /** Options exactly as commander parses them (camelCase of the flags). */
 export interface ScanOptions {
@@ -38,9 +37,11 @@ export interface ScanOptions {
   aksCluster?: string;
   meshRevisionProfile?: string;
   istioVersion?: string;
-  config?: string;
+  /** A file, or false for `--no-config` (no file at all, not even a discovered one). */
+  config?: string | false;
   format?: string;
-  output?: string;
+  /** Every `--output` in order: FILE or FORMAT=FILE. */
+  output?: string[];
   failOn?: string;
   writeFixes?: string;
   kubeconfig?: string;
@@ -77,11 +78,22 @@ function parseVersionOption(text: string | undefined, source: string): IstioVers
   return version;
 }
 
-async function loadConfig(options: ScanOptions, source: Source, cwd: string): Promise<{ config: ScannerConfig; path?: string }> {
+/**
+ * The configuration of a run, by precedence: `--config FILE`; none with `--no-config`; the
+ * bundled demo's own file for demo scans; else the nearest `.istio-isolation-scanner.yaml`
+ * from the working directory up to the repository root (docs/configuration.md); else defaults.
+ */
+async function loadConfig(options: ScanOptions, source: Source, io: CliIo): Promise<{ config: ScannerConfig; path?: string }> {
+  const cwd = io.cwd;
+  if (options.config === false) return { config: defaultConfig() };
   let path = options.config ? resolve(cwd, options.config) : undefined;
   if (!path && source === 'demo') {
     const demoConfig = join(demoFleetDir(), 'scanner-config.yaml');
     if (existsSync(demoConfig)) path = demoConfig;
+  }
+  if (!path) {
+    path = discoverConfigFile(cwd);
+    if (path) io.stderr(`Using configuration ${relative(cwd, path) || path} (found without --config; --no-config ignores it).\n`);
   }
   if (!path) return { config: defaultConfig() };
   try {
@@ -192,25 +204,18 @@ function offlineClusters(options: ScanOptions, source: 'manifests' | 'demo', ver
   }
 }
 
-export function renderReport(report: ScanReport, format: OutputFormat, color: boolean): string {
-  switch (format) {
-    case 'json':
-      return `${JSON.stringify(buildJsonReport(report), null, 2)}\n`;
-    case 'sarif':
-      return `${JSON.stringify(buildSarif(report), null, 2)}\n`;
-    case 'markdown':
-      return renderMarkdown(report, { docsBaseUrl: repositoryUrl() });
-    case 'table':
-      return renderTable(report, { color });
-  }
-}
-
-function writeReportFile(target: string, text: string): void {
-  try {
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, text);
-  } catch (error) {
-    throw new UsageError(`cannot write the report to ${target}: ${describeFsError(error)}`);
+/** Renders every requested output; standard output last, so notes on stderr come first. */
+async function writeOutputs(report: ScanReport, targets: OutputTarget[], context: Omit<RenderContext, 'color'>, io: CliIo): Promise<void> {
+  const ordered = [...targets.filter((target) => target.path !== STDOUT), ...targets.filter((target) => target.path === STDOUT)];
+  for (const target of ordered) {
+    const render = await reportFormat(target.format)!.load();
+    const toStdout = target.path === STDOUT;
+    const rendered = await render(report, { ...context, color: toStdout && target.format === 'table' && io.isTty });
+    if (toStdout) await writeReportToStream(rendered, io.stdout);
+    else {
+      await writeReportFile(target.absolutePath!, rendered);
+      io.stderr(`Wrote the ${target.format} report to ${target.path}\n`);
+    }
   }
 }
 
@@ -246,17 +251,18 @@ async function writeFixFiles(inputs: ClusterInput[], results: ClusterScanResult[
 
 /** Runs one scan and returns the process exit code. Throws UsageError for exit code 2. */
 export async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
-  const format = (options.format ?? 'table') as OutputFormat;
-  if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')} (got "${options.format}")`);
+  const targets = parseOutputTargets(options.output ?? [], options.format, io.cwd);
   const source = chooseSource(options);
-  // Fail before a long scan, not after it, when the report cannot be written.
-  if (options.output && existsSync(resolve(io.cwd, options.output)) && statSync(resolve(io.cwd, options.output)).isDirectory()) {
-    throw new UsageError(`--output ${options.output} is a directory; give a file name, e.g. ${join(options.output, `report.${format === 'markdown' ? 'md' : format === 'table' ? 'txt' : format}`)}`);
+  // Fail before a long scan, not after it, when a report cannot be written.
+  for (const target of targets) {
+    if (target.absolutePath && existsSync(target.absolutePath) && statSync(target.absolutePath).isDirectory()) {
+      throw new UsageError(`--output ${target.path} is a directory; give a file name, e.g. ${join(target.path, `report.${reportFormat(target.format)!.extension}`)}`);
+    }
   }
   // The bundled demo is a showcase, not a gate: unless --fail-on is given it never fails on findings.
   const failOn: FailOn = options.failOn ? parseFailOn(options.failOn) : source === 'demo' ? 'none' : 'high';
   const explicitVersion = parseVersionOption(options.istioVersion, '--istio-version');
-  const { config, path: configPath } = await loadConfig(options, source, io.cwd);
+  const { config, path: configPath } = await loadConfig(options, source, io);
   const fallbackVersion = parseVersionOption(config.istioVersion, `istioVersion in ${configPath ?? 'configuration'}`);
   // An expired suppression silently re-opening findings would surprise; say so up front.
   for (const warning of expiredSuppressions(config)) io.stderr(`warning: ${warning}\n`);
@@ -271,14 +277,11 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   if (inputs.length === 0) throw new UsageError('no cluster to scan');
 
   const results = inputs.map(({ snapshot, failure }) => scanSnapshot(snapshot, config, { scanId, startedAt: Date.now(), failure }));
-  const report: ScanReport = { scanId, scanner: { version: SCANNER_VERSION }, clusters: results };
+  const report: ScanReport = { scanId, scanner: { version: SCANNER_VERSION }, clusters: results, failOn };
 
   if (options.writeFixes) await writeFixFiles(inputs, results, resolve(io.cwd, options.writeFixes), io);
 
-  const text = renderReport(report, format, format === 'table' && io.isTty && !options.output);
-  if (options.output) writeReportFile(resolve(io.cwd, options.output), text);
-  if (options.output) io.stderr(`Wrote the ${format} report to ${options.output}\n`);
-  else io.stdout(text);
+  await writeOutputs(report, targets, { failOn, docsBaseUrl: repositoryUrl(), cwd: io.cwd, sarif: { srcRoot: repositoryRoot(io.cwd) ?? io.cwd, anchors: sarifAnchors(results, configPath, io.cwd) }, warn: (message) => io.stderr(`warning: ${message}\n`) }, io);
 
   if (sink) {
     for (const result of results) {
@@ -287,10 +290,21 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     }
   }
 
-  const allFindings = results.flatMap((r) => r.findings);
-  const failing = findingsAtOrAbove(allFindings, failOn);
+  const failing = failingFindings(report, failOn);
   if (source === 'demo' && !options.failOn) io.stderr('Scanned the bundled demo fleet (no --manifests, --kubeconfig or --azure given); demo scans use --fail-on none unless told otherwise.\n');
   else if (failing.length > 0) io.stderr(`${failing.length} unsuppressed finding(s) at or above ${failOn}: exit code 1.\n`);
-  return exitCodeFor(allFindings, failOn);
+  return failing.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/**
+ * Files a SARIF result without a manifest line points at (GitHub needs one for every
+ * result), best first: the configuration in use, then the first scanned manifest.
+ */
+function sarifAnchors(results: ClusterScanResult[], configPath: string | undefined, cwd: string): Array<{ path: string; role: string }> {
+  const anchors: Array<{ path: string; role: string }> = [];
+  if (configPath) anchors.push({ path: configPath, role: 'the scanner configuration' });
+  const firstManifest = results.flatMap((result) => result.findings).find((finding) => finding.source && finding.source.file !== '-' && !finding.source.file.startsWith('<'))?.source?.file;
+  if (firstManifest) anchors.push({ path: resolve(cwd, firstManifest), role: 'the first scanned manifest file' });
+  return anchors;
 }
 

@@ -16,6 +16,7 @@ export const SCANNER_CONFIG_SCHEMA = {
     systemNamespaces: stringList,
     sharedNamespaces: stringList,
     tenantNamespaces: stringList,
+    tenant: { ...stringList, minItems: 1 },
     disabledRules: { type: 'array', items: ruleId },
     severityOverrides: { type: 'object', propertyNames: ruleId, additionalProperties: severity },
     suppressions: {

@@ -23,6 +23,11 @@ export interface ScannerConfig {
   disabledRules: string[];
   severityOverrides: Record<string, Severity>;
   suppressions: ConfigSuppression[];
+  /**
+   * CLI only: the namespaces (names or globs) a `--tenant` scan judges when `--tenant` is not
+   * given, e.g. in a tenant repository's `.istio-isolation-scanner.yaml`.
+   */
+  tenant?: string[];
   /** Istio version to assume offline when the snapshot cannot tell, e.g. "1.24". */
   istioVersion?: string;
   /** "now" for expiry checks; injectable for tests. */

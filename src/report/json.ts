@@ -7,7 +7,8 @@
  */
 import type { SchemaObject } from 'ajv';
 import type { Finding } from '../rules/types.js';
-import type { ClusterScanResult, ScanReport } from './types.js';
+import { failingFindings, gateExemption, type FailOn } from './gate.js';
+import type { BaselineState, ClusterScanResult, FindingScope, ScanReport } from './types.js';
 
 export interface JsonFinding {
   findingId: string;
@@ -27,6 +28,12 @@ export interface JsonFinding {
   suppressionReason: string;
   /** Manifest file and line (offline scans), else null. */
   source: { file: string; line: number } | null;
+  /** `--tenant` scans: the tenant's to fix, or context only. */
+  scope?: FindingScope;
+  /** `--against` / `--baseline`: new, updated (worse) or unchanged. */
+  baselineState?: BaselineState;
+  /** Whether the finding fails the run's `--fail-on` gate (absent when the report has no gate). */
+  failsGate?: boolean;
 }
 
 export interface JsonCluster {
@@ -46,15 +53,23 @@ export interface JsonCluster {
   /** Importing tenant namespace -> foreign owner namespaces. */
   exposureMatrix: Record<string, string[]>;
   findings: JsonFinding[];
+  /** `--tenant` scans: the tenant namespaces judged and how many other findings were left out. */
+  scope?: { tenants: string[]; outOfScope: number };
+  /** `--against` / `--baseline`: what the findings were compared with and what the change resolved. */
+  comparison?: { against: string; kind: 'change' | 'baseline'; introduced: number; updated: number; unchanged: number; resolved: JsonFinding[] };
 }
 
 export interface JsonReport {
   scanId: string;
   scanner: { version: string };
+  /** The gate of the run: its threshold and how many findings fail it (CLI runs). */
+  gate?: { failOn: FailOn; failingFindings: number };
   clusters: JsonCluster[];
 }
 
-function jsonFinding(finding: Finding): JsonFinding {
+function jsonFinding(finding: Finding, result?: ClusterScanResult, failOn?: FailOn): JsonFinding {
+  const scope = result?.scope?.scopes.get(finding.findingId);
+  const baselineState = result?.comparison?.states.get(finding.findingId);
   return {
     findingId: finding.findingId,
     ruleId: finding.ruleId,
@@ -72,29 +87,53 @@ function jsonFinding(finding: Finding): JsonFinding {
     suppressed: finding.suppressed,
     suppressionReason: finding.suppressionReason ?? '',
     source: finding.source ? { file: finding.source.file, line: finding.source.line } : null,
+    ...(scope ? { scope } : {}),
+    ...(baselineState ? { baselineState } : {}),
+    ...(result && failOn ? { failsGate: gateExemption(result, finding, failOn) === undefined } : {}),
   };
 }
 
+function jsonClusterExtras(result: ClusterScanResult): Pick<JsonCluster, 'scope' | 'comparison'> {
+  const extras: Pick<JsonCluster, 'scope' | 'comparison'> = {};
+  if (result.scope) extras.scope = { tenants: result.scope.tenants, outOfScope: result.scope.outOfScope };
+  if (result.comparison) {
+    const states = [...result.comparison.states.values()];
+    extras.comparison = {
+      against: result.comparison.against,
+      kind: result.comparison.kind,
+      introduced: states.filter((state) => state === 'new').length,
+      updated: states.filter((state) => state === 'updated').length,
+      unchanged: states.filter((state) => state === 'unchanged').length,
+      resolved: result.comparison.resolved.map((finding) => jsonFinding(finding)),
+    };
+  }
+  return extras;
+}
+
 export function buildJsonReport(report: ScanReport): JsonReport {
+  const failOn = report.failOn;
+  const failing = failOn ? failingFindings(report, failOn).length : 0;
   return {
     scanId: report.scanId,
     scanner: { version: report.scanner.version },
-    clusters: report.clusters.map(({ record, findings, exposureMatrix }) => ({
-      cluster: record.cluster,
-      status: record.status,
-      error: record.error,
-      timeGenerated: record.timeGenerated,
-      durationMs: record.durationMs,
-      apiRequests: record.apiRequests,
-      coverage: record.coverage,
-      resourceCounts: record.resourceCounts,
-      findingCounts: record.findingCounts,
-      meshMode: record.meshMode,
-      meshRevisions: record.meshRevisions,
-      tenantNamespaces: record.tenantNamespaces,
-      exposedTenantNamespaces: record.exposedTenantNamespaces,
-      exposureMatrix,
-      findings: findings.map(jsonFinding),
+    ...(failOn ? { gate: { failOn, failingFindings: failing } } : {}),
+    clusters: report.clusters.map((result) => ({
+      cluster: result.record.cluster,
+      status: result.record.status,
+      error: result.record.error,
+      timeGenerated: result.record.timeGenerated,
+      durationMs: result.record.durationMs,
+      apiRequests: result.record.apiRequests,
+      coverage: result.record.coverage,
+      resourceCounts: result.record.resourceCounts,
+      findingCounts: result.record.findingCounts,
+      meshMode: result.record.meshMode,
+      meshRevisions: result.record.meshRevisions,
+      tenantNamespaces: result.record.tenantNamespaces,
+      exposedTenantNamespaces: result.record.exposedTenantNamespaces,
+      exposureMatrix: result.exposureMatrix,
+      findings: result.findings.map((finding) => jsonFinding(finding, result, failOn)),
+      ...jsonClusterExtras(result),
     })),
   };
 }
@@ -112,6 +151,33 @@ const RESOURCE = {
   properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, name: { type: 'string' }, namespace: { type: 'string' } },
 };
 
+const FINDING = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['findingId', 'ruleId', 'severity', 'category', 'title', 'message', 'namespace', 'resource', 'affectedNamespaces', 'affectedNamespaceCount', 'evidence', 'remediation', 'fix', 'suppressed', 'suppressionReason', 'source'],
+  properties: {
+    findingId: { type: 'string', pattern: '^[0-9a-f]{32}$' },
+    ruleId: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' },
+    severity: SEVERITY,
+    category: { enum: ['exposure', 'sidecar', 'mesh', 'transport', 'enrolment', 'admission', 'platform', 'coverage'] },
+    title: { type: 'string', minLength: 1 },
+    message: { type: 'string', minLength: 1 },
+    namespace: { type: 'string' },
+    resource: { oneOf: [RESOURCE, { type: 'null' }] },
+    affectedNamespaces: STRING_ARRAY,
+    affectedNamespaceCount: { type: 'integer', minimum: 0 },
+    evidence: { type: 'object' },
+    remediation: { type: 'string' },
+    fix: { oneOf: [{ type: 'object' }, { type: 'null' }] },
+    suppressed: { type: 'boolean' },
+    suppressionReason: { type: 'string' },
+    source: { oneOf: [{ type: 'object', required: ['file', 'line'], properties: { file: { type: 'string' }, line: { type: 'integer', minimum: 1 } } }, { type: 'null' }] },
+    scope: { enum: ['tenant', 'context'] },
+    baselineState: { enum: ['new', 'updated', 'unchanged'] },
+    failsGate: { type: 'boolean' },
+  },
+};
+
 /** JSON Schema (draft-07) of the document above: the contract consumers and tests check. */
 export const JSON_REPORT_SCHEMA: SchemaObject = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -121,6 +187,12 @@ export const JSON_REPORT_SCHEMA: SchemaObject = {
   required: ['scanId', 'scanner', 'clusters'],
   properties: {
     scanId: { type: 'string', minLength: 1 },
+    gate: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['failOn', 'failingFindings'],
+      properties: { failOn: { enum: ['critical', 'high', 'medium', 'low', 'info', 'none'] }, failingFindings: { type: 'integer', minimum: 0 } },
+    },
     scanner: { type: 'object', additionalProperties: false, required: ['version'], properties: { version: { type: 'string', minLength: 1 } } },
     clusters: {
       type: 'array',
@@ -154,30 +226,24 @@ export const JSON_REPORT_SCHEMA: SchemaObject = {
           tenantNamespaces: { type: 'integer', minimum: 0 },
           exposedTenantNamespaces: { type: 'integer', minimum: 0 },
           exposureMatrix: { type: 'object', additionalProperties: STRING_ARRAY },
-          findings: {
-            type: 'array',
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['findingId', 'ruleId', 'severity', 'category', 'title', 'message', 'namespace', 'resource', 'affectedNamespaces', 'affectedNamespaceCount', 'evidence', 'remediation', 'fix', 'suppressed', 'suppressionReason', 'source'],
-              properties: {
-                findingId: { type: 'string', pattern: '^[0-9a-f]{32}$' },
-                ruleId: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' },
-                severity: SEVERITY,
-                category: { enum: ['exposure', 'sidecar', 'mesh', 'transport', 'enrolment', 'admission', 'platform', 'coverage'] },
-                title: { type: 'string', minLength: 1 },
-                message: { type: 'string', minLength: 1 },
-                namespace: { type: 'string' },
-                resource: { oneOf: [RESOURCE, { type: 'null' }] },
-                affectedNamespaces: STRING_ARRAY,
-                affectedNamespaceCount: { type: 'integer', minimum: 0 },
-                evidence: { type: 'object' },
-                remediation: { type: 'string' },
-                fix: { oneOf: [{ type: 'object' }, { type: 'null' }] },
-                suppressed: { type: 'boolean' },
-                suppressionReason: { type: 'string' },
-                source: { oneOf: [{ type: 'object', required: ['file', 'line'], properties: { file: { type: 'string' }, line: { type: 'integer', minimum: 1 } } }, { type: 'null' }] },
-              },
+          findings: { type: 'array', items: FINDING },
+          scope: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['tenants', 'outOfScope'],
+            properties: { tenants: STRING_ARRAY, outOfScope: { type: 'integer', minimum: 0 } },
+          },
+          comparison: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['against', 'kind', 'introduced', 'updated', 'unchanged', 'resolved'],
+            properties: {
+              against: { type: 'string' },
+              kind: { enum: ['change', 'baseline'] },
+              introduced: { type: 'integer', minimum: 0 },
+              updated: { type: 'integer', minimum: 0 },
+              unchanged: { type: 'integer', minimum: 0 },
+              resolved: { type: 'array', items: FINDING },
             },
           },
         },

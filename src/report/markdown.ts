@@ -7,8 +7,9 @@
  */
 import { countBySeverity } from './scan-result.js';
 import { SEVERITIES, type Finding } from '../rules/types.js';
-import { groupBySeverity, matrixColumns, resourceLabel, sortFindings } from './render/common.js';
-import { ruleDocUrl } from './sarif.js';
+import { comparisonSummary, findingMarks, groupBySeverity, matrixColumns, resourceLabel, scopeSummary, sortFindings } from './render/common.js';
+import { failingFindings, type FailOn } from './gate.js';
+import { ruleDocUrl } from './links.js';
 import type { ClusterScanResult, ScanReport } from './types.js';
 
 /** GitHub's limit on a comment body is 65,536 characters; keep a margin for wrappers. */
@@ -30,10 +31,11 @@ function capped<T>(rows: T[], limit: number, render: (row: T) => string, what: s
   return lines;
 }
 
-function findingRow(finding: Finding, docsBaseUrl: string | undefined): string {
+function findingRow(finding: Finding, docsBaseUrl: string | undefined, marks: string[] = []): string {
   const rule = docsBaseUrl ? `[\`${finding.ruleId}\`](${ruleDocUrl(finding.ruleId, docsBaseUrl)})` : `\`${finding.ruleId}\``;
   const location = finding.source ? ` (${escapeCell(finding.source.file)}:${finding.source.line})` : '';
-  return `| ${finding.severity} | ${rule} | ${escapeCell(finding.namespace || '(cluster)')} | ${escapeCell(resourceLabel(finding))}${location} | ${escapeCell(finding.message)} |`;
+  const severity = marks.length > 0 ? `${finding.severity} (${marks.join(', ')})` : finding.severity;
+  return `| ${severity} | ${rule} | ${escapeCell(finding.namespace || '(cluster)')} | ${escapeCell(resourceLabel(finding))}${location} | ${escapeCell(finding.message)} |`;
 }
 
 function clusterSection(result: ClusterScanResult, docsBaseUrl: string | undefined, rowLimit: number): string[] {
@@ -42,13 +44,20 @@ function clusterSection(result: ClusterScanResult, docsBaseUrl: string | undefin
   const lines = [`### Cluster \`${escapeCell(record.cluster.name)}\``, ''];
   lines.push(`Status **${record.status}**, mesh ${record.meshMode}${record.meshRevisions.length ? ` (${record.meshRevisions.join(', ')})` : ''}, ${record.tenantNamespaces} tenant namespace(s), ${record.exposedTenantNamespaces} importing foreign configuration.`);
   if (record.error) lines.push('', `> ${escapeCell(record.error)}`);
+  for (const line of [scopeSummary(result), comparisonSummary(result)]) if (line) lines.push('', escapeCell(line));
   lines.push('', `| ${SEVERITIES.join(' | ')} |`, `|${SEVERITIES.map(() => '---').join('|')}|`, `| ${SEVERITIES.map((s) => counts[s]).join(' | ')} |`, '');
   const groups = groupBySeverity(findings);
   if (groups.length === 0) lines.push('No unsuppressed findings.', '');
   else {
     lines.push('| severity | rule | namespace | resource | finding |', '|---|---|---|---|---|');
-    lines.push(...capped(groups.flatMap(([, group]) => group), rowLimit, (finding) => findingRow(finding, docsBaseUrl), 'finding(s)'));
+    lines.push(...capped(groups.flatMap(([, group]) => group), rowLimit, (finding) => findingRow(finding, docsBaseUrl, findingMarks(result, finding)), 'finding(s)'));
     lines.push('');
+  }
+  const resolved = sortFindings(result.comparison?.resolved ?? []);
+  if (resolved.length > 0) {
+    lines.push(`<details><summary>${resolved.length} resolved finding(s)</summary>`, '', '| severity | rule | namespace | resource | finding |', '|---|---|---|---|---|');
+    lines.push(...capped(resolved, rowLimit, (finding) => findingRow(finding, docsBaseUrl), 'resolved finding(s)'));
+    lines.push('', '</details>', '');
   }
   const suppressed = sortFindings(findings.filter((f) => f.suppressed));
   if (suppressed.length > 0) {
@@ -73,28 +82,38 @@ function clusterSection(result: ClusterScanResult, docsBaseUrl: string | undefin
 
 export interface MarkdownOptions {
   docsBaseUrl?: string;
+  /** When given, the report opens with whether the run passes this gate. */
+  failOn?: FailOn;
   /** Longest text to produce (default DEFAULT_MAX_MARKDOWN_LENGTH); Infinity for no limit. */
   maxLength?: number;
 }
 
-function renderWithRowLimit(report: ScanReport, docsBaseUrl: string | undefined, rowLimit: number): string {
-  const lines = ['## Istio isolation scan', '', `Scanner ${report.scanner.version}, scan \`${report.scanId}\`, ${report.clusters.length} cluster(s).`, ''];
+function gateLine(report: ScanReport, failOn: FailOn | undefined): string[] {
+  if (!failOn) return [];
+  if (failOn === 'none') return ['The gate is off (`--fail-on none`).', ''];
+  const failing = failingFindings(report, failOn).length;
+  return [failing > 0 ? `**Gate failed:** ${failing} finding(s) at or above ${failOn} fail it.` : `**Gate passed:** no finding at or above ${failOn} fails it.`, ''];
+}
+
+function renderWithRowLimit(report: ScanReport, options: MarkdownOptions, rowLimit: number): string {
+  const docsBaseUrl = options.docsBaseUrl;
+  const lines = ['## Istio isolation scan', '', `Scanner ${report.scanner.version}, scan \`${report.scanId}\`, ${report.clusters.length} cluster(s).`, '', ...gateLine(report, options.failOn)];
   for (const cluster of report.clusters) lines.push(...clusterSection(cluster, docsBaseUrl, rowLimit));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
 export function renderMarkdown(report: ScanReport, options: MarkdownOptions = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MAX_MARKDOWN_LENGTH;
-  const mostRows = Math.max(0, ...report.clusters.map((c) => Math.max(c.findings.length, Object.keys(c.exposureMatrix).length)));
-  const full = renderWithRowLimit(report, options.docsBaseUrl, mostRows);
+  const mostRows = Math.max(0, ...report.clusters.map((c) => Math.max(c.findings.length, Object.keys(c.exposureMatrix).length, c.comparison?.resolved.length ?? 0)));
+  const full = renderWithRowLimit(report, options, mostRows);
   if (full.length <= maxLength) return full;
   // Largest per-cluster row limit that fits (binary search: the text grows with the limit).
   let low = 0;
   let high = mostRows;
   while (low < high) {
     const middle = Math.ceil((low + high) / 2);
-    if (renderWithRowLimit(report, options.docsBaseUrl, middle).length <= maxLength) low = middle;
+    if (renderWithRowLimit(report, options, middle).length <= maxLength) low = middle;
     else high = middle - 1;
   }
-  return renderWithRowLimit(report, options.docsBaseUrl, low);
+  return renderWithRowLimit(report, options, low);
 }

@@ -1,6 +1,7 @@
 /** Small helpers shared by the human-readable renderers (table, markdown). */
 import type { Finding, Severity } from '../../rules/types.js';
 import { SEVERITIES } from '../../rules/types.js';
+import type { ClusterScanResult } from '../types.js';
 
 export const SEVERITY_ORDER: Record<Severity, number> = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
 
@@ -37,4 +38,30 @@ export function sortFindings(findings: Finding[]): Finding[] {
 /** Columns of the exposure matrix: every foreign owner namespace, sorted. */
 export function matrixColumns(matrix: Record<string, string[]>): string[] {
   return [...new Set(Object.values(matrix).flat())].sort();
+}
+
+/** Short marks of a finding in a `--tenant` or comparison run: `new`, `unchanged`, `context`. */
+export function findingMarks(result: ClusterScanResult, finding: Finding): string[] {
+  const marks: string[] = [];
+  const state = result.comparison?.states.get(finding.findingId);
+  if (state) marks.push(state);
+  if (result.scope?.scopes.get(finding.findingId) === 'context') marks.push('context');
+  return marks;
+}
+
+/** One line on what a `--tenant` scan judged, or undefined. */
+export function scopeSummary(result: ClusterScanResult): string | undefined {
+  const scope = result.scope;
+  if (!scope) return undefined;
+  const context = [...scope.scopes.values()].filter((value) => value === 'context').length;
+  return `Tenant scope ${scope.tenants.join(', ')}: ${result.findings.length - context} tenant finding(s), ${context} cluster-level finding(s) shown as context (never failing the gate), ${scope.outOfScope} finding(s) of other namespaces left out.`;
+}
+
+/** One line on what a comparison found, or undefined. */
+export function comparisonSummary(result: ClusterScanResult): string | undefined {
+  const comparison = result.comparison;
+  if (!comparison) return undefined;
+  const count = (state: string) => [...comparison.states.values()].filter((value) => value === state).length;
+  const subject = comparison.kind === 'change' ? 'the change' : 'now';
+  return `Compared with ${comparison.against}: ${count('new')} introduced by ${subject}, ${count('updated')} made worse, ${count('unchanged')} unchanged, ${comparison.resolved.length} resolved. Only introduced and worse findings can fail the gate.`;
 }

@@ -7,11 +7,14 @@
 import { styleText } from 'node:util';
 import { countBySeverity } from '../scan-result.js';
 import { SEVERITIES, type Severity } from '../../rules/types.js';
+import { gatingFindings, type FailOn } from '../gate.js';
 import type { ClusterScanResult, ScanReport } from '../types.js';
-import { groupBySeverity, matrixColumns, resourceLabel, sortFindings } from './common.js';
+import { comparisonSummary, findingMarks, groupBySeverity, matrixColumns, resourceLabel, scopeSummary, sortFindings } from './common.js';
 
 export interface TableOptions {
   color: boolean;
+  /** When given, each cluster ends with how many findings fail this gate. */
+  failOn?: FailOn;
 }
 
 type Style = Parameters<typeof styleText>[0];
@@ -36,12 +39,13 @@ export function renderExposureMatrix(matrix: Record<string, string[]>, paint: (s
   return lines;
 }
 
-function renderCluster(result: ClusterScanResult, paint: ReturnType<typeof painter>): string[] {
+function renderCluster(result: ClusterScanResult, paint: ReturnType<typeof painter>, failOn: FailOn | undefined): string[] {
   const { record, findings } = result;
   const lines: string[] = [];
   const revisions = record.meshRevisions.length ? ` ${record.meshRevisions.join(', ')}` : '';
   lines.push(paint('bold', `Cluster ${record.cluster.name}`) + `  status: ${record.status}, mesh: ${record.meshMode}${revisions}, tenant namespaces: ${record.tenantNamespaces}`);
   if (record.error) lines.push(paint('yellow', `  ${record.error}`));
+  for (const line of [scopeSummary(result), comparisonSummary(result)]) if (line) lines.push(`  ${line}`);
   const groups = groupBySeverity(findings);
   if (groups.length === 0) lines.push(paint('green', '  No unsuppressed findings.'));
   for (const [severity, group] of groups) {
@@ -49,7 +53,8 @@ function renderCluster(result: ClusterScanResult, paint: ReturnType<typeof paint
     for (const finding of group) {
       const where = [finding.namespace || '(cluster)', resourceLabel(finding)].filter(Boolean).join('  ');
       const location = finding.source ? `  ${finding.source.file}:${finding.source.line}` : '';
-      lines.push(`    ${paint('bold', finding.ruleId)}  ${where}${paint('gray', location)}`);
+      const marks = findingMarks(result, finding).map((mark) => `[${mark}] `).join('');
+      lines.push(`    ${marks}${paint('bold', finding.ruleId)}  ${where}${paint('gray', location)}`);
       lines.push(`      ${finding.message}`);
     }
   }
@@ -62,16 +67,25 @@ function renderCluster(result: ClusterScanResult, paint: ReturnType<typeof paint
       lines.push(paint('gray', `      suppressed: ${finding.suppressionReason || 'no reason given'}`));
     }
   }
+  const resolved = sortFindings(result.comparison?.resolved ?? []);
+  if (resolved.length > 0) {
+    lines.push('', paint('green', `  RESOLVED (${resolved.length})`));
+    for (const finding of resolved) {
+      lines.push(`    ${finding.severity}  ${finding.ruleId}  ${[finding.namespace || '(cluster)', resourceLabel(finding)].filter(Boolean).join('  ')}`);
+      lines.push(paint('gray', `      ${finding.message}`));
+    }
+  }
   lines.push('', paint('bold', '  Tenant exposure matrix (X = imports configuration owned by that namespace)'));
   lines.push(...renderExposureMatrix(result.exposureMatrix, paint));
   const counts = countBySeverity(findings);
   lines.push('', `  Summary: ${SEVERITIES.map((s) => `${counts[s]} ${s}`).join(', ')}${suppressed.length ? `, ${suppressed.length} suppressed` : ''}`);
+  if (failOn && failOn !== 'none') lines.push(`  Gate (--fail-on ${failOn}): ${gatingFindings(result, failOn).length} finding(s) fail it.`);
   return lines;
 }
 
 export function renderTable(report: ScanReport, options: TableOptions): string {
   const paint = painter(options.color);
-  const sections = report.clusters.map((cluster) => renderCluster(cluster, paint).join('\n'));
+  const sections = report.clusters.map((cluster) => renderCluster(cluster, paint, options.failOn).join('\n'));
   const header = `istio-isolation-scanner ${report.scanner.version}  scan ${report.scanId}  ${report.clusters.length} cluster(s)`;
   return `${[paint('bold', header), ...sections].join('\n\n')}\n`;
 }

@@ -47,7 +47,9 @@ describe('SARIF output', () => {
     expect(located!.locations![0]!.logicalLocations![0]!.fullyQualifiedName).toBe('aks-prod-1/tenant-a/ServiceEntry/payments');
     expect(located!.level).toBe('error');
     expect(located!.ruleIndex).toBe(0);
-    expect(unlocated!.locations![0]!.physicalLocation).toBeUndefined();
+    // GitHub needs a file for every result: without anchors, a generated location naming the cluster, said so.
+    expect(unlocated!.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'istio-isolation-scanner/clusters/aks-prod-1', uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } });
+    expect(unlocated!.locations![0]!.message!.text).toMatch(/cluster-level; no file of this run holds it.*not a file in the repository/);
     expect(unlocated!.ruleIndex).toBe(1);
     expect(suppressed!.level).toBe('note');
     expect(suppressed!.suppressions).toEqual([{ kind: 'external', justification: 'quota managed by platform team (TICKET-42)' }]);

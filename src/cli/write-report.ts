@@ -1,0 +1,40 @@
+/**
+ * Writes a rendered report to a file or to standard output. A file is written next to its
+ * target under a temporary name and renamed into place when complete, so a reader (or an
+ * interrupted run) never sees half a report and a previous report survives a failed write.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { RenderedReport } from '../report/formats.js';
+import { describeFsError } from '../snapshot/manifests.js';
+import { UsageError } from './exit-codes.js';
+
+async function* chunksOf(rendered: RenderedReport): AsyncGenerator<string> {
+  if (typeof rendered === 'string') yield rendered;
+  else yield* rendered;
+}
+
+export async function writeReportToStream(rendered: RenderedReport, write: (text: string) => void): Promise<void> {
+  for await (const chunk of chunksOf(rendered)) write(chunk);
+}
+
+/** Throws UsageError naming the file when it cannot be written. */
+export async function writeReportFile(target: string, rendered: RenderedReport): Promise<void> {
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const existing = await stat(target).catch(() => undefined);
+    if (existing?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    await mkdir(dirname(target), { recursive: true });
+    const handle = await open(temporary, 'wx', 0o644);
+    try {
+      for await (const chunk of chunksOf(rendered)) await handle.write(chunk);
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw new UsageError(`cannot write the report to ${target}: ${describeFsError(error)}`);
+  }
+}
