@@ -3,10 +3,8 @@
  * public cloud endpoints and the system trust store; tests point the unmodified SDKs at local
  * doubles through `endpoints` (HTTPS with a test CA: TLS is verified, never switched off).
  */
-import http from 'node:http';
-import https from 'node:https';
 import { ContainerServiceClient } from '@azure/arm-containerservice';
-import { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import { ResourceGraphClient, type ResourceGraphClientOptionalParams } from '@azure/arm-resourcegraph';
 import type { TokenCredential } from '@azure/identity';
 
 export const ARM_SCOPE = 'https://management.azure.com/.default';
@@ -29,15 +27,40 @@ export function createContainerServiceClient(credential: TokenCredential, subscr
   });
 }
 
+type ResourceGraphPolicy = NonNullable<ResourceGraphClientOptionalParams['additionalPolicies']>[number]['policy'];
+
+/** hh:mm:ss -> seconds, or undefined. */
+function quotaResetSeconds(value: string | undefined): number | undefined {
+  const match = /^(\d+):(\d{2}):(\d{2})$/.exec(value?.trim() ?? '');
+  return match ? (Number(match[1]) * 60 + Number(match[2])) * 60 + Number(match[3]) : undefined;
+}
+
 /**
- * @azure/arm-resourcegraph 4.x is built on @azure/ms-rest-js, whose node client takes agents
- * rather than TLS settings. Its token scope is management.azure.com for any non-ARM baseUri.
+ * Resource Graph throttles per user and says when the quota resets in
+ * `x-ms-user-quota-resets-after` (hh:mm:ss), not in Retry-After
+ * (https://learn.microsoft.com/azure/governance/resource-graph/concepts/guidance-for-throttled-requests).
+ * Copying it into Retry-After on a 429 lets the SDK's own throttling retry policy wait and
+ * retry (3 retries by default); everything else about retries is the SDK's.
  */
+export const resourceGraphQuotaPolicy: ResourceGraphPolicy = {
+  name: 'resourceGraphQuotaResetsAfter',
+  async sendRequest(request, next) {
+    const response = await next(request);
+    if (response.status === 429 && !response.headers.has('retry-after')) {
+      const seconds = quotaResetSeconds(response.headers.get('x-ms-user-quota-resets-after'));
+      if (seconds !== undefined) response.headers.set('retry-after', String(seconds));
+    }
+    return response;
+  },
+};
+
+/** @azure/arm-resourcegraph 5.x, on the same modern Azure core pipeline as the other clients. */
 export function createResourceGraphClient(credential: TokenCredential, endpoints: AzureEndpoints = {}): ResourceGraphClient {
   return new ResourceGraphClient(credential, {
-    baseUri: endpoints.resourceGraph ?? endpoints.resourceManager,
-    agentSettings: endpoints.trustedCaPem
-      ? { http: new http.Agent(), https: new https.Agent({ ca: endpoints.trustedCaPem, keepAlive: true }) }
-      : undefined,
+    endpoint: endpoints.resourceGraph ?? endpoints.resourceManager,
+    credentials: { scopes: [ARM_SCOPE] },
+    tlsOptions: endpoints.trustedCaPem ? { ca: endpoints.trustedCaPem } : undefined,
+    // perRetry: it runs inside the retry loop, on every answer, before the retry policy reads it.
+    additionalPolicies: [{ policy: resourceGraphQuotaPolicy, position: 'perRetry' }],
   });
 }

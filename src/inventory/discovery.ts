@@ -44,42 +44,6 @@ function tagsOf(value: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
-/** Throttled pages are retried this many times before discovery gives up (and the timer run fails). */
-const MAX_THROTTLE_RETRIES = 4;
-const MAX_THROTTLE_WAIT_MS = 60_000;
-
-/**
- * Milliseconds to wait after a 429 from Resource Graph: Retry-After (seconds), else
- * x-ms-user-quota-resets-after (hh:mm:ss), else 5 s. Undefined when the error is not throttling.
- */
-export function throttleDelayMs(error: unknown): number | undefined {
-  const failure = error as { statusCode?: number; response?: { headers?: { get(name: string): string | undefined } } };
-  if (failure.statusCode !== 429) return undefined;
-  const header = (name: string) => failure.response?.headers?.get(name);
-  const retryAfter = Number(header('retry-after'));
-  if (Number.isFinite(retryAfter) && retryAfter >= 0 && header('retry-after') !== undefined) return Math.min(retryAfter * 1000, MAX_THROTTLE_WAIT_MS);
-  const resets = /^(\d+):(\d+):(\d+)$/.exec(header('x-ms-user-quota-resets-after') ?? '');
-  if (resets) return Math.min(((Number(resets[1]) * 60 + Number(resets[2])) * 60 + Number(resets[3])) * 1000, MAX_THROTTLE_WAIT_MS);
-  return 5000;
-}
-
-/**
- * @azure/arm-resourcegraph 4.x (on @azure/ms-rest-js) does not retry 429: its throttling policy
- * is installed without a retry limit, so it never retries, and the exponential policy skips 4xx.
- * Resource Graph throttles per user per 5-second window, so waiting as told is the fix.
- */
-async function withThrottleRetry<T>(call: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await call();
-    } catch (error) {
-      const delay = throttleDelayMs(error);
-      if (delay === undefined || attempt >= MAX_THROTTLE_RETRIES) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-}
-
 /** Pure: does a cluster pass the resource group and tag filters? */
 export function matchesFilters(cluster: DiscoveredCluster, filters: Pick<DiscoveryFilters, 'resourceGroups' | 'tagFilters'>): boolean {
   if (filters.resourceGroups.length > 0 && !filters.resourceGroups.some((rg) => rg.toLowerCase() === cluster.resourceGroup.toLowerCase())) return false;
@@ -119,13 +83,12 @@ export async function discoverClusters(client: ResourceGraphClient, filters: Dis
   let pages = 0;
   do {
     const pageToken = skipToken;
-    const response = await withThrottleRetry(() =>
-      client.resources({
-        query: MANAGED_CLUSTERS_QUERY,
-        subscriptions: filters.subscriptionIds.length > 0 ? filters.subscriptionIds : undefined,
-        options: { resultFormat: 'objectArray', top: PAGE_SIZE, skipToken: pageToken },
-      }),
-    );
+    // Throttling (429) is retried by the SDK's pipeline (see createResourceGraphClient).
+    const response = await client.resources({
+      query: MANAGED_CLUSTERS_QUERY,
+      subscriptions: filters.subscriptionIds.length > 0 ? filters.subscriptionIds : undefined,
+      options: { resultFormat: 'objectArray', top: PAGE_SIZE, skipToken: pageToken },
+    });
     pages += 1;
     const rows: unknown[] = Array.isArray(response.data) ? response.data : [];
     for (const row of rows) {

@@ -30,6 +30,14 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(body === undefined ? '' : JSON.stringify(body));
 }
 
+/** Resource Graph's per-user quota headers (hh:mm:ss until the quota resets). */
+export function quotaHeaders(resetsAfterSeconds: number): Record<string, string> {
+  const hh = String(Math.floor(resetsAfterSeconds / 3600)).padStart(2, '0');
+  const mm = String(Math.floor((resetsAfterSeconds % 3600) / 60)).padStart(2, '0');
+  const ss = String(resetsAfterSeconds % 60).padStart(2, '0');
+  return { 'x-ms-user-quota-remaining': '0', 'x-ms-user-quota-resets-after': `${hh}:${mm}:${ss}` };
+}
+
 export function armError(code: string, message: string): unknown {
   return { error: { code, message } };
 }
@@ -55,6 +63,8 @@ export async function startAzureHttpsDouble(options: {
   audienceOf: (token: string) => string | undefined;
   expectedAudience: string;
   handle: JsonHandler;
+  /** Headers of a throttled (429) answer; default: ARM's Retry-After plus the Resource Graph quota headers. */
+  throttleHeaders?: (retryAfterSeconds: number) => Record<string, string>;
 }): Promise<AzureHttpsDouble> {
   const requests: RecordedRequest[] = [];
   const throttles: Array<{ pathIncludes: string; remaining: number; retryAfterSeconds: number }> = [];
@@ -76,11 +86,8 @@ export async function startAzureHttpsDouble(options: {
       if (throttle) {
         throttle.remaining -= 1;
         record(429);
-        return sendJson(res, 429, armError('TooManyRequests', 'Rate limit exceeded, retry later.'), {
-          'retry-after': String(throttle.retryAfterSeconds),
-          'x-ms-user-quota-remaining': '0',
-          'x-ms-user-quota-resets-after': `00:00:0${throttle.retryAfterSeconds}`,
-        });
+        const throttleHeaders = options.throttleHeaders ?? ((seconds: number) => ({ 'retry-after': String(seconds), ...quotaHeaders(seconds) }));
+        return sendJson(res, 429, armError('TooManyRequests', 'Rate limit exceeded, retry later.'), throttleHeaders(throttle.retryAfterSeconds));
       }
       const answer = options.handle(req, url, body);
       record(answer.status);

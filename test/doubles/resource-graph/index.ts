@@ -5,7 +5,7 @@
  */
 import type { TestPki } from '../../helpers/tls.js';
 import { ARM_AUDIENCE } from '../arm/index.js';
-import { armError, startAzureHttpsDouble, type AzureHttpsDouble } from '../arm/https-server.js';
+import { armError, quotaHeaders, startAzureHttpsDouble, type AzureHttpsDouble } from '../arm/https-server.js';
 
 export interface ResourceGraphRow {
   id: string;
@@ -32,6 +32,9 @@ export async function startResourceGraphDouble(options: { pki: TestPki; audience
     pki: options.pki,
     audienceOf: options.audienceOf,
     expectedAudience: ARM_AUDIENCE,
+    // Resource Graph documents its throttling with the quota headers only, no Retry-After
+    // (learn.microsoft.com/azure/governance/resource-graph/concepts/guidance-for-throttled-requests).
+    throttleHeaders: quotaHeaders,
     handle: (req, url, body) => {
       if (req.method !== 'POST' || url.pathname.toLowerCase() !== '/providers/microsoft.resourcegraph/resources') {
         return { status: 404, body: armError('NotFound', `No route for ${req.method} ${url.pathname}`) };

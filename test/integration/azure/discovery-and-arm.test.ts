@@ -48,7 +48,7 @@ describe('discovery (Resource Graph) and cluster details (ARM) with the unmodifi
     expect(filtered.clusters.map((c) => c.name).sort()).toEqual(['alpha-1', 'beta-1']);
   });
 
-  it('waits out Resource Graph throttling (429 + Retry-After) and succeeds', async () => {
+  it('waits out Resource Graph throttling (429 with x-ms-user-quota-resets-after, no Retry-After) and succeeds', async () => {
     azure.resourceGraph.throttle('/resources', 1, 1);
     const before = azure.resourceGraph.requests.length;
     const client = createResourceGraphClient(azure.credential, azure.endpoints);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { clusterFromRow, matchesFilters, throttleDelayMs } from '../../../src/inventory/discovery.js';
+import { resourceGraphQuotaPolicy } from '../../../src/inventory/azure-clients.js';
+import { clusterFromRow, matchesFilters } from '../../../src/inventory/discovery.js';
 import { decodeQueueMessage, encodeQueueMessage } from '../../../src/inventory/scan-queue.js';
 import { parseScanClusterMessage } from '../../../src/inventory/types.js';
 
@@ -25,13 +26,27 @@ describe('Resource Graph rows and filters', () => {
     expect(matchesFilters(cluster, { resourceGroups: [], tagFilters: [{ key: 'env', value: 'Prod' }] })).toBe(false);
     expect(matchesFilters(cluster, { resourceGroups: [], tagFilters: [{ key: 'owner', value: 'x' }] })).toBe(false);
   });
+});
 
-  it('waits as Resource Graph says after a 429, and not for other errors', () => {
-    const headers = (values: Record<string, string>) => ({ get: (name: string) => values[name] });
-    expect(throttleDelayMs({ statusCode: 429, response: { headers: headers({ 'retry-after': '3' }) } })).toBe(3000);
-    expect(throttleDelayMs({ statusCode: 429, response: { headers: headers({ 'x-ms-user-quota-resets-after': '00:00:04' }) } })).toBe(4000);
-    expect(throttleDelayMs({ statusCode: 429, response: { headers: headers({ 'retry-after': '3600' }) } })).toBe(60_000);
-    expect(throttleDelayMs({ statusCode: 500 })).toBeUndefined();
+describe('the Resource Graph quota policy', () => {
+  /** Runs the policy over one answer and returns the Retry-After the SDK's retry policy will read. */
+  async function retryAfterSeen(status: number, headers: Record<string, string>): Promise<string | undefined> {
+    const values = new Map(Object.entries(headers));
+    const response = { status, headers: { has: (name: string) => values.has(name), get: (name: string) => values.get(name), set: (name: string, value: string) => void values.set(name, value) } };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a minimal request/response pair is all the policy touches
+    const answered = await resourceGraphQuotaPolicy.sendRequest({} as any, async () => response as any);
+    return answered.headers.get('retry-after');
+  }
+
+  it('turns x-ms-user-quota-resets-after into Retry-After on a 429, so the SDK waits as Resource Graph says', async () => {
+    expect(await retryAfterSeen(429, { 'x-ms-user-quota-resets-after': '00:00:04' })).toBe('4');
+    expect(await retryAfterSeen(429, { 'x-ms-user-quota-resets-after': '01:02:03' })).toBe('3723');
+  });
+
+  it('leaves an existing Retry-After, other statuses and unreadable values alone', async () => {
+    expect(await retryAfterSeen(429, { 'retry-after': '2', 'x-ms-user-quota-resets-after': '00:00:09' })).toBe('2');
+    expect(await retryAfterSeen(200, { 'x-ms-user-quota-resets-after': '00:00:04' })).toBeUndefined();
+    expect(await retryAfterSeen(429, { 'x-ms-user-quota-resets-after': 'soon' })).toBeUndefined();
   });
 });
 
