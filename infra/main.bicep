@@ -177,6 +177,7 @@ module functionApp 'modules/function-app.bicep' = {
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
     storageAccountName: storage.outputs.name
+    storageQueueEndpoint: storage.outputs.queueEndpoint
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     appInsightsConnectionString: ingestion.outputs.appInsightsConnectionString
     logsIngestionEndpoint: ingestion.outputs.logsIngestionEndpoint

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { InvocationContext, Timer } from '@azure/functions';
-import type { FleetServices } from '../../src/fleet/fleet-services.js';
+import type { DiscoveryServices } from '../../src/fleet/fleet-services.js';
 import { enqueueScanMessages } from '../../src/inventory/scan-queue.js';
 import type { ScanClusterMessage } from '../../src/inventory/types.js';
 
@@ -14,7 +14,7 @@ export interface FleetScanScheduled {
   enqueued: number;
 }
 
-export function createScheduleFleetScanHandler(getServices: () => FleetServices, newScanId: () => string = randomUUID) {
+export function createScheduleFleetScanHandler(getServices: () => DiscoveryServices, newScanId: () => string = randomUUID) {
   return async function scheduleFleetScan(timer: Timer, context: InvocationContext): Promise<FleetScanScheduled> {
     const services = getServices();
     const scanId = newScanId();

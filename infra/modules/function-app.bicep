@@ -14,6 +14,8 @@ param azdServiceName string
 param identityId string
 param identityClientId string
 param storageAccountName string
+@description('Queue service endpoint of the storage account (primaryEndpoints.queue): the scan queue\'s URI in any cloud.')
+param storageQueueEndpoint string
 param deploymentContainerUrl string
 param appInsightsConnectionString string
 param logsIngestionEndpoint string
@@ -61,6 +63,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       http20Enabled: true
       appSettings: [
         { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
+        // Read by the host (queue triggers) and by the timer's enqueuer: the queue endpoint of
+        // this account in whatever cloud it is, instead of a URL built from the account name.
+        { name: 'AzureWebJobsStorage__queueServiceUri', value: storageQueueEndpoint }
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }

@@ -105,6 +105,7 @@ resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
 
 output name string = storage.name
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
+output queueEndpoint string = storage.properties.primaryEndpoints.queue
 output deploymentContainerUrl string = '${storage.properties.primaryEndpoints.blob}${deploymentContainer.name}'
 output scanQueueName string = scanQueue.name
 output poisonQueueName string = poisonQueue.name

@@ -68,9 +68,16 @@ export const APP_SETTING_NAMES = [
   'LOGS_SCANS_STREAM',
   'SCANNER_CONFIG',
   'AzureWebJobsStorage',
+  'AzureWebJobsStorage__queueServiceUri',
   'AzureWebJobsStorage__accountName',
   'AzureWebJobsStorage__clientId',
 ] as const;
+
+/**
+ * Read by the code but set by the platform, never by a deployment: IDENTITY_ENDPOINT (the App
+ * Service managed identity endpoint) is how the code knows it runs in Azure.
+ */
+export const PLATFORM_SETTING_NAMES = ['IDENTITY_ENDPOINT'] as const;
 
 export class AppSettingsError extends Error {
   constructor(readonly problems: string[]) {

@@ -20,10 +20,15 @@ export interface ResultSink {
   upload(result: ClusterScanResult): Promise<void>;
 }
 
-export interface FleetServices extends ClusterScanServices {
+/** What the timer needs: discover the clusters and enqueue them. No Log Analytics. */
+export interface DiscoveryServices {
   settings: AppSettings;
   discover(): Promise<DiscoveryResult>;
   queue: QueueClient;
+}
+
+/** What the queue workers need on top: scan one cluster and ship the result. */
+export interface FleetServices extends DiscoveryServices, ClusterScanServices {
   sink: ResultSink;
 }
 
@@ -37,10 +42,21 @@ export interface FleetServiceOverrides {
   probeTimeoutMs?: number;
 }
 
-export function createFleetServices(settings: AppSettings, overrides: FleetServiceOverrides = {}): FleetServices {
+/** The timer's services: Resource Graph and the scan queue only, so it runs without the Log Analytics settings. */
+export function createDiscoveryServices(settings: AppSettings, overrides: Pick<FleetServiceOverrides, 'credential' | 'endpoints'> = {}): DiscoveryServices {
   const credential = overrides.credential ?? createAzureCredential(settings);
   const endpoints = overrides.endpoints ?? {};
   const resourceGraph = createResourceGraphClient(credential, endpoints);
+  return {
+    settings,
+    discover: () => discoverClusters(resourceGraph, { subscriptionIds: settings.subscriptionIds, resourceGroups: settings.resourceGroups, tagFilters: settings.tagFilters }),
+    queue: createQueueClient(settings.queueConnection, settings.scanQueueName, credential, endpoints.trustedCaPem),
+  };
+}
+
+export function createFleetServices(settings: AppSettings, overrides: FleetServiceOverrides = {}): FleetServices {
+  const credential = overrides.credential ?? createAzureCredential(settings);
+  const endpoints = overrides.endpoints ?? {};
   const sink = overrides.sink ?? new LogAnalyticsSink({
     endpoint: settings.logs.endpoint,
     ruleId: settings.logs.dcrImmutableId,
@@ -50,15 +66,13 @@ export function createFleetServices(settings: AppSettings, overrides: FleetServi
     clientOptions: overrides.logsClientOptions,
   });
   return {
-    settings,
+    ...createDiscoveryServices(settings, { credential, endpoints }),
     config: settings.scannerConfig,
     arm: new ArmClusterReader(credential, endpoints),
     aksTokens: new RefreshingTokenProvider(credential),
     collect: overrides.collect ?? ((kubeConfig, options) => collectLiveSnapshot(kubeConfig as Parameters<typeof collectLiveSnapshot>[0], options)),
     deadlineMs: settings.clusterScanDeadlineMs,
     probeTimeoutMs: overrides.probeTimeoutMs,
-    discover: () => discoverClusters(resourceGraph, { subscriptionIds: settings.subscriptionIds, resourceGroups: settings.resourceGroups, tagFilters: settings.tagFilters }),
-    queue: createQueueClient(settings.queueConnection, settings.scanQueueName, credential, endpoints.trustedCaPem),
     sink,
   };
 }
