@@ -4,6 +4,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** True when stdout is a terminal (colours, progress). */
   isTty: boolean;
+  /** Width of the stdout terminal, when it is one (the table wraps to it; 100 otherwise). */
+  columns?: number;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
@@ -24,6 +26,7 @@ export function processIo(): CliIo {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTty: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
     env: process.env,
     cwd: invocationDirectory(process.env, process.cwd()),
   };

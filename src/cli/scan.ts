@@ -210,7 +210,8 @@ async function writeOutputs(report: ScanReport, targets: OutputTarget[], context
   for (const target of ordered) {
     const render = await reportFormat(target.format)!.load();
     const toStdout = target.path === STDOUT;
-    const rendered = await render(report, { ...context, color: toStdout && target.format === 'table' && io.isTty });
+    const toTerminal = toStdout && target.format === 'table';
+    const rendered = await render(report, { ...context, color: toTerminal && io.isTty, width: toTerminal ? io.columns : undefined });
     if (toStdout) await writeReportToStream(rendered, io.stdout);
     else {
       await writeReportFile(target.absolutePath!, rendered);

@@ -13,6 +13,8 @@ export interface RenderContext {
   failOn: FailOn;
   /** ANSI colours (the table on a terminal only). */
   color: boolean;
+  /** Columns of the terminal the table goes to (undefined: not a terminal, 100 columns). */
+  width?: number;
   /** Repository web URL for rule links (SARIF helpUri, markdown). */
   docsBaseUrl: string;
   /** The directory the user ran the command in: finding file names are relative to it. */
@@ -47,7 +49,7 @@ export const REPORT_FORMATS: readonly ReportFormat[] = [
     description: 'readable report for a terminal (default)',
     load: async () => {
       const { renderTable } = await import('./render/table.js');
-      return (report, context) => renderTable(report, { color: context.color, failOn: context.failOn });
+      return (report, context) => renderTable(report, { color: context.color, width: context.width, failOn: context.failOn });
     },
   },
   {

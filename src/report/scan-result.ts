@@ -53,7 +53,7 @@ export function scanSnapshot(snapshot: ClusterSnapshot, config: ScannerConfig, o
     exposedTenantNamespaces: Object.keys(exposureMatrix).length,
     scannerVersion: SCANNER_VERSION,
   };
-  return { record, findings, exposureMatrix };
+  return { record, findings, exposureMatrix, tenantNamespaceNames: model.tenantNamespaces() };
 }
 
 /** Importing namespace -> foreign owners, from the headline exposure findings (evidence.foreignOwners). */

@@ -68,6 +68,8 @@ export interface ClusterScanResult {
   scope?: ClusterScope;
   /** Set by `--against` or `--baseline`. */
   comparison?: ClusterComparison;
+  /** Every tenant namespace of the cluster, sorted (the nodes of the exposure graph). */
+  tenantNamespaceNames?: readonly string[];
 }
 
 /** The CLI's JSON document (findings.md "CLI output"). */

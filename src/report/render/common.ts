@@ -24,14 +24,19 @@ export function groupBySeverity(findings: Finding[]): Array<[Severity, Finding[]
   return SEVERITIES.filter((s) => groups.has(s)).map((s) => [s, sortFindings(groups.get(s)!)]);
 }
 
+/** Code-unit order: the same on every machine and locale, and fast on 200,000 findings (localeCompare is not). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function sortFindings(findings: Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
       SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-      a.ruleId.localeCompare(b.ruleId) ||
-      a.namespace.localeCompare(b.namespace) ||
-      resourceLabel(a).localeCompare(resourceLabel(b)) ||
-      a.subjectKey.localeCompare(b.subjectKey),
+      compareText(a.ruleId, b.ruleId) ||
+      compareText(a.namespace, b.namespace) ||
+      compareText(resourceLabel(a), resourceLabel(b)) ||
+      compareText(a.subjectKey, b.subjectKey),
   );
 }
 

@@ -112,7 +112,7 @@ describe('istio-isolation-scanner CLI', () => {
     const { status, stdout } = cli(['scan', '--manifests', 'demo/aks-contaminated', '--format', 'markdown', '--fail-on', 'none']);
     expect(status).toBe(0);
     expect(stdout.startsWith('## Istio isolation scan')).toBe(true);
-    expect(stdout).toContain('### Cluster `aks-contaminated`');
+    expect(stdout).toContain('### Cluster aks-contaminated');
   });
 
   it('lists the rule catalogue and has --help on every command', () => {

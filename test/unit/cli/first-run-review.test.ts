@@ -130,7 +130,7 @@ describe('scan output a newcomer asks for', () => {
     expect(status).toBe(0);
     const compliant = stdout.slice(stdout.indexOf('Cluster aks-compliant'), stdout.indexOf('Cluster aks-contaminated'));
     expect(compliant).toContain('SUPPRESSED (1)');
-    expect(compliant).toMatch(/rbac-serviceentry-write-broad {2}tenant-beta {2}RoleBinding tenant-beta\/tenant-mesh-editor {2}demo\/aks-compliant\/governance\.yaml:\d+/);
+    expect(compliant).toMatch(/rbac-serviceentry-write-broad {2}tenant-beta {2}RoleBinding tenant-beta\/tenant-mesh-editor\s+demo\/aks-compliant\/governance\.yaml:\d+/);
     expect(compliant).toContain("suppressed: tenant-beta's own platform team edits its mesh config; reviewed in SEC-1042");
     expect(compliant).toContain('1 info, 1 suppressed');
   });

@@ -40,7 +40,7 @@ describe('markdown for pull-request comments', () => {
     expect(text.length).toBeLessThanOrEqual(DEFAULT_MAX_MARKDOWN_LENGTH);
     const shown = text.split('\n').filter((line) => line.startsWith('| high |')).length;
     expect(shown).toBeGreaterThan(50);
-    expect(text).toContain(`_${3000 - shown} more finding(s) not shown to keep this comment under GitHub's size limit; see the JSON or SARIF report._`);
+    expect(text).toContain(`_${3000 - shown} more finding(s) not shown to keep this comment under GitHub's size limit; see the JSON, SARIF or HTML report._`);
   });
 
   it('leaves a small report whole', () => {

@@ -38,13 +38,13 @@ describe('markdown', () => {
     expect(text).toContain('## Istio isolation scan');
     expect(text).toContain('| critical | high | medium | low | info |');
     expect(text).toContain('| 1 | 1 | 0 | 0 | 0 |');
-    expect(text).toContain('api.example.com \\| pipes &lt;b&gt;and&lt;/b&gt; markup');
+    expect(text).toContain('api.example.com \\| pipes \\<b\\>and\\</b\\> markup');
     expect(text).toContain('[`exportto-missing`](https://github.com/example/scanner/blob/main/docs/rules/exportto-missing.md)');
     expect(text).toContain('<details><summary>1 suppressed finding(s)</summary>');
-    expect(text).toContain('| tenant-b | X | X |');
+    expect(text).toContain('| tenant-b | tenant-a, tenant-c |');
   });
 
   it('escapes table-breaking characters', () => {
-    expect(escapeCell('a|b\nc')).toBe('a\\|b c');
+    expect(escapeCell('a|b\nc')).toBe('a\\|b\\\\nc');
   });
 });
