@@ -190,7 +190,7 @@ describe('readable reports of tenant and comparison runs', () => {
     expect(table).toContain('[new] [context] admission-exportto-policy-missing');
     expect(table).toContain('RESOLVED (1)');
     expect(table).toContain('Gate (--fail-on high): 1 finding(s) fail it.');
-    expect(table).toContain('Compared with snapshot cluster.json: 2 introduced by the change, 0 made worse, 1 unchanged, 1 resolved.');
+    expect(table.replace(/\s+/g, ' ')).toContain('Compared with snapshot cluster.json: 2 introduced by the change, 0 made worse, 1 unchanged, 1 resolved.');
     const markdown = renderMarkdown(report, { failOn: 'high' });
     expect(markdown).toContain('**Gate failed:** 1 finding(s) at or above high fail it.');
     expect(markdown).toContain('| high (new, context) |');
