@@ -8,12 +8,18 @@
  * `istio-injection=enabled` injects nothing there, and a namespace carrying both labels
  * is not injected at all (AKS docs "Deploy Istio-based service mesh add-on": "the
  * istio-injection label isn't supported"). Ambient enrolment
- * (`istio.io/dataplane-mode=ambient`) counts as enrolled for upstream Istio.
+ * (`istio.io/dataplane-mode=ambient`) counts as enrolled for upstream Istio, unless sidecar
+ * injection also applies (then the pods run sidecars). With the chart value
+ * `sidecarInjectorWebhook.enableNamespacesByDefault`, unlabelled namespaces are injected too.
  * References: https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/,
  * https://learn.microsoft.com/azure/aks/istio-deploy-addon
  */
+import { parse as parseYaml } from 'yaml';
 import { revisionOfMeshConfigMap } from '../snapshot/mesh-config.js';
-import type { ClusterSnapshot, K8sObject } from '../snapshot/types.js';
+import { isRecord } from '../records.js';
+import type { ClusterSnapshot, IstioVersion, K8sObject } from '../snapshot/types.js';
+import { versionAtLeast } from './version.js';
+import { hasIstioProxy, podTemplateOf } from './workloads.js';
 import { readAksFacts, isIstioAddon } from '../inventory/aks-facts.js';
 
 export const INJECTION_LABEL = 'istio-injection';
@@ -70,57 +76,174 @@ export function resolveRevisionLabel(value: string, revisions: string[], tags: R
 }
 
 export type InjectionState =
-  | { injected: true; how: string }
+  | {
+      injected: true;
+      /** `sidecar`: the injection webhook adds istio-proxy; `ambient`: ztunnel captures the pods. */
+      mode: 'sidecar' | 'ambient';
+      how: string;
+      /** `istio.io/dataplane-mode=ambient` is set but sidecar injection wins (a pod with a sidecar is never captured). */
+      ambientLabelIgnored?: true;
+    }
   | { injected: false; why: string };
 
+export const AMBIENT_MODE = 'ambient';
+
 /**
- * Whether pods of a namespace with these labels get a proxy (sidecar or ambient). Any
+ * Namespaces the injector's `auto.` webhook never selects, even with enableNamespacesByDefault
+ * (manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml, "Special case 3").
+ */
+export const NEVER_AUTO_INJECTED = ['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage'];
+
+export interface InjectionDefaults {
+  /**
+   * Where `sidecarInjectorWebhook.enableNamespacesByDefault: true` was read (e.g. "ConfigMap
+   * istio-system/istio-sidecar-injector"), when it is on: every namespace without either
+   * injection label is then injected by the default revision's `auto.` webhook.
+   */
+  enabledByDefault?: string;
+  /** The namespace's name, to leave out the ones the `auto.` webhook excludes. */
+  namespace?: string;
+}
+
+/**
+ * Whether pods of a namespace with these labels get a proxy, and which kind. Any
  * `istio.io/rev` value counts here; whether it names an installed revision (or a tag of one)
  * is namespace-injection-revision-unknown's question. `tags` only words the answer.
+ *
+ * Sidecar injection is decided by the webhooks' namespace selectors, which do not look at
+ * `istio.io/dataplane-mode`; the istio-cni ambient enablement selector then skips every pod
+ * that already has a sidecar (cni/pkg/util/enablement_selector.go, podHasSidecar). So a
+ * namespace with a working injection label and `dataplane-mode=ambient` runs sidecars, and
+ * its Sidecar resources are effective (istioctl analyze's NamespaceInAmbientMode agrees).
  */
-export function namespaceInjection(labels: Record<string, string>, aksAddon: boolean, tags: Record<string, string> = {}): InjectionState {
+export function namespaceInjection(labels: Record<string, string>, aksAddon: boolean, tags: Record<string, string> = {}, defaults: InjectionDefaults = {}): InjectionState {
   const injection = labels[INJECTION_LABEL];
   const revision = labels[REVISION_LABEL];
+  const ambient = labels[DATAPLANE_MODE_LABEL] === AMBIENT_MODE;
   const revisionHow = revision !== undefined && Object.prototype.hasOwnProperty.call(tags, revision) ? `${REVISION_LABEL}=${revision} (revision tag of ${tags[revision]})` : `${REVISION_LABEL}=${revision}`;
-  if (!aksAddon && labels[DATAPLANE_MODE_LABEL] === 'ambient') return { injected: true, how: `${DATAPLANE_MODE_LABEL}=ambient` };
-  if (injection !== undefined && injection !== 'enabled') return { injected: false, why: `${INJECTION_LABEL}=${injection} disables injection` };
-  if (aksAddon) {
-    if (injection === 'enabled' && revision) return { injected: false, why: `the AKS add-on's webhooks require ${INJECTION_LABEL} to be absent, so ${REVISION_LABEL}=${revision} is ignored` };
-    if (injection === 'enabled') return { injected: false, why: `${INJECTION_LABEL}=enabled does nothing on the AKS add-on` };
-    if (revision) return { injected: true, how: revisionHow };
-    return { injected: false, why: `no ${REVISION_LABEL} label` };
+  const sidecar = (how: string): InjectionState => ({ injected: true, mode: 'sidecar', how, ...(ambient ? { ambientLabelIgnored: true as const } : {}) });
+  let notInjected: string;
+  if (injection !== undefined && injection !== 'enabled') {
+    notInjected = `${INJECTION_LABEL}=${injection} disables injection`;
+  } else if (aksAddon) {
+    if (injection === 'enabled' && revision) notInjected = `the AKS add-on's webhooks require ${INJECTION_LABEL} to be absent, so ${REVISION_LABEL}=${revision} is ignored`;
+    else if (injection === 'enabled') notInjected = `${INJECTION_LABEL}=enabled does nothing on the AKS add-on`;
+    else if (revision) return sidecar(revisionHow);
+    else notInjected = `no ${REVISION_LABEL} label`;
+  } else if (injection === 'enabled') {
+    return sidecar(`${INJECTION_LABEL}=enabled`);
+  } else if (revision) {
+    return sidecar(revisionHow);
+  } else if (defaults.enabledByDefault && !(defaults.namespace !== undefined && NEVER_AUTO_INJECTED.includes(defaults.namespace))) {
+    return sidecar(`sidecarInjectorWebhook.enableNamespacesByDefault (${defaults.enabledByDefault})`);
+  } else {
+    notInjected = `neither ${INJECTION_LABEL}=enabled nor ${REVISION_LABEL}`;
   }
-  if (injection === 'enabled') return { injected: true, how: `${INJECTION_LABEL}=enabled` };
-  if (revision) return { injected: true, how: revisionHow };
-  return { injected: false, why: `neither ${INJECTION_LABEL}=enabled nor ${REVISION_LABEL}` };
+  if (ambient && !aksAddon) return { injected: true, mode: 'ambient', how: `${DATAPLANE_MODE_LABEL}=${AMBIENT_MODE}` };
+  return { injected: false, why: notInjected };
 }
 
-/** Pod-template metadata of a workload (Pod itself, or a Deployment's template). */
+/**
+ * True when the namespace runs ambient, not sidecars: labelled `istio.io/dataplane-mode=ambient`
+ * without `istio-injection=enabled` or a non-empty `istio.io/rev` (istioctl analyze
+ * pkg/config/analysis/analyzers/util/in_mesh.go NamespaceInAmbientMode). Sidecars there have no effect.
+ */
+export function isAmbientLabelled(labels: Record<string, string>): boolean {
+  if (labels[INJECTION_LABEL] === 'enabled') return false;
+  if (labels[REVISION_LABEL]) return false;
+  return labels[DATAPLANE_MODE_LABEL] === AMBIENT_MODE;
+}
+
+/** Reads `sidecarInjectorWebhook.enableNamespacesByDefault` from an injector ConfigMap's `values` (JSON, as the chart writes it). */
+export function enableNamespacesByDefaultOf(configMap: K8sObject): boolean | undefined {
+  const data = configMap.body.data;
+  const values = isRecord(data) && typeof data.values === 'string' ? data.values : undefined;
+  if (values === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(values, { maxAliasCount: 0 });
+  } catch {
+    return undefined;
+  }
+  const webhook = isRecord(parsed) ? parsed.sidecarInjectorWebhook : undefined;
+  const flag = isRecord(webhook) ? webhook.enableNamespacesByDefault : undefined;
+  return typeof flag === 'boolean' ? flag : undefined;
+}
+
+export const INJECTOR_CONFIGMAP = 'istio-sidecar-injector';
+
+/**
+ * Where enableNamespacesByDefault is on, or undefined. The `auto.` webhook exists only for the
+ * default revision (chart value `revision: ""`, ConfigMap `istio-sidecar-injector`) or for the
+ * revision the `default` revision tag points at (revision-tags-mwc.yaml renders it from that
+ * revision's values: ConfigMap `istio-sidecar-injector-<rev>`). Injector ConfigMaps of the
+ * control plane's namespaces are read (root namespace, istio-system, aks-istio-system).
+ */
+export function namespacesEnabledByDefault(snapshot: ClusterSnapshot): string | undefined {
+  const defaultTagRevision = snapshot.meshRevisionTags.default;
+  const names = new Set([INJECTOR_CONFIGMAP, ...(defaultTagRevision ? [`${INJECTOR_CONFIGMAP}-${defaultTagRevision}`] : [])]);
+  const controlPlane = new Set([snapshot.meshConfig.rootNamespace, 'istio-system', 'aks-istio-system']);
+  for (const configMap of snapshot.objects.ConfigMap) {
+    if (!names.has(configMap.metadata.name) || !controlPlane.has(configMap.metadata.namespace)) continue;
+    if (enableNamespacesByDefaultOf(configMap) === true) return `ConfigMap ${configMap.metadata.namespace}/${configMap.metadata.name}`;
+  }
+  return undefined;
+}
+
+/** Pod-template metadata of a workload (a Pod itself, or a controller's template; see workloads.ts). */
 export function podTemplateMetadata(workload: K8sObject): { labels: Record<string, string>; annotations: Record<string, string> } {
-  if (workload.snapshotKind === 'Pod') return { labels: workload.metadata.labels, annotations: workload.metadata.annotations };
-  const template = workload.spec.template;
-  const metadata = typeof template === 'object' && template !== null && 'metadata' in template ? (template as { metadata?: unknown }).metadata : undefined;
-  const pick = (key: string): Record<string, string> => {
-    const value = typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>)[key] : undefined;
-    if (typeof value !== 'object' || value === null) return {};
-    return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-  };
-  return { labels: pick('labels'), annotations: pick('annotations') };
+  const template = podTemplateOf(workload);
+  return template ? { labels: template.labels, annotations: template.annotations } : { labels: {}, annotations: {} };
 }
 
-/** Values Istio's injector reads as "inject" (YAML booleans, lower-cased). */
+/** Values Istio's injector read as "inject" before 1.27 (YAML booleans, lower-cased). */
 const INJECT_TRUE = new Set(['y', 'yes', 'true', 'on']);
+
+/** From Istio 1.27 the injector accepts only "true" and "false"; other values fall back to the namespace default. */
+function strictInjectValues(version: IstioVersion | undefined): boolean {
+  return version === undefined || versionAtLeast(version, 1, 27);
+}
 
 /**
  * Where a workload opts out of injection, or undefined. As Istio's injector decides
- * (pkg/kube/inject/webhook.go injectRequired): the `sidecar.istio.io/inject` label when
- * present, else the annotation; the value is lower-cased, y/yes/true/on inject, empty
- * means "namespace default", and anything else disables injection.
+ * (pkg/kube/inject/inject.go injectRequired): the `sidecar.istio.io/inject` label when
+ * present, else the annotation. Before 1.27 the value is lower-cased, y/yes/true/on inject,
+ * empty means "namespace default", and anything else disables injection. From 1.27 (and
+ * when no version is given, the newest behaviour) "false" disables, "true" injects, and any
+ * other value is ignored with a warning (namespace default). The webhook's object selector
+ * (`sidecar.istio.io/inject NotIn [false]`) agrees on the label.
  */
-export function injectionOptOut(workload: K8sObject): string | undefined {
+export function injectionOptOut(workload: K8sObject, version?: IstioVersion): string | undefined {
   const { labels, annotations } = podTemplateMetadata(workload);
   const fromLabel = labels[INJECT_OVERRIDE] !== undefined;
   const value = fromLabel ? labels[INJECT_OVERRIDE] : annotations[INJECT_OVERRIDE];
-  if (value === undefined || value === '' || INJECT_TRUE.has(value.toLowerCase())) return undefined;
-  return `${fromLabel ? 'label' : 'annotation'} ${INJECT_OVERRIDE}: "${value}"`;
+  if (value === undefined || value === '') return undefined;
+  const disables = strictInjectValues(version) ? value === 'false' : !INJECT_TRUE.has(value.toLowerCase());
+  return disables ? `${fromLabel ? 'label' : 'annotation'} ${INJECT_OVERRIDE}: "${value}"` : undefined;
+}
+
+/** The workload asks for injection itself (`sidecar.istio.io/inject: "true"`), which the default revision's `object.` webhook honours. */
+export function injectionRequested(workload: K8sObject): boolean {
+  const { labels } = podTemplateMetadata(workload);
+  return labels[INJECT_OVERRIDE] === 'true';
+}
+
+/** Pod annotation istio-cni sets on pods ztunnel captures. */
+export const AMBIENT_REDIRECTION = 'ambient.istio.io/redirection';
+
+/**
+ * Whether a workload's pods are in the mesh (a sidecar or ambient capture), as istioctl analyze
+ * decides (util/in_mesh.go inMesh, PodInAmbientMode): an istio-proxy container (or native
+ * sidecar), ambient redirection, an explicit opt-out or opt-in, else the namespace's enrolment.
+ * Host-network pods are never injected (inject.go injectRequired) nor captured.
+ */
+export function workloadInMesh(workload: K8sObject, namespace: InjectionState, version?: IstioVersion): boolean {
+  const template = podTemplateOf(workload);
+  if (!template) return false;
+  if (hasIstioProxy(template.spec)) return true;
+  if (template.annotations[AMBIENT_REDIRECTION] === 'enabled') return true;
+  if (template.spec.hostNetwork === true) return false;
+  if (injectionOptOut(workload, version)) return false;
+  if (namespace.injected && namespace.mode === 'ambient') return template.labels[DATAPLANE_MODE_LABEL] !== 'none';
+  return namespace.injected || injectionRequested(workload);
 }

@@ -3,9 +3,11 @@ import type { ClusterSnapshot, K8sObject } from '../snapshot/types.js';
 import { buildConfigObjects, type ConfigObject } from './config-objects.js';
 import { HostIndex } from './hosts.js';
 import { ImportGraph, type PublicImporterIndex } from './imports.js';
+import { isAksAddon, namespaceInjection, namespacesEnabledByDefault, type InjectionState } from './injection.js';
 import { classifyNamespace, type NamespaceClass } from './namespaces.js';
 import { SidecarIndex, type ScopeShapes } from './sidecars.js';
 import { versionLabel } from './version.js';
+import { WorkloadIndex } from './workloads.js';
 
 /**
  * The semantic model shared by all rules of one snapshot: computed once, read by many.
@@ -25,6 +27,9 @@ export class MeshModel {
   private nonSystemImportersCache?: PublicImporterIndex;
   private tenantShapesCache?: ScopeShapes;
   private nonSystemShapesCache?: ScopeShapes;
+  private workloadIndexCache?: WorkloadIndex;
+  private injectionCache?: Map<string, InjectionState>;
+  private enabledByDefaultCache?: { source?: string };
 
   constructor(
     readonly snapshot: ClusterSnapshot,
@@ -154,6 +159,30 @@ export class MeshModel {
   nonSystemShapes(): ScopeShapes {
     this.nonSystemShapesCache ??= this.sidecars().groupByShape([...this.namespaceClass].filter(([, cls]) => cls !== 'system').map(([name]) => name));
     return this.nonSystemShapesCache;
+  }
+
+  /** Pods and workload controllers with their pod templates, by namespace. */
+  workloads(): WorkloadIndex {
+    this.workloadIndexCache ??= new WorkloadIndex(this.snapshot);
+    return this.workloadIndexCache;
+  }
+
+  /** Where `sidecarInjectorWebhook.enableNamespacesByDefault` is on, if it is. */
+  get namespacesEnabledByDefault(): string | undefined {
+    this.enabledByDefaultCache ??= { source: namespacesEnabledByDefault(this.snapshot) };
+    return this.enabledByDefaultCache.source;
+  }
+
+  /** How a namespace's pods join the mesh (or why they do not), from its labels and the injector's defaults. */
+  injectionOf(namespace: string): InjectionState {
+    this.injectionCache ??= new Map();
+    let state = this.injectionCache.get(namespace);
+    if (!state) {
+      const labels = this.snapshot.namespaces.get(namespace)?.labels ?? {};
+      state = namespaceInjection(labels, isAksAddon(this.snapshot), this.snapshot.meshRevisionTags, { enabledByDefault: this.namespacesEnabledByDefault, namespace });
+      this.injectionCache.set(namespace, state);
+    }
+    return state;
   }
 
   /** Which tenant namespaces import each public (exportTo "*") tenant object. */

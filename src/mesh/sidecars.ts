@@ -7,6 +7,7 @@
 import type { K8sObject, NamespaceInfo } from '../snapshot/types.js';
 import { compareByAge, parseEgressHost, sidecarEgressHostsOf, workloadSelectorOf, type SidecarEgressHost } from './accessors.js';
 import { hostsOverlap } from './hosts.js';
+import { isAmbientLabelled } from './injection.js';
 
 export const IMPORT_ALL: SidecarEgressHost = parseEgressHost('*/*');
 
@@ -25,9 +26,12 @@ export interface SidecarScope {
   workloadSelector?: Record<string, string>;
 }
 
-/** rules.md: Sidecars in ambient namespaces have no effect. */
+/**
+ * rules.md: Sidecars in ambient namespaces have no effect. A namespace that also carries a
+ * working sidecar injection label runs sidecars, not ambient (see injection.ts isAmbientLabelled).
+ */
 export function isAmbientNamespace(info: NamespaceInfo | undefined): boolean {
-  return info?.labels['istio.io/dataplane-mode'] === 'ambient';
+  return info !== undefined && isAmbientLabelled(info.labels);
 }
 
 export function scopeFromSidecar(sidecar: K8sObject, namespace: string, kind: SidecarScopeKind): SidecarScope {

@@ -67,14 +67,34 @@ function versionOfRevisionName(revision: string): IstioVersion | undefined {
   return match ? parseIstioVersion(`${match[1]}.${match[2]}${match[3] ? `.${match[3]}` : ''}`, `istio.io/rev ${revision}`) : undefined;
 }
 
-/** Version from an istiod Deployment's image tag (e.g. docker.io/istio/pilot:1.24.2-distroless). */
-function istiodImageVersion(deployments: K8sObject[], controlPlaneNamespace: string): IstioVersion | undefined {
-  for (const deployment of deployments) {
-    if (deployment.metadata.namespace !== controlPlaneNamespace || !deployment.metadata.name.startsWith('istiod')) continue;
-    const template = isRecord(deployment.spec.template) ? deployment.spec.template : {};
-    const podSpec = isRecord(template.spec) ? template.spec : {};
-    const containers = Array.isArray(podSpec.containers) ? podSpec.containers : [];
-    for (const container of containers) {
+/**
+ * istiod workloads of the control-plane namespace: Deployments named istiod*, and Pods labelled
+ * `app: istiod` (or named istiod*) that are not finished. A Pod proves a revision is installed even
+ * when Deployments were not read (istioctl analyze reads the same Pods).
+ */
+function istiodWorkloads(objects: K8sObject[], controlPlaneNamespace: string): K8sObject[] {
+  return objects.filter((object) => {
+    if (object.metadata.namespace !== controlPlaneNamespace) return false;
+    if (object.snapshotKind === 'Deployment') return object.metadata.name.startsWith('istiod');
+    if (object.snapshotKind !== 'Pod') return false;
+    const phase = isRecord(object.status) ? object.status.phase : undefined;
+    if (phase === 'Succeeded' || phase === 'Failed') return false;
+    return object.metadata.labels.app === 'istiod' || object.metadata.name.startsWith('istiod');
+  });
+}
+
+/** Containers of a Deployment's pod template or of a Pod. */
+function containersOf(workload: K8sObject): unknown[] {
+  const template = workload.snapshotKind === 'Pod' ? { spec: workload.spec } : isRecord(workload.spec.template) ? workload.spec.template : {};
+  const podSpec = isRecord(template.spec) ? template.spec : {};
+  return Array.isArray(podSpec.containers) ? podSpec.containers : [];
+}
+
+/** Version from an istiod image tag (e.g. docker.io/istio/pilot:1.24.2-distroless), Deployments first. */
+function istiodImageVersion(istiods: K8sObject[]): IstioVersion | undefined {
+  const ordered = [...istiods.filter((w) => w.snapshotKind === 'Deployment'), ...istiods.filter((w) => w.snapshotKind === 'Pod')];
+  for (const workload of ordered) {
+    for (const container of containersOf(workload)) {
       const image = isRecord(container) && typeof container.image === 'string' ? container.image : '';
       const tag = image.includes('/pilot:') || image.startsWith('pilot:') ? image.slice(image.lastIndexOf(':') + 1) : '';
       const version = tag ? parseIstioVersion(tag, `istiod image ${image}`) : undefined;
@@ -84,10 +104,8 @@ function istiodImageVersion(deployments: K8sObject[], controlPlaneNamespace: str
   return undefined;
 }
 
-function istiodRevisions(deployments: K8sObject[], controlPlaneNamespace: string): string[] {
-  return deployments
-    .filter((d) => d.metadata.namespace === controlPlaneNamespace && d.metadata.name.startsWith('istiod'))
-    .map((d) => d.metadata.labels['istio.io/rev'] ?? 'default');
+function istiodRevisions(istiods: K8sObject[]): string[] {
+  return [...new Set(istiods.map((workload) => workload.metadata.labels['istio.io/rev'] ?? 'default'))];
 }
 
 /** Kinds that only exist with Istio installed (their presence implies some Istio). */
@@ -99,22 +117,22 @@ export function assembleSnapshot(input: AssembleInput): ClusterSnapshot {
   const armAddon = armMesh.mode === 'Istio';
   const configMaps = valid.filter((object) => object.snapshotKind === 'ConfigMap');
   const resolution = resolveMeshConfig({ configMaps, meshConfigDocument: input.meshConfigDocument, aksAddon: armAddon, armRevisions: armMesh.revisions });
-  const deployments = valid.filter((object) => object.snapshotKind === 'Deployment');
+  const istiods = istiodWorkloads(valid, resolution.controlPlaneNamespace);
 
-  // Installed revisions: ARM is authoritative for the add-on; else the mesh ConfigMaps and istiod Deployments.
+  // Installed revisions: ARM is authoritative for the add-on; else the mesh ConfigMaps and istiod Deployments and Pods.
   const meshRevisions = armAddon && armMesh.revisions.length > 0
     ? [...armMesh.revisions].sort(compareRevisions)
-    : [...new Set([...resolution.configMapRevisions, ...istiodRevisions(deployments, resolution.controlPlaneNamespace)])].sort(compareRevisions);
+    : [...new Set([...resolution.configMapRevisions, ...istiodRevisions(istiods)])].sort(compareRevisions);
 
   const hasIstioObjects = valid.some((object) => (ISTIO_KINDS as readonly string[]).includes(object.snapshotKind));
-  const selfManagedSigns = !resolution.aksAddon && (resolution.configMapRevisions.length > 0 || istiodRevisions(deployments, resolution.controlPlaneNamespace).length > 0);
+  const selfManagedSigns = !resolution.aksAddon && (resolution.configMapRevisions.length > 0 || istiods.length > 0);
   let meshMode: ClusterSnapshot['meshMode'];
   if (resolution.aksAddon) meshMode = 'Istio';
   else if (selfManagedSigns || (input.aksCluster && hasIstioObjects)) meshMode = 'self-managed';
   else if (input.aksCluster) meshMode = 'none';
   else meshMode = 'unknown';
 
-  const istioVersion = input.istioVersion ?? deriveIstioVersion(meshMode, meshRevisions, deployments, resolution.controlPlaneNamespace) ?? input.fallbackIstioVersion ?? NEWEST_BEHAVIOUR;
+  const istioVersion = input.istioVersion ?? deriveIstioVersion(meshMode, meshRevisions, istiods) ?? input.fallbackIstioVersion ?? NEWEST_BEHAVIOUR;
 
   // Only istiod's ConfigMaps matter to the rules; other ConfigMaps (application data) are dropped early.
   // Likewise only revision-tag webhooks (the live LIST selects them by label; offline input is
@@ -147,12 +165,12 @@ export function assembleSnapshot(input: AssembleInput): ClusterSnapshot {
  * upgrade) the oldest is taken: its proxies still behave the old way, so findings stay
  * true for every namespace.
  */
-function deriveIstioVersion(meshMode: ClusterSnapshot['meshMode'], revisions: string[], deployments: K8sObject[], controlPlaneNamespace: string): IstioVersion | undefined {
+function deriveIstioVersion(meshMode: ClusterSnapshot['meshMode'], revisions: string[], istiods: K8sObject[]): IstioVersion | undefined {
   if (meshMode === 'Istio') {
     const versions = revisions.map(versionOfAksRevision).filter((v): v is IstioVersion => v !== undefined);
     const oldest = versions[0];
     if (oldest && versions.length > 1) oldest.source = `${oldest.source} (oldest of ${revisions.join(', ')})`;
     if (oldest) return oldest;
   }
-  return istiodImageVersion(deployments, controlPlaneNamespace) ?? revisions.map(versionOfRevisionName).find((v) => v !== undefined);
+  return istiodImageVersion(istiods) ?? revisions.map(versionOfRevisionName).find((v) => v !== undefined);
 }

@@ -13,6 +13,13 @@ function stringMap(value: unknown): Record<string, string> {
   return out;
 }
 
+/** `metadata.ownerReferences` reduced to kind and name; absent when there are none (most objects). */
+function ownerReferencesOf(value: unknown): { ownerReferences?: { kind: string; name: string }[] } {
+  if (!Array.isArray(value)) return {};
+  const owners = value.filter(isRecord).filter((owner) => typeof owner.kind === 'string' && typeof owner.name === 'string').map((owner) => ({ kind: owner.kind as string, name: owner.name as string }));
+  return owners.length > 0 ? { ownerReferences: owners } : {};
+}
+
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /**
@@ -53,6 +60,7 @@ export function normalizeObject(raw: unknown, source?: SourceLocation): { object
       creationTimestamp: typeof metadata.creationTimestamp === 'string' ? metadata.creationTimestamp : undefined,
       uid: typeof metadata.uid === 'string' ? metadata.uid : undefined,
       resourceVersion: typeof metadata.resourceVersion === 'string' ? metadata.resourceVersion : undefined,
+      ...ownerReferencesOf(metadata.ownerReferences),
     },
     spec: (spec as Record<string, unknown> | undefined) ?? {},
     status: isRecord(status) ? status : undefined,

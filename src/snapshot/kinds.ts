@@ -24,6 +24,12 @@ export const KIND_INFO: Record<Exclude<SnapshotKind, 'Constraint'>, KindInfo> = 
   Pod: { kind: 'Pod', group: '', versions: ['v1'], plural: 'pods', namespaced: true },
   ResourceQuota: { kind: 'ResourceQuota', group: '', versions: ['v1'], plural: 'resourcequotas', namespaced: true },
   Deployment: { kind: 'Deployment', group: 'apps', versions: ['v1'], plural: 'deployments', namespaced: true },
+  // Every other workload controller with a pod template: injection opt-outs and workload selectors apply to them too.
+  StatefulSet: { kind: 'StatefulSet', group: 'apps', versions: ['v1'], plural: 'statefulsets', namespaced: true },
+  DaemonSet: { kind: 'DaemonSet', group: 'apps', versions: ['v1'], plural: 'daemonsets', namespaced: true },
+  ReplicaSet: { kind: 'ReplicaSet', group: 'apps', versions: ['v1'], plural: 'replicasets', namespaced: true },
+  Job: { kind: 'Job', group: 'batch', versions: ['v1'], plural: 'jobs', namespaced: true },
+  CronJob: { kind: 'CronJob', group: 'batch', versions: ['v1'], plural: 'cronjobs', namespaced: true },
   ServiceEntry: { kind: 'ServiceEntry', group: 'networking.istio.io', versions: ISTIO_VERSIONS, plural: 'serviceentries', namespaced: true },
   Sidecar: { kind: 'Sidecar', group: 'networking.istio.io', versions: ISTIO_VERSIONS, plural: 'sidecars', namespaced: true },
   VirtualService: { kind: 'VirtualService', group: 'networking.istio.io', versions: ISTIO_VERSIONS, plural: 'virtualservices', namespaced: true },

@@ -35,6 +35,11 @@ export const SNAPSHOT_KINDS = [
   'MutatingWebhookConfiguration',
   'Pod',
   'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'Job',
+  'CronJob',
 ] as const;
 export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
 
@@ -54,6 +59,8 @@ export interface ObjectMeta {
   creationTimestamp?: string;
   uid?: string;
   resourceVersion?: string;
+  /** Controllers owning the object (a Pod's ReplicaSet, a ReplicaSet's Deployment, a Job's CronJob). */
+  ownerReferences?: { kind: string; name: string }[];
 }
 
 /**

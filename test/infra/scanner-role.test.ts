@@ -27,7 +27,7 @@ const CUSTOM_RESOURCES_READ = `${DATA_ACTION_PREFIX}customresources/read`;
 // API groups whose resources have their own data actions in the Microsoft.ContainerService
 // operations list (https://learn.microsoft.com/azure/role-based-access-control/permissions/containers).
 // The AKS authorization webhook treats any other resource as a custom resource.
-const GROUPS_WITH_DATA_ACTIONS = new Set(['', 'apps', 'rbac.authorization.k8s.io']);
+const GROUPS_WITH_DATA_ACTIONS = new Set(['', 'apps', 'batch', 'rbac.authorization.k8s.io']);
 // Resources of other groups that have their own data action too; the rest of their group
 // (ValidatingAdmissionPolicy...) is not in the operations list and goes through customresources/read.
 const RESOURCES_WITH_DATA_ACTIONS = new Set(['admissionregistration.k8s.io/mutatingwebhookconfigurations']);

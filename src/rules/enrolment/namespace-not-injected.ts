@@ -1,4 +1,4 @@
-import { INJECTION_LABEL, REVISION_LABEL, installedRevisions, isAksAddon, namespaceInjection } from '../../mesh/injection.js';
+import { INJECTION_LABEL, REVISION_LABEL, installedRevisions, isAksAddon } from '../../mesh/injection.js';
 import type { FindingFix, Rule, RuleContext, RuleResult } from '../types.js';
 import { namespaceRef } from '../transport/refs.js';
 
@@ -17,7 +17,8 @@ export const namespaceNotInjected: Rule = {
       'https://learn.microsoft.com/azure/aks/istio-deploy-addon#enable-sidecar-injection',
       'https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/',
     ],
-    requires: ['Namespace'],
+    // ConfigMap: the injector's enableNamespacesByDefault; unread, an unlabelled namespace's enrolment is unknown.
+    requires: ['Namespace', 'ConfigMap'],
   },
   evaluate: evaluateNotInjected,
 };
@@ -45,7 +46,8 @@ function evaluateNotInjected({ snapshot, model }: RuleContext): RuleResult[] {
     const info = snapshot.namespaces.get(namespace);
     // Inferred namespaces have unknown labels: do not guess.
     if (!info || info.inferred) continue;
-    const state = namespaceInjection(info.labels, aksAddon);
+    // With sidecarInjectorWebhook.enableNamespacesByDefault an unlabelled namespace is injected.
+    const state = model.injectionOf(namespace);
     if (state.injected) continue;
     const fix = labelFix(namespace, aksAddon, revisions, info.labels);
     results.push({
@@ -57,6 +59,7 @@ function evaluateNotInjected({ snapshot, model }: RuleContext): RuleResult[] {
         labels: Object.fromEntries(Object.entries(info.labels).filter(([key]) => key.startsWith('istio'))),
         aksAddon,
         installedRevisions: revisions,
+        enableNamespacesByDefault: model.namespacesEnabledByDefault ?? false,
       },
       ...(fix ? { fix } : {}),
     });

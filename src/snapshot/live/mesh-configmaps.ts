@@ -5,8 +5,11 @@
  *
  * Names istiod reads (rules.md "Mesh config"): `istio` (upstream default revision),
  * `istio-<rev>` (revisioned istiod, and the AKS add-on's own map), and on AKS the user's
- * `istio-shared-configmap-<rev>`. Revisions come from ARM (serviceMeshProfile.istio.revisions),
- * from `istio.io/rev` labels on namespaces and pods, and from istiod Deployments.
+ * `istio-shared-configmap-<rev>`; plus the sidecar injector's `istio-sidecar-injector` /
+ * `istio-sidecar-injector-<rev>`, whose `values` say whether `enableNamespacesByDefault` injects
+ * unlabelled namespaces. Revisions come from ARM (serviceMeshProfile.istio.revisions), from
+ * `istio.io/rev` labels on namespaces and pods, from istiod Deployments and from revision-tag
+ * webhooks.
  */
 import { KubeRequestError, type KubeHttpClient, type RequestTally } from '../../access/kube-http.js';
 import { aksMeshProfile } from '../assemble.js';
@@ -34,6 +37,7 @@ export function knownRevisions(objects: K8sObject[], rootNamespaces: string[], a
     const relevant =
       object.snapshotKind === 'Namespace' ||
       object.snapshotKind === 'Pod' ||
+      object.snapshotKind === 'MutatingWebhookConfiguration' ||
       (object.snapshotKind === 'Deployment' && rootNamespaces.includes(object.metadata.namespace) && object.metadata.name.startsWith('istiod'));
     if (relevant) revisions.add(revision);
   }
@@ -43,7 +47,11 @@ export function knownRevisions(objects: K8sObject[], rootNamespaces: string[], a
 }
 
 export function meshConfigMapNames(revisions: string[]): string[] {
-  return ['istio', ...revisions.flatMap((revision) => [`istio-${revision}`, `istio-shared-configmap-${revision}`])];
+  return [
+    'istio',
+    'istio-sidecar-injector',
+    ...revisions.flatMap((revision) => [`istio-${revision}`, `istio-shared-configmap-${revision}`, `istio-sidecar-injector-${revision}`]),
+  ];
 }
 
 export interface MeshConfigMapRead {

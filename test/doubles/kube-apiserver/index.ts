@@ -106,6 +106,7 @@ export interface KubeApiServerDouble {
 /** What a typical cluster with Istio, Kyverno and Gatekeeper serves. */
 export const DEFAULT_GROUP_VERSIONS: Record<string, GroupServing> = {
   apps: { versions: ['v1'] },
+  batch: { versions: ['v1'] },
   'rbac.authorization.k8s.io': { versions: ['v1'] },
   'admissionregistration.k8s.io': { versions: ['v1'] },
   'networking.istio.io': { versions: ['v1', 'v1beta1', 'v1alpha3'] },
@@ -116,7 +117,7 @@ export const DEFAULT_GROUP_VERSIONS: Record<string, GroupServing> = {
 };
 
 /** Built-in list items carry no apiVersion/kind; CRD list items do (as the real server). */
-const BUILT_IN_GROUPS = new Set(['', 'apps', 'rbac.authorization.k8s.io', 'admissionregistration.k8s.io']);
+const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'rbac.authorization.k8s.io', 'admissionregistration.k8s.io']);
 
 interface ServedKind {
   kind: string;

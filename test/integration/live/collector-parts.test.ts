@@ -65,7 +65,7 @@ describe('mesh config ConfigMaps', () => {
   });
 
   it('names the maps istiod and the AKS add-on read', () => {
-    expect(meshConfigMapNames(['asm-1-24'])).toEqual(['istio', 'istio-asm-1-24', 'istio-shared-configmap-asm-1-24']);
+    expect(meshConfigMapNames(['asm-1-24'])).toEqual(['istio', 'istio-sidecar-injector', 'istio-asm-1-24', 'istio-shared-configmap-asm-1-24', 'istio-sidecar-injector-asm-1-24']);
   });
 });
 

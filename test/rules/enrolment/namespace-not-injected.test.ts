@@ -53,6 +53,23 @@ metadata: {name: tenant-a, labels: {istio.io/rev: prod-stable}}
 `,
     },
     {
+      // mutatingwebhook.yaml "auto." webhook; istioctl analyze NamespaceInjectionEnabledByDefault.
+      name: 'upstream: sidecarInjectorWebhook.enableNamespacesByDefault enrols unlabelled namespaces',
+      meshMode: 'self-managed',
+      manifests: `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio-sidecar-injector, namespace: istio-system}
+data:
+  values: |-
+    {"sidecarInjectorWebhook": {"enableNamespacesByDefault": true, "rewriteAppHTTPProbe": true}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: tenant-a}
+`,
+    },
+    {
       name: 'system namespaces are not tenants',
       ...aks,
       manifests: `
@@ -115,6 +132,21 @@ kind: Namespace
 metadata: {name: tenant-a, labels: {istio-injection: enabled, istio.io/rev: asm-1-25}}
 `,
       findings: [{ namespace: 'tenant-a', messageIncludes: ['require istio-injection to be absent'] }],
+    },
+    {
+      name: 'upstream: enableNamespacesByDefault does not override an explicit istio-injection=disabled',
+      meshMode: 'self-managed',
+      manifests: `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio-sidecar-injector, namespace: istio-system}
+data: {values: '{"sidecarInjectorWebhook": {"enableNamespacesByDefault": true}}'}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: tenant-a, labels: {istio-injection: disabled}}
+`,
+      findings: [{ namespace: 'tenant-a', messageIncludes: ['istio-injection=disabled disables injection'] }],
     },
   ],
 });

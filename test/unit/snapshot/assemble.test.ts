@@ -55,6 +55,35 @@ data: {mesh: "{}"}
     expect(snapshot.meshConfig.rootNamespace).toBe('istio-system');
   });
 
+  it('takes installed revisions (and the version) from running istiod Pods too, as istioctl analyze does', () => {
+    const snapshot = assembleSnapshot({
+      cluster,
+      source: 'manifests',
+      objects: objects(`
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: istio-system}
+data: {mesh: "{}"}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: istiod-canary-1234567890-12345, namespace: istio-system, labels: {app: istiod, istio: pilot, istio.io/rev: canary}}
+spec: {containers: [{name: discovery, image: docker.io/istio/pilot:1.26.1}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: istiod-old-1-abcde, namespace: istio-system, labels: {app: istiod, istio.io/rev: old}}
+status: {phase: Failed}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: tenant-a, labels: {app: istiod, istio.io/rev: not-a-control-plane}}
+`),
+    });
+    expect(snapshot.meshRevisions).toEqual(['canary', 'default']);
+    expect(snapshot.istioVersion).toMatchObject({ major: 1, minor: 26, patch: 1 });
+  });
+
   it('prefers an explicit version, then derived, then the fallback, then the newest behaviour', () => {
     const explicit = { major: 1, minor: 20, source: '--istio-version' };
     expect(assembleSnapshot({ cluster, source: 'manifests', objects: [], istioVersion: explicit }).istioVersion).toBe(explicit);

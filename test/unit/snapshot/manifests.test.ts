@@ -69,7 +69,7 @@ describe('loadManifests', () => {
   });
 
   it('ignores kinds the scanner does not need and documents that are not objects', () => {
-    const result = parseManifestText('apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\n---\n- just\n- a list\n---\n', 'x.yaml');
+    const result = parseManifestText('apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: db}\n---\n- just\n- a list\n---\n', 'x.yaml');
     expect(result.objects).toEqual([]);
     expect(result.problems).toHaveLength(1);
     expect(result.problems[0]).toMatchObject({ type: 'schema', message: 'document is not an object (x.yaml:5)' });
