@@ -11,6 +11,7 @@ import { reportFormatNames } from '../report/formats.js';
 import { collect } from './outputs.js';
 import { renderCatalogue } from './rules-command.js';
 import { runScan, type ScanOptions } from './scan.js';
+import type { SnapshotOptions } from './snapshot-command.js';
 
 const SCAN_HELP_FOOTER = `
 Examples:
@@ -19,6 +20,10 @@ Examples:
   $ istio-isolation-scanner scan ./k8s --format sarif --output results.sarif
   $ istio-isolation-scanner scan ./k8s --output json=report.json --output sarif=report.sarif --output markdown=comment.md
   $ istio-isolation-scanner scan --kubeconfig ~/.kube/config --context prod
+  $ istio-isolation-scanner scan ./k8s --tenant team-a                        # a tenant repository
+  $ istio-isolation-scanner scan ./pr --against cluster.json --tenant team-a  # what would this change do
+  $ istio-isolation-scanner scan ./k8s --baseline previous.json              # gate on new findings only
+  $ helm template ./chart | istio-isolation-scanner scan - --tenant team-a
 
 Exit codes:
   0  no unsuppressed finding at or above --fail-on (default high; the demo defaults to none)
@@ -58,11 +63,38 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--subscription <ids...>', 'with --azure: subscriptions to scan (default: all visible)')
     .option('--resource-group <names...>', 'with --azure: resource groups to scan')
     .option('--send-to-log-analytics', 'also upload findings and scan records (needs LOGS_INGESTION_ENDPOINT, LOGS_DCR_IMMUTABLE_ID, LOGS_FINDINGS_STREAM, LOGS_SCANS_STREAM)')
+    .option('--tenant <namespaces>', 'judge only these namespaces (comma-separated names or globs) and what their objects do to others; cluster-level findings are context and never fail the gate (default: tenant in the configuration)', collect)
+    .option('--against [snapshot]', 'treat the manifests as a change on top of a base: a saved snapshot FILE, or (without FILE) the live cluster of --kubeconfig/--context; report introduced, resolved and unchanged findings and gate on introduced ones')
+    .option('--removed <path>', 'with --against: manifest file or folder whose objects the change deletes (their old content, e.g. from git show BASE:path); repeatable', collect)
+    .option('--removed-object <ref>', 'with --against: an object the change deletes, Kind[.group]/namespace/name (Kind/name when cluster-scoped), or @FILE listing one a line; repeatable', collect)
+    .option('--baseline <report>', 'a previous JSON report (--output json=FILE): gate only on findings not in it, and list the fixed ones')
     .addHelpText('after', SCAN_HELP_FOOTER)
     .action(async (paths: string[], options: ScanOptions) => {
       // `scan ./k8s` reads like `scan --manifests ./k8s`; both together simply add up.
       const manifests = [...(options.manifests ?? []), ...paths];
       setExitCode(await runScan(manifests.length > 0 ? { ...options, manifests } : options, io));
+    });
+
+  program
+    .command('snapshot')
+    .description('Save a read-only snapshot of a cluster (no Secrets, no credentials) that `scan --against FILE` reads offline, e.g. in CI without cluster access.')
+    .argument('[paths...]', 'save manifests (a kubectl get -A -o yaml dump) instead of a live cluster')
+    .option('--kubeconfig <file>', 'read the cluster from this kubeconfig (read-only)')
+    .option('--context <name>', 'kubeconfig context (default: current context)')
+    .option('--all-contexts', 'not supported: a snapshot holds one cluster')
+    .option('--namespace <name>', 'with manifests: namespace of namespaced objects without one (default: default)')
+    .option('--aks-cluster <file>', 'ARM managed cluster JSON (az aks show -o json) to store with the snapshot')
+    .option('--mesh-revision-profile <file>', 'ARM meshRevisionProfiles GET response to store with the snapshot')
+    .option('--output <file>', 'where to write the snapshot (- for stdout)')
+    .addHelpText('after', `
+Example:
+  $ istio-isolation-scanner snapshot --kubeconfig ~/.kube/config --context prod --output cluster.json
+  $ istio-isolation-scanner scan ./pr-manifests --against cluster.json --tenant team-a
+
+Reference: docs/ci.md`)
+    .action(async (paths: string[], options: SnapshotOptions) => {
+      const { runSnapshot } = await import('./snapshot-command.js');
+      setExitCode(await runSnapshot(paths.length > 0 ? { ...options, manifests: paths } : options, io));
     });
 
   program

@@ -5,7 +5,7 @@
  * happens here or in the modules it calls at the edges (snapshot loading, sinks).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { discoverConfigFile, repositoryRoot } from '../config/discover.js';
 import { loadScannerConfig } from '../config/load.js';
@@ -15,13 +15,18 @@ import { createProgressRenderer } from './progress.js';
 import { defaultConfig, type ScannerConfig } from '../config/types.js';
 import { scanSnapshot } from '../report/scan-result.js';
 import { reportFormat, type RenderContext } from '../report/formats.js';
+import { BaselineError, parseBaselineReport } from '../report/baseline.js';
+import { withComparison } from '../report/compare.js';
 import { failingFindings } from '../report/gate.js';
+import { applyTenantScope, splitTenantList, tenantMatcher } from '../report/scope.js';
 import { repositoryUrl } from '../report/links.js';
 import type { ClusterScanResult, ScanReport } from '../report/types.js';
 import { parseIstioVersion } from '../snapshot/assemble.js';
 import { demoFleetDir, InputFileError, loadDemoFleet, readDocumentFile, readMeshConfigFile, readMeshRevisionProfileFile, snapshotFromManifests } from '../snapshot/offline.js';
 import { describeFsError } from '../snapshot/manifests.js';
-import type { ClusterSnapshot, IstioVersion } from '../snapshot/types.js';
+import { SNAPSHOT_KINDS, type ClusterSnapshot, type IstioVersion } from '../snapshot/types.js';
+import type { Finding } from '../rules/types.js';
+import type { ChangeRun } from './change.js';
 import { SCANNER_VERSION } from '../version.js';
 import { EXIT_FINDINGS, EXIT_OK, parseFailOn, UsageError, type FailOn } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -51,6 +56,16 @@ export interface ScanOptions {
   subscription?: string[];
   resourceGroup?: string[];
   sendToLogAnalytics?: boolean;
+  /** `--tenant` values as given (comma-separated lists, repeatable). */
+  tenant?: string[];
+  /** `--against FILE` (a saved snapshot) or `--against` alone (the live cluster of --kubeconfig/--context). */
+  against?: string | true;
+  /** Manifest files or folders whose objects the change deletes. */
+  removed?: string[];
+  /** Objects the change deletes: Kind/namespace/name, or @FILE with one a line. */
+  removedObject?: string[];
+  /** A previous JSON report: gate only on findings not in it. */
+  baseline?: string;
 }
 
 /** A cluster to evaluate, with the reason it could not be scanned when it failed. */
@@ -59,9 +74,11 @@ interface ClusterInput {
   failure?: string;
 }
 
-type Source = 'manifests' | 'kubeconfig' | 'azure' | 'demo';
+type Source = 'manifests' | 'kubeconfig' | 'azure' | 'demo' | 'change';
 
 function chooseSource(options: ScanOptions): Source {
+  if ((options.removed?.length || options.removedObject?.length) && options.against === undefined) throw new UsageError('--removed and --removed-object describe a change: use them with --against');
+  if (options.against !== undefined) return chooseChangeSource(options);
   const chosen: Source[] = [];
   if (options.manifests?.length) chosen.push('manifests');
   if (options.kubeconfig || options.context || options.allContexts) chosen.push('kubeconfig');
@@ -69,6 +86,17 @@ function chooseSource(options: ScanOptions): Source {
   if (chosen.length > 1) throw new UsageError(`choose one input: --manifests, --kubeconfig or --azure (got ${chosen.map((s) => `--${s}`).join(' and ')})`);
   if (options.context && options.allContexts) throw new UsageError('--context and --all-contexts exclude each other');
   return chosen[0] ?? 'demo';
+}
+
+/** `--against`: the scanned manifests are a change on top of a saved snapshot or a live cluster. */
+function chooseChangeSource(options: ScanOptions): Source {
+  if (options.baseline) throw new UsageError('--against and --baseline are two ways to compare: use one');
+  if (options.azure || options.subscription?.length || options.resourceGroup?.length || options.allContexts) throw new UsageError('--against compares a change with one cluster: not with --azure or --all-contexts');
+  const live = Boolean(options.kubeconfig || options.context);
+  if (options.against === true && !live) throw new UsageError('--against needs a base: a saved snapshot (--against cluster.json) or a live cluster (--against with --kubeconfig FILE and/or --context NAME)');
+  if (typeof options.against === 'string' && live) throw new UsageError(`--against ${options.against} and --kubeconfig/--context both name a base cluster: use one`);
+  if (!options.manifests?.length && !options.removed?.length && !options.removedObject?.length) throw new UsageError('--against needs the change: manifests (paths or --manifests), --removed or --removed-object');
+  return 'change';
 }
 
 function parseVersionOption(text: string | undefined, source: string): IstioVersion | undefined {
@@ -109,17 +137,7 @@ async function liveClusters(options: ScanOptions, versions: { explicit?: IstioVe
   if (options.allContexts && (options.aksCluster || options.meshRevisionProfile)) {
     throw new UsageError('--aks-cluster and --mesh-revision-profile describe one cluster: use them with --context (or the current context), not --all-contexts');
   }
-  let sideInputs;
-  try {
-    sideInputs = {
-      meshConfigDocument: options.meshConfig ? readMeshConfigFile(resolve(io.cwd, options.meshConfig)) : undefined,
-      aksCluster: options.aksCluster ? readDocumentFile(resolve(io.cwd, options.aksCluster), 'AKS cluster') : undefined,
-      meshRevisionProfile: options.meshRevisionProfile ? readMeshRevisionProfileFile(resolve(io.cwd, options.meshRevisionProfile)) : undefined,
-    };
-  } catch (error) {
-    if (error instanceof InputFileError) throw new UsageError(error.message);
-    throw error;
-  }
+  const sideInputs = readSideInputs(options, io.cwd);
   const progress = createProgressRenderer(io.stderr, { isTty: io.isTty });
   try {
     const snapshots = await snapshotsFromKubeconfig({
@@ -150,6 +168,26 @@ async function fleetClusters(options: ScanOptions, config: ScannerConfig, scanId
   }
 }
 
+interface SideInputs {
+  meshConfigDocument?: Record<string, unknown>;
+  aksCluster?: Record<string, unknown>;
+  meshRevisionProfile?: ClusterSnapshot['meshRevisionProfile'];
+}
+
+/** `--mesh-config`, `--aks-cluster`, `--mesh-revision-profile`; an unreadable one is a usage error. */
+function readSideInputs(options: ScanOptions, cwd: string): SideInputs {
+  try {
+    return {
+      meshConfigDocument: options.meshConfig ? readMeshConfigFile(resolve(cwd, options.meshConfig)) : undefined,
+      aksCluster: options.aksCluster ? readDocumentFile(resolve(cwd, options.aksCluster), 'AKS cluster') : undefined,
+      meshRevisionProfile: options.meshRevisionProfile ? readMeshRevisionProfileFile(resolve(cwd, options.meshRevisionProfile)) : undefined,
+    };
+  } catch (error) {
+    if (error instanceof InputFileError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** Which option reads each side file that a manifest folder walk skips. */
 const SIDE_FILE_OPTIONS: Record<string, keyof ScanOptions> = {
   'aks-cluster.json': 'aksCluster',
@@ -174,7 +212,6 @@ const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 function offlineClusters(options: ScanOptions, source: 'manifests' | 'demo', versions: { explicit?: IstioVersion; fallback?: IstioVersion }, io: CliIo): ClusterInput[] {
   const cwd = io.cwd;
-  if (options.namespace !== undefined && !DNS_1123_LABEL.test(options.namespace)) throw new UsageError(`--namespace must be a Kubernetes namespace name (DNS-1123 label), got "${options.namespace}"`);
   try {
     if (source === 'demo') {
       return loadDemoFleet({ istioVersion: versions.explicit, fallbackIstioVersion: versions.fallback, baseDir: cwd, defaultNamespace: options.namespace }).map(({ snapshot }) => ({ snapshot }));
@@ -182,9 +219,7 @@ function offlineClusters(options: ScanOptions, source: 'manifests' | 'demo', ver
     const offline = snapshotFromManifests(
       options.manifests!.map((p) => resolve(cwd, p)),
       {
-        meshConfigDocument: options.meshConfig ? readMeshConfigFile(resolve(cwd, options.meshConfig)) : undefined,
-        aksCluster: options.aksCluster ? readDocumentFile(resolve(cwd, options.aksCluster), 'AKS cluster') : undefined,
-        meshRevisionProfile: options.meshRevisionProfile ? readMeshRevisionProfileFile(resolve(cwd, options.meshRevisionProfile)) : undefined,
+        ...readSideInputs(options, cwd),
         istioVersion: versions.explicit,
         fallbackIstioVersion: versions.fallback,
         baseDir: cwd,
@@ -270,19 +305,44 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   const scanId = randomUUID();
   const sink = options.sendToLogAnalytics ? await logAnalyticsSink(io.env) : undefined;
 
+  const tenants = tenantPatterns(options, config, configPath);
+  // A rendered chart for one tenant namespace belongs in it, as `kubectl apply -n team-a` would put it.
+  const soleTenant = tenants.length === 1 && DNS_1123_LABEL.test(tenants[0]!) ? tenants[0] : undefined;
+  const scanOptions: ScanOptions = { ...options, namespace: options.namespace ?? soleTenant };
+  if (scanOptions.namespace !== undefined && !DNS_1123_LABEL.test(scanOptions.namespace)) throw new UsageError(`--namespace must be a Kubernetes namespace name (DNS-1123 label), got "${scanOptions.namespace}"`);
+  const baseline = options.baseline ? readBaseline(resolve(io.cwd, options.baseline), options.baseline) : undefined;
+
   let inputs: ClusterInput[];
+  let change: ChangeRun | undefined;
   const versions = { explicit: explicitVersion, fallback: fallbackVersion };
-  if (source === 'kubeconfig') inputs = await liveClusters(options, versions, io);
-  else if (source === 'azure') inputs = await fleetClusters(options, config, scanId, io);
-  else inputs = offlineClusters(options, source, versions, io);
+  if (source === 'change') {
+    const { loadChange } = await import('./change.js');
+    change = await loadChange(
+      { manifests: scanOptions.manifests ?? [], against: scanOptions.against!, removed: scanOptions.removed ?? [], removedObjects: scanOptions.removedObject ?? [], defaultNamespace: scanOptions.namespace, istioVersion: explicitVersion, fallbackIstioVersion: fallbackVersion, ...readSideInputs(scanOptions, io.cwd) },
+      async () => (await liveClusters(scanOptions, versions, io))[0]!.snapshot,
+      io,
+    );
+    inputs = [{ snapshot: change.changed }];
+  } else if (source === 'kubeconfig') inputs = await liveClusters(scanOptions, versions, io);
+  else if (source === 'azure') inputs = await fleetClusters(scanOptions, config, scanId, io);
+  else inputs = offlineClusters(scanOptions, source, versions, io);
   if (inputs.length === 0) throw new UsageError('no cluster to scan');
 
-  const results = inputs.map(({ snapshot, failure }) => scanSnapshot(snapshot, config, { scanId, startedAt: Date.now(), failure }));
+  let results = inputs.map(({ snapshot, failure }) => scanSnapshot(snapshot, config, { scanId, startedAt: Date.now(), failure }));
+  if (change) {
+    const before = scanSnapshot(change.base, config, { scanId, startedAt: Date.now() });
+    results = results.map((result) => withComparison(result, before.findings, change.against, 'change'));
+  }
+  if (baseline) results = results.map((result) => compareWithBaseline(result, baseline, `baseline ${options.baseline}`, io));
+  if (tenants.length > 0) {
+    results = results.map((result, index) => applyTenantScope(result, { tenants, rootNamespace: inputs[index]!.snapshot.meshConfig.rootNamespace, comparing: change !== undefined }));
+    if (source === 'manifests') warnAboutObjectsOutsideTenants(inputs[0]!.snapshot, tenants, io);
+  }
   const report: ScanReport = { scanId, scanner: { version: SCANNER_VERSION }, clusters: results, failOn };
 
   if (options.writeFixes) await writeFixFiles(inputs, results, resolve(io.cwd, options.writeFixes), io);
 
-  await writeOutputs(report, targets, { failOn, docsBaseUrl: repositoryUrl(), cwd: io.cwd, sarif: { srcRoot: repositoryRoot(io.cwd) ?? io.cwd, anchors: sarifAnchors(results, configPath, io.cwd) }, warn: (message) => io.stderr(`warning: ${message}\n`) }, io);
+  await writeOutputs(report, targets, { failOn, docsBaseUrl: repositoryUrl(), cwd: io.cwd, sarif: { srcRoot: repositoryRoot(io.cwd) ?? io.cwd, anchors: sarifAnchors(results, configPath, change?.snapshotPath, io.cwd) }, warn: (message) => io.stderr(`warning: ${message}\n`) }, io);
 
   if (sink) {
     for (const result of results) {
@@ -299,13 +359,57 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
 
 /**
  * Files a SARIF result without a manifest line points at (GitHub needs one for every
- * result), best first: the configuration in use, then the first scanned manifest.
+ * result), best first: the configuration in use, the cluster snapshot, the first scanned manifest.
  */
-function sarifAnchors(results: ClusterScanResult[], configPath: string | undefined, cwd: string): Array<{ path: string; role: string }> {
+function sarifAnchors(results: ClusterScanResult[], configPath: string | undefined, snapshotPath: string | undefined, cwd: string): Array<{ path: string; role: string }> {
   const anchors: Array<{ path: string; role: string }> = [];
   if (configPath) anchors.push({ path: configPath, role: 'the scanner configuration' });
+  if (snapshotPath) anchors.push({ path: snapshotPath, role: 'the cluster snapshot the change was compared with' });
   const firstManifest = results.flatMap((result) => result.findings).find((finding) => finding.source && finding.source.file !== '-' && !finding.source.file.startsWith('<'))?.source?.file;
   if (firstManifest) anchors.push({ path: resolve(cwd, firstManifest), role: 'the first scanned manifest file' });
   return anchors;
 }
 
+
+/** `--tenant` (comma lists, repeatable), else the configuration's `tenant`; checked names or globs. */
+function tenantPatterns(options: ScanOptions, config: ScannerConfig, configPath: string | undefined): string[] {
+  const fromFlag = options.tenant?.length ? splitTenantList(options.tenant) : undefined;
+  const patterns = fromFlag ?? config.tenant ?? [];
+  const where = fromFlag ? '--tenant' : `tenant in ${configPath ?? 'the configuration'}`;
+  for (const pattern of patterns) {
+    if (!/^[a-z0-9*?[\]{},!-]+$/.test(pattern)) throw new UsageError(`${where}: "${pattern}" is not a namespace name or glob (lowercase letters, digits, -, and * ? [ ] { } ,)`);
+  }
+  return patterns;
+}
+
+/** A tenant folder with objects in other namespaces: they are not judged as the tenant's, so say so. */
+function warnAboutObjectsOutsideTenants(snapshot: ClusterSnapshot, tenants: string[], io: CliIo): void {
+  const isTenant = tenantMatcher(tenants);
+  const outside = SNAPSHOT_KINDS.flatMap((kind) => snapshot.objects[kind]).filter((object) => object.source && object.metadata.namespace && !isTenant(object.metadata.namespace));
+  if (outside.length === 0) return;
+  const named = outside.slice(0, 5).map((object) => `${object.kind} ${object.metadata.namespace}/${object.metadata.name}`).join(', ');
+  io.stderr(`warning: ${outside.length} scanned object(s) are outside the tenant namespaces (${tenants.join(', ')}): ${named}${outside.length > 5 ? ', ...' : ''}. Findings about them are left out; give their namespace with --tenant or --namespace to judge them.\n`);
+}
+
+function readBaseline(path: string, shownAs: string): Map<string, Finding[]> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --baseline ${shownAs}: ${describeFsError(error)}`);
+  }
+  try {
+    return parseBaselineReport(text, shownAs);
+  } catch (error) {
+    if (error instanceof BaselineError) throw new UsageError(`--baseline: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The cluster's findings compared with the baseline's cluster of the same name (findings.md FindingId includes the cluster). */
+function compareWithBaseline(result: ClusterScanResult, baseline: Map<string, Finding[]>, against: string, io: CliIo): ClusterScanResult {
+  const name = result.record.cluster.name;
+  const before = baseline.get(name);
+  if (!before) io.stderr(`warning: the baseline has no cluster named ${name} (it has ${[...baseline.keys()].join(', ') || 'none'}): every finding of ${name} is new.\n`);
+  return withComparison(result, before ?? [], against, 'baseline');
+}

@@ -4,7 +4,9 @@
  *
  * A finding counts when it is unsuppressed, at or above `--fail-on`, not context of a
  * `--tenant` scan, and, in a comparison (`--against`, `--baseline`), new or worse than in
- * the base. Everything else is still reported, with the reason it does not count.
+ * the base (scan-incomplete always counts: data that could not be read is unknown now,
+ * whatever it was before). Everything else is still reported, with the reason it does not
+ * count.
  */
 import { SEVERITIES, type Finding, type Severity } from '../rules/types.js';
 import type { ClusterScanResult, ScanReport } from './types.js';
@@ -20,7 +22,8 @@ export function gateExemption(result: ClusterScanResult, finding: Finding, failO
   if (finding.suppressed) return `suppressed: ${finding.suppressionReason || 'no reason given'}`;
   if (result.scope?.scopes.get(finding.findingId) === 'context') return 'context: a cluster-level setting the tenant does not own';
   const state = result.comparison?.states.get(finding.findingId);
-  if (state === 'unchanged') return `unchanged: already in ${result.comparison!.against}`;
+  // What could not be read is unknown now, whatever it was before: never waved through as unchanged.
+  if (state === 'unchanged' && finding.ruleId !== 'scan-incomplete') return `unchanged: already in ${result.comparison!.against}`;
   if (!atOrAbove(finding.severity, failOn)) return failOn === 'none' ? 'the gate is off (--fail-on none)' : `below --fail-on ${failOn}`;
   return undefined;
 }

@@ -1,0 +1,121 @@
+/**
+ * `scan --manifests PR_DIR --against BASE`: the change (the scanned manifests, plus what
+ * `--removed` and `--removed-object` delete) applied on top of a base cluster, either a saved
+ * snapshot (`--against cluster.json`, read offline) or the live cluster of `--kubeconfig` /
+ * `--context` (`--against` alone). The scan then compares the findings of the result with
+ * those of the base.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadManifests, describeFsError } from '../snapshot/manifests.js';
+import { overlaySnapshot, parseObjectReference, type ObjectReference } from '../snapshot/overlay.js';
+import { MAX_SAVED_SNAPSHOT_BYTES, SavedSnapshotError, snapshotFromSaved, type LoadSavedOptions } from '../snapshot/saved.js';
+import type { ClusterSnapshot, IstioVersion } from '../snapshot/types.js';
+import { UsageError } from './exit-codes.js';
+import type { CliIo } from './io.js';
+
+export interface ChangeOptions {
+  manifests: string[];
+  /** A saved snapshot file, or true for the live cluster of --kubeconfig / --context. */
+  against: string | true;
+  removed: string[];
+  removedObjects: string[];
+  defaultNamespace?: string;
+  istioVersion?: IstioVersion;
+  fallbackIstioVersion?: IstioVersion;
+  meshConfigDocument?: Record<string, unknown>;
+  aksCluster?: Record<string, unknown>;
+  meshRevisionProfile?: ClusterSnapshot['meshRevisionProfile'];
+}
+
+export interface ChangeRun {
+  base: ClusterSnapshot;
+  /** The base with the change applied. */
+  changed: ClusterSnapshot;
+  /** "snapshot cluster.json" or "live cluster <context>", for reports. */
+  against: string;
+  /** The saved snapshot's absolute path, when the base is one. */
+  snapshotPath?: string;
+}
+
+/** Reads a saved snapshot file; every problem is a UsageError (exit 2) naming the file. */
+export function readSavedSnapshotFile(path: string, options: Omit<LoadSavedOptions, 'name'>, shownAs: string): ClusterSnapshot {
+  let text: string;
+  try {
+    const size = statSync(path).size;
+    if (size > MAX_SAVED_SNAPSHOT_BYTES) throw new UsageError(`snapshot ${shownAs} is ${size} bytes, over the ${MAX_SAVED_SNAPSHOT_BYTES}-byte limit`);
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot read snapshot ${shownAs}: ${describeFsError(error)}`);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`snapshot ${shownAs} is not JSON: ${(error as Error).message}`);
+  }
+  try {
+    return snapshotFromSaved(document, { ...options, name: shownAs });
+  } catch (error) {
+    if (error instanceof SavedSnapshotError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** `--removed-object` values: references, or `@FILE` naming a file of references (one a line, # comments). */
+function objectReferences(values: string[], cwd: string): ObjectReference[] {
+  const references: ObjectReference[] = [];
+  for (const value of values) {
+    const lines = value.startsWith('@') ? readReferenceList(resolve(cwd, value.slice(1)), value.slice(1)) : [value];
+    for (const line of lines) {
+      const reference = parseObjectReference(line);
+      if (!reference) throw new UsageError(`--removed-object ${line}: expected Kind/namespace/name (Kind/name for cluster-scoped kinds), e.g. ServiceEntry/team-a/stripe or ServiceEntry.networking.istio.io/team-a/stripe`);
+      references.push(reference);
+    }
+  }
+  return references;
+}
+
+function readReferenceList(path: string, shownAs: string): string[] {
+  try {
+    return readFileSync(path, 'utf8')
+      .split(/\r?\n/)
+      .map((line) => line.replace(/#.*$/, '').trim())
+      .filter(Boolean);
+  } catch (error) {
+    throw new UsageError(`cannot read --removed-object list ${shownAs}: ${describeFsError(error)}`);
+  }
+}
+
+export async function loadChange(options: ChangeOptions, liveBase: () => Promise<ClusterSnapshot>, io: CliIo): Promise<ChangeRun> {
+  const cwd = io.cwd;
+  const loadOptions = { istioVersion: options.istioVersion, fallbackIstioVersion: options.fallbackIstioVersion, meshConfigDocument: options.meshConfigDocument, aksCluster: options.aksCluster, meshRevisionProfile: options.meshRevisionProfile };
+  let base: ClusterSnapshot;
+  let against: string;
+  let snapshotPath: string | undefined;
+  if (options.against === true) {
+    base = await liveBase();
+    against = `live cluster ${base.cluster.name}`;
+  } else {
+    snapshotPath = resolve(cwd, options.against);
+    base = readSavedSnapshotFile(snapshotPath, loadOptions, options.against);
+    against = `snapshot ${options.against}`;
+  }
+
+  const change = loadManifests(options.manifests.map((path) => resolve(cwd, path)), cwd, { defaultNamespace: options.defaultNamespace });
+  const removed = loadManifests(options.removed.map((path) => resolve(cwd, path)), cwd, { defaultNamespace: options.defaultNamespace });
+  // A removed file that cannot be read would silently keep its objects in the cluster.
+  if (removed.problems.length > 0) throw new UsageError(`--removed: ${removed.problems.slice(0, 3).map((problem) => problem.message).join('; ')}`);
+  const references = objectReferences(options.removedObjects, cwd);
+  const changeReadSomething = change.objects.length > 0 || change.problems.some((problem) => problem.resource !== undefined);
+  if (!changeReadSomething && removed.objects.length === 0 && references.length === 0) {
+    const why = change.problems.slice(0, 3).map((problem) => problem.message).join('; ') || 'no Kubernetes objects there';
+    throw new UsageError(`the change is empty: nothing could be read from ${options.manifests.join(', ') || '(no manifests)'} (${why}) and nothing is removed`);
+  }
+
+  const overlay = overlaySnapshot(base, { objects: change.objects, problems: change.problems, removedObjects: removed.objects, removedReferences: references, appliedAt: new Date() }, loadOptions);
+  io.stderr(`Applied the change to ${against}: ${overlay.added} object(s) added, ${overlay.replaced} replaced, ${overlay.removed} removed.\n`);
+  for (const missing of overlay.notFound) io.stderr(`warning: ${missing} is listed as removed but is not in ${against}.\n`);
+  return { base, changed: overlay.snapshot, against, snapshotPath };
+}
