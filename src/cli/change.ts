@@ -10,7 +10,8 @@ import { resolve } from 'node:path';
 import { loadManifests, describeFsError } from '../snapshot/manifests.js';
 import { overlaySnapshot, parseObjectReference, type ObjectReference } from '../snapshot/overlay.js';
 import { MAX_SAVED_SNAPSHOT_BYTES, SavedSnapshotError, snapshotFromSaved, type LoadSavedOptions } from '../snapshot/saved.js';
-import type { ClusterSnapshot, IstioVersion } from '../snapshot/types.js';
+import { isUnreadable } from '../snapshot/coverage.js';
+import { SNAPSHOT_KINDS, type ClusterSnapshot, type IstioVersion } from '../snapshot/types.js';
 import { UsageError } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
@@ -53,7 +54,7 @@ export function readSavedSnapshotFile(path: string, options: Omit<LoadSavedOptio
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`snapshot ${shownAs} is not JSON: ${(error as Error).message}`);
+    throw new UsageError(`snapshot ${shownAs} is not JSON (${(error as Error).message}); a saved snapshot is the file \`istio-isolation-scanner snapshot --output FILE\` writes`);
   }
   try {
     return snapshotFromSaved(document, { ...options, name: shownAs });
@@ -97,6 +98,11 @@ export async function loadChange(options: ChangeOptions, liveBase: () => Promise
   if (options.against === true) {
     base = await liveBase();
     against = `live cluster ${base.cluster.name}`;
+    // Nothing read: a change compared with an empty cluster would look harmless.
+    const entries = SNAPSHOT_KINDS.map((kind) => base.coverage[kind]).filter((entry) => entry !== undefined);
+    if (entries.length > 0 && entries.every((entry) => isUnreadable(entry.status))) {
+      throw new UsageError(`could not read the base cluster ${base.cluster.name}: ${entries[0]!.error ?? entries[0]!.status}; the change was not judged`);
+    }
   } else {
     snapshotPath = resolve(cwd, options.against);
     base = readSavedSnapshotFile(snapshotPath, loadOptions, options.against);
