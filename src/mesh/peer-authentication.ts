@@ -11,6 +11,7 @@
  * Reference: https://istio.io/latest/docs/reference/config/security/peer_authentication/
  */
 import type { K8sObject } from '../snapshot/types.js';
+import { compareByAge, labelsMatch, matchLabelsSelectorOf } from './accessors.js';
 import { statusProblem } from '../snapshot/validate.js';
 import { isRecord } from '../records.js';
 
@@ -28,12 +29,9 @@ export function hasWorkloadSelector(policy: K8sObject): boolean {
   return isRecord(selector) && isRecord(selector.matchLabels) && Object.keys(selector.matchLabels).length > 0;
 }
 
-/** Istio's tie-break for policies of one level: oldest creationTimestamp, then name. */
+/** Istio's tie-break for policies of one level: oldest creationTimestamp, then name (accessors.ts compareByAge). */
 export function byAge(a: K8sObject, b: K8sObject): number {
-  const timeA = a.metadata.creationTimestamp ?? '';
-  const timeB = b.metadata.creationTimestamp ?? '';
-  if (timeA !== timeB) return timeA < timeB ? -1 : 1;
-  return a.metadata.name.localeCompare(b.metadata.name);
+  return compareByAge(a, b);
 }
 
 export function isWeaker(mode: MtlsMode, than: MtlsMode): boolean {
@@ -64,6 +62,22 @@ function accepted(policies: K8sObject[]): K8sObject[] {
   return policies.filter((policy) => statusProblem(policy) === undefined);
 }
 
+/** mTLS a workload gets: its mode for ports without a port-level setting, and those settings. */
+export interface WorkloadMtls {
+  mode: MtlsMode;
+  /** Port (container port, as written) -> mode, for ports with a portLevelMtls entry. */
+  ports: Record<string, MtlsMode>;
+  /** The workload-level policy in force, if any. */
+  policy?: K8sObject;
+  namespace: NamespaceMtls;
+}
+
+/** True when plaintext is accepted on `port` (or, without a port, on some port) of a workload with this mTLS. */
+export function acceptsPlaintext(mtls: WorkloadMtls, ports?: readonly string[]): boolean {
+  if (ports === undefined) return mtls.mode !== 'STRICT' || Object.values(mtls.ports).some((mode) => mode !== 'STRICT');
+  return ports.some((port) => (mtls.ports[port] ?? mtls.mode) !== 'STRICT');
+}
+
 export class PeerAuthenticationIndex {
   private readonly byNamespace = new Map<string, K8sObject[]>();
 
@@ -91,6 +105,42 @@ export class PeerAuthenticationIndex {
     const rootMode = root ? declaredMode(root.spec.mtls) : 'UNSET';
     if (root && rootMode !== 'UNSET') return { mode: rootMode, source: 'root', policy: root, namespacePolicy: own, shadowed };
     return { mode: 'PERMISSIVE', source: 'default', namespacePolicy: own, shadowed };
+  }
+
+  /** Workload-level policies of a namespace (with a non-empty selector), oldest first. Ignored in the root namespace. */
+  workloadPolicies(namespace: string): K8sObject[] {
+    if (namespace === this.rootNamespace) return [];
+    return (this.byNamespace.get(namespace) ?? []).filter(hasWorkloadSelector).sort(byAge);
+  }
+
+  /**
+   * The workload-level policy Istio applies to a workload with these labels: the oldest whose
+   * selector matches ("If there are more than one workload-level policy for the same workload,
+   * the oldest one will be used"), or undefined.
+   */
+  workloadPolicyFor(namespace: string, labels: Record<string, string>): K8sObject | undefined {
+    return this.workloadPolicies(namespace).find((policy) => labelsMatch(matchLabelsSelectorOf(policy) ?? {}, labels));
+  }
+
+  /**
+   * Effective mTLS of a workload: its workload policy's mode (UNSET inherits the namespace),
+   * and per port the `portLevelMtls` overrides (UNSET inherits the workload mode).
+   */
+  workloadMtls(namespace: string, labels: Record<string, string>): WorkloadMtls {
+    const inherited = this.namespaceMode(namespace);
+    const policy = this.workloadPolicyFor(namespace, labels);
+    if (!policy) return { mode: inherited.mode, ports: {}, namespace: inherited };
+    const own = declaredMode(policy.spec.mtls);
+    const mode = own === 'UNSET' ? inherited.mode : own;
+    const ports: Record<string, MtlsMode> = {};
+    const portLevel = policy.spec.portLevelMtls;
+    if (isRecord(portLevel)) {
+      for (const [port, setting] of Object.entries(portLevel)) {
+        const portOwn = declaredMode(setting);
+        ports[port] = portOwn === 'UNSET' ? mode : portOwn;
+      }
+    }
+    return { mode, ports, policy, namespace: inherited };
   }
 
   /** Workload-level policies of the namespace that make some workload or port weaker than the namespace mode. */

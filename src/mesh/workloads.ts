@@ -59,6 +59,16 @@ export function isFinishedPod(pod: K8sObject): boolean {
   return phase === 'Succeeded' || phase === 'Failed';
 }
 
+/**
+ * True when the snapshot holds the cluster's Pods: listed live, or present in offline input
+ * (taken as the whole cluster). Questions such as "does this selector match any Pod" are only
+ * asked then; without Pods the answer is unknown, not "no".
+ */
+export function podsRead(snapshot: ClusterSnapshot): boolean {
+  const status = snapshot.coverage.Pod?.status;
+  return status === 'read' || (status === undefined && snapshot.objects.Pod.length > 0);
+}
+
 /** Which controller kinds create which kinds (for ownership without ownerReferences). */
 const CREATED_BY: Partial<Record<WorkloadKind, readonly WorkloadKind[]>> = {
   Pod: ['ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'Deployment'],

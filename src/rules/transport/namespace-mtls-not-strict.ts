@@ -1,4 +1,9 @@
-import { PeerAuthenticationIndex, type NamespaceMtls } from '../../mesh/peer-authentication.js';
+import { labelsMatch, matchLabelsSelectorOf } from '../../mesh/accessors.js';
+import { workloadInMesh } from '../../mesh/injection.js';
+import { declaredMode, isWeaker, PeerAuthenticationIndex, type NamespaceMtls } from '../../mesh/peer-authentication.js';
+import { podsRead } from '../../mesh/workloads.js';
+import { isRecord } from '../../records.js';
+import type { K8sObject } from '../../snapshot/types.js';
 import type { FindingFix, Rule, RuleContext, RuleResult } from '../types.js';
 import { namespaceRef, qualifiedName, refOf } from './refs.js';
 
@@ -6,6 +11,11 @@ import { namespaceRef, qualifiedName, refOf } from './refs.js';
  * namespace-mtls-not-strict: a tenant namespace accepts plaintext. The namespace mode is
  * inherited namespace > root > PERMISSIVE (UNSET inherits); workload and port-level
  * policies that are weaker than the namespace mode are reported on their own.
+ *
+ * When the Pods were read, a workload-level policy counts only if Istio applies it to some
+ * workload of the mesh (its selector matches one, and no older workload policy takes that
+ * workload): a downgrade that applies to nothing is not reported, and a policy meant to
+ * strengthen mTLS that applies to nothing protects nothing (reported).
  */
 export const namespaceMtlsNotStrict: Rule = {
   meta: {
@@ -64,7 +74,9 @@ function evaluateMtls({ snapshot, model }: RuleContext): RuleResult[] {
         fix: namespaceFix(namespace, mtls),
       });
     }
+    const inForce = podsRead(snapshot) ? workloadPoliciesInForce(model, index, namespace) : undefined;
     for (const downgrade of index.downgrades(namespace)) {
+      if (inForce && !inForce.policies.has(downgrade.policy)) continue;
       const ports = Object.entries(downgrade.weakerPorts).map(([port, mode]) => `port ${port}: ${mode}`);
       const what = downgrade.workloadMode !== mtls.mode ? [`workload mode ${downgrade.workloadMode}`, ...ports] : ports;
       results.push({
@@ -76,6 +88,49 @@ function evaluateMtls({ snapshot, model }: RuleContext): RuleResult[] {
         remediation: `Set mtls.mode and every portLevelMtls mode of PeerAuthentication ${qualifiedName(downgrade.policy)} to STRICT (or UNSET to inherit a STRICT namespace), or delete the exception once its clients are in the mesh.`,
       });
     }
+    if (inForce) results.push(...strengtheningPoliciesNotInForce(index, namespace, mtls, inForce));
+  }
+  return results;
+}
+
+/** Workload-level policies Istio applies to at least one workload of the mesh in the namespace. */
+function workloadPoliciesInForce(model: RuleContext['model'], index: PeerAuthenticationIndex, namespace: string): { policies: Set<K8sObject>; meshLabels: Record<string, string>[] } {
+  const state = model.injectionOf(namespace);
+  const version = model.snapshot.istioVersion;
+  const policies = new Set<K8sObject>();
+  const meshLabels: Record<string, string>[] = [];
+  for (const { object, template } of model.workloads().workloadsOf(namespace)) {
+    if (!workloadInMesh(object, state, version)) continue;
+    meshLabels.push(template.labels);
+    const policy = index.workloadPolicyFor(namespace, template.labels);
+    if (policy) policies.add(policy);
+  }
+  return { policies, meshLabels };
+}
+
+/** Workload policies stricter than the namespace (mode or a port) that apply to no workload. */
+function strengtheningPoliciesNotInForce(index: PeerAuthenticationIndex, namespace: string, mtls: NamespaceMtls, inForce: { policies: Set<K8sObject>; meshLabels: Record<string, string>[] }): RuleResult[] {
+  const results: RuleResult[] = [];
+  for (const policy of index.workloadPolicies(namespace)) {
+    if (inForce.policies.has(policy)) continue;
+    const own = declaredMode(policy.spec.mtls);
+    const workloadMode = own === 'UNSET' ? mtls.mode : own;
+    const ports = isRecord(policy.spec.portLevelMtls) ? Object.values(policy.spec.portLevelMtls).map(declaredMode) : [];
+    const strengthens = isWeaker(mtls.mode, workloadMode) || ports.some((mode) => mode !== 'UNSET' && isWeaker(mtls.mode, mode));
+    if (!strengthens) continue;
+    const selector = matchLabelsSelectorOf(policy) ?? {};
+    const text = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(',');
+    const shadowed = inForce.meshLabels.some((labels) => labelsMatch(selector, labels));
+    const why = shadowed ? `an older workload-level PeerAuthentication takes every workload its selector ${text} matches` : `its selector ${text} matches no workload of the mesh in ${namespace}`;
+    results.push({
+      severity: 'medium',
+      message: `PeerAuthentication ${qualifiedName(policy)} would raise mTLS above the namespace's ${mtls.mode}, but ${why}: it protects nothing.`,
+      namespace,
+      resource: refOf(policy),
+      subjectKey: `no-matching-workload:${policy.metadata.name}`,
+      evidence: { selector, workloadMode, namespaceMode: mtls.mode, shadowedByOlderPolicy: shadowed },
+      remediation: `Fix the selector of PeerAuthentication ${qualifiedName(policy)} so it matches the workloads it should protect, or set STRICT for the whole namespace.`,
+    });
   }
   return results;
 }

@@ -24,12 +24,35 @@ runRuleTests(sidecarSelectorOverlapRule, {
   valid: [
     { name: 'no workload inventory: no finding', manifests: sidecars },
     { name: 'each workload selected once', manifests: sidecars + deployment('{app: ratings, version: v1}') },
+    {
+      // Without Pods, whether a selector matches anything is unknown.
+      name: 'a selector matching no workload when Pods were not read',
+      manifests: sidecars.split('---')[0]!,
+    },
+    {
+      name: 'a workload template (StatefulSet) counts as a match while its Pods are starting',
+      manifests: `${sidecars.split('---')[0]!}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: ratings, namespace: tenant-a}
+spec: {template: {metadata: {labels: {app: ratings}}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: other, namespace: tenant-b, labels: {app: other}}
+`,
+    },
   ],
   invalid: [
     {
       name: 'a Deployment template selected by both',
       manifests: sidecars + deployment('{app: ratings, version: v2}'),
-      findings: [{ severity: 'medium', namespace: 'tenant-a', resourceName: 'by-version', messageIncludes: ['Deployment/ratings', 'older by-app'] }],
+      findings: [
+        { severity: 'medium', namespace: 'tenant-a', resourceName: 'by-version', messageIncludes: ['Deployment/ratings', 'older by-app'] },
+        // istioctl analyze reports ConflictingSidecarWorkloadSelectors on both Sidecars.
+        { severity: 'medium', resourceName: 'by-app', subjectKey: 'by-version', messageIncludes: ['ignores by-version there'] },
+      ],
     },
     {
       name: 'a Pod selected by both',
@@ -40,7 +63,43 @@ kind: Pod
 metadata: {name: ratings-abc, namespace: tenant-a, labels: {app: ratings, version: v2}}
 spec: {containers: [{name: c, image: x}]}
 `,
-      findings: [{ resourceName: 'by-version', messageIncludes: ['Pod/ratings-abc'] }],
+      findings: [{ resourceName: 'by-version', messageIncludes: ['Pod/ratings-abc'] }, { resourceName: 'by-app' }],
+    },
+    {
+      // selector.go: ReferencedResourceNotFound for a selector matching no Pod of the Sidecar's own namespace.
+      name: 'a selector matching no Pod of its namespace (istioctl analyze testdata sidecar-selector.yaml)',
+      manifests: `
+apiVersion: v1
+kind: Pod
+metadata: {name: productpage, namespace: default, labels: {app: productpage}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: productpage-other, namespace: other, labels: {app: productpage}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: reviews, namespace: default, labels: {app: reviews}}
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: maps-correctly-no-conflicts, namespace: default}
+spec: {workloadSelector: {labels: {app: productpage}}, egress: [{hosts: ["./*"]}]}
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: maps-to-nonexistent, namespace: default}
+spec: {workloadSelector: {labels: {app: bogus}}, egress: [{hosts: ["./*"]}]}
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: maps-to-different-ns, namespace: other}
+spec: {workloadSelector: {labels: {app: reviews}}, egress: [{hosts: ["./*"]}]}
+`,
+      findings: [
+        { resourceName: 'maps-to-nonexistent', namespace: 'default', subjectKey: 'no-matching-workload', messageIncludes: ['selects no workload in default (workloadSelector app=bogus)', 'scopes nothing'] },
+        { resourceName: 'maps-to-different-ns', namespace: 'other', subjectKey: 'no-matching-workload' },
+      ],
     },
   ],
 });

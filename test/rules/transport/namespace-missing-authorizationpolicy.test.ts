@@ -13,6 +13,34 @@ metadata: {name: aks-istio-system}
 `;
 const aks = { meshConfig: { rootNamespace: 'aks-istio-system' } };
 
+/** istioctl analyze testdata authorizationpolicies.yaml, reduced: injected httpbin with one Pod. */
+const httpbin = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: httpbin, labels: {istio-injection: enabled}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: istio-system}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: httpbin-55bf89f8c9-wzfrh, namespace: httpbin, labels: {app: httpbin, version: v1}}
+spec: {containers: [{name: server, image: httpbin}]}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: meshwide-httpbin, namespace: istio-system}
+spec: {}
+`;
+const policy = (namespace: string, name: string, spec: string) => `---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: ${name}, namespace: ${namespace}}
+spec: ${spec}
+`;
+
+
 runRuleTests(namespaceMissingAuthorizationPolicy, {
   valid: [
     {
@@ -65,6 +93,21 @@ kind: AuthorizationPolicy
 metadata: {name: api, namespace: tenant-a}
 spec: {selector: {matchLabels: {app: api}}, rules: [{from: [{source: {namespaces: [tenant-a]}}]}]}
 `,
+    },
+    {
+      name: 'policies that select workloads of the mesh (Pods read)',
+      manifests: httpbin + policy('httpbin', 'httpbin', '{selector: {matchLabels: {app: httpbin, version: v1}}, action: DENY, rules: [{from: [{source: {namespaces: [x]}}]}]}') + policy('istio-system', 'meshwide-v1', '{selector: {matchLabels: {version: v1}}}'),
+    },
+    {
+      // Without Pods the question is not asked: a selector may well match pods that were not collected.
+      name: 'a selector matching nothing when Pods were not read',
+      manifests: `${namespaces}---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: deny-all, namespace: tenant-a}
+spec: {}
+${policy('tenant-a', 'bogus', '{selector: {matchLabels: {app: bogus}}, action: DENY, rules: [{}]}')}`,
+      ...aks,
     },
   ],
   invalid: [
@@ -161,6 +204,39 @@ metadata: {name: odd, namespace: tenant-a}
 spec: {action: 42, selector: "app=api", rules: "all"}
 `,
       findings: [{ namespace: 'tenant-a' }],
+    },
+    {
+      // authorizationpolicies.go analyzeNoMatchingWorkloads: httpbin-nopods, meshwide-httpbin-v1, httpbin-empty-namespace-wide.
+      name: 'policies that apply to no workload in the mesh (istioctl analyze NoMatchingWorkloadsFound)',
+      manifests:
+        httpbin +
+        policy('httpbin', 'httpbin-nopods', '{selector: {matchLabels: {app: bogus-label, version: v1}}, rules: [{from: [{source: {namespaces: [httpbin]}}]}]}') +
+        policy('istio-system', 'meshwide-httpbin-v1', '{selector: {matchLabels: {version: bogus-version}}}') +
+        policy('httpbin-empty', 'httpbin-empty-namespace-wide', '{rules: [{from: [{source: {namespaces: [httpbin]}}]}]}'),
+      findings: [
+        { severity: 'medium', resourceName: 'httpbin-nopods', subjectKey: 'no-matching-workload:httpbin-nopods', messageIncludes: ['applies to no workload in httpbin', 'selector app=bogus-label,version=v1', 'protects nothing'] },
+        { severity: 'medium', resourceName: 'meshwide-httpbin-v1', messageIncludes: ['anywhere in the mesh'] },
+        { severity: 'info', resourceName: 'httpbin-empty-namespace-wide', messageIncludes: ['no workload in the mesh yet'] },
+      ],
+    },
+    {
+      name: 'a policy selecting only a workload without a proxy protects nothing',
+      manifests: `
+apiVersion: v1
+kind: Namespace
+metadata: {name: tenant-b, labels: {istio-injection: enabled}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: legacy, namespace: tenant-b, labels: {app: legacy, sidecar.istio.io/inject: "false"}}
+spec: {containers: [{name: server, image: legacy}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api, namespace: tenant-b, labels: {app: api}}
+spec: {containers: [{name: server, image: api}, {name: istio-proxy, image: proxyv2}]}
+${policy('tenant-b', 'default-deny', '{}')}${policy('tenant-b', 'protect-legacy', '{selector: {matchLabels: {app: legacy}}, action: DENY, rules: [{to: [{operation: {paths: ["/admin"]}}]}]}')}`,
+      findings: [{ resourceName: 'protect-legacy', messageIncludes: ['matches only workloads without a proxy (Pod/legacy)'] }],
     },
   ],
 });

@@ -20,6 +20,28 @@ metadata: {name: default, namespace: istio-system}
 spec: {mtls: {mode: STRICT}}
 `;
 
+
+const injected = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: tenant-a, labels: {istio-injection: enabled}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: istio-system}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api-1, namespace: tenant-a, labels: {app: api}}
+spec: {containers: [{name: api, image: api}]}
+`;
+const workloadPolicy = (name: string, app: string, mode: string, created = '2024-01-01T00:00:00Z') => `---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: ${name}, namespace: tenant-a, creationTimestamp: "${created}"}
+spec: {selector: {matchLabels: {app: ${app}}}, mtls: {mode: ${mode}}}
+`;
+
 runRuleTests(namespaceMtlsNotStrict, {
   valid: [
     { name: 'mesh-wide STRICT in the root namespace is inherited', manifests: namespaces + rootStrict },
@@ -92,6 +114,15 @@ kind: PeerAuthentication
 metadata: {name: legacy, namespace: istio-system}
 spec: {selector: {matchLabels: {app: legacy}}, mtls: {mode: DISABLE}}
 `,
+    },
+    {
+      // Only a policy Istio applies to some workload matters: this downgrade selects no Pod.
+      name: 'a downgrade whose selector matches no workload of the mesh (Pods read)',
+      manifests: injected + rootStrict + workloadPolicy('legacy', 'legacy', 'PERMISSIVE'),
+    },
+    {
+      name: 'a downgrade shadowed by an older workload policy for every workload it selects',
+      manifests: injected + rootStrict + workloadPolicy('older', 'api', 'STRICT', '2023-01-01T00:00:00Z') + workloadPolicy('newer', 'api', 'DISABLE'),
     },
   ],
   invalid: [
@@ -212,6 +243,19 @@ metadata: {name: z-old, namespace: tenant-a, creationTimestamp: "2024-01-01T00:0
 spec: {mtls: {mode: PERMISSIVE}}
 `,
       findings: [{ resourceName: 'z-old', check: (f) => expect(f.evidence.ignoredNewerNamespacePolicies).toEqual(['tenant-a/b-new']) }],
+    },
+    {
+      name: 'a STRICT workload policy in a PERMISSIVE namespace that selects no workload protects nothing',
+      manifests: injected + workloadPolicy('lock-payments', 'payments', 'STRICT'),
+      findings: [
+        { subjectKey: 'namespace' },
+        { severity: 'medium', resourceName: 'lock-payments', subjectKey: 'no-matching-workload:lock-payments', messageIncludes: ['would raise mTLS above the namespace\'s PERMISSIVE', 'matches no workload of the mesh in tenant-a', 'protects nothing'] },
+      ],
+    },
+    {
+      name: 'a downgrade that applies to a Pod is still reported when Pods were read',
+      manifests: injected + rootStrict + workloadPolicy('legacy', 'api', 'PERMISSIVE'),
+      findings: [{ resourceName: 'legacy', subjectKey: 'workload:legacy' }],
     },
   ],
 });
