@@ -14,11 +14,13 @@
  *
  * What it stores is raw objects, not conclusions: loading runs them through the same
  * assembleSnapshot as a live read, so a newer scanner re-derives mesh config, version and
- * semantics from the same facts. It never holds more than the rules need: Secrets are never
- * read; Pods keep only their metadata; Deployments their pod-template metadata, selector and
- * container images; ConfigMaps (istiod's only) their `mesh` key; no object keeps managedFields
- * or `kubectl.kubernetes.io/last-applied-configuration`; request counts and transport
- * details are dropped. No token, kubeconfig or server address is ever part of a snapshot.
+ * semantics from the same facts. What could carry a secret is left out: Secrets are never
+ * read; containers of every pod spec (Pods, controllers' templates, CronJobs' job templates)
+ * lose env, envFrom, args, command, lifecycle hooks and probes; istiod's ConfigMaps (the only
+ * ones collected) keep only `mesh`, `meshNetworks` and the injector's `values`; no object
+ * keeps managedFields or `kubectl.kubernetes.io/last-applied-configuration`; request counts
+ * and transport details are dropped. No token, kubeconfig or server address is ever part of
+ * a snapshot.
  *
  * A reader accepts every version it knows (v1) and refuses a newer one with a message
  * saying so, instead of misreading it.
@@ -53,43 +55,62 @@ function pick(record: Record<string, unknown>, keys: string[]): Record<string, u
   return Object.fromEntries(keys.filter((key) => record[key] !== undefined).map((key) => [key, record[key]]));
 }
 
-function podTemplateOf(spec: Record<string, unknown>): Record<string, unknown> | undefined {
-  const template = isRecord(spec.template) ? spec.template : undefined;
-  if (!template) return undefined;
-  const metadata = isRecord(template.metadata) ? pick(template.metadata, ['labels', 'annotations']) : {};
-  const podSpec = isRecord(template.spec) ? template.spec : {};
-  const containers = Array.isArray(podSpec.containers) ? podSpec.containers.filter(isRecord).map((container) => pick(container, ['name', 'image'])) : [];
-  return { metadata, spec: { containers } };
+/** Container fields that may carry secrets (values, command lines, probe commands) and that no rule reads. */
+const CONTAINER_FIELDS_DROPPED = ['env', 'envFrom', 'args', 'command', 'lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'];
+const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'];
+/** Keys of istiod's ConfigMaps the scanner reads: the mesh config, mesh networks, the injector's chart values. */
+const CONFIGMAP_KEYS_KEPT = ['mesh', 'meshNetworks', 'values'];
+
+function scrubPodSpec(podSpec: unknown): unknown {
+  if (!isRecord(podSpec)) return podSpec;
+  const copy: Record<string, unknown> = { ...podSpec };
+  for (const list of CONTAINER_LISTS) {
+    const containers = copy[list];
+    if (!Array.isArray(containers)) continue;
+    copy[list] = containers.map((container) => {
+      if (!isRecord(container)) return container;
+      const kept = { ...container };
+      for (const field of CONTAINER_FIELDS_DROPPED) delete kept[field];
+      return kept;
+    });
+  }
+  return copy;
 }
+
+/** A workload's spec with every pod spec in it scrubbed: the Pod's own, a controller's template, a CronJob's job template. */
+function scrubWorkloadSpec(object: K8sObject): Record<string, unknown> {
+  if (object.snapshotKind === 'Pod') return scrubPodSpec(object.spec) as Record<string, unknown>;
+  const spec = { ...object.spec };
+  if (isRecord(spec.template)) spec.template = { ...spec.template, spec: scrubPodSpec(spec.template.spec) };
+  if (isRecord(spec.jobTemplate) && isRecord(spec.jobTemplate.spec) && isRecord(spec.jobTemplate.spec.template)) {
+    const template = spec.jobTemplate.spec.template;
+    spec.jobTemplate = { ...spec.jobTemplate, spec: { ...spec.jobTemplate.spec, template: { ...template, spec: scrubPodSpec(template.spec) } } };
+  }
+  return spec;
+}
+
+const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
 
 /** The object as it is saved: the API shape, minus what no rule reads and what could be sensitive. */
 export function savedObject(object: K8sObject): Record<string, unknown> {
   const annotations = { ...object.metadata.annotations };
   delete annotations[LAST_APPLIED];
-  const metadata: Record<string, unknown> = { name: object.metadata.name };
-  if (object.metadata.namespace) metadata.namespace = object.metadata.namespace;
-  if (Object.keys(object.metadata.labels).length > 0) metadata.labels = object.metadata.labels;
-  if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
-  if (object.metadata.creationTimestamp) metadata.creationTimestamp = object.metadata.creationTimestamp;
-  if (object.metadata.uid) metadata.uid = object.metadata.uid;
-  const saved: Record<string, unknown> = { apiVersion: object.apiVersion, kind: object.kind, metadata };
-  switch (object.snapshotKind) {
-    case 'Pod':
-      return saved;
-    case 'Deployment': {
-      const template = podTemplateOf(object.spec);
-      saved.spec = { ...pick(object.spec, ['selector']), ...(template ? { template } : {}) };
-      return saved;
-    }
-    case 'ConfigMap': {
-      const data = isRecord(object.body.data) && typeof object.body.data.mesh === 'string' ? { mesh: object.body.data.mesh } : {};
-      return { ...saved, data };
-    }
-    default:
-      if (Object.keys(object.spec).length > 0) saved.spec = object.spec;
-      if (object.status) saved.status = object.status;
-      return { ...saved, ...object.body };
+  const metadata: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(object.metadata)) {
+    if (value === undefined || value === '' || (key === 'labels' && Object.keys(value as object).length === 0)) continue;
+    metadata[key] = value;
   }
+  if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
+  else delete metadata.annotations;
+  const saved: Record<string, unknown> = { apiVersion: object.apiVersion, kind: object.kind, metadata };
+  if (object.snapshotKind === 'ConfigMap') {
+    const data = isRecord(object.body.data) ? pick(object.body.data, CONFIGMAP_KEYS_KEPT) : {};
+    return { ...saved, data };
+  }
+  const spec = WORKLOAD_KINDS.has(object.snapshotKind) ? scrubWorkloadSpec(object) : object.spec;
+  if (Object.keys(spec).length > 0) saved.spec = spec;
+  if (object.status) saved.status = object.status;
+  return { ...saved, ...object.body };
 }
 
 function savedCoverage(coverage: ClusterSnapshot['coverage']): Partial<Record<SnapshotKind, CoverageEntry>> {

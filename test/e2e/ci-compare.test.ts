@@ -3,13 +3,16 @@
  * saved or live cluster (introduced, resolved, unchanged; the gate on introduced), the
  * snapshot command (read-only, no Secrets or tokens, loads offline), and --baseline.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonReport } from '../../src/report/json.js';
 import { startKubeApiServerDouble, type KubeApiServerDouble } from '../doubles/kube-apiserver/index.js';
 import { scanner } from '../helpers/cli.js';
 import { CORRECT_TENANT_SERVICE_ENTRY, serviceEntry, tempDir, writeTree } from '../helpers/ci-fixtures.js';
+
+// Each case spawns the real binary (a few seconds each, more on a loaded machine): a generous guard, not a timing.
+jest.setTimeout(300_000);
 
 const SECRET_ENV_VALUE = 'pa55w0rd-in-a-pod-env';
 

@@ -3,7 +3,7 @@
  * configuration found without --config, paths relative to where the user ran the command
  * (also through `npm run`), and machine-readable output free of npm's banner.
  */
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -12,6 +12,9 @@ import { XMLValidator } from 'fast-xml-parser';
 import { JSON_REPORT_SCHEMA, type JsonReport } from '../../src/report/json.js';
 import { repoRoot, runCommand, scanner } from '../helpers/cli.js';
 import { CORRECT_TENANT_SERVICE_ENTRY, serviceEntry, tempDir, writeTree } from '../helpers/ci-fixtures.js';
+
+// Each case spawns the real binary (a few seconds each, more on a loaded machine): a generous guard, not a timing.
+jest.setTimeout(300_000);
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats.default(ajv);

@@ -43,17 +43,23 @@ describe('saved snapshot round trip', () => {
 });
 
 describe('what a saved snapshot leaves out', () => {
-  it('keeps only the metadata of Pods, and no env, args or volumes of any workload', () => {
-    const pod = objectOf({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'team-a', labels: { app: 'a' }, annotations: { 'sidecar.istio.io/inject': 'false' } }, spec: { containers: [{ name: 'c', image: 'i', env: [{ name: 'PASSWORD', value: 's3cr3t' }] }] } });
-    expect(savedObject(pod)).toEqual({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'team-a', labels: { app: 'a' }, annotations: { 'sidecar.istio.io/inject': 'false' } } });
-    const deployment = objectOf({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istiod', namespace: 'istio-system' }, spec: { replicas: 2, selector: { matchLabels: { app: 'istiod' } }, template: { metadata: { labels: { app: 'istiod' } }, spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.24.2', env: [{ name: 'TOKEN', value: 'abc' }], args: ['--secret=x'] }], volumes: [{ name: 'v' }] } } } });
-    expect(JSON.stringify(savedObject(deployment))).not.toMatch(/abc|secret|volumes|replicas/);
+  it('drops env, args, commands, hooks and probes from every pod spec, and keeps what the rules read', () => {
+    const secretContainer = { name: 'app', image: 'example/app:1', env: [{ name: 'PASSWORD', value: 's3cr3t' }], envFrom: [{ secretRef: { name: 'creds' } }], args: ['--token=abc'], command: ['sh', '-c', 'echo hunter2'], livenessProbe: { exec: { command: ['check', 'pw'] } }, ports: [{ containerPort: 8080 }] };
+    const pod = objectOf({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'team-a', labels: { app: 'a' }, ownerReferences: [{ kind: 'ReplicaSet', name: 'rs' }] }, spec: { hostNetwork: false, containers: [secretContainer, { name: 'istio-proxy', image: 'proxyv2' }], initContainers: [{ name: 'init', command: ['secret-init'] }] }, status: { phase: 'Running' } });
+    const saved = savedObject(pod);
+    expect(JSON.stringify(saved)).not.toMatch(/s3cr3t|abc|hunter2|creds|secret-init|pw/);
+    expect(saved).toMatchObject({ metadata: { name: 'p', namespace: 'team-a', labels: { app: 'a' }, ownerReferences: [{ kind: 'ReplicaSet', name: 'rs' }] }, spec: { hostNetwork: false, containers: [{ name: 'app', image: 'example/app:1', ports: [{ containerPort: 8080 }] }, { name: 'istio-proxy', image: 'proxyv2' }], initContainers: [{ name: 'init' }] }, status: { phase: 'Running' } });
+    const deployment = objectOf({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istiod', namespace: 'istio-system' }, spec: { selector: { matchLabels: { app: 'istiod' } }, template: { metadata: { labels: { app: 'istiod' } }, spec: { containers: [{ ...secretContainer, name: 'discovery', image: 'docker.io/istio/pilot:1.24.2' }] } } } });
+    expect(JSON.stringify(savedObject(deployment))).not.toMatch(/s3cr3t|abc|hunter2/);
     expect(savedObject(deployment)).toMatchObject({ spec: { selector: { matchLabels: { app: 'istiod' } }, template: { metadata: { labels: { app: 'istiod' } }, spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.24.2' }] } } } });
+    const cronJob = objectOf({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c', namespace: 'team-a' }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { metadata: { annotations: { 'sidecar.istio.io/inject': 'false' } }, spec: { containers: [secretContainer] } } } } } });
+    expect(JSON.stringify(savedObject(cronJob))).not.toMatch(/s3cr3t|abc|hunter2/);
+    expect(savedObject(cronJob)).toMatchObject({ spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { metadata: { annotations: { 'sidecar.istio.io/inject': 'false' } } } } } } });
   });
 
-  it('keeps only the mesh key of istiod ConfigMaps and drops last-applied-configuration everywhere', () => {
-    const configMap = objectOf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'rootNamespace: istio-system', other: 'password=1' } });
-    expect(savedObject(configMap)).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'rootNamespace: istio-system' } });
+  it('keeps only the keys of istiod ConfigMaps the scanner reads and drops last-applied-configuration everywhere', () => {
+    const configMap = objectOf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio-sidecar-injector', namespace: 'istio-system' }, data: { mesh: 'rootNamespace: istio-system', values: '{}', config: 'templates', other: 'password=1' } });
+    expect(savedObject(configMap)).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio-sidecar-injector', namespace: 'istio-system' }, data: { mesh: 'rootNamespace: istio-system', values: '{}' } });
     const entry = objectOf({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'x', namespace: 'a', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"big":1}', keep: 'me' } }, spec: { hosts: ['h'] } });
     expect(savedObject(entry)).toEqual({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'x', namespace: 'a', annotations: { keep: 'me' } }, spec: { hosts: ['h'] } });
   });
