@@ -2,9 +2,12 @@
 // deployment (`azd up`, or `az deployment sub create`; see docs/deployment.md).
 //
 //   resource group  identity, storage (queues), Function App (Flex Consumption, Node 22),
-//                   Application Insights, data collection endpoint + rule, alerts, workbook
+//                   Application Insights, alerts, workbook; optionally private endpoints
+//                   and an Azure Monitor Private Link Scope (privateNetworking)
 //   workspace RG    Log Analytics workspace (new or existing) and the two custom tables
-//   scanned subs    Reader, AKS Cluster User, the custom Kubernetes reader role (ABAC
+//   workspace region data collection endpoint + rule (in the resource group, but in the
+//                   workspace's region, as the Logs Ingestion API requires)
+//   scanned subs    the custom ARM reader role and the custom Kubernetes reader role (ABAC
 //                   condition), built-in AKS policies and the custom exportTo policy
 //
 // For a management-group scope, deploy this with scanScope = 'managementGroup' and then
@@ -12,6 +15,16 @@
 targetScope = 'subscription'
 
 import { builtInRoleIds, auditEffect, denyableEffect } from 'modules/shared/catalog.bicep'
+
+@description('Subnets for private networking: the Function App\'s VNet integration and the private endpoints of storage and Azure Monitor.')
+type privateNetworkingSettings = {
+  @description('Subnet delegated to Microsoft.App/environments, for Flex Consumption VNet integration.')
+  functionSubnetId: string
+  @description('Subnet of the private endpoints (storage blob, queue, table; Azure Monitor Private Link Scope).')
+  privateEndpointSubnetId: string
+  @description('Create the private DNS zones and link them to the VNet (default true); false when a hub owns them.')
+  createPrivateDnsZones: bool?
+}
 
 @minLength(1)
 @maxLength(40)
@@ -86,8 +99,11 @@ param policyExcludedNamespaces array = ['kube-system', 'gatekeeper-system', 'azu
 @description('Existing action group for the alerts; empty creates one.')
 param actionGroupResourceId string = ''
 
-@description('E-mail receivers of the created action group.')
-param alertEmails array = []
+@description('Comma-separated e-mail receivers of the created action group (azd: ALERT_EMAILS). Empty with no actionGroupResourceId: the alerts notify no one (the ALERT_NOTIFICATIONS output says so).')
+param alertEmails string = ''
+
+@description('Optional: private networking (null: public endpoints, identity-based access only).')
+param privateNetworking privateNetworkingSettings?
 
 var tags = { 'azd-env-name': environmentName, application: 'istio-isolation-scanner' }
 var suffix = uniqueString(subscription().id, environmentName, location)
@@ -102,7 +118,10 @@ var scanQueueName = 'cluster-scans'
 var identityName = '${namePrefix}-id'
 // Known before deployment, unlike the principal id: role assignment names derive from it.
 var identityResourceId = resourceId(subscription().subscriptionId, scannerResourceGroupName, 'Microsoft.ManagedIdentity/userAssignedIdentities', identityName)
-var scannerRoleDefinitionName = guid(subscription().id, 'istio-isolation-scanner-kubernetes-reader', environmentName)
+var kubernetesRoleDefinitionName = guid(subscription().id, 'istio-isolation-scanner-kubernetes-reader', environmentName)
+var armRoleDefinitionName = guid(subscription().id, 'istio-isolation-scanner-arm-reader', environmentName)
+var alertEmailList = filter(map(split(alertEmails, ','), email => trim(email)), email => !empty(email))
+var isPrivate = privateNetworking != null
 
 resource scannerResourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: scannerResourceGroupName
@@ -131,6 +150,7 @@ module storage 'modules/storage.bicep' = {
     deploymentContainerName: 'app-package'
     scannerPrincipalId: identity.outputs.principalId
     scannerIdentityResourceId: identityResourceId
+    publicNetworkAccess: isPrivate ? 'Disabled' : 'Enabled'
     blobDataOwnerRoleId: builtInRoleIds.storageBlobDataOwner
     queueDataContributorRoleId: builtInRoleIds.storageQueueDataContributor
     tableDataContributorRoleId: builtInRoleIds.storageTableDataContributor
@@ -156,6 +176,8 @@ module ingestion 'modules/ingestion.bicep' = {
   params: {
     namePrefix: namePrefix
     location: location
+    ingestionLocation: logTables.outputs.workspaceLocation
+    endpointPublicNetworkAccess: isPrivate ? 'Disabled' : 'Enabled'
     tags: tags
     workspaceId: logTables.outputs.workspaceId
     scannerPrincipalId: identity.outputs.principalId
@@ -180,6 +202,7 @@ module functionApp 'modules/function-app.bicep' = {
     storageQueueEndpoint: storage.outputs.queueEndpoint
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     appInsightsConnectionString: ingestion.outputs.appInsightsConnectionString
+    virtualNetworkSubnetId: privateNetworking.?functionSubnetId ?? ''
     logsIngestionEndpoint: ingestion.outputs.logsIngestionEndpoint
     dataCollectionRuleImmutableId: ingestion.outputs.dataCollectionRuleImmutableId
     findingsStreamName: ingestion.outputs.findingsStreamName
@@ -207,7 +230,23 @@ module alerts 'modules/alerts.bicep' = {
     workspaceId: logTables.outputs.workspaceId
     scanIntervalHours: scanIntervalHours
     actionGroupResourceId: actionGroupResourceId
-    alertEmails: alertEmails
+    alertEmails: alertEmailList
+  }
+}
+
+module privateEndpoints 'modules/private-networking.bicep' = if (isPrivate) {
+  name: 'scanner-private-networking'
+  scope: scannerResourceGroup
+  params: {
+    namePrefix: namePrefix
+    location: location
+    tags: tags
+    privateEndpointSubnetId: privateNetworking.?privateEndpointSubnetId ?? ''
+    createPrivateDnsZones: privateNetworking.?createPrivateDnsZones ?? true
+    storageAccountId: storage.outputs.id
+    dataCollectionEndpointId: ingestion.outputs.dataCollectionEndpointId
+    appInsightsId: ingestion.outputs.appInsightsId
+    workspaceId: logTables.outputs.workspaceId
   }
 }
 
@@ -222,11 +261,20 @@ module workbook 'modules/workbook.bicep' = {
   }
 }
 
-module scannerRole 'modules/scanner-role-definition.bicep' = if (scanScope == 'subscriptions') {
-  name: 'scanner-role-definition'
+module armRole 'modules/scanner-arm-role-definition.bicep' = if (scanScope == 'subscriptions') {
+  name: 'scanner-arm-role-definition'
   params: {
     environmentName: environmentName
-    roleDefinitionName: scannerRoleDefinitionName
+    roleDefinitionName: armRoleDefinitionName
+    assignableSubscriptionIds: effectiveScanSubscriptionIds
+  }
+}
+
+module kubernetesRole 'modules/scanner-kubernetes-role-definition.bicep' = if (scanScope == 'subscriptions') {
+  name: 'scanner-kubernetes-role-definition'
+  params: {
+    environmentName: environmentName
+    roleDefinitionName: kubernetesRoleDefinitionName
     assignableSubscriptionIds: effectiveScanSubscriptionIds
   }
 }
@@ -237,7 +285,8 @@ module scanAccess 'modules/scan-access-subscription.bicep' = [for subscriptionId
   params: {
     principalId: identity.outputs.principalId
     scannerIdentityResourceId: identityResourceId
-    scannerRoleDefinitionName: scannerRoleDefinitionName
+    armRoleDefinitionName: armRoleDefinitionName
+    kubernetesRoleDefinitionName: kubernetesRoleDefinitionName
     deployPolicies: deployPolicies
     aksPolicyEffect: aksPolicyEffect
     localAccountsPolicyEffect: localAccountsPolicyEffect
@@ -245,8 +294,8 @@ module scanAccess 'modules/scan-access-subscription.bicep' = [for subscriptionId
     sharedNamespaces: sharedNamespaces
     policyExcludedNamespaces: policyExcludedNamespaces
   }
-  // The custom role must exist before it is assigned.
-  dependsOn: [scannerRole]
+  // The custom roles must exist before they are assigned.
+  dependsOn: [armRole, kubernetesRole]
 }]
 
 // azd reads these into the environment; names follow its conventions.
@@ -258,3 +307,7 @@ output LOG_ANALYTICS_WORKSPACE_ID string = logTables.outputs.workspaceId
 output LOGS_INGESTION_ENDPOINT string = ingestion.outputs.logsIngestionEndpoint
 output LOGS_DCR_IMMUTABLE_ID string = ingestion.outputs.dataCollectionRuleImmutableId
 output STORAGE_ACCOUNT_NAME string = storage.outputs.name
+// azd prints it after provisioning (azure.yaml postprovision hook): who the alerts reach.
+output ALERT_NOTIFICATIONS string = !empty(actionGroupResourceId)
+  ? 'action group ${actionGroupResourceId}'
+  : empty(alertEmailList) ? 'NONE: no e-mail receivers and no action group, so the alerts notify no one. Set ALERT_EMAILS (azd env set ALERT_EMAILS a@example.com,b@example.com) or ALERT_ACTION_GROUP_ID and run azd provision again.' : 'e-mail: ${join(alertEmailList, ', ')}'

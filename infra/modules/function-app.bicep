@@ -1,6 +1,9 @@
 // The scanner's Function App on the Flex Consumption plan, Node 22, running as the
-// user-assigned identity. App settings mirror local.settings.sample.json name for name
-// (test/infra/app-settings.test.ts checks it) except the two local-only ones:
+// user-assigned identity. It takes no inbound traffic: it has no HTTP triggers, the site's
+// access restrictions deny everything (the SCM site stays reachable for deployments, with
+// Entra ID only: basic publishing credentials are off), and it can be VNet-integrated.
+// App settings mirror local.settings.sample.json name for name
+// (test/infra/deployment.test.ts checks it) except the two local-only ones:
 // FUNCTIONS_WORKER_RUNTIME (Flex Consumption takes the runtime from functionAppConfig and
 // rejects the setting) and the plain AzureWebJobsStorage connection string (shared keys are
 // disabled; the AzureWebJobsStorage__* identity settings replace it).
@@ -18,6 +21,9 @@ param storageAccountName string
 param storageQueueEndpoint string
 param deploymentContainerUrl string
 param appInsightsConnectionString string
+
+@description('Subnet for Flex Consumption VNet integration (delegated to Microsoft.App/environments); empty: no VNet integration.')
+param virtualNetworkSubnetId string
 param logsIngestionEndpoint string
 param dataCollectionRuleImmutableId string
 param findingsStreamName string
@@ -57,10 +63,16 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     clientCertEnabled: false
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // No inbound requests: the app has only timer and queue triggers, which the platform
+      // drives without calling the site. The SCM site (deployments) keeps its own rules.
+      ipSecurityRestrictionsDefaultAction: 'Deny'
+      scmIpSecurityRestrictionsUseMain: false
+      scmIpSecurityRestrictionsDefaultAction: 'Allow'
       appSettings: [
         { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
         // Read by the host (queue triggers) and by the timer's enqueuer: the queue endpoint of
@@ -69,6 +81,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+        // Application Insights accepts Entra ID tokens only (DisableLocalAuth): the host
+        // authenticates as the user-assigned identity.
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
         { name: 'AZURE_CLIENT_ID', value: identityClientId }
         { name: 'SCAN_SCHEDULE', value: scanSchedule }
         { name: 'SCAN_QUEUE_NAME', value: scanQueueName }
@@ -102,6 +117,21 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       runtime: { name: 'node', version: '22' }
     }
   }
+}
+
+// Basic (user name and password) publishing credentials off for both SCM and FTP: deployments
+// authenticate with Entra ID
+// (https://learn.microsoft.com/azure/app-service/configure-basic-auth-disable).
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'scm'
+  properties: { allow: false }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'ftp'
+  properties: { allow: false }
 }
 
 output name string = app.name

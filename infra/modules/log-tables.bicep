@@ -24,7 +24,11 @@ resource newWorkspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = if
   properties: {
     sku: { name: 'PerGB2018' }
     retentionInDays: retentionInDays
-    features: { enableLogAccessUsingOnlyResourcePermissions: true }
+    features: {
+      enableLogAccessUsingOnlyResourcePermissions: true
+      // Entra ID only: no workspace keys (shared keys) for ingestion or queries.
+      disableLocalAuth: true
+    }
   }
 }
 
@@ -60,6 +64,9 @@ resource scansTable 'Microsoft.OperationalInsights/workspaces/tables@2022-10-01'
 }
 
 output workspaceId string = workspace.id
+// The data collection endpoint and rule must be in this region (Logs Ingestion API), which for
+// an existing workspace need not be the scanner's.
+output workspaceLocation string = createWorkspace ? location : workspace.location
 output workspaceName string = workspace.name
 output findingsTableName string = findingsTable.name
 output scansTableName string = scansTable.name

@@ -17,6 +17,10 @@ param scannerPrincipalId string
 @description('Resource id of the scanner identity, known before deployment: keeps the role assignment names deterministic (What-If can predict them).')
 param scannerIdentityResourceId string
 
+@description('Public network access: Disabled when the account is reached through private endpoints (the app over its VNet integration).')
+@allowed(['Enabled', 'Disabled'])
+param publicNetworkAccess string
+
 @description('Built-in role ids for the data-plane grants (from shared/catalog.bicep).')
 param blobDataOwnerRoleId string
 param queueDataContributorRoleId string
@@ -35,8 +39,8 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     allowCrossTenantReplication: false
-    publicNetworkAccess: 'Enabled'
-    networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices' }
+    publicNetworkAccess: publicNetworkAccess
+    networkAcls: { defaultAction: publicNetworkAccess == 'Enabled' ? 'Allow' : 'Deny', bypass: 'AzureServices' }
   }
 }
 
@@ -104,6 +108,7 @@ resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
 }
 
 output name string = storage.name
+output id string = storage.id
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
 output queueEndpoint string = storage.properties.primaryEndpoints.queue
 output deploymentContainerUrl string = '${storage.properties.primaryEndpoints.blob}${deploymentContainer.name}'

@@ -1,6 +1,9 @@
 // The fleet workbook. Its content is infra/workbook/isolation-workbook.json, kept as a file
 // so it can be edited in the portal's Advanced Editor and pasted back, and so the tests
-// validate exactly the queries that are deployed.
+// validate exactly the queries that are deployed. The deployment adds the workspace as its
+// fallbackResourceIds: the resource a workbook opens when started without one (from the
+// Workbooks gallery, a shared link or a pinned part)
+// (https://learn.microsoft.com/azure/azure-monitor/visualize/workbooks-automate).
 param location string
 param tags object
 param workspaceId string
@@ -17,7 +20,7 @@ resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
     category: 'workbook'
     version: 'Notebook/1.0'
     sourceId: workspaceId
-    serializedData: loadTextContent('../workbook/isolation-workbook.json')
+    serializedData: string(union(loadJsonContent('../workbook/isolation-workbook.json'), { fallbackResourceIds: [workspaceId] }))
   }
 }
 

@@ -57,7 +57,7 @@ async function readArm(cluster: ScanClusterMessage['cluster'], arm: ArmClusterRe
   try {
     aksCluster = await arm.getCluster(cluster);
   } catch (error) {
-    throw armFailure('Reading the cluster from Azure Resource Manager', error, 'Reader on the cluster');
+    throw armFailure('Reading the cluster from Azure Resource Manager', error, 'Microsoft.ContainerService/managedClusters/read on the cluster (the custom "Istio Isolation Scanner ARM Reader" role, infra/roles/scanner-arm-reader.json)');
   }
   const location = cluster.location || (typeof aksCluster.location === 'string' ? aksCluster.location : '');
   const meshRevisionProfile = location ? await arm.meshRevisionProfile(cluster.subscriptionId, location) : undefined;
@@ -72,7 +72,7 @@ async function reachApiServer(cluster: ScanClusterMessage['cluster'], view: ArmV
   try {
     kubeconfigText = await services.arm.getUserKubeconfig(cluster);
   } catch (error) {
-    throw armFailure('Reading the cluster user credential', error, 'the "Azure Kubernetes Service Cluster User Role" on the cluster');
+    throw armFailure('Reading the cluster user credential', error, 'Microsoft.ContainerService/managedClusters/listClusterUserCredential/action on the cluster (the custom "Istio Isolation Scanner ARM Reader" role, infra/roles/scanner-arm-reader.json)');
   }
   let endpoint: ApiServerEndpoint;
   try {

@@ -46,7 +46,7 @@ export class ArmClusterReader {
     return plainJson(await this.client(cluster.subscriptionId).managedClusters.get(cluster.resourceGroup, cluster.name));
   }
 
-  /** The kubeconfig text of the cluster user credential (Azure Kubernetes Service Cluster User Role). */
+  /** The kubeconfig text of the cluster user credential (managedClusters/listClusterUserCredential/action). */
   async getUserKubeconfig(cluster: ClusterRef): Promise<string> {
     const result = await this.client(cluster.subscriptionId).managedClusters.listClusterUserCredentials(cluster.resourceGroup, cluster.name);
     const first = result.kubeconfigs?.[0]?.value;

@@ -4,6 +4,7 @@
  * carries the tag azd uses to find the service.
  */
 import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parse } from 'yaml';
 import { compileBicep, readRepoFile, readRepoJson, repoPath } from './helpers.js';
@@ -29,7 +30,7 @@ describe('azure.yaml', () => {
 });
 
 describe('infra/main.parameters.json', () => {
-  type ParameterDefinition = { defaultValue?: unknown; allowedValues?: unknown[]; $ref?: string };
+  type ParameterDefinition = { type?: string; defaultValue?: unknown; allowedValues?: unknown[]; $ref?: string; nullable?: boolean };
   const template = compileBicep('infra/main.bicep') as { parameters: Record<string, ParameterDefinition>; definitions?: Record<string, ParameterDefinition> };
   // Parameters typed with an imported type refer to it: '#/definitions/<name>'.
   const allowedValuesOf = (name: string): unknown[] | undefined => {
@@ -43,7 +44,7 @@ describe('infra/main.parameters.json', () => {
   });
 
   it('sets every parameter main.bicep requires', () => {
-    const required = Object.entries(template.parameters).filter(([, definition]) => !('defaultValue' in definition)).map(([name]) => name);
+    const required = Object.entries(template.parameters).filter(([, definition]) => !('defaultValue' in definition) && definition.nullable !== true).map(([name]) => name);
     expect(required.filter((name) => !(name in parameters))).toEqual([]);
   });
 
@@ -52,7 +53,43 @@ describe('infra/main.parameters.json', () => {
       const match = typeof value === 'string' ? /^\$\{[A-Z_]+=(.*)\}$/.exec(value) : null;
       return match ? [[name, match[1]] as const] : [];
     });
-    expect(defaults.map(([name]) => name).sort()).toEqual(['exportToPolicyEffect', 'scanScope']);
-    for (const [name, value] of defaults) expect(allowedValuesOf(name)).toContain(value);
+    expect(defaults.map(([name]) => name).sort()).toEqual(['actionGroupResourceId', 'alertEmails', 'exportToPolicyEffect', 'scanScope']);
+    for (const [name, value] of defaults) {
+      if (allowedValuesOf(name)) expect(allowedValuesOf(name)).toContain(value);
+      else expect(template.parameters[name]!.defaultValue).toBe(value);
+    }
+  });
+
+  it('maps the alert receivers to azd environment variables (a string parameter, as azd substitutes strings)', () => {
+    expect(parameters.alertEmails!.value).toBe('${ALERT_EMAILS=}');
+    expect(parameters.actionGroupResourceId!.value).toBe('${ALERT_ACTION_GROUP_ID=}');
+    expect((template.parameters.alertEmails as { type?: string }).type).toBe('string');
+  });
+});
+
+describe('the postprovision hook', () => {
+  const hook = (env: Record<string, string>) => spawnSync('sh', [repoPath('scripts/azd-postprovision.sh')], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
+
+  it('is wired in azure.yaml for posix and Windows shells', () => {
+    const hooks = (parse(readRepoFile('azure.yaml')) as { hooks: { postprovision: { posix: { run: string }; windows: { run: string } } } }).hooks.postprovision;
+    expect(hooks.posix.run).toBe('scripts/azd-postprovision.sh');
+    expect(hooks.windows.run).toContain('ALERT_NOTIFICATIONS');
+  });
+
+  it('warns when the alerts notify no one, without failing the provisioning', () => {
+    const result = hook({ ALERT_NOTIFICATIONS: 'NONE: no e-mail receivers and no action group, so the alerts notify no one.' });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/^WARNING: .*notify no one/);
+  });
+
+  it('says who is notified otherwise', () => {
+    const result = hook({ ALERT_NOTIFICATIONS: 'e-mail: ops@example.com' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('alerts notify: e-mail: ops@example.com');
+    expect(result.stderr).toBe('');
+  });
+
+  it('warns when the output is missing', () => {
+    expect(hook({}).stderr).toMatch(/^WARNING/);
   });
 });

@@ -101,6 +101,8 @@ export interface DeploymentSnapshot {
 
 export interface SnapshotScope {
   subscriptionId?: string;
+  /** With subscriptionId, for a resource-group-scoped template (a module on its own). */
+  resourceGroup?: string;
   managementGroupId?: string;
   tenantId?: string;
   location?: string;
@@ -125,6 +127,7 @@ export function snapshotDeployment(template: string, params: Record<string, unkn
     writeFileSync(join(dir, 'deployment.bicepparam'), `${lines.join('\n')}\n`);
     const args = ['snapshot', 'deployment.bicepparam', '--mode', 'overwrite', '--tenant-id', scope.tenantId ?? '11111111-1111-1111-1111-111111111111', '--location', scope.location ?? 'westeurope'];
     if (scope.subscriptionId) args.push('--subscription-id', scope.subscriptionId);
+    if (scope.resourceGroup) args.push('--resource-group', scope.resourceGroup);
     if (scope.managementGroupId) args.push('--management-group-id', scope.managementGroupId);
     try {
       execFileSync(bicepBin, args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

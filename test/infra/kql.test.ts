@@ -6,25 +6,25 @@
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync } from 'node:fs';
 import { kqlBlocksOf, kqlDiagnostics } from './kql.js';
-import { readRepoFile, readRepoJson, repoPath } from './helpers.js';
-
-interface WorkbookItem {
-  type: number;
-  name: string;
-  content: { query?: string };
-}
+import { readRepoFile, repoPath } from './helpers.js';
+import { declaredParameters, queryItems, withParameterValues } from './workbook-items.js';
 
 const alertQueryFiles = readdirSync(repoPath('infra/queries')).filter((file) => file.endsWith('.kql')).sort();
-const workbookQueries = readRepoJson<{ items: WorkbookItem[] }>('infra/workbook/isolation-workbook.json')
-  .items.filter((item) => item.type === 3)
-  .map((item) => [item.name, item.content.query ?? ''] as const);
+// Query items (groups included) and the dropdown parameters' own queries, with parameter values filled in.
+const workbookQueries = [
+  ...queryItems.map((item) => [item.name, item.content.query ?? ''] as const),
+  ...declaredParameters.filter((parameter) => parameter.query).map((parameter) => [`parameter ${parameter.name}`, parameter.query!] as const),
+].map(([name, query]) => [name, withParameterValues(query)] as const);
 
-// The line of each alert query that alerts.bicep rewrites to the deployed interval
-// (it uses replace(), which silently does nothing if the line changes).
-const bicepReplacedLines: Record<string, { line: string; deployedExample: string }> = {
-  'alert-new-critical-high.kql': { line: 'let alertWindow = 1h;', deployedExample: 'let alertWindow = 3h;' },
-  'alert-scan-failed-or-partial.kql': { line: 'let alertWindow = 1h;', deployedExample: 'let alertWindow = 3h;' },
-  'alert-cluster-silent.kql': { line: 'let silenceThreshold = 12h;', deployedExample: 'let silenceThreshold = 48h;' },
+// The lines of each alert query that alerts.bicep rewrites to the deployed values
+// (it uses replace(), which silently does nothing if a line changes).
+const bicepReplacedLines: Record<string, { line: string; deployedExample: string }[]> = {
+  'alert-new-critical-high.kql': [{ line: 'let alertWindow = 65m;', deployedExample: 'let alertWindow = 130m;' }],
+  'alert-scan-failed-or-partial.kql': [{ line: 'let alertWindow = 65m;', deployedExample: 'let alertWindow = 130m;' }],
+  'alert-cluster-silent.kql': [
+    { line: 'let silenceThreshold = 12h;', deployedExample: 'let silenceThreshold = 36h;' },
+    { line: 'let band = 65m;', deployedExample: 'let band = 130m;' },
+  ],
 };
 
 describe('the KQL checker', () => {
@@ -56,18 +56,21 @@ describe('alert queries (infra/queries)', () => {
     expect(kqlDiagnostics(readRepoFile(`infra/queries/${file}`))).toEqual([]);
   });
 
-  it.each(alertQueryFiles)('%s keeps the line alerts.bicep rewrites, and still binds once rewritten', (file) => {
-    const query = readRepoFile(`infra/queries/${file}`);
-    const { line, deployedExample } = bicepReplacedLines[file]!;
-    expect(query.split('\n').filter((candidate) => candidate === line)).toHaveLength(1);
-    expect(readRepoFile('infra/modules/alerts.bicep')).toContain(`'${line}'`);
-    expect(kqlDiagnostics(query.replace(line, deployedExample))).toEqual([]);
+  it.each(alertQueryFiles)('%s keeps the lines alerts.bicep rewrites, and still binds once rewritten', (file) => {
+    let query = readRepoFile(`infra/queries/${file}`);
+    for (const { line, deployedExample } of bicepReplacedLines[file]!) {
+      expect(query.split('\n').filter((candidate) => candidate === line)).toHaveLength(1);
+      expect(readRepoFile('infra/modules/alerts.bicep')).toContain(`'${line}'`);
+      query = query.replace(line, deployedExample);
+    }
+    expect(kqlDiagnostics(query)).toEqual([]);
   });
 });
 
 describe('workbook queries', () => {
-  it('exist', () => {
+  it('exist, and have every parameter reference filled in', () => {
     expect(workbookQueries.length).toBeGreaterThanOrEqual(5);
+    expect(workbookQueries.filter(([, query]) => /\{[A-Za-z][A-Za-z0-9_]*(:[a-z]+)?\}/.test(query))).toEqual([]);
   });
 
   it.each(workbookQueries)('%s parses and binds', (_name, query) => {

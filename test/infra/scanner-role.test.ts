@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readdirSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { KIND_INFO, GATEKEEPER_CONSTRAINTS_GROUP } from '../../src/snapshot/kinds.js';
-import { readRepoFile, readRepoJson, repoPath, resourcesOfType, snapshotDeployment, type DeploymentSnapshot } from './helpers.js';
+import { readRepoFile, readRepoJson, repoPath, resourcesOfType, snapshotDeployment, type ArmResource, type DeploymentSnapshot } from './helpers.js';
 
 interface PolicyRule {
   apiGroups?: string[];
@@ -122,18 +122,51 @@ function conditionAllows(condition: string, request: { action: string; group?: s
   return Boolean(new Function('request', `return ${translated};`)(request));
 }
 
-describe('the ABAC condition on the custom role (as deployed at a management group)', () => {
+describe('the management-group deployment', () => {
+  const subscriptions = ['00000000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-0000000000a2'];
+  const managementGroup = '/providers/Microsoft.Management/managementGroups/platform';
   let snapshot: DeploymentSnapshot;
   let condition: string;
+  const definitions = () => resourcesOfType(snapshot, 'Microsoft.Authorization/roleDefinitions');
+  const assignments = () => resourcesOfType(snapshot, 'Microsoft.Authorization/roleAssignments');
+  const hasDataActions = (definition: ArmResource) => ((definition.properties!.permissions as { dataActions: string[] }[])[0]!.dataActions.length > 0);
+  const scopeOf = (assignment: ArmResource) => String(assignment.id).split('/providers/Microsoft.Authorization/roleAssignments/')[0];
 
   beforeAll(() => {
-    snapshot = snapshotDeployment('infra/management-group.bicep', { scannerPrincipalId: '22222222-2222-2222-2222-222222222222', environmentName: 'ci' }, { managementGroupId: 'platform' });
-    const conditioned = resourcesOfType(snapshot, 'Microsoft.Authorization/roleAssignments').filter((assignment) => assignment.properties?.condition);
-    expect(conditioned).toHaveLength(1);
+    snapshot = snapshotDeployment('infra/management-group.bicep', { scannerPrincipalId: '22222222-2222-2222-2222-222222222222', environmentName: 'ci', kubernetesSubscriptionIds: subscriptions }, { managementGroupId: 'platform' });
+    const conditioned = assignments().filter((assignment) => assignment.properties?.condition);
+    expect(conditioned).toHaveLength(subscriptions.length);
     condition = String(conditioned[0]!.properties!.condition);
   });
 
-  it('lets every built-in read through unchanged', () => {
+  it('has no diagnostics', () => {
+    expect(snapshot.diagnostics).toEqual([]);
+  });
+
+  it('never makes a custom role with data actions assignable at, or assigns it at, the management group (Azure RBAC custom role limits)', () => {
+    const withDataActions = definitions().filter(hasDataActions);
+    expect(withDataActions).toHaveLength(1);
+    expect(withDataActions[0]!.properties!.assignableScopes).toEqual(subscriptions.map((id) => `/subscriptions/${id}`));
+    const dataRoleName = String(withDataActions[0]!.name);
+    const dataAssignments = assignments().filter((assignment) => String(assignment.properties!.roleDefinitionId).endsWith(`/${dataRoleName}`));
+    expect(dataAssignments.map(scopeOf).sort()).toEqual(subscriptions.map((id) => `/subscriptions/${id}`).sort());
+    expect(assignments().filter((assignment) => scopeOf(assignment) === managementGroup).map((assignment) => String(assignment.properties!.roleDefinitionId))).not.toContainEqual(expect.stringContaining(dataRoleName));
+  });
+
+  it('assigns the actions-only ARM role at the management group, and nothing else there', () => {
+    const armRole = definitions().find((definition) => !hasDataActions(definition))!;
+    expect(armRole.properties!.assignableScopes).toEqual([managementGroup]);
+    expect((armRole.properties!.permissions as { actions: string[] }[])[0]!.actions).toEqual(readRepoJson<{ actions: string[] }>('infra/roles/scanner-arm-reader.json').actions);
+    const atGroup = assignments().filter((assignment) => scopeOf(assignment) === managementGroup);
+    expect(atGroup.map((assignment) => String(assignment.properties!.roleDefinitionId).split('/').pop())).toEqual([String(armRole.name)]);
+  });
+
+  it('grants neither Reader nor the AKS Cluster User Role', () => {
+    const builtIn = ['acdd72a7-3385-48ef-bd42-f606fba81ae7', '4abbcc35-e782-43d8-92c5-2d3f1bd2253f'];
+    expect(assignments().filter((assignment) => builtIn.some((id) => String(assignment.properties!.roleDefinitionId).endsWith(id)))).toEqual([]);
+  });
+
+  it('lets every built-in read through the ABAC condition unchanged', () => {
     for (const action of roleFile.dataActions.filter((candidate) => candidate !== CUSTOM_RESOURCES_READ)) {
       expect(conditionAllows(condition, { action })).toBe(true);
     }
@@ -153,18 +186,13 @@ describe('the ABAC condition on the custom role (as deployed at a management gro
     expect(conditionAllows(condition, { action: CUSTOM_RESOURCES_READ, group, kind })).toBe(false);
   });
 
-  it('goes with the custom role, Reader and Cluster User at the management group', () => {
-    const role = resourcesOfType(snapshot, 'Microsoft.Authorization/roleDefinitions');
-    expect(role).toHaveLength(1);
-    expect(role[0]!.properties!.assignableScopes).toEqual(['/providers/Microsoft.Management/managementGroups/platform']);
-    const roles = resourcesOfType(snapshot, 'Microsoft.Authorization/roleAssignments').map((assignment) => String(assignment.properties!.roleDefinitionId).split('/').pop());
-    expect(roles.sort()).toEqual([String(role[0]!.name), 'acdd72a7-3385-48ef-bd42-f606fba81ae7', '4abbcc35-e782-43d8-92c5-2d3f1bd2253f'].sort());
-  });
-
-  it('assigns the policies with names within the 24-character limit of management groups', () => {
-    const assignments = resourcesOfType(snapshot, 'Microsoft.Authorization/policyAssignments');
-    expect(assignments).toHaveLength(8);
-    for (const assignment of assignments) expect(String(assignment.name).length).toBeLessThanOrEqual(24);
+  it('assigns the policies at the management group only, with names within its 24-character limit', () => {
+    const policyAssignments = resourcesOfType(snapshot, 'Microsoft.Authorization/policyAssignments');
+    expect(policyAssignments).toHaveLength(8);
+    for (const assignment of policyAssignments) {
+      expect(String(assignment.name).length).toBeLessThanOrEqual(24);
+      expect(String(assignment.id)).toMatch(new RegExp(`^${managementGroup}/`));
+    }
     expect(resourcesOfType(snapshot, 'Microsoft.Authorization/policyDefinitions')).toHaveLength(1);
   });
 });

@@ -1,17 +1,36 @@
 /**
  * Structure of the workbook (infra/workbook/isolation-workbook.json, deployed as the
  * workbook's serializedData): a valid Notebook/1.0 document whose query items target the
- * Log Analytics workspace and cover the sections the issue asks for. The queries
- * themselves are parsed and bound in kql.test.ts.
+ * Log Analytics workspace and cover what the issues ask for: fleet overview with subscription
+ * and cluster parameters, click-through from the fleet table to a per-cluster view, trends
+ * that count each open finding once a day, tenant exposure as a graph and the ingress rules'
+ * cross-tenant findings. The queries themselves are parsed and bound in kql.test.ts.
  */
 import { describe, expect, it } from '@jest/globals';
 import { Ajv } from 'ajv';
-import { readRepoJson } from './helpers.js';
-
-const workbook = readRepoJson<{ items: { type: number; name: string; content: Record<string, unknown> }[] }>('infra/workbook/isolation-workbook.json');
+import { allItems, declaredParameters, exportedParameters, parameterReferences, queryItems, workbook, type WorkbookItem } from './workbook-items.js';
 
 // The subset of the workbook schema (github.com/microsoft/Application-Insights-Workbooks,
 // schema/workbook.json) the portal needs to render these item types.
+const kqlItem = {
+  properties: {
+    type: { const: 3 },
+    content: {
+      type: 'object',
+      required: ['version', 'query', 'queryType', 'resourceType', 'visualization', 'title'],
+      properties: {
+        version: { const: 'KqlItem/1.0' },
+        query: { type: 'string', minLength: 1 },
+        queryType: { const: 0 },
+        resourceType: { const: 'microsoft.operationalinsights/workspaces' },
+        visualization: { enum: ['table', 'barchart', 'timechart', 'piechart', 'tiles', 'areachart', 'linechart', 'scatterchart', 'categoricalbar', 'graph'] },
+        timeContextFromParameter: { type: 'string' },
+        graphSettings: { type: 'object', required: ['type', 'nodeIdField', 'sourceIdField', 'targetIdField'] },
+        exportedParameters: { type: 'array', items: { type: 'object', required: ['fieldName', 'parameterName'], properties: { defaultValue: { type: 'string' } } } },
+      },
+    },
+  },
+};
 const workbookSchema = {
   type: 'object',
   required: ['version', 'items', '$schema'],
@@ -19,32 +38,22 @@ const workbookSchema = {
     version: { const: 'Notebook/1.0' },
     $schema: { type: 'string', pattern: 'Application-Insights-Workbooks' },
     fallbackResourceIds: { type: 'array', items: { type: 'string' } },
+    items: { $ref: '#/$defs/items' },
+  },
+  $defs: {
     items: {
       type: 'array',
       minItems: 1,
       items: {
         type: 'object',
         required: ['type', 'content', 'name'],
-        properties: { name: { type: 'string', minLength: 1 } },
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          conditionalVisibility: { type: 'object', required: ['parameterName', 'comparison', 'value'], properties: { comparison: { enum: ['isEqualTo', 'isNotEqualTo'] } } },
+        },
         oneOf: [
           { properties: { type: { const: 1 }, content: { type: 'object', required: ['json'], properties: { json: { type: 'string', minLength: 1 } } } } },
-          {
-            properties: {
-              type: { const: 3 },
-              content: {
-                type: 'object',
-                required: ['version', 'query', 'queryType', 'resourceType', 'visualization', 'title'],
-                properties: {
-                  version: { const: 'KqlItem/1.0' },
-                  query: { type: 'string', minLength: 1 },
-                  queryType: { const: 0 },
-                  resourceType: { const: 'microsoft.operationalinsights/workspaces' },
-                  visualization: { enum: ['table', 'barchart', 'timechart', 'piechart', 'tiles', 'areachart', 'linechart', 'scatterchart', 'categoricalbar'] },
-                  timeContextFromParameter: { type: 'string' },
-                },
-              },
-            },
-          },
+          kqlItem,
           {
             properties: {
               type: { const: 9 },
@@ -58,14 +67,26 @@ const workbookSchema = {
               },
             },
           },
+          {
+            properties: {
+              type: { const: 12 },
+              content: { type: 'object', required: ['version', 'items'], properties: { version: { const: 'NotebookGroup/1.0' }, items: { $ref: '#/$defs/items' } } },
+            },
+          },
         ],
       },
     },
   },
 };
 
-const queryItems = workbook.items.filter((item) => item.type === 3);
 const queries = queryItems.map((item) => String(item.content.query));
+const byName = (name: string): WorkbookItem => {
+  const found = allItems().find((item) => item.name === name);
+  if (!found) throw new Error(`no workbook item ${name}`);
+  return found;
+};
+const queryOf = (name: string) => String(byName(name).content.query);
+const INGRESS_RULES = ['gateway-hosts-unrestricted', 'gateway-host-claimed-cross-namespace', 'gateway-selects-foreign-workload', 'gateway-allowedroutes-broad', 'route-hostname-conflict-cross-namespace', 'referencegrant-broad'];
 
 describe('the workbook', () => {
   it('follows the workbook schema for its item types', () => {
@@ -74,34 +95,96 @@ describe('the workbook', () => {
     expect(validate(workbook) ? [] : validate.errors).toEqual([]);
   });
 
-  it('has unique item names', () => {
-    const names = workbook.items.map((item) => item.name);
+  it('has unique item names and parameter ids', () => {
+    const names = allItems().map((item) => item.name);
     expect(new Set(names).size).toBe(names.length);
+    expect(new Set(declaredParameters.map((parameter) => parameter.id)).size).toBe(declaredParameters.length);
   });
 
-  it('declares every parameter its items use', () => {
-    const declared = workbook.items.filter((item) => item.type === 9).flatMap((item) => (item.content.parameters as { name: string }[]).map((parameter) => parameter.name));
-    const used = queryItems.map((item) => item.content.timeContextFromParameter).filter((name): name is string => typeof name === 'string');
-    expect(used.length).toBe(queryItems.length);
-    expect(used.filter((name) => !declared.includes(name))).toEqual([]);
-    // Workbook parameters in the query text ({Name}) would not be valid KQL for the tests or alerts.
-    expect(queries.filter((query) => /\{[A-Za-z]+\}/.test(query))).toEqual([]);
+  it('declares (or exports) every parameter its items use, and gives every query item a time range', () => {
+    const known = new Set([...declaredParameters.map((parameter) => parameter.name), ...exportedParameters.map((parameter) => parameter.parameterName)]);
+    const texts = allItems().flatMap((item) => [String(item.content.query ?? ''), String(item.content.json ?? '')]);
+    const parameterQueries = declaredParameters.map((parameter) => parameter.query ?? '');
+    expect([...texts, ...parameterQueries].flatMap(parameterReferences).filter((name) => !known.has(name))).toEqual([]);
+    expect(queryItems.filter((item) => item.content.timeContextFromParameter !== 'TimeRange').map((item) => item.name)).toEqual([]);
+    for (const item of allItems()) if (item.conditionalVisibility) expect(known.has(item.conditionalVisibility.parameterName)).toBe(true);
+  });
+
+  it('filters by subscription and cluster with multi-select parameters whose "All" is "*"', () => {
+    for (const name of ['Subscription', 'Cluster']) {
+      const parameter = declaredParameters.find((candidate) => candidate.name === name)!;
+      expect(parameter).toMatchObject({ type: 2, multiSelect: true, quote: "'", typeSettings: { selectAllValue: '*' } });
+    }
+    // The cluster list follows the subscription selection.
+    expect(declaredParameters.find((candidate) => candidate.name === 'Cluster')!.query).toContain('{Subscription}');
+    const fleetQueries = ['fleet-overview-tiles', 'fleet-overview-clusters', 'findings-by-severity-cluster', 'findings-latest', 'tenant-exposure-graph', 'tenant-exposure-matrix', 'tenant-exposure-ingress', 'rule-trends', 'severity-trends', 'scan-status-trend', 'scan-failures', 'coverage-gaps'];
+    for (const name of fleetQueries) {
+      expect(queryOf(name)).toContain("'*' in ({Subscription}) or SubscriptionId in ({Subscription})");
+      expect(queryOf(name)).toContain("'*' in ({Cluster}) or ClusterResourceId in ({Cluster})");
+    }
+  });
+
+  it('opens a per-cluster view from a selected row of the fleet table', () => {
+    const fleet = byName('fleet-overview-clusters');
+    expect(fleet.content.exportedParameters).toEqual(expect.arrayContaining([expect.objectContaining({ fieldName: 'ClusterResourceId', parameterName: 'SelectedCluster', defaultValue: '' })]));
+    expect(queryOf('fleet-overview-clusters')).toMatch(/project .*ClusterResourceId/);
+    const view = byName('cluster-view');
+    expect(view.type).toBe(12);
+    expect(view.conditionalVisibility).toEqual({ parameterName: 'SelectedCluster', comparison: 'isNotEqualTo', value: '' });
+    const viewQueries = allItems(view.content.items ?? []).filter((item) => item.type === 3);
+    expect(viewQueries.length).toBeGreaterThanOrEqual(4);
+    for (const item of viewQueries) expect(String(item.content.query)).toContain("ClusterResourceId == '{SelectedCluster}'");
+    expect(viewQueries.map((item) => item.content.visualization)).toContain('graph');
   });
 
   it('covers fleet overview, findings by severity and cluster, tenant exposure, rule trends, scan health and coverage', () => {
-    const byName = (name: string) => String(queryItems.find((item) => item.name === name)?.content.query ?? '');
-    expect(byName('fleet-overview-clusters')).toContain('IstioIsolationScans_CL');
-    expect(byName('findings-by-severity-cluster')).toMatch(/summarize Findings = count\(\) by ClusterName, Severity/);
-    expect(byName('tenant-exposure-matrix')).toMatch(/RuleId == "namespace-imports-foreign-config"[\s\S]*Evidence\.foreignOwners/);
-    expect(queryItems.find((item) => item.name === 'rule-trends')?.content.visualization).toBe('timechart');
-    expect(byName('rule-trends')).toMatch(/by RuleId, bin\(TimeGenerated/);
-    expect(byName('scan-status-trend')).toContain('Status');
-    expect(byName('coverage-gaps')).toContain('Coverage');
+    expect(queryOf('fleet-overview-clusters')).toContain('IstioIsolationScans_CL');
+    expect(queryOf('fleet-overview-tiles')).toContain('Skipped = countif(Status == "skipped")');
+    expect(queryOf('findings-by-severity-cluster')).toMatch(/summarize Findings = count\(\) by ClusterName, Severity/);
+    expect(queryOf('tenant-exposure-matrix')).toMatch(/RuleId == "namespace-imports-foreign-config"[\s\S]*Evidence\.foreignOwners/);
+    expect(byName('rule-trends').content.visualization).toBe('timechart');
+    expect(queryOf('scan-status-trend')).toContain('Status');
+    expect(queryOf('coverage-gaps')).toContain('Coverage');
+  });
+
+  it('counts each open finding once per day in the trends, not once per scan', () => {
+    for (const name of ['rule-trends', 'severity-trends', 'cluster-rule-trend']) {
+      expect(queryOf(name)).toMatch(/summarize Findings = dcount\(FindingId\) by \w+, bin\(TimeGenerated, 1d\)/);
+      expect(queryOf(name)).not.toMatch(/count\(\) by/);
+    }
+  });
+
+  it('draws tenant exposure as a graph: namespaces as nodes, owner -> exposed namespace as edges', () => {
+    for (const name of ['tenant-exposure-graph', 'cluster-exposure-graph']) {
+      const item = byName(name);
+      expect(item.content.visualization).toBe('graph');
+      expect(item.content.graphSettings).toMatchObject({ nodeIdField: 'Id', sourceIdField: 'SourceId', targetIdField: 'TargetId' });
+      const query = queryOf(name);
+      expect(query).toMatch(/project Id = strcat\(ClusterName, "\/", Namespace\)/);
+      expect(query).toMatch(/project SourceId = strcat\(ClusterName, "\/", Source\), TargetId = strcat\(ClusterName, "\/", Target\)/);
+      expect(query).toContain('Evidence.foreignOwners');
+      for (const ruleId of ['namespace-imports-foreign-config', ...INGRESS_RULES]) expect(query).toContain(`"${ruleId}"`);
+    }
+  });
+
+  it('shows the ingress rules\' cross-tenant findings in the tenant view', () => {
+    const query = queryOf('tenant-exposure-ingress');
+    for (const ruleId of INGRESS_RULES) expect(query).toContain(`"${ruleId}"`);
+    expect(query).toContain('AffectedNamespaces');
+    const ordered = allItems().map((item) => item.name);
+    const headerAt = ordered.indexOf('exposure-header');
+    expect(ordered.indexOf('tenant-exposure-ingress')).toBeGreaterThan(headerAt);
+    expect(ordered.indexOf('tenant-exposure-graph')).toBeGreaterThan(headerAt);
+    expect(ordered.indexOf('trends-header')).toBeGreaterThan(ordered.indexOf('tenant-exposure-ingress'));
   });
 
   it('de-duplicates at-least-once deliveries in every findings query', () => {
     const findingsQueries = queries.filter((query) => query.includes('IstioIsolationFindings_CL'));
     expect(findingsQueries.length).toBeGreaterThan(0);
-    expect(findingsQueries.filter((query) => !/arg_max\(TimeGenerated, [^)]*\) by ScanId, FindingId/.test(query))).toEqual([]);
+    expect(findingsQueries.filter((query) => !/arg_max\(TimeGenerated, [^)]*\) by ScanId, FindingId/.test(query) && !/dcount\(FindingId\)/.test(query))).toEqual([]);
+  });
+
+  it('leaves fallbackResourceIds to the deployment (it is the workspace, known only there)', () => {
+    expect(workbook.fallbackResourceIds).toEqual([]);
   });
 });

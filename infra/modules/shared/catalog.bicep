@@ -2,17 +2,30 @@
 // and management-group deployments so both grant and assign exactly the same things.
 
 // Built-in Azure role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+// Reader and the AKS Cluster User Role are not used: the custom ARM role below holds the few
+// operations the scanner calls.
 @export()
 var builtInRoleIds = {
-  reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
-  aksClusterUser: '4abbcc35-e782-43d8-92c5-2d3f1bd2253f' // Azure Kubernetes Service Cluster User Role: listClusterUserCredential (API server address and CA)
-  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb' // data collection rule (Logs Ingestion) and Application Insights (Entra ID telemetry)
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // the Functions host's diagnostic-events table in AzureWebJobsStorage
 }
 
-// The custom role with exactly the Kubernetes data actions the scanner's reads need.
+// The custom ARM role: exactly the Azure Resource Manager operations the code calls.
+var armRole = loadJsonContent('../../roles/scanner-arm-reader.json')
+
+@export()
+var scannerArmRole = {
+  roleName: armRole.roleName
+  description: armRole.description
+  actions: armRole.actions
+}
+
+// The custom role with exactly the Kubernetes data actions the scanner's reads need. Azure RBAC
+// does not allow custom roles with data actions at management-group scope, so this one is
+// always defined with subscriptions as assignable scopes and assigned per subscription
+// (https://learn.microsoft.com/azure/role-based-access-control/custom-roles#custom-role-limits).
 var scannerRole = loadJsonContent('../../roles/scanner-kubernetes-reader.json')
 
 @export()
@@ -35,56 +48,80 @@ var customResourceClauses = map(scannerRole.customResources, entry => contains(e
 @export()
 var scannerCustomResourceCondition = '((!(ActionMatches{\'${customResourceAction}\'})) OR ${join(customResourceClauses, ' OR ')})'
 
-// Built-in AKS policy definitions mirroring the scanner's platform rules (rules.md, "AKS
-// platform"). Ids from Azure/azure-policy built-in-policies/policyDefinitions/.
+// Built-in AKS policy definitions next to the scanner's platform rules (rules.md, "AKS
+// platform"). Ids and policy rules from Azure/azure-policy built-in-policies/policyDefinitions/;
+// `checks` says what each definition's policyRule really tests, and becomes the assignment's
+// description. `mirrors` is the scanner rule with the same intent (or the one it is a
+// prerequisite of, as `relation` says).
 @export()
 var builtInAksPolicies = [
   {
     key: 'aks-policy-addon'
     definitionId: '0a15ec92-a229-4763-bb14-0ea34a568f8d' // Kubernetes/AKS_AzurePolicyAddOn_Audit.json (Audit, Disabled)
+    displayName: 'Azure Policy add-on installed and enabled'
+    checks: 'Audits AKS clusters whose Azure Policy add-on (addonProfiles.azurepolicy) is not enabled.'
     mirrors: 'aks-azure-policy-addon-disabled'
+    relation: 'same check'
     allowsDeny: false
     kubernetesData: false
   }
   {
     key: 'aks-no-local-accounts'
     definitionId: '993c2fcd-2b29-49d2-9eb0-df2c3a730c32' // Kubernetes/AKS_DisableLocalAccounts_Deny.json (Audit, Deny, Disabled)
+    displayName: 'local accounts disabled (disableLocalAccounts)'
+    checks: 'Audits or denies AKS clusters whose disableLocalAccounts is not true: local accounts give admin credentials that bypass Entra ID.'
     mirrors: 'aks-local-accounts-enabled'
+    relation: 'same check'
     allowsDeny: true
     kubernetesData: false
   }
   {
-    key: 'aks-entra-id'
-    definitionId: '450d2877-ebea-41e8-b00c-e286317d21bf' // Kubernetes/AKS_AAD_Integration_Audit.json (Audit, Disabled)
+    key: 'aks-entra-id-integration'
+    definitionId: '450d2877-ebea-41e8-b00c-e286317d21bf' // Kubernetes/AKS_AAD_Integration_Audit.json (Audit, Disabled): aadProfile exists false
+    displayName: 'Entra ID integration configured (aadProfile)'
+    checks: 'Audits AKS clusters without Entra ID integration (no aadProfile). It does not check Azure RBAC for Kubernetes authorization (aadProfile.enableAzureRBAC).'
     mirrors: 'aks-azure-rbac-disabled'
+    relation: 'first half only: the rule also requires aadProfile.enableAzureRBAC, which no built-in definition audits'
     allowsDeny: false
     kubernetesData: false
   }
   {
-    key: 'aks-rbac'
-    definitionId: 'ac4a19c2-fa67-49b4-8ae5-0b2e78c49457' // Security Center/ASC_EnableRBAC_KubernetesService_Audit.json (Audit, Disabled)
-    mirrors: 'aks-azure-rbac-disabled'
+    key: 'aks-kubernetes-rbac'
+    definitionId: 'ac4a19c2-fa67-49b4-8ae5-0b2e78c49457' // Security Center/ASC_EnableRBAC_KubernetesService_Audit.json (Audit, Disabled): enableRBAC missing or false
+    displayName: 'Kubernetes RBAC enabled (enableRBAC)'
+    checks: 'Audits AKS clusters with Kubernetes RBAC turned off (enableRBAC missing or false). This is Kubernetes RBAC, not Azure RBAC for Kubernetes authorization.'
+    mirrors: 'rbac-serviceentry-write-broad'
+    relation: 'prerequisite: without Kubernetes RBAC every user can write ServiceEntries, and the RBAC rules have nothing to evaluate'
     allowsDeny: false
     kubernetesData: false
   }
   {
     key: 'aks-defender'
     definitionId: 'a1840de2-8088-4ea8-b153-b4c723e9cb01' // Kubernetes/ASC_Azure_Defender_Kubernetes_AKS_SecurityProfile_Audit.json (Audit, Disabled)
+    displayName: 'Defender profile enabled'
+    checks: 'Audits AKS clusters whose Microsoft Defender security profile (securityProfile.defender.securityMonitoring) is not enabled.'
     mirrors: 'aks-defender-disabled'
+    relation: 'same check'
     allowsDeny: false
     kubernetesData: false
   }
   {
     key: 'k8s-cluster-admin'
     definitionId: 'a3dc4946-dba6-43e6-950d-f96532848c9f' // Kubernetes/BlockAdminRolebindings.json (Audit, Disabled)
+    displayName: 'cluster-admin bound only where required'
+    checks: 'Audits Kubernetes role bindings to cluster-admin (in cluster, through the Azure Policy add-on).'
     mirrors: 'rbac-serviceentry-write-broad'
+    relation: 'overlapping: cluster-admin can write every ServiceEntry'
     allowsDeny: false
     kubernetesData: true
   }
   {
     key: 'k8s-wildcard-roles'
     definitionId: 'ca8d5704-aa2b-40cf-b110-dc19052825ad' // Kubernetes/BlockWildcardRoles.json (Audit, Disabled)
+    displayName: 'no wildcards in roles and cluster roles'
+    checks: 'Audits Kubernetes Roles and ClusterRoles that use "*" in resources or verbs (in cluster, through the Azure Policy add-on).'
     mirrors: 'rbac-serviceentry-write-broad'
+    relation: 'overlapping: a wildcard role may write ServiceEntries'
     allowsDeny: false
     kubernetesData: true
   }

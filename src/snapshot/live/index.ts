@@ -19,6 +19,7 @@ import { assembleSnapshot } from '../assemble.js';
 import { normalizeObject } from '../build.js';
 import { SNAPSHOT_KINDS, type ClusterIdentity, type ClusterSnapshot, type CoverageEntry, type CoverageStatus, type InputProblem, type IstioVersion, type K8sObject, type MeshRevisionProfile, type SnapshotKind } from '../types.js';
 import { coverageStatusOf, discoverResources, errorMessage, type ServedResource } from './discovery.js';
+import { redactLiteralEnvValues } from './redact.js';
 import { listResource } from './list.js';
 import { knownRevisions, meshConfigMapNames, readMeshConfigMaps, rootNamespaceCandidates } from './mesh-configmaps.js';
 
@@ -118,6 +119,8 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
     const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
     try {
       const items = await listResource(http, resource, { tally, onPage: (count) => progress(resource.snapshotKind, count, false) });
+      // Literal env values in pod specs go before anything else sees them (./redact.ts).
+      for (const item of items) redactLiteralEnvValues(item);
       itemsByKind.set(resource.snapshotKind, items);
       coverage[resource.snapshotKind] = { status: 'read', apiVersion, requests: tally.requests, bytes: tally.bytes, objects: items.length };
     } catch (error) {

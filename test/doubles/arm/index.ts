@@ -18,7 +18,7 @@ export interface ArmClusterFixture {
   tags?: Record<string, string>;
   /** kubeconfig YAML that listClusterUserCredential returns (base64 on the wire). */
   userKubeconfig?: string;
-  /** listClusterUserCredential answers 403 (identity lacks Cluster User Role). */
+  /** listClusterUserCredential answers 403 (identity lacks listClusterUserCredential/action). */
   userCredentialForbidden?: boolean;
 }
 

@@ -72,10 +72,11 @@ describe('one cluster scan: retry or record, by cause', () => {
     expect(lastResult().findings.map((f) => f.ruleId)).toContain('scan-incomplete');
   });
 
-  it('records a missing Cluster User Role as failed at once, naming the role', async () => {
+  it('records a missing listClusterUserCredential permission as failed at once, naming the action and the role', async () => {
     await createScanClusterHandler(() => services)(messageFor('no-user-role'), context());
     expect(lastResult().record).toMatchObject({ status: 'failed', cluster: { name: 'no-user-role' } });
-    expect(lastResult().record.error).toContain('Azure Kubernetes Service Cluster User Role');
+    expect(lastResult().record.error).toContain('managedClusters/listClusterUserCredential/action');
+    expect(lastResult().record.error).toContain('Istio Isolation Scanner ARM Reader');
   });
 
   it('records a cluster deleted since discovery as failed', async () => {
