@@ -78,7 +78,10 @@ export function authorizationFor(namespace: string, byNamespace: Map<string, K8s
   return { applying, namespaceWideAllow, ignored };
 }
 
-/** Source namespaces a policy names in `rules[].from[].source.namespaces`, with where. */
+/**
+ * Source namespaces a policy names in `rules[].from[].source.namespaces` and `notNamespaces`,
+ * with where (istioctl analyze authz analyzeNamespaceNotFound checks both).
+ */
 export function sourceNamespaces(policy: K8sObject): Array<{ value: string; path: string }> {
   const found: Array<{ value: string; path: string }> = [];
   const rules = Array.isArray(policy.spec.rules) ? policy.spec.rules : [];
@@ -86,13 +89,93 @@ export function sourceNamespaces(policy: K8sObject): Array<{ value: string; path
     const from = isRecord(rule) && Array.isArray(rule.from) ? rule.from : [];
     from.forEach((entry, fromIndex) => {
       const source = isRecord(entry) && isRecord(entry.source) ? entry.source : undefined;
-      const namespaces = source && Array.isArray(source.namespaces) ? source.namespaces : [];
-      for (const value of namespaces) {
-        if (typeof value === 'string') found.push({ value, path: `spec.rules[${ruleIndex}].from[${fromIndex}].source.namespaces` });
+      for (const field of ['namespaces', 'notNamespaces']) {
+        const values = source && Array.isArray(source[field]) ? source[field] : [];
+        for (const value of values) {
+          if (typeof value === 'string') found.push({ value, path: `spec.rules[${ruleIndex}].from[${fromIndex}].source.${field}` });
+        }
       }
     });
   });
   return found;
+}
+
+/**
+ * Source fields and `when` keys that match the peer's mTLS identity: Envoy RBAC
+ * `authenticated` principals (or the peer principal filter state), which a plaintext
+ * connection does not have (pilot/pkg/security/authz/model/generator.go:
+ * srcNamespaceGenerator, srcServiceAccountGenerator, srcTrustDomainGenerator and
+ * srcPrincipalGenerator all build principalAuthenticated; model.go maps the `when` keys).
+ * `requestPrincipals` are not among them: they match the JWT (request authentication), which
+ * a plaintext request can carry.
+ */
+export const PEER_IDENTITY_FIELDS = ['principals', 'namespaces', 'serviceAccounts', 'trustDomains'] as const;
+export const PEER_IDENTITY_NOT_FIELDS = ['notPrincipals', 'notNamespaces', 'notServiceAccounts', 'notTrustDomains'] as const;
+export const PEER_IDENTITY_CONDITION_KEYS = ['source.principal', 'source.namespace', 'source.serviceAccount', 'source.trustDomain'] as const;
+
+/** How one rule of a policy uses the peer identity. */
+export interface RuleIdentityUse {
+  rule: number;
+  /** Paths of matchers a request satisfies only with a matching identity (`namespaces`, `when` values). */
+  positive: string[];
+  /** Paths of negated matchers, which a request without any identity satisfies (`notNamespaces`, `when` notValues). */
+  negative: string[];
+  /** True when a request without an identity can satisfy the rule's identity conditions (some `from` entry without a positive identity, and no positive identity `when`). */
+  plaintextSatisfiesIdentity: boolean;
+  /** Destination ports the rule is limited to (`to[].operation.ports`), or undefined for every port. */
+  ports?: string[];
+}
+
+function nonEmptyList(value: unknown): boolean {
+  return Array.isArray(value) && value.length > 0;
+}
+
+/** The rules of a policy that match on the peer identity, with how. */
+export function peerIdentityUses(policy: K8sObject): RuleIdentityUse[] {
+  const uses: RuleIdentityUse[] = [];
+  const rules = Array.isArray(policy.spec.rules) ? policy.spec.rules : [];
+  rules.forEach((rule, ruleIndex) => {
+    if (!isRecord(rule)) return;
+    const positive: string[] = [];
+    const negative: string[] = [];
+    const from = Array.isArray(rule.from) ? rule.from : [];
+    let someEntryWithoutIdentity = from.length === 0;
+    from.forEach((entry, fromIndex) => {
+      const source = isRecord(entry) && isRecord(entry.source) ? entry.source : {};
+      const path = `spec.rules[${ruleIndex}].from[${fromIndex}].source`;
+      const entryPositive = PEER_IDENTITY_FIELDS.filter((field) => nonEmptyList(source[field]));
+      positive.push(...entryPositive.map((field) => `${path}.${field}`));
+      negative.push(...PEER_IDENTITY_NOT_FIELDS.filter((field) => nonEmptyList(source[field])).map((field) => `${path}.${field}`));
+      if (entryPositive.length === 0) someEntryWithoutIdentity = true;
+    });
+    let positiveCondition = false;
+    const when = Array.isArray(rule.when) ? rule.when : [];
+    when.forEach((condition, whenIndex) => {
+      if (!isRecord(condition) || !(PEER_IDENTITY_CONDITION_KEYS as readonly unknown[]).includes(condition.key)) return;
+      const path = `spec.rules[${ruleIndex}].when[${whenIndex}]`;
+      if (nonEmptyList(condition.values)) {
+        positive.push(`${path}.values (${String(condition.key)})`);
+        positiveCondition = true;
+      }
+      if (nonEmptyList(condition.notValues)) negative.push(`${path}.notValues (${String(condition.key)})`);
+    });
+    if (positive.length === 0 && negative.length === 0) return;
+    uses.push({ rule: ruleIndex, positive, negative, plaintextSatisfiesIdentity: someEntryWithoutIdentity && !positiveCondition, ports: rulePorts(rule) });
+  });
+  return uses;
+}
+
+/** Ports a rule is limited to: the union of `to[].operation.ports`, or undefined when some `to` entry (or none at all) leaves ports open. */
+function rulePorts(rule: Record<string, unknown>): string[] | undefined {
+  const to = Array.isArray(rule.to) ? rule.to : [];
+  if (to.length === 0) return undefined;
+  const ports = new Set<string>();
+  for (const entry of to) {
+    const operation = isRecord(entry) && isRecord(entry.operation) ? entry.operation : {};
+    if (!nonEmptyList(operation.ports)) return undefined;
+    for (const port of operation.ports as unknown[]) if (typeof port === 'string' || typeof port === 'number') ports.add(String(port).trim());
+  }
+  return [...ports].sort();
 }
 
 /**

@@ -3,8 +3,10 @@ import type { Rule, RuleContext, RuleResult } from '../types.js';
 import { qualifiedName, refOf } from './refs.js';
 
 /**
- * authorizationpolicy-unknown-namespace: a policy trusts a source namespace that does not
- * exist. Today it matches nobody; whoever creates that namespace tomorrow gets the access.
+ * authorizationpolicy-unknown-namespace: a policy names a source namespace (in `namespaces` or
+ * `notNamespaces`) that does not exist. Today it matches nobody; whoever creates that namespace
+ * tomorrow gets the access (or the exemption). As istioctl analyze's analyzeNamespaceNotFound
+ * (pkg/config/analysis/analyzers/authz/authorizationpolicies.go), both fields are checked.
  */
 export const authorizationPolicyUnknownNamespace: Rule = {
   meta: {
@@ -13,9 +15,9 @@ export const authorizationPolicyUnknownNamespace: Rule = {
     category: 'transport',
     defaultSeverity: 'low',
     rationale:
-      'A `from.source.namespaces` entry for a missing namespace is a latent grant: anyone allowed to create namespaces can create it and inherit the access (or, in a DENY policy, the intended block protects nothing). It is usually a typo or a leftover.',
+      'A `from.source.namespaces` entry for a missing namespace is a latent grant: anyone allowed to create namespaces can create it and inherit the access (or, in a DENY policy, the intended block protects nothing). A `notNamespaces` entry for a missing namespace excludes nobody today (in an ALLOW policy, whoever creates it later loses access; in a DENY policy, gains an exemption). It is usually a typo or a leftover.',
     remediation: 'Correct the namespace name, or remove the entry if the namespace is gone.',
-    references: ['https://istio.io/latest/docs/reference/config/security/authorization-policy/#Source'],
+    references: ['https://istio.io/latest/docs/reference/config/security/authorization-policy/#Source', 'https://github.com/istio/istio/blob/master/pkg/config/analysis/analyzers/authz/authorizationpolicies.go'],
     requires: ['AuthorizationPolicy', 'Namespace'],
   },
   evaluate: evaluateUnknownNamespace,

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { authorizationPolicyUnknownNamespace } from '../../../src/rules/transport/authorizationpolicy-unknown-namespace.js';
 import { runRuleTests } from '../../helpers/rule-tester.js';
 
@@ -45,6 +46,28 @@ spec:
   - from: [{source: {namespaces: ["staging-*"]}}]
 `,
       findings: [{ severity: 'low', resourceName: 'ap', subjectKey: 'staging-*,tenant-b', messageIncludes: ['staging-*, tenant-b'] }],
+    },
+    {
+      // authorizationpolicies.go analyzeNamespaceNotFound checks namespaces and notNamespaces (testdata httpbin-bogus-not-ns).
+      name: 'notNamespaces naming namespaces that do not exist',
+      manifests: `${namespaces}---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: httpbin-bogus-not-ns, namespace: tenant-a}
+spec:
+  rules:
+  - from:
+    - source: {principals: ["cluster.local/ns/default/sa/sleep"]}
+    - source: {notNamespaces: ["prod-*", "*-bogus", "bogus-*", "*", tenant-a]}
+`,
+      findings: [
+        {
+          resourceName: 'httpbin-bogus-not-ns',
+          subjectKey: '*-bogus,bogus-*',
+          messageIncludes: ['*-bogus, bogus-*'],
+          check: (f) => expect(f.evidence.fields).toEqual(['spec.rules[0].from[1].source.notNamespaces']),
+        },
+      ],
     },
   ],
 });
