@@ -109,7 +109,7 @@ export async function loadChange(options: ChangeOptions, liveBase: () => Promise
     against = `snapshot ${options.against}`;
   }
 
-  const change = loadManifests(options.manifests.map((path) => resolve(cwd, path)), cwd, { defaultNamespace: options.defaultNamespace });
+  const change = loadManifests(options.manifests.map((path) => (path === '-' ? path : resolve(cwd, path))), cwd, { defaultNamespace: options.defaultNamespace });
   const removed = loadManifests(options.removed.map((path) => resolve(cwd, path)), cwd, { defaultNamespace: options.defaultNamespace });
   // A removed file that cannot be read would silently keep its objects in the cluster.
   if (removed.problems.length > 0) throw new UsageError(`--removed: ${removed.problems.slice(0, 3).map((problem) => problem.message).join('; ')}`);

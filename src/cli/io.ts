@@ -8,6 +8,21 @@ export interface CliIo {
   columns?: number;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** All of standard input (for the manifest path `-`), at most `limit` bytes; rejects beyond it. Default: process.stdin. */
+  readStdin?: (limit: number) => Promise<Buffer>;
+}
+
+/** Reads a stream to its end, refusing more than `limit` bytes. */
+export async function readStreamBounded(stream: NodeJS.ReadableStream, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    total += bytes.length;
+    if (total > limit) throw new Error(`standard input is larger than ${limit} bytes`);
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks, total);
 }
 
 /**
@@ -29,5 +44,6 @@ export function processIo(): CliIo {
     columns: process.stdout.isTTY ? process.stdout.columns : undefined,
     env: process.env,
     cwd: invocationDirectory(process.env, process.cwd()),
+    readStdin: (limit) => readStreamBounded(process.stdin, limit),
   };
 }

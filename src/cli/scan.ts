@@ -23,13 +23,13 @@ import { repositoryUrl } from '../report/links.js';
 import type { ClusterScanResult, ScanReport } from '../report/types.js';
 import { parseIstioVersion } from '../snapshot/assemble.js';
 import { demoFleetDir, InputFileError, loadDemoFleet, readDocumentFile, readMeshConfigFile, readMeshRevisionProfileFile, snapshotFromManifests } from '../snapshot/offline.js';
-import { describeFsError } from '../snapshot/manifests.js';
+import { describeFsError, MAX_JSON_FILE_BYTES } from '../snapshot/manifests.js';
 import { SNAPSHOT_KINDS, type ClusterSnapshot, type IstioVersion } from '../snapshot/types.js';
 import type { Finding } from '../rules/types.js';
 import type { ChangeRun } from './change.js';
 import { SCANNER_VERSION } from '../version.js';
 import { EXIT_FINDINGS, EXIT_OK, parseFailOn, UsageError, type FailOn } from './exit-codes.js';
-import type { CliIo } from './io.js';
+import { readStreamBounded, type CliIo } from './io.js';
 import { parseOutputTargets, STDOUT, type OutputTarget } from './outputs.js';
 import { writeReportFile, writeReportToStream } from './write-report.js';
 
@@ -210,20 +210,22 @@ function sideFileNotes(skipped: string[], options: ScanOptions, cwd: string): st
 
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-function offlineClusters(options: ScanOptions, source: 'manifests' | 'demo', versions: { explicit?: IstioVersion; fallback?: IstioVersion }, io: CliIo): ClusterInput[] {
+function offlineClusters(options: ScanOptions, source: 'manifests' | 'demo', versions: { explicit?: IstioVersion; fallback?: IstioVersion }, io: CliIo, stdin?: Buffer): ClusterInput[] {
   const cwd = io.cwd;
   try {
     if (source === 'demo') {
       return loadDemoFleet({ istioVersion: versions.explicit, fallbackIstioVersion: versions.fallback, baseDir: cwd, defaultNamespace: options.namespace }).map(({ snapshot }) => ({ snapshot }));
     }
     const offline = snapshotFromManifests(
-      options.manifests!.map((p) => resolve(cwd, p)),
+      // `-` is standard input (`helm template ... | istio-isolation-scanner scan -`).
+      options.manifests!.map((p) => (p === '-' ? p : resolve(cwd, p))),
       {
         ...readSideInputs(options, cwd),
         istioVersion: versions.explicit,
         fallbackIstioVersion: versions.fallback,
         baseDir: cwd,
         defaultNamespace: options.namespace,
+        stdin,
       },
     );
     for (const note of sideFileNotes(offline.skippedSideFiles, options, cwd)) io.stderr(`${note}\n`);
@@ -285,6 +287,14 @@ async function writeFixFiles(inputs: ClusterInput[], results: ClusterScanResult[
   }
 }
 
+async function readStandardInput(io: CliIo): Promise<Buffer> {
+  try {
+    return await (io.readStdin ?? ((limit: number) => readStreamBounded(process.stdin, limit)))(MAX_JSON_FILE_BYTES);
+  } catch (error) {
+    throw new UsageError(`cannot read standard input (-): ${(error as Error).message}`);
+  }
+}
+
 /** Runs one scan and returns the process exit code. Throws UsageError for exit code 2. */
 export async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
   const targets = parseOutputTargets(options.output ?? [], options.format, io.cwd);
@@ -325,7 +335,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     inputs = [{ snapshot: change.changed }];
   } else if (source === 'kubeconfig') inputs = await liveClusters(scanOptions, versions, io);
   else if (source === 'azure') inputs = await fleetClusters(scanOptions, config, scanId, io);
-  else inputs = offlineClusters(scanOptions, source, versions, io);
+  else inputs = offlineClusters(scanOptions, source, versions, io, scanOptions.manifests?.includes('-') ? await readStandardInput(io) : undefined);
   if (inputs.length === 0) throw new UsageError('no cluster to scan');
 
   let results = inputs.map(({ snapshot, failure }) => scanSnapshot(snapshot, config, { scanId, startedAt: Date.now(), failure }));

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { meshRevisionProfileFromArm } from '../inventory/mesh-revision-profile.js';
 import { assembleSnapshot } from './assemble.js';
-import { describeFsError, loadManifests, MAX_ALIAS_COUNT, MAX_MANIFEST_FILE_BYTES } from './manifests.js';
+import { describeFsError, loadManifests, MAX_ALIAS_COUNT, MAX_MANIFEST_FILE_BYTES, type ManifestFs } from './manifests.js';
 import { SNAPSHOT_KINDS, type ClusterSnapshot, type CoverageEntry, type IstioVersion, type K8sObject, type MeshRevisionProfile, type SnapshotKind } from './types.js';
 import { isRecord } from '../records.js';
 
@@ -79,6 +79,10 @@ export interface OfflineOptions {
   baseDir?: string;
   /** Namespace of namespaced objects without metadata.namespace (`kubectl apply -n`); default `default`. */
   defaultNamespace?: string;
+  /** Bytes of standard input, read for the path `-`. */
+  stdin?: Buffer;
+  /** File-system calls of the manifest walk (tests inject faults). */
+  fs?: ManifestFs;
 }
 
 export interface OfflineSnapshot {
@@ -104,8 +108,8 @@ function offlineCoverage(objects: K8sObject[]): Partial<Record<SnapshotKind, Cov
 }
 
 export function snapshotFromManifests(paths: string[], options: OfflineOptions = {}, source: ClusterSnapshot['source'] = 'manifests'): OfflineSnapshot {
-  const loaded = loadManifests(paths, options.baseDir, { defaultNamespace: options.defaultNamespace });
-  const clusterName = options.clusterName ?? (typeof options.aksCluster?.name === 'string' ? options.aksCluster.name : paths.length === 1 ? basename(resolve(paths[0]!)) : 'manifests');
+  const loaded = loadManifests(paths, options.baseDir, { defaultNamespace: options.defaultNamespace, stdin: options.stdin, fs: options.fs });
+  const clusterName = options.clusterName ?? (typeof options.aksCluster?.name === 'string' ? options.aksCluster.name : paths.length === 1 && paths[0] !== '-' ? basename(resolve(paths[0]!)) : paths.length === 1 ? 'stdin' : 'manifests');
   const resourceId = typeof options.aksCluster?.id === 'string' ? options.aksCluster.id : undefined;
   const snapshot = assembleSnapshot({
     cluster: {

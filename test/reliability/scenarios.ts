@@ -10,7 +10,7 @@
 // node:assert rather than jest's expect, so `npm run reliability:doc` can import this file outside jest.
 import assert from 'node:assert/strict';
 
-export type ScenarioArea = 'Kubernetes API' | 'ARM / Resource Graph' | 'Logs Ingestion' | 'Queue retry';
+export type ScenarioArea = 'Kubernetes API' | 'ARM / Resource Graph' | 'Logs Ingestion' | 'Queue retry' | 'Manifest input';
 
 export interface FaultScenario {
   id: string;
@@ -49,6 +49,17 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   { id: 'logs-outage-then-retry', area: 'Logs Ingestion', fault: 'persistent 500 on the findings stream during the first attempt', expected: 'a failed record is written and the error thrown; the retry delivers everything and a succeeded record', findings: 3000 },
   // --- Queue retry (test/reliability/queue-retry-crash.test.ts) ------------------------------
   { id: 'queue-worker-crash-between-batches', area: 'Queue retry', fault: 'the worker process is killed after part of its findings batches were accepted (Azurite queue, real visibility timeout)', expected: 'the message reappears; the retry delivers every FindingId (at least once, same ids) and a final succeeded record', findings: 3000 },
+  // --- Manifest input (test/reliability/manifest-input.test.ts) ------------------------------
+  { id: 'input-symlinks-and-loops', area: 'Manifest input', fault: 'manifests that are symbolic links to files in the folder, a link to a folder that contains it (loop), a link leaving the folder, a broken link', expected: 'linked files read once; the loop, the outside link and the broken link each reported with their path; nothing followed forever', findings: 'baseline' },
+  { id: 'input-unreadable-subfolder', area: 'Manifest input', fault: 'one subfolder cannot be listed (EACCES)', expected: 'a problem naming that folder; every other file of the tree scanned', findings: 'baseline' },
+  { id: 'input-150k-documents', area: 'Manifest input', fault: '150,000 documents in one file next to the manifests', expected: 'read without "Maximum call stack size exceeded"', findings: 'baseline' },
+  { id: 'input-150k-files', area: 'Manifest input', fault: '150,000 files in one folder next to the manifests', expected: 'every file read without stack overflow', findings: 'baseline' },
+  { id: 'input-deep-nesting', area: 'Manifest input', fault: 'a 30 MB file of `[` and a document nested 600 levels deep', expected: 'refused before parsing as resource-invalid (nesting over 512 levels), in bounded memory; the other files read', findings: 'baseline' },
+  { id: 'input-yaml-merge-keys', area: 'Manifest input', fault: 'the manifests rewritten with anchors and merge keys (`<<`)', expected: 'expanded as kubectl (go-yaml v2) does: the same objects as the expanded form', findings: 'baseline' },
+  { id: 'input-stdin-and-fifo', area: 'Manifest input', fault: 'the manifests piped to `scan -`, and named as a FIFO', expected: 'read like the files', findings: 'baseline' },
+  { id: 'input-list-in-list', area: 'Manifest input', fault: 'the objects wrapped in a List inside a List', expected: 'flattened as kubectl does', findings: 'baseline' },
+  { id: 'input-invalid-utf8', area: 'Manifest input', fault: 'a file with an invalid UTF-8 byte next to the manifests', expected: 'that file reported with the line of the bad byte, not silently replaced; the others read', findings: 'baseline' },
+  { id: 'input-json-export', area: 'Manifest input', fault: 'the objects as one `kubectl get -A -o json` List over 32 MiB (padded with 60,000 Pods)', expected: 'parsed with JSON.parse within the JSON limit, items keep their line', findings: 'baseline' },
 ];
 
 /** What a scenario run delivered. FindingIds may repeat (at-least-once delivery). */

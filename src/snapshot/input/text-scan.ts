@@ -1,0 +1,186 @@
+/**
+ * Linear scans of manifest text that run before any parser: splitting a YAML stream into
+ * documents, bounding nesting depth (a parser fed 30 MB of `[` spends minutes and gigabytes
+ * before it fails), and finding where each item of a JSON List starts (its line for SARIF).
+ * None of them recurses or allocates per character.
+ */
+
+/** Deeper documents are refused unparsed (Kubernetes objects nest a few dozen levels at most). */
+export const MAX_NESTING_DEPTH = 512;
+
+export interface YamlChunk {
+  text: string;
+  /** 1-based line of the chunk's first line in the whole text. */
+  firstLine: number;
+}
+
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t\r\n]|$)/;
+
+/**
+ * Splits a YAML stream at `---` lines (column 0, as the YAML spec defines document markers;
+ * they can never be content). Each chunk starts with its marker line. A chunk that holds
+ * only directives and comments stays with the next one.
+ */
+export function splitYamlDocuments(text: string): YamlChunk[] {
+  const chunks: YamlChunk[] = [];
+  let start = 0;
+  let startLine = 1;
+  let line = 1;
+  let position = 0;
+  while (position <= text.length) {
+    const lineEnd = text.indexOf('\n', position);
+    const next = lineEnd === -1 ? text.length + 1 : lineEnd + 1;
+    if (position > start && text.startsWith('---', position) && DOCUMENT_MARKER.test(text.slice(position, position + 4))) {
+      const chunk = text.slice(start, position);
+      // A chunk of only directives and comments (before the first `---`) stays with the next document.
+      if (!isPreludeOnly(chunk)) {
+        chunks.push({ text: chunk, firstLine: startLine });
+        start = position;
+        startLine = line;
+      }
+    }
+    position = next;
+    line += 1;
+  }
+  if (start < text.length) chunks.push({ text: text.slice(start), firstLine: startLine });
+  return chunks;
+}
+
+function isPreludeOnly(chunk: string): boolean {
+  if (chunk.startsWith('---')) return false;
+  return chunk.split('\n').every((line) => /^\s*$/.test(line) || line.startsWith('%') || /^\s*#/.test(line));
+}
+
+/**
+ * Offset of the first point where a YAML document nests deeper than `limit`, or -1.
+ * Counts block nesting by indentation (plus compact `- - ` entries) and flow nesting by
+ * brackets outside quotes, comments and block scalars. An approximation of the grammar that
+ * only ever over-counts plain-text brackets in flow context, never misses real nesting.
+ */
+export function yamlDepthExceeded(text: string, limit: number = MAX_NESTING_DEPTH): number {
+  const indents: number[] = [];
+  let flowDepth = 0;
+  let quote: '' | "'" | '"' = '';
+  let blockScalarIndent = -1;
+  let position = 0;
+  while (position < text.length) {
+    let lineEnd = text.indexOf('\n', position);
+    if (lineEnd === -1) lineEnd = text.length;
+    let index = position;
+    let indent = 0;
+    while (index < lineEnd && text[index] === ' ') { index += 1; indent += 1; }
+    const blank = index >= lineEnd || text[index] === '\r' || (text[index] === '#' && !quote && flowDepth === 0);
+    if (blockScalarIndent >= 0) {
+      if (blank || indent > blockScalarIndent) { position = lineEnd + 1; continue; }
+      blockScalarIndent = -1;
+    }
+    if (!quote && flowDepth === 0 && !blank) {
+      while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+      indents.push(indent);
+      let dashes = 0;
+      while (text[index] === '-' && (text[index + 1] === ' ' || index + 1 >= lineEnd)) { dashes += 1; index += 2; while (text[index] === ' ') index += 1; }
+      if (indents.length + dashes > limit) return position;
+    }
+    // Characters of the line: quotes, comments, flow brackets, block scalar headers.
+    let nodeStart = !quote;
+    for (; index < lineEnd; index += 1) {
+      const char = text[index]!;
+      if (quote === '"') {
+        if (char === '\\') index += 1;
+        else if (char === '"') quote = '';
+        continue;
+      }
+      if (quote === "'") {
+        if (char === "'" && text[index + 1] === "'") index += 1;
+        else if (char === "'") quote = '';
+        continue;
+      }
+      if (char === ' ' || char === '\t') continue;
+      if (char === '#' && (index === 0 || text[index - 1] === ' ' || text[index - 1] === '\t')) break;
+      if (nodeStart && (char === '"' || char === "'")) { quote = char; nodeStart = false; continue; }
+      if (flowDepth === 0 && nodeStart && (char === '|' || char === '>')) { blockScalarIndent = indent; break; }
+      if ((char === '[' || char === '{') && (flowDepth > 0 || nodeStart)) {
+        flowDepth += 1;
+        if (indents.length + flowDepth > limit) return index;
+        nodeStart = true;
+        continue;
+      }
+      if ((char === ']' || char === '}') && flowDepth > 0) { flowDepth -= 1; nodeStart = false; continue; }
+      if (char === ',' && flowDepth > 0) { nodeStart = true; continue; }
+      if (char === ':' || char === '?' || char === '-') {
+        const after = text[index + 1];
+        if (after === undefined || after === ' ' || after === '\t' || after === '\r' || index + 1 >= lineEnd || (flowDepth > 0 && ',[]{}'.includes(after))) { nodeStart = true; continue; }
+      }
+      nodeStart = false;
+    }
+    position = lineEnd + 1;
+  }
+  return -1;
+}
+
+export interface JsonScan {
+  /** Offset where nesting exceeds the limit, or -1. */
+  tooDeepAt: number;
+  /** For a top-level object with an `items` array: the 1-based line of each item. */
+  itemLines: number[];
+}
+
+/**
+ * One pass over JSON text: depth bound and the line of every element of the top-level
+ * object's `items` array (kubectl List exports), so findings keep file and line without a
+ * second parser. Malformed JSON is left to JSON.parse to report.
+ */
+export function scanJson(text: string, limit: number = MAX_NESTING_DEPTH): JsonScan {
+  const itemLines: number[] = [];
+  let depth = 0;
+  let line = 1;
+  let inItems = false;
+  let expectItem = false;
+  let lastKey = '';
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code === 10) { line += 1; continue; }
+    if (code === 32 || code === 9 || code === 13) continue;
+    if (code === 34) {
+      // A string: find its end (JSON strings cannot span lines).
+      const keyStart = index + 1;
+      index += 1;
+      while (index < text.length) {
+        const inner = text.charCodeAt(index);
+        if (inner === 92) index += 2;
+        else if (inner === 34) break;
+        else index += 1;
+      }
+      if (depth === 1 && !inItems) lastKey = text.slice(keyStart, Math.min(index, keyStart + 8));
+      if (expectItem) { itemLines.push(line); expectItem = false; }
+      continue;
+    }
+    if (code === 91 || code === 123) {
+      if (expectItem) { itemLines.push(line); expectItem = false; }
+      depth += 1;
+      if (depth > limit) return { tooDeepAt: index, itemLines };
+      if (code === 91 && depth === 2 && lastKey === 'items' && itemLines.length === 0 && !inItems) { inItems = true; expectItem = true; }
+      continue;
+    }
+    if (code === 93 || code === 125) {
+      if (inItems && depth === 2) { inItems = false; expectItem = false; lastKey = ''; }
+      depth -= 1;
+      continue;
+    }
+    if (code === 44) {
+      if (inItems && depth === 2) expectItem = true;
+      if (depth === 1) lastKey = '';
+      continue;
+    }
+    if (code === 58) continue;
+    if (expectItem) { itemLines.push(line); expectItem = false; }
+  }
+  return { tooDeepAt: -1, itemLines };
+}
+
+/** 1-based line of an offset. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) line += 1;
+  return line;
+}
