@@ -35,6 +35,21 @@ export const SCANNER_CONFIG_SCHEMA = {
         },
       },
     },
+    allowedShares: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['from', 'to', 'reason'],
+        properties: {
+          from: { type: 'string', minLength: 1 },
+          to: { type: 'string', minLength: 1 },
+          kinds: { type: 'array', items: { enum: ['ServiceEntry', 'VirtualService', 'DestinationRule'] } },
+          names: stringList,
+          reason: { type: 'string', minLength: 1 },
+        },
+      },
+    },
     istioVersion: { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+)?$' },
   },
 } as const;

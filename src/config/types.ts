@@ -12,6 +12,22 @@ export interface ConfigSuppression {
   expires?: string;
 }
 
+/**
+ * A configuration entry allowing an explicit share: objects of namespace `from` exported by
+ * name to namespace `to` (spec.exportTo lists `to`, not `*`). Patterns are globs (minimatch).
+ */
+export interface AllowedShare {
+  /** Owner namespace glob. */
+  from: string;
+  /** Importing namespace glob. */
+  to: string;
+  /** ServiceEntry, VirtualService, DestinationRule; absent = any. */
+  kinds?: string[];
+  /** Object name globs; absent = any. */
+  names?: string[];
+  reason: string;
+}
+
 /** The one scanner configuration file (YAML or JSON, schema-validated in src/config/load.ts). */
 export interface ScannerConfig {
   /** Extra system namespace globs (added to the built-in list). */
@@ -23,6 +39,8 @@ export interface ScannerConfig {
   disabledRules: string[];
   severityOverrides: Record<string, Severity>;
   suppressions: ConfigSuppression[];
+  /** Shares exported by name that are allowed (not reported as declared shares). */
+  allowedShares: AllowedShare[];
   /**
    * CLI only: the namespaces (names or globs) a `--tenant` scan judges when `--tenant` is not
    * given, e.g. in a tenant repository's `.istio-isolation-scanner.yaml`.
@@ -42,6 +60,7 @@ export function defaultConfig(overrides: Partial<ScannerConfig> = {}): ScannerCo
     disabledRules: [],
     severityOverrides: {},
     suppressions: [],
+    allowedShares: [],
     ...overrides,
   };
 }

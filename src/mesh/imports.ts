@@ -45,6 +45,12 @@ export class OwnerList implements Iterable<string> {
     return new OwnerList([...new Set(owners)].sort(), '', []);
   }
 
+  /** The same list plus `owners` (still sharing the storage of the shared part). */
+  with(owners: Iterable<string>): OwnerList {
+    const extra = [...new Set([...this.extra, ...owners])].filter((owner) => owner !== this.excluded && !sortedHas(this.shared, owner)).sort();
+    return extra.length === this.extra.length ? this : new OwnerList(this.shared, this.excluded, extra);
+  }
+
   get size(): number {
     return this.shared.length - (sortedHas(this.shared, this.excluded) ? 1 : 0) + this.extra.length;
   }
@@ -101,6 +107,13 @@ export interface ScopeImports {
   objectCount: number;
   /** Foreign imported objects, owner namespaces in sorted order, at most `limit`. */
   listObjects(limit?: number): ConfigObject[];
+  /** Owners of the objects imported through `*` exports (shared storage). */
+  publicOwnerList: OwnerList;
+  publicObjectCount: number;
+  /** Objects imported through `*` exports, owner namespaces in sorted order, at most `limit`. */
+  listPublicObjects(limit?: number): ConfigObject[];
+  /** Objects exported to this namespace by name (not `*`) that the scope imports: usually few. */
+  namedObjects: readonly ConfigObject[];
 }
 
 export interface NamespaceImports {
@@ -239,8 +252,23 @@ export class ImportGraph {
     }
     const extraOwners = [...new Set([...privateObjects].map((config) => config.namespace))].filter((owner) => !pub.byOwner.has(owner)).sort();
     const ownerList = new OwnerList(pub.sortedOwners, namespace, extraOwners);
-    const objectCount = pub.imported.size - (pub.byOwner.get(namespace)?.length ?? 0) + privateObjects.size;
+    const publicOwnerList = new OwnerList(pub.sortedOwners, namespace, []);
+    const publicObjectCount = pub.imported.size - (pub.byOwner.get(namespace)?.length ?? 0);
+    const objectCount = publicObjectCount + privateObjects.size;
     return {
+      publicOwnerList,
+      publicObjectCount,
+      namedObjects: [...privateObjects],
+      listPublicObjects(limit = Number.POSITIVE_INFINITY) {
+        const out: ConfigObject[] = [];
+        for (const owner of publicOwnerList.first(limit)) {
+          for (const config of pub.byOwner.get(owner) ?? []) {
+            if (out.length >= limit) return out;
+            out.push(config);
+          }
+        }
+        return out;
+      },
       scope,
       ownerList,
       get owners() {

@@ -15,6 +15,16 @@ spec:
   hosts: [${host}]
   ports: [{number: 443, name: tls, protocol: TLS}]
 ${exportTo ? `  exportTo: ${exportTo}\n` : ''}`;
+const vs = (namespace: string, name: string, host: string, exportTo: string) => `
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ${name}, namespace: ${namespace}}
+spec:
+  hosts: ["${host}"]
+  exportTo: ${exportTo}
+  http: [{route: [{destination: {host: ${host === '*' ? 'x.example.com' : host}}}]}]
+`;
 const rootSidecar = (root: string, hosts: string) => `
 ---
 apiVersion: networking.istio.io/v1
@@ -65,6 +75,12 @@ runRuleTests(namespaceImportsForeignConfigRule, {
       name: "demo: a DestinationRule over another tenant's Service only affects its own namespace",
       manifests: ns('team-analytics', 'team-payments', 'team-orders') + payments + plaintextRule('team-analytics'),
     },
+    {
+      // Allowed by configuration: not reported at all.
+      name: 'a share exported by name and listed in allowedShares',
+      manifests: ns('tenant-a', 'tenant-b') + se('tenant-b', 'partner-api', 'api.partner.example.com', '[".", "tenant-a"]'),
+      config: { allowedShares: [{ from: 'tenant-b', to: 'tenant-*', kinds: ['ServiceEntry'], names: ['partner-*'], reason: 'partner API owned by team b' }] },
+    },
   ],
   invalid: [
     {
@@ -92,7 +108,7 @@ runRuleTests(namespaceImportsForeignConfigRule, {
         ns('tenant-a', 'tenant-b', 'tenant-c') +
         rootSidecar('istio-system', '["*/*.example.com"]') +
         se('tenant-c', 'c', 'c.example.com') +
-        se('tenant-b', 'b', 'b.example.com', '["tenant-a"]') +
+        se('tenant-b', 'b', 'b.example.com', '["*"]') +
         se('tenant-b', 'other', 'b.other.org'),
       findings: [
         {
@@ -105,6 +121,7 @@ runRuleTests(namespaceImportsForeignConfigRule, {
           },
         },
         { namespace: 'tenant-b', check: (f) => expect(f.evidence.foreignOwners).toEqual(['tenant-c']) },
+        { namespace: 'tenant-c', check: (f) => expect(f.evidence.foreignOwners).toEqual(['tenant-b']) },
       ],
     },
     {
@@ -148,6 +165,47 @@ spec: {egress: [{hosts: ["./*"]}]}
       config: { sharedNamespaces: ['shared-egress'] },
       findings: [{ namespace: 'tenant-a', check: (f) => expect(f.evidence.foreignOwners).toEqual(['shared-egress']) }],
     },
+    {
+      name: 'a ServiceEntry exported by name is a declared share (info), not contamination',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + se('tenant-b', 'partner-api', 'api.partner.example.com', '[".", "tenant-a"]'),
+      findings: [
+        {
+          severity: 'info',
+          namespace: 'tenant-a',
+          subjectKey: 'declared-shares',
+          messageIncludes: ['tenant-b exports to it by name (declared share): ServiceEntry tenant-b/partner-api'],
+          check: (f) => {
+            expect(f.evidence).toMatchObject({ declaredShare: true, sharingOwners: ['tenant-b'], sharedObjectCount: 1 });
+            expect(f.evidence.foreignOwners).toBeUndefined();
+          },
+        },
+      ],
+    },
+    {
+      name: "a share that can override the namespace's own hosts stays high: a VirtualService for \"*\", or a host the namespace defines",
+      manifests:
+        ns('tenant-a', 'tenant-b', 'tenant-c') +
+        vs('tenant-b', 'catch-all', '*', '["tenant-a"]') +
+        vs('tenant-b', 'reroute', 'api.c.example.com', '["tenant-c"]') +
+        se('tenant-c', 'own', 'api.c.example.com', '["."]') +
+        // Not allowed away: an allowed share that overrides own hosts is still reported.
+        '',
+      config: { allowedShares: [{ from: 'tenant-b', to: 'tenant-c', reason: 'routing help' }] },
+      findings: [
+        { severity: 'high', namespace: 'tenant-a', messageIncludes: ['VirtualService tenant-b/catch-all is exported to it by name but can override its own hosts'], check: (f) => expect(f.evidence.foreignOwners).toEqual(['tenant-b']) },
+        { severity: 'high', namespace: 'tenant-c', check: (f) => expect(f.evidence.sharesOverridingOwnHosts).toEqual(['VirtualService tenant-b/reroute']) },
+      ],
+    },
+    {
+      name: 'public imports stay high next to declared shares, each in its own finding; allowed shares are listed with the declared ones',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + se('tenant-b', 'public', 'pub.example.com', '["*"]') + se('tenant-c', 'to-a', 'c.example.com', '[tenant-a]') + se('tenant-b', 'allowed', 'b2.example.com', '[tenant-a]'),
+      config: { allowedShares: [{ from: 'tenant-b', to: 'tenant-a', names: ['allowed'], reason: 'ok' }] },
+      findings: [
+        { severity: 'high', namespace: 'tenant-a', check: (f) => expect(f.evidence.foreignObjects).toEqual(['ServiceEntry tenant-b/public']) },
+        { severity: 'info', namespace: 'tenant-a', subjectKey: 'declared-shares', check: (f) => expect(f.evidence.allowedShares).toEqual([{ object: 'ServiceEntry tenant-b/allowed', reason: 'ok' }]) },
+        { severity: 'high', namespace: 'tenant-c' },
+      ],
+    },
   ],
 });
 
@@ -155,6 +213,7 @@ describe('exposure matrix', () => {
   it('the engine builds it from evidence.foreignOwners', () => {
     const snapshot = snapshotFromYaml({ manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + se('tenant-a', 'a', 'a.example.com') + se('tenant-b', 'b', 'b.example.com', '["tenant-c"]') });
     const findings = evaluateSnapshot(snapshot, defaultConfig(), { rules: [namespaceImportsForeignConfigRule] });
-    expect(exposureMatrixOf(findings)).toEqual({ 'tenant-b': ['tenant-a'], 'tenant-c': ['tenant-a', 'tenant-b'] });
+    // tenant-b's ServiceEntry is exported to tenant-c by name: a declared share, not exposure.
+    expect(exposureMatrixOf(findings)).toEqual({ 'tenant-b': ['tenant-a'], 'tenant-c': ['tenant-a'] });
   });
 });

@@ -28,6 +28,7 @@ describe('scanner configuration', () => {
     expect(config.severityOverrides['quota-serviceentry-missing']).toBe('medium');
     expect(config.suppressions[0]).toMatchObject({ ruleId: 'workload-injection-disabled', expires: '2026-12-31' });
     expect(config.istioVersion).toBe('1.25');
+    expect(config.allowedShares).toEqual([{ from: 'team-payments', to: 'team-orders', kinds: ['ServiceEntry'], names: ['payments-gateway'], reason: expect.stringContaining('ARCH-31') }]);
   });
 
   it('reads JSON as well, and fills defaults', () => {
@@ -55,6 +56,8 @@ describe('scanner configuration', () => {
     expect(errorOf('disabledRules: [exportto-mising]\n')).toContain('config.yaml:1: disabledRules[0] names unknown rule "exportto-mising"');
     expect(errorOf('suppressions: [{ruleId: exportto-missing, reason: r, expires: "2026-02-30T00:00:00Z"}]\n')).toContain('suppressions[0].expires is not a real date');
     expect(errorOf('suppressions: [{ruleId: exportto-missing}]\n')).toContain("suppressions[0] must have required property 'reason'");
+    expect(errorOf('allowedShares: [{from: a, to: b}]\n')).toContain("allowedShares[0] must have required property 'reason'");
+    expect(errorOf('allowedShares: [{from: a, to: b, reason: r, kinds: [Gateway]}]\n')).toContain('allowedShares[0].kinds[0] must be one of ServiceEntry, VirtualService, DestinationRule');
   });
 
   it('reports unreadable YAML with its line, and a missing file clearly', () => {
