@@ -3,6 +3,8 @@ import type { SnapshotKind } from './types.js';
 /** API groups of each collected kind, and the versions the scanner understands (all Istio versions for every kind). */
 export interface KindInfo {
   kind: SnapshotKind;
+  /** The Kubernetes `kind` when it differs from the snapshot kind (KubernetesGateway is the Gateway API's `Gateway`). */
+  objectKind?: string;
   group: string; // '' = core
   versions: string[];
   plural: string;
@@ -16,6 +18,9 @@ export interface KindInfo {
 
 const ISTIO_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
 const SECURITY_VERSIONS = ['v1', 'v1beta1'];
+/** Gateway API group; each kind lists every version it was ever served at (newest first). */
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+const GATEWAY_API_VERSIONS = ['v1', 'v1beta1', 'v1alpha2'];
 
 export const KIND_INFO: Record<Exclude<SnapshotKind, 'Constraint'>, KindInfo> = {
   Namespace: { kind: 'Namespace', group: '', versions: ['v1'], plural: 'namespaces', namespaced: false },
@@ -49,7 +54,23 @@ export const KIND_INFO: Record<Exclude<SnapshotKind, 'Constraint'>, KindInfo> = 
   ValidatingAdmissionPolicyBinding: { kind: 'ValidatingAdmissionPolicyBinding', group: 'admissionregistration.k8s.io', versions: ['v1', 'v1beta1'], plural: 'validatingadmissionpolicybindings', namespaced: false },
   // Only Istio revision tags (istioctl tag set): selecting on the label keeps the read to a handful of objects.
   MutatingWebhookConfiguration: { kind: 'MutatingWebhookConfiguration', group: 'admissionregistration.k8s.io', versions: ['v1'], plural: 'mutatingwebhookconfigurations', namespaced: false, labelSelector: 'istio.io/tag' },
+  // Kubernetes Gateway API: standard channel v1/v1beta1, older and experimental installs v1alpha2 (TLSRoute also v1alpha3).
+  GatewayClass: { kind: 'GatewayClass', group: GATEWAY_API_GROUP, versions: GATEWAY_API_VERSIONS, plural: 'gatewayclasses', namespaced: false },
+  KubernetesGateway: { kind: 'KubernetesGateway', objectKind: 'Gateway', group: GATEWAY_API_GROUP, versions: GATEWAY_API_VERSIONS, plural: 'gateways', namespaced: true },
+  HTTPRoute: { kind: 'HTTPRoute', group: GATEWAY_API_GROUP, versions: GATEWAY_API_VERSIONS, plural: 'httproutes', namespaced: true },
+  GRPCRoute: { kind: 'GRPCRoute', group: GATEWAY_API_GROUP, versions: ['v1', 'v1alpha2'], plural: 'grpcroutes', namespaced: true },
+  TLSRoute: { kind: 'TLSRoute', group: GATEWAY_API_GROUP, versions: ['v1', 'v1alpha3', 'v1alpha2'], plural: 'tlsroutes', namespaced: true },
+  TCPRoute: { kind: 'TCPRoute', group: GATEWAY_API_GROUP, versions: ['v1', 'v1alpha2'], plural: 'tcproutes', namespaced: true },
+  ReferenceGrant: { kind: 'ReferenceGrant', group: GATEWAY_API_GROUP, versions: GATEWAY_API_VERSIONS, plural: 'referencegrants', namespaced: true },
 };
+
+/** The Kubernetes `kind` of a snapshot kind's objects. */
+export function objectKindOf(info: KindInfo): string {
+  return info.objectKind ?? info.kind;
+}
+
+/** Group + Kubernetes kind -> kind info (several snapshot kinds share a Kubernetes kind name, e.g. Gateway). */
+const INFO_BY_GROUP_KIND = new Map((Object.values(KIND_INFO) as KindInfo[]).map((info) => [`${info.group}/${objectKindOf(info)}`, info]));
 
 /** Gatekeeper constraints live in this group, one kind per ConstraintTemplate. */
 export const GATEKEEPER_CONSTRAINTS_GROUP = 'constraints.gatekeeper.sh';
@@ -66,8 +87,8 @@ function groupOf(apiVersion: string): { group: string; version: string } {
 export function classifyKind(apiVersion: string, kind: string): { snapshotKind: SnapshotKind } | { ignored: true } | { unsupportedVersion: string } {
   const { group, version } = groupOf(apiVersion);
   if (group === GATEKEEPER_CONSTRAINTS_GROUP) return { snapshotKind: 'Constraint' };
-  const info = (KIND_INFO as Record<string, KindInfo | undefined>)[kind];
-  if (!info || info.group !== group) return { ignored: true };
+  const info = INFO_BY_GROUP_KIND.get(`${group}/${kind}`);
+  if (!info) return { ignored: true };
   if (!info.versions.includes(version)) return { unsupportedVersion: `${apiVersion} ${kind} (understood: ${info.versions.map((v) => (group ? `${group}/${v}` : v)).join(', ')})` };
   return { snapshotKind: info.kind };
 }

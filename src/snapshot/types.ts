@@ -40,6 +40,15 @@ export const SNAPSHOT_KINDS = [
   'ReplicaSet',
   'Job',
   'CronJob',
+  // Kubernetes Gateway API (gateway.networking.k8s.io). KubernetesGateway is its `Gateway`
+  // kind, named as Istio names it (gvk.KubernetesGateway) to tell it from networking.istio.io Gateway.
+  'GatewayClass',
+  'KubernetesGateway',
+  'HTTPRoute',
+  'GRPCRoute',
+  'TLSRoute',
+  'TCPRoute',
+  'ReferenceGrant',
 ] as const;
 export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
 
@@ -137,8 +146,11 @@ export interface InputProblem {
   source?: SourceLocation;
   /** When the problem is attached to an object (wrong field types), the object reference. */
   resource?: { apiVersion: string; kind: string; name: string; namespace: string };
-  /** 'parse' (document unreadable), 'schema' (object has wrong types), 'status' (negative status condition), 'unsupported'. */
-  type: 'parse' | 'schema' | 'status' | 'unsupported';
+  /**
+   * 'parse' (document unreadable), 'schema' (object has wrong types), 'status' (negative status
+   * condition), 'unsupported', 'reference' (a Gateway API reference no ReferenceGrant allows: a routing defect).
+   */
+  type: 'parse' | 'schema' | 'status' | 'unsupported' | 'reference';
 }
 
 export interface ClusterSnapshot {

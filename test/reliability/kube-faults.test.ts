@@ -156,7 +156,8 @@ describe('Kubernetes API faults during a live scan', () => {
   it('kube-401-404-mid-scan: a rejected token or a vanished CRD on one kind is reported, not retried, and spares the rest', async () => {
     const result = await scanWith([
       { kind: 'ServiceEntry', status: 401 },
-      { kind: 'Gateway', status: 404 },
+      // Istio's Gateway only: the Gateway API's Gateway has the same Kubernetes kind.
+      { kind: 'Gateway', path: '/apis/networking.istio.io/*', status: 404 },
     ]);
     // Neither is transient: one request each, no retries.
     expect(answered('ServiceEntry', 401)).toBe(1);

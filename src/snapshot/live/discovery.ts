@@ -11,7 +11,7 @@
  */
 import type { KubeHttpClient, RequestTally } from '../../access/kube-http.js';
 import { KubeRequestError } from '../../access/kube-http.js';
-import { GATEKEEPER_CONSTRAINTS_GROUP, KIND_INFO, type KindInfo } from '../kinds.js';
+import { GATEKEEPER_CONSTRAINTS_GROUP, KIND_INFO, objectKindOf, type KindInfo } from '../kinds.js';
 import type { CoverageStatus, SnapshotKind } from '../types.js';
 import { isRecord } from '../../records.js';
 
@@ -156,13 +156,14 @@ export async function discoverResources(http: KubeHttpClient, concurrency = 4): 
           failure ??= apiResources;
           continue;
         }
-        const resource = apiResources.find((r) => r.kind === kind && r.verbs.includes('list'));
+        const objectKind = objectKindOf(info);
+        const resource = apiResources.find((r) => r.kind === objectKind && r.verbs.includes('list'));
         if (!resource) continue;
-        groupResources.set(kind, { snapshotKind: kind, kind, group, version, plural: resource.name, namespaced: resource.namespaced, ...(info.labelSelector ? { labelSelector: info.labelSelector } : {}) });
+        groupResources.set(kind, { snapshotKind: kind, kind: objectKind, group, version, plural: resource.name, namespaced: resource.namespaced, ...(info.labelSelector ? { labelSelector: info.labelSelector } : {}) });
         break;
       }
       if (groupResources.has(kind)) continue;
-      groupUnlistable.set(kind, failure ?? { status: 'absent', error: `${kind} is not served by ${group} (served versions: ${served.served.join(', ') || 'none'}; understood: ${info.versions.join(', ')})` });
+      groupUnlistable.set(kind, failure ?? { status: 'absent', error: `${objectKindOf(info)} is not served by ${group} (served versions: ${served.served.join(', ') || 'none'}; understood: ${info.versions.join(', ')})` });
     }
     return { groupResources, groupUnlistable };
   };

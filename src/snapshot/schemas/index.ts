@@ -33,6 +33,32 @@ function withSpec(spec: SchemaObject): SchemaObject {
   return { type: 'object', properties: { spec } };
 }
 
+/**
+ * Kubernetes Gateway API (gateway.networking.k8s.io, apis/v1 *_types.go): the fields the
+ * ingress rules read. Required fields are the ones the API server requires (kubebuilder
+ * +required): a listener without a port or a reference without a name never reaches a cluster.
+ */
+const labelSelector: SchemaObject = {
+  type: 'object',
+  properties: {
+    matchLabels: stringMap,
+    matchExpressions: { type: 'array', items: { type: 'object', required: ['key', 'operator'], properties: { key: { type: 'string' }, operator: { type: 'string' }, values: stringArray } } },
+  },
+};
+const parentRefs: SchemaObject = {
+  type: 'array',
+  items: { type: 'object', required: ['name'], properties: { group: { type: 'string' }, kind: { type: 'string' }, namespace: { type: 'string' }, name: { type: 'string' }, sectionName: { type: 'string' }, port: { type: 'integer' } } },
+};
+const backendRefs: SchemaObject = {
+  type: 'array',
+  items: { type: 'object', required: ['name'], properties: { group: { type: 'string' }, kind: { type: 'string' }, namespace: { type: 'string' }, name: { type: 'string' }, port: { type: 'integer' }, weight: { type: 'integer' } } },
+};
+const nameValueMatches: SchemaObject = { type: 'array', items: { type: 'object', properties: { type: { type: 'string' }, name: { type: 'string' }, value: { type: 'string' } } } };
+function routeSchema(matches?: SchemaObject): SchemaObject {
+  const rule: SchemaObject = { type: 'object', properties: { backendRefs, ...(matches ? { matches } : {}) } };
+  return withSpec({ type: 'object', properties: { parentRefs, hostnames: stringArray, rules: { type: 'array', items: rule } } });
+}
+
 export const KIND_SCHEMAS: Partial<Record<SnapshotKind, SchemaObject>> = {
   ServiceEntry: withSpec({
     type: 'object',
@@ -115,4 +141,52 @@ export const KIND_SCHEMAS: Partial<Record<SnapshotKind, SchemaObject>> = {
   ClusterRole: { type: 'object', properties: { rules: { type: 'array', items: { type: 'object', properties: { apiGroups: stringArray, resources: stringArray, verbs: stringArray } } } } },
   RoleBinding: { type: 'object', properties: { subjects: objectArray, roleRef: { type: 'object', properties: { kind: { type: 'string' }, name: { type: 'string' } } } } },
   ClusterRoleBinding: { type: 'object', properties: { subjects: objectArray, roleRef: { type: 'object', properties: { kind: { type: 'string' }, name: { type: 'string' } } } } },
+  GatewayClass: withSpec({ type: 'object', properties: { controllerName: { type: 'string' } } }),
+  KubernetesGateway: withSpec({
+    type: 'object',
+    properties: {
+      gatewayClassName: { type: 'string' },
+      listeners: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['name', 'port', 'protocol'],
+          properties: {
+            name: { type: 'string' },
+            hostname: { type: 'string' },
+            port: { type: 'integer' },
+            protocol: { type: 'string' },
+            tls: { type: 'object', properties: { mode: { type: 'string' }, certificateRefs: objectArray } },
+            allowedRoutes: {
+              type: 'object',
+              properties: {
+                namespaces: { type: 'object', properties: { from: { type: 'string' }, selector: labelSelector } },
+                kinds: { type: 'array', items: { type: 'object', required: ['kind'], properties: { group: { type: 'string' }, kind: { type: 'string' } } } },
+              },
+            },
+          },
+        },
+      },
+    },
+  }),
+  HTTPRoute: routeSchema({
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: { path: { type: 'object', properties: { type: { type: 'string' }, value: { type: 'string' } } }, headers: nameValueMatches, queryParams: nameValueMatches, method: { type: 'string' } },
+    },
+  }),
+  GRPCRoute: routeSchema({
+    type: 'array',
+    items: { type: 'object', properties: { method: { type: 'object', properties: { type: { type: 'string' }, service: { type: 'string' }, method: { type: 'string' } } }, headers: nameValueMatches } },
+  }),
+  TLSRoute: routeSchema(),
+  TCPRoute: routeSchema(),
+  ReferenceGrant: withSpec({
+    type: 'object',
+    properties: {
+      from: { type: 'array', items: { type: 'object', required: ['group', 'kind', 'namespace'], properties: { group: { type: 'string' }, kind: { type: 'string' }, namespace: { type: 'string' } } } },
+      to: { type: 'array', items: { type: 'object', required: ['group', 'kind'], properties: { group: { type: 'string' }, kind: { type: 'string' }, name: { type: 'string' } } } },
+    },
+  }),
 };

@@ -9,7 +9,7 @@ import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { stringify } from 'yaml';
 import { normalizeObject } from '../../../src/snapshot/build.js';
-import { GATEKEEPER_CONSTRAINTS_GROUP, KIND_INFO, type KindInfo } from '../../../src/snapshot/kinds.js';
+import { GATEKEEPER_CONSTRAINTS_GROUP, GATEWAY_API_GROUP, KIND_INFO, objectKindOf, type KindInfo } from '../../../src/snapshot/kinds.js';
 import { loadManifests } from '../../../src/snapshot/manifests.js';
 import type { K8sObject } from '../../../src/snapshot/types.js';
 import { generateTestPki } from '../../helpers/tls.js';
@@ -103,7 +103,7 @@ export interface KubeApiServerDouble {
   close(): Promise<void>;
 }
 
-/** What a typical cluster with Istio, Kyverno and Gatekeeper serves. */
+/** What a typical cluster with Istio, the Gateway API, Kyverno and Gatekeeper serves. */
 export const DEFAULT_GROUP_VERSIONS: Record<string, GroupServing> = {
   apps: { versions: ['v1'] },
   batch: { versions: ['v1'] },
@@ -114,6 +114,8 @@ export const DEFAULT_GROUP_VERSIONS: Record<string, GroupServing> = {
   'kyverno.io': { versions: ['v1', 'v2', 'v2beta1'] },
   'templates.gatekeeper.sh': { versions: ['v1', 'v1beta1'] },
   [GATEKEEPER_CONSTRAINTS_GROUP]: { versions: ['v1beta1', 'v1alpha1'] },
+  // Gateway API CRDs (AKS managed Gateway API, asm-1-26+), standard channel plus the v1alpha2 route kinds.
+  [GATEWAY_API_GROUP]: { versions: ['v1', 'v1beta1', 'v1alpha2'] },
 };
 
 /** Built-in list items carry no apiVersion/kind; CRD list items do (as the real server). */
@@ -193,7 +195,7 @@ export async function startKubeApiServerDouble(options: KubeApiServerDoubleOptio
   for (const info of Object.values(KIND_INFO) as KindInfo[]) {
     if (absentGroups.has(info.group)) continue;
     const versions = info.group === '' ? ['v1'] : info.versions.filter((v) => groupVersions[info.group]?.versions.includes(v));
-    if (versions.length > 0) servedKinds.push({ kind: info.kind, group: info.group, plural: info.plural, namespaced: info.namespaced, versions });
+    if (versions.length > 0) servedKinds.push({ kind: objectKindOf(info), group: info.group, plural: info.plural, namespaced: info.namespaced, versions });
   }
   const objects = loadObjects(options);
   if (!absentGroups.has(GATEKEEPER_CONSTRAINTS_GROUP)) {

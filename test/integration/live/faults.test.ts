@@ -150,7 +150,8 @@ describe('retries', () => {
   });
 
   it('backoff is exponential with full jitter', async () => {
-    double.setFaults([{ kind: 'Gateway', status: 503 }]);
+    // Istio's Gateway only: the Gateway API's Gateway has the same Kubernetes kind.
+    double.setFaults([{ kind: 'Gateway', path: '/apis/networking.istio.io/*', status: 503 }]);
     const waits: number[] = [];
     await scan({ http: { baseBackoffMs: 100, maxBackoffMs: 1000, random: () => 0.5, onRetry: (r) => waits.push(r.waitMs) } });
     expect(waits).toEqual([50, 100, 200]);
