@@ -96,7 +96,7 @@ describe('Gateway API live collection', () => {
   it('a group the identity may not read is forbidden, not empty', async () => {
     const everythingButGatewayApi: RbacPolicy = {
       clusterRules: [
-        { verbs: ['get', 'list'], apiGroups: ['', 'apps', 'networking.istio.io', 'security.istio.io', 'rbac.authorization.k8s.io', 'admissionregistration.k8s.io', 'kyverno.io', 'templates.gatekeeper.sh', 'constraints.gatekeeper.sh'], resources: ['*'] },
+        { verbs: ['get', 'list'], apiGroups: ['', 'apps', 'batch', 'networking.istio.io', 'security.istio.io', 'rbac.authorization.k8s.io', 'admissionregistration.k8s.io', 'kyverno.io', 'templates.gatekeeper.sh', 'constraints.gatekeeper.sh'], resources: ['*'] },
         { verbs: ['get'], nonResourceURLs: ['/apis', '/apis/*'] },
       ],
       namespaceRules: [],
