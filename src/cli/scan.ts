@@ -229,6 +229,10 @@ function offlineClusters(options: ScanOptions, source: 'manifests' | 'demo', ver
       },
     );
     for (const note of sideFileNotes(offline.skippedSideFiles, options, cwd)) io.stderr(`${note}\n`);
+    if (offline.notEvaluatedKinds.size > 0 && SNAPSHOT_KINDS.every((kind) => offline.snapshot.objects[kind].length === 0)) {
+      const kinds = [...offline.notEvaluatedKinds].map(([kind, count]) => `${count} ${kind}`).join(', ');
+      io.stderr(`note: the manifests hold only kinds the scanner does not evaluate (${kinds}); nothing in them can be checked for isolation.\n`);
+    }
     if (!offline.anythingRead) {
       const reasons = offline.snapshot.inputProblems.map((p) => p.message);
       const why = reasons.length > 0 ? reasons.slice(0, 5).join('; ') + (reasons.length > 5 ? `; and ${reasons.length - 5} more` : '') : 'no Kubernetes objects in .yaml, .yml or .json files there';

@@ -112,7 +112,8 @@ function istiodRevisions(istiods: K8sObject[]): string[] {
 const ISTIO_KINDS = ['ServiceEntry', 'Sidecar', 'VirtualService', 'DestinationRule', 'Gateway', 'PeerAuthentication', 'AuthorizationPolicy'] as const;
 
 export function assembleSnapshot(input: AssembleInput): ClusterSnapshot {
-  const { valid, problems: invalidObjectProblems } = partitionValidObjects(input.objects);
+  // Manifests have not been through the API server: apply its validation (and Istio's webhook) here.
+  const { valid, problems: invalidObjectProblems } = partitionValidObjects(input.objects, { admission: input.source !== 'live' });
   const armMesh = aksMeshProfile(input.aksCluster);
   const armAddon = armMesh.mode === 'Istio';
   const configMaps = valid.filter((object) => object.snapshotKind === 'ConfigMap');

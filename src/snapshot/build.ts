@@ -20,6 +20,13 @@ function ownerReferencesOf(value: unknown): { ownerReferences?: { kind: string; 
   return owners.length > 0 ? { ownerReferences: owners } : {};
 }
 
+/**
+ * The metadata mapping as read, for admission checks that need what normalizeObject drops
+ * (a label whose value is not a string). Kept beside the object, not in it, so snapshots and
+ * reports do not carry it.
+ */
+export const rawMetadata = new WeakMap<K8sObject, Record<string, unknown>>();
+
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /**
@@ -67,6 +74,7 @@ export function normalizeObject(raw: unknown, source?: SourceLocation): { object
     body,
     source,
   };
+  rawMetadata.set(object, metadata);
   return { object };
 }
 

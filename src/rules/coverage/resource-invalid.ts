@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { InputProblem } from '../../snapshot/types.js';
-import { schemaProblem, statusProblem } from '../../snapshot/validate.js';
+import { admissionProblem, schemaProblem, statusProblem } from '../../snapshot/validate.js';
 import type { Rule, RuleContext, RuleResult } from '../types.js';
 
 /**
@@ -56,7 +56,7 @@ function evaluateResourceInvalid({ snapshot }: RuleContext): RuleResult[] {
   const problems = [...snapshot.inputProblems];
   for (const objects of Object.values(snapshot.objects)) {
     for (const object of objects) {
-      const problem = schemaProblem(object) ?? statusProblem(object);
+      const problem = schemaProblem(object) ?? (snapshot.source !== 'live' ? admissionProblem(object) : undefined) ?? statusProblem(object);
       if (problem) problems.push(problem);
     }
   }

@@ -32,7 +32,7 @@ spec:
 apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: vs, namespace: tenant-a}
-spec: {hosts: [a.example.com]}
+spec: {hosts: [a.example.com], http: [{route: [{destination: {host: a.example.com}}]}]}
 status:
   conditions: [{type: Reconciled, status: "True"}]
   validationMessages: [{level: WARNING, type: {code: IST0101, name: ReferencedResourceNotFound}}]
@@ -40,6 +40,36 @@ status:
     },
   ],
   invalid: [
+    {
+      name: 'objects the API server or Istio\'s webhook rejects (bare * host, serviceAccounts with namespaces, port-level mTLS without selector)',
+      manifests: `
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: everything, namespace: tenant-a}
+spec: {hosts: ["*"], resolution: DNS}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: mixed, namespace: tenant-b}
+spec: {rules: [{from: [{source: {serviceAccounts: [web], namespaces: [tenant-c]}}]}]}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: ports, namespace: tenant-c}
+spec: {portLevelMtls: {"8080": {mode: DISABLE}}}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: all, namespace: tenant-d}
+spec: {hosts: ["*"], http: [{route: [{destination: {host: web.tenant-d.svc.cluster.local}}]}]}
+`,
+      findings: [
+        { resourceName: 'everything', messageIncludes: ['the API server rejects it', 'hostname cannot be wildcard', 'ignored for exposure'] },
+        { resourceName: 'mixed', messageIncludes: ['the API server rejects it', 'Cannot set serviceAccounts with namespaces or principals'] },
+        { resourceName: 'ports', messageIncludes: ['portLevelMtls requires selector'] },
+        { resourceName: 'all', messageIncludes: ["Istio's validating webhook rejects it", 'wildcard host * is not allowed'] },
+      ],
+    },
     {
       name: 'exportTo as a string instead of a list',
       manifests: `

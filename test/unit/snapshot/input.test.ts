@@ -151,4 +151,13 @@ describe('standard input, FIFOs and kinds the scanner does not evaluate', () => 
     expect(result.objects).toEqual([]);
     expect([...result.ignoredKinds]).toEqual([['HTTPRoute', 1], ['CustomResourceDefinition', 1]]);
   });
+
+  it('a manifest set of only kinds it does not evaluate is read and reported, and exits by the findings, not 2 (issue 13 item 7)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iis-only-'));
+    writeFileSync(join(dir, 'crds.yaml'), 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: r, namespace: a}\n---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\n');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'scan', dir, '--format', 'json', '--fail-on', 'none'], { cwd: root, encoding: 'utf8' });
+    expect(run.stderr).toMatch(/note: the manifests hold only kinds the scanner does not evaluate \(.*CustomResourceDefinition.*\)/);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).clusters).toHaveLength(1);
+  });
 });

@@ -1,0 +1,252 @@
+/**
+ * Validates a value against a CustomResourceDefinition's structural OpenAPI schema the way
+ * the Kubernetes API server does before it stores a custom resource: types, enums, bounds,
+ * required fields, list types, value validations (oneOf/anyOf/not) and the CEL rules of
+ * `x-kubernetes-validations`, evaluated with @bufbuild/cel. Unknown fields are pruned by the
+ * API server, not refused, so they pass; null fields are pruned unless `nullable`.
+ *
+ * Cost is linear in the value: each node is visited once against its schema, and each CEL
+ * rule runs once per node it sits on. The one quadratic rule of the Istio CRDs (unique port
+ * numbers, `self.all(l1, self.exists_one(...))`) runs as an equivalent set check; a property
+ * test keeps the two in agreement.
+ */
+import { celEnv, isCelError, parse, plan, type CelInput } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
+
+export interface KubeValidationRule {
+  rule: string;
+  message?: string;
+  messageExpression?: string;
+}
+
+export interface KubeSchema {
+  type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
+  properties?: Record<string, KubeSchema>;
+  additionalProperties?: KubeSchema | boolean;
+  items?: KubeSchema;
+  required?: string[];
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: boolean;
+  exclusiveMaximum?: boolean;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+  minProperties?: number;
+  maxProperties?: number;
+  pattern?: string;
+  format?: string;
+  nullable?: boolean;
+  oneOf?: KubeSchema[];
+  anyOf?: KubeSchema[];
+  allOf?: KubeSchema[];
+  not?: KubeSchema;
+  'x-kubernetes-int-or-string'?: boolean;
+  'x-kubernetes-preserve-unknown-fields'?: boolean;
+  'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
+  'x-kubernetes-list-map-keys'?: string[];
+  'x-kubernetes-validations'?: KubeValidationRule[];
+}
+
+export interface SchemaViolation {
+  /** Field path in the API server's notation, e.g. spec.ports[1].number. */
+  path: string;
+  message: string;
+  /** 'cel' when an x-kubernetes-validations rule failed. */
+  kind: 'schema' | 'cel';
+  rule?: string;
+}
+
+type Evaluator = (self: unknown) => boolean;
+
+const celEnvironment = celEnv({ funcs: strings });
+const evaluators = new Map<string, Evaluator>();
+
+/** Linear equivalents of rules whose CEL form is quadratic in list length. */
+const EQUIVALENT_RULES: Record<string, Evaluator> = {
+  'self.all(l1, self.exists_one(l2, l1.number == l2.number))': (self) => {
+    if (!Array.isArray(self)) return false;
+    const numbers = new Set<unknown>();
+    for (const item of self) {
+      const number = item !== null && typeof item === 'object' ? (item as Record<string, unknown>).number : undefined;
+      if (numbers.has(number)) return false;
+      numbers.add(number);
+    }
+    return true;
+  },
+};
+
+/** A CEL rule compiled once; an evaluation error counts as a failed rule, as in the API server. */
+export function celEvaluator(rule: string): Evaluator {
+  let evaluator = evaluators.get(rule);
+  if (evaluator) return evaluator;
+  let program: ((bindings: Record<string, CelInput>) => unknown) | undefined;
+  try {
+    program = plan(celEnvironment, parse(rule)) as (bindings: Record<string, CelInput>) => unknown;
+  } catch {
+    program = undefined;
+  }
+  evaluator = (self) => {
+    if (!program) return false;
+    const result = program({ self: self as CelInput });
+    return !isCelError(result) && result === true;
+  };
+  evaluators.set(rule, evaluator);
+  return evaluator;
+}
+
+export function evaluateRule(rule: string, self: unknown): boolean {
+  return (EQUIVALENT_RULES[rule] ?? celEvaluator(rule))(self);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+function typeMatches(schema: KubeSchema, value: unknown): boolean {
+  if (schema['x-kubernetes-int-or-string']) return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value));
+  switch (schema.type) {
+    case undefined:
+      return true;
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'number':
+      return typeof value === 'number';
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return value !== null && typeof value === 'object' && !Array.isArray(value);
+    default:
+      return typeof value === schema.type;
+  }
+}
+
+const patterns = new Map<string, RegExp>();
+function patternOf(source: string): RegExp {
+  let pattern = patterns.get(source);
+  if (!pattern) patterns.set(source, (pattern = new RegExp(source, 'u')));
+  return pattern;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function codePoints(text: string): number {
+  let count = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 0xdc00 || code > 0xdfff) count += 1; // a low surrogate belongs to the code point before it
+  }
+  return count;
+}
+
+function scalarKey(value: unknown): string {
+  return value !== null && typeof value === 'object' ? JSON.stringify(value) : `${typeof value}:${String(value)}`;
+}
+
+function violation(path: string, message: string): SchemaViolation {
+  return { path, message, kind: 'schema' };
+}
+
+/** The first violation of `value` against `schema`, or undefined. `value` must not be null-pruned yet. */
+export function validateSchema(value: unknown, schema: KubeSchema, path: string): SchemaViolation | undefined {
+  if (value === null) {
+    return schema.nullable ? undefined : violation(path, 'must not be null');
+  }
+  if (!typeMatches(schema, value)) {
+    const expected = schema['x-kubernetes-int-or-string'] ? 'integer or string' : schema.type!;
+    return violation(path, `must be of type ${expected}, not ${typeName(value)}`);
+  }
+  if (schema.enum && !schema.enum.includes(value)) return violation(path, `must be one of ${schema.enum.map((entry) => JSON.stringify(entry)).join(', ')}`);
+  if (typeof value === 'number') {
+    if (schema.minimum !== undefined && (schema.exclusiveMinimum ? value <= schema.minimum : value < schema.minimum)) return violation(path, `must be ${schema.exclusiveMinimum ? 'greater than' : 'at least'} ${schema.minimum}`);
+    if (schema.maximum !== undefined && (schema.exclusiveMaximum ? value >= schema.maximum : value > schema.maximum)) return violation(path, `must be ${schema.exclusiveMaximum ? 'less than' : 'at most'} ${schema.maximum}`);
+  }
+  if (typeof value === 'string') {
+    if (schema.maxLength !== undefined && codePoints(value) > schema.maxLength) return violation(path, `may not be longer than ${schema.maxLength} characters`);
+    if (schema.minLength !== undefined && codePoints(value) < schema.minLength) return violation(path, `must be at least ${schema.minLength} characters long`);
+    if (schema.pattern !== undefined && !patternOf(schema.pattern).test(value)) return violation(path, `must match the pattern ${schema.pattern}`);
+    if (schema.format === 'byte' && !BASE64.test(value)) return violation(path, 'must be base64 (format byte)');
+  }
+  if (Array.isArray(value)) {
+    const found = validateArray(value, schema, path);
+    if (found) return found;
+  } else if (typeof value === 'object') {
+    const found = validateObject(value as Record<string, unknown>, schema, path);
+    if (found) return found;
+  }
+  for (const [keyword, alternatives] of [['oneOf', schema.oneOf], ['anyOf', schema.anyOf]] as const) {
+    if (!alternatives) continue;
+    const matching = alternatives.filter((alternative) => validateSchema(value, alternative, path) === undefined).length;
+    if (keyword === 'oneOf' ? matching !== 1 : matching === 0) return violation(path, keyword === 'oneOf' ? 'must set exactly one of its alternative fields' : 'matches none of its allowed forms');
+  }
+  for (const part of schema.allOf ?? []) {
+    const found = validateSchema(value, part, path);
+    if (found) return found;
+  }
+  if (schema.not && validateSchema(value, schema.not, path) === undefined) return violation(path, 'sets fields that must not be set together');
+  for (const rule of schema['x-kubernetes-validations'] ?? []) {
+    if (!evaluateRule(rule.rule, value)) return { path, message: rule.message ?? `failed rule: ${rule.rule}`, kind: 'cel', rule: rule.rule };
+  }
+  return undefined;
+}
+
+function validateArray(value: unknown[], schema: KubeSchema, path: string): SchemaViolation | undefined {
+  if (schema.maxItems !== undefined && value.length > schema.maxItems) return violation(path, `must have at most ${schema.maxItems} items`);
+  if (schema.minItems !== undefined && value.length < schema.minItems) return violation(path, `must have at least ${schema.minItems} items`);
+  if (schema.items) {
+    for (let index = 0; index < value.length; index += 1) {
+      const found = validateSchema(value[index], schema.items, `${path}[${index}]`);
+      if (found) return found;
+    }
+  }
+  const listType = schema['x-kubernetes-list-type'];
+  if (listType === 'set' || listType === 'map') {
+    const keys = schema['x-kubernetes-list-map-keys'] ?? [];
+    const seen = new Set<string>();
+    for (let index = 0; index < value.length; index += 1) {
+      const item = value[index];
+      const key = listType === 'set' ? scalarKey(item) : keys.map((name) => scalarKey((item as Record<string, unknown>)[name])).join('\u0000');
+      if (seen.has(key)) return violation(`${path}[${index}]`, listType === 'set' ? 'duplicate entry' : `duplicate entry with the same ${keys.join(', ')}`);
+      seen.add(key);
+    }
+  }
+  return undefined;
+}
+
+function validateObject(value: Record<string, unknown>, schema: KubeSchema, path: string): SchemaViolation | undefined {
+  const present = Object.keys(value).filter((key) => value[key] !== null || schema.properties?.[key]?.nullable);
+  if (schema.maxProperties !== undefined && present.length > schema.maxProperties) return violation(path, `must have at most ${schema.maxProperties} entries`);
+  if (schema.minProperties !== undefined && present.length < schema.minProperties) return violation(path, `must have at least ${schema.minProperties} entries`);
+  for (const name of schema.required ?? []) {
+    if (value[name] === undefined || value[name] === null) return violation(path ? `${path}.${name}` : name, 'is required');
+  }
+  for (const key of present) {
+    const childPath = path ? `${path}.${key}` : key;
+    const property = schema.properties?.[key];
+    if (property) {
+      const found = validateSchema(value[key], property, childPath);
+      if (found) return found;
+    } else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
+      const found = validateSchema(value[key], schema.additionalProperties, `${path}[${JSON.stringify(key)}]`);
+      if (found) return found;
+    }
+    // Other unknown fields are pruned by the API server, not refused.
+  }
+  return undefined;
+}
+
+/** The value as the API server holds it after pruning: null fields of objects removed (unless nullable is meant). */
+export function withoutNullFields(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNullFields);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, entry] of Object.entries(value)) if (entry !== null) Object.defineProperty(out, key, { value: withoutNullFields(entry), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
+  return value;
+}
