@@ -71,6 +71,9 @@ param scanIntervalHours int = 6
 @maxValue(480)
 param clusterScanDeadlineSeconds int = 300
 
+@description('Scan clusters without Entra ID integration with their local account, whose credential is cluster-admin (SCAN_LOCAL_ACCOUNT_CLUSTERS). Off: such clusters get a skipped record and a finding.')
+param scanLocalAccountClusters bool = false
+
 @description('Optional scanner configuration as JSON (namespace patterns, suppressions), SCANNER_CONFIG.')
 param scannerConfig string = ''
 
@@ -215,6 +218,7 @@ module functionApp 'modules/function-app.bicep' = {
     scanResourceGroups: join(scanResourceGroups, ',')
     scanTagFilter: join(scanTagFilter, ',')
     clusterScanDeadlineSeconds: clusterScanDeadlineSeconds
+    scanLocalAccountClusters: scanLocalAccountClusters
     scannerConfig: scannerConfig
     maximumInstanceCount: maximumInstanceCount
   }

@@ -35,6 +35,7 @@ param scanSubscriptionIds string
 param scanResourceGroups string
 param scanTagFilter string
 param clusterScanDeadlineSeconds int
+param scanLocalAccountClusters bool
 param scannerConfig string
 
 @minValue(1)
@@ -91,6 +92,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'SCAN_RESOURCE_GROUPS', value: scanResourceGroups }
         { name: 'SCAN_TAG_FILTER', value: scanTagFilter }
         { name: 'CLUSTER_SCAN_DEADLINE_SECONDS', value: string(clusterScanDeadlineSeconds) }
+        { name: 'SCAN_LOCAL_ACCOUNT_CLUSTERS', value: scanLocalAccountClusters ? 'true' : 'false' }
         { name: 'LOGS_INGESTION_ENDPOINT', value: logsIngestionEndpoint }
         { name: 'LOGS_DCR_IMMUTABLE_ID', value: dataCollectionRuleImmutableId }
         { name: 'LOGS_FINDINGS_STREAM', value: findingsStreamName }

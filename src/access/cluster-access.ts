@@ -8,7 +8,7 @@ import tls from 'node:tls';
 import { KubeConfig, type User } from '@kubernetes/client-node';
 import type { AksFacts } from '../inventory/aks-facts.js';
 import type { TokenProvider } from './token.js';
-import type { ApiServerEndpoint } from './user-credential.js';
+import type { ApiServerEndpoint, LocalAccountCredential } from './user-credential.js';
 
 /** A failure to reach or use a cluster. `retryable` decides between queue retry and an immediate failed record. */
 export class ClusterAccessError extends Error {
@@ -22,13 +22,14 @@ export class ClusterAccessError extends Error {
 }
 
 /**
- * Reasons the managed identity cannot authenticate, known from ARM alone (no retry helps).
+ * Why the managed identity cannot authenticate, known from ARM alone (no retry helps).
  * Entra ID integration (aadProfile) is what makes AKS accept Entra tokens; without it the only
- * credentials are local accounts, which the scanner never uses (least privilege, no static secrets).
+ * credentials are local accounts, whose user credential is admin-equivalent: the scanner does
+ * not use them unless the operator opts in (SCAN_LOCAL_ACCOUNT_CLUSTERS), and skips the cluster.
  */
 export function authenticationBlocker(facts: AksFacts): string | undefined {
   if (!facts.aadProfile) {
-    return 'the cluster has no Entra ID integration (local accounts only): the scanner authenticates with its managed identity only. Enable AKS-managed Entra ID integration and grant the identity read access (see docs/fleet-scanning.md).';
+    return 'scanned only with Entra ID; local accounts give admin credentials. The cluster has no Entra ID integration, so the only credential AKS hands out (listClusterUserCredential) is a local account with cluster-admin rights, which the scanner does not use. Enable AKS-managed Entra ID integration (and disable local accounts), or accept admin credentials for this scanner with SCAN_LOCAL_ACCOUNT_CLUSTERS=true (docs/fleet-scanning.md).';
   }
   return undefined;
 }
@@ -58,6 +59,26 @@ export function buildKubeConfig(clusterName: string, endpoint: ApiServerEndpoint
     clusters: [{ name: clusterName, server: endpoint.server, caData: Buffer.from(endpoint.caPem).toString('base64'), skipTLSVerify: false }],
     users: [{ name: 'scanner', authProvider: { name: AUTH_PROVIDER_NAME, config: {} } }],
     contexts: [{ name: clusterName, cluster: clusterName, user: 'scanner' }],
+    currentContext: clusterName,
+  });
+  return kubeConfig;
+}
+
+/**
+ * In-memory KubeConfig that authenticates as a local account (client certificate, or token),
+ * for a cluster without Entra ID that the operator opted in to scan that way. TLS is verified
+ * against the cluster CA as always; the credential lives in this object only.
+ */
+export function buildLocalAccountKubeConfig(clusterName: string, endpoint: ApiServerEndpoint, account: LocalAccountCredential): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  const user =
+    account.kind === 'client-certificate'
+      ? { name: 'local-account', certData: Buffer.from(account.certificatePem).toString('base64'), keyData: Buffer.from(account.keyPem).toString('base64') }
+      : { name: 'local-account', token: account.token };
+  kubeConfig.loadFromOptions({
+    clusters: [{ name: clusterName, server: endpoint.server, caData: Buffer.from(endpoint.caPem).toString('base64'), skipTLSVerify: false }],
+    users: [user],
+    contexts: [{ name: clusterName, cluster: clusterName, user: 'local-account' }],
     currentContext: clusterName,
   });
   return kubeConfig;

@@ -44,6 +44,11 @@ export interface AppSettings {
   resourceGroups: string[];
   tagFilters: TagFilter[];
   clusterScanDeadlineMs: number;
+  /**
+   * SCAN_LOCAL_ACCOUNT_CLUSTERS: scan clusters without Entra ID with their local account, whose
+   * credential is admin-equivalent. Off by default: such clusters are `skipped` with a finding.
+   */
+  allowLocalAccountCredentials: boolean;
   logs: {
     endpoint: string;
     dcrImmutableId: string;
@@ -62,6 +67,7 @@ export const APP_SETTING_NAMES = [
   'SCAN_RESOURCE_GROUPS',
   'SCAN_TAG_FILTER',
   'CLUSTER_SCAN_DEADLINE_SECONDS',
+  'SCAN_LOCAL_ACCOUNT_CLUSTERS',
   'LOGS_INGESTION_ENDPOINT',
   'LOGS_DCR_IMMUTABLE_ID',
   'LOGS_FINDINGS_STREAM',
@@ -167,6 +173,12 @@ export function readAppSettings(env: NodeJS.ProcessEnv = process.env, options: {
     problems.push(`CLUSTER_SCAN_DEADLINE_SECONDS must be a whole number of seconds between ${MIN_CLUSTER_SCAN_DEADLINE_SECONDS} and ${MAX_CLUSTER_SCAN_DEADLINE_SECONDS}, within host.json's functionTimeout (got "${deadlineText}")`);
   }
 
+  // Only the literal "true" opts in: admin credentials are never used by accident (a typo stays off, and says so).
+  const localAccounts = setting(env, 'SCAN_LOCAL_ACCOUNT_CLUSTERS')?.toLowerCase();
+  if (localAccounts !== undefined && localAccounts !== 'true' && localAccounts !== 'false') {
+    problems.push(`SCAN_LOCAL_ACCOUNT_CLUSTERS must be "true" or "false" (got "${localAccounts}")`);
+  }
+
   const logs = {
     endpoint: setting(env, 'LOGS_INGESTION_ENDPOINT') ?? '',
     dcrImmutableId: setting(env, 'LOGS_DCR_IMMUTABLE_ID') ?? '',
@@ -190,6 +202,7 @@ export function readAppSettings(env: NodeJS.ProcessEnv = process.env, options: {
     resourceGroups: commaList(setting(env, 'SCAN_RESOURCE_GROUPS')),
     tagFilters,
     clusterScanDeadlineMs: deadlineSeconds * 1000,
+    allowLocalAccountCredentials: localAccounts === 'true',
     logs,
     scannerConfig: readScannerConfig(env, options.knownRuleIds, problems),
   };

@@ -26,6 +26,8 @@ export interface FleetCliOptions {
   concurrency?: number;
   /** Per-cluster deadline (default 5 minutes). */
   deadlineMs?: number;
+  /** Scan clusters without Entra ID with their admin-equivalent local account (default: skip them). */
+  allowLocalAccountCredentials?: boolean;
   /** Tests: the doubles' endpoints and credential, and a collector. */
   endpoints?: AzureEndpoints;
   credential?: TokenCredential;
@@ -77,6 +79,7 @@ export async function scanFleetFromCli(options: FleetCliOptions): Promise<FleetC
     aksTokens: new RefreshingTokenProvider(credential),
     collect: options.collect ?? ((kubeConfig, collectOptions) => collectLiveSnapshot(kubeConfig as Parameters<typeof collectLiveSnapshot>[0], collectOptions)),
     deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
+    allowLocalAccountCredentials: options.allowLocalAccountCredentials ?? false,
   } satisfies Parameters<typeof snapshotOneCluster>[1];
 
   let done = 0;
@@ -85,7 +88,7 @@ export async function scanFleetFromCli(options: FleetCliOptions): Promise<FleetC
     // No queue here to retry: a retryable failure is reported like any other.
     const outcome = await snapshotOneCluster(message, services);
     done += 1;
-    progress(progressLine(done, total, `${cluster.name}: ${outcome.failure ? `failed (${outcome.failure})` : 'read'}`));
+    progress(progressLine(done, total, `${cluster.name}: ${outcome.skipped ? `skipped (${outcome.skipped})` : outcome.failure ? `failed (${outcome.failure})` : 'read'}`));
     return { snapshot: outcome.snapshot, failure: outcome.failure };
   });
 }

@@ -73,6 +73,7 @@ export function createFleetServices(settings: AppSettings, overrides: FleetServi
     collect: overrides.collect ?? ((kubeConfig, options) => collectLiveSnapshot(kubeConfig as Parameters<typeof collectLiveSnapshot>[0], options)),
     deadlineMs: settings.clusterScanDeadlineMs,
     probeTimeoutMs: overrides.probeTimeoutMs,
+    allowLocalAccountCredentials: settings.allowLocalAccountCredentials,
     sink,
   };
 }

@@ -5,12 +5,15 @@
  * Failure policy (why some failures throw and others do not):
  *  - transient or network failures throw a retryable ClusterAccessError: the queue retries the
  *    message, and after maxDequeueCount the poison handler writes the failed record;
- *  - failures no retry can fix (no Entra ID integration, missing Azure role, cluster deleted)
- *    return a 'failed' result at once, with the platform findings ARM alone can give.
+ *  - failures no retry can fix (missing Azure role, cluster deleted) return a 'failed' result
+ *    at once, with the platform findings ARM alone can give;
+ *  - a cluster without Entra ID integration is not scanned unless the operator opted in
+ *    (allowLocalAccountCredentials): its only credential is an admin-equivalent local account.
+ *    It gets a 'skipped' result (and a finding) without its credential even being requested.
  */
-import { authenticationBlocker, buildKubeConfig, ClusterAccessError, explainProbeFailure, probeApiServer } from '../access/cluster-access.js';
+import { authenticationBlocker, buildKubeConfig, buildLocalAccountKubeConfig, ClusterAccessError, explainProbeFailure, probeApiServer } from '../access/cluster-access.js';
 import type { TokenProvider } from '../access/token.js';
-import { apiServerFromKubeconfig, type ApiServerEndpoint } from '../access/user-credential.js';
+import { apiServerFromKubeconfig, localAccountFromKubeconfig, type ApiServerEndpoint } from '../access/user-credential.js';
 import type { ScannerConfig } from '../config/types.js';
 import { readAksFacts, type AksFacts } from '../inventory/aks-facts.js';
 import type { ClusterScanResult } from '../report/types.js';
@@ -32,6 +35,11 @@ export interface ClusterScanServices {
   deadlineMs: number;
   /** TLS connect timeout of the line-of-sight probe. */
   probeTimeoutMs?: number;
+  /**
+   * Scan clusters without Entra ID with their local account (cluster-admin), as the operator
+   * explicitly accepted (SCAN_LOCAL_ACCOUNT_CLUSTERS). Default: skip them.
+   */
+  allowLocalAccountCredentials?: boolean;
 }
 
 const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
@@ -64,10 +72,18 @@ async function readArm(cluster: ScanClusterMessage['cluster'], arm: ArmClusterRe
   return { aksCluster, facts: readAksFacts(aksCluster, cluster.name), meshRevisionProfile };
 }
 
+/** The API server and how to authenticate to it. */
+interface ApiServerAccess {
+  endpoint: ApiServerEndpoint;
+  /** The user credential's kubeconfig, kept only to read a local account from (opt-in). */
+  kubeconfigText: string;
+}
+
 /** ARM user credential -> API server endpoint -> line-of-sight probe. Throws ClusterAccessError. */
-async function reachApiServer(cluster: ScanClusterMessage['cluster'], view: ArmView, services: ClusterScanServices): Promise<ApiServerEndpoint> {
+async function reachApiServer(cluster: ScanClusterMessage['cluster'], view: ArmView, services: ClusterScanServices): Promise<ApiServerAccess> {
+  // Without Entra ID the user credential is an admin-equivalent local account: not even requested unless accepted.
   const blocker = authenticationBlocker(view.facts);
-  if (blocker) throw new ClusterAccessError(`Cannot authenticate to ${cluster.name}: ${blocker}`, false);
+  if (blocker && !services.allowLocalAccountCredentials) throw new ClusterAccessError(`Cannot authenticate to ${cluster.name}: ${blocker}`, false);
   let kubeconfigText: string;
   try {
     kubeconfigText = await services.arm.getUserKubeconfig(cluster);
@@ -85,7 +101,24 @@ async function reachApiServer(cluster: ScanClusterMessage['cluster'], view: ArmV
   } catch (error) {
     throw explainProbeFailure(endpoint.server, error, view.facts);
   }
-  return endpoint;
+  return { endpoint, kubeconfigText };
+}
+
+/** The managed identity's token for Entra ID clusters; the opted-in local account otherwise. */
+function kubeConfigFor(cluster: ScanClusterMessage['cluster'], view: ArmView, access: ApiServerAccess, services: ClusterScanServices): unknown {
+  if (!authenticationBlocker(view.facts)) return buildKubeConfig(cluster.name, access.endpoint, services.aksTokens);
+  try {
+    return buildLocalAccountKubeConfig(cluster.name, access.endpoint, localAccountFromKubeconfig(access.kubeconfigText));
+  } catch (error) {
+    throw new ClusterAccessError(`Cannot authenticate to ${cluster.name} with its local account: ${(error as Error).message}`, false);
+  }
+}
+
+/** A snapshot of a cluster not scanned by policy: nothing read, and why. */
+export function skippedSnapshot(identity: ClusterIdentity, reason: string, arm: { aksCluster?: Record<string, unknown>; meshRevisionProfile?: MeshRevisionProfile } = {}): ClusterSnapshot {
+  const snapshot = failedSnapshot(identity, reason, arm);
+  snapshot.skipped = reason;
+  return snapshot;
 }
 
 /** A snapshot with every kind unread, so only the ARM-based platform rules and scan-incomplete report. */
@@ -124,6 +157,8 @@ export interface ClusterSnapshotOutcome {
   failure?: string;
   /** True when a later attempt may succeed (network, throttling, server errors). */
   retryable: boolean;
+  /** Set (to why) when the cluster was not scanned by policy; `snapshot` then holds only what ARM told. */
+  skipped?: string;
 }
 
 /** ARM details -> access -> live snapshot. Never throws for access failures: they come back as `failure`. */
@@ -132,8 +167,12 @@ export async function snapshotOneCluster(message: ScanClusterMessage, services: 
   let view: ArmView | undefined;
   try {
     view = await readArm(message.cluster, services.arm);
-    const endpoint = await reachApiServer(message.cluster, view, services);
-    const kubeConfig = buildKubeConfig(message.cluster.name, endpoint, services.aksTokens);
+    const blocker = authenticationBlocker(view.facts);
+    if (blocker && !services.allowLocalAccountCredentials) {
+      return { snapshot: skippedSnapshot(identity, blocker, view), skipped: blocker, retryable: false };
+    }
+    const access = await reachApiServer(message.cluster, view, services);
+    const kubeConfig = kubeConfigFor(message.cluster, view, access, services);
     const snapshot = await services.collect(kubeConfig, { cluster: identity, aksCluster: view.aksCluster, meshRevisionProfile: view.meshRevisionProfile, deadlineMs: services.deadlineMs });
     snapshot.meshRevisionProfile ??= view.meshRevisionProfile;
     const unreadable = nothingReadReason(snapshot);
@@ -154,7 +193,7 @@ export async function scanOneCluster(message: ScanClusterMessage, services: Clus
   const startedAt = Date.now();
   const outcome = await snapshotOneCluster(message, services);
   if (outcome.failure && outcome.retryable) throw new ClusterAccessError(outcome.failure, true);
-  return scanSnapshot(outcome.snapshot, services.config, { scanId: message.scanId, startedAt, failure: outcome.failure });
+  return scanSnapshot(outcome.snapshot, services.config, { scanId: message.scanId, startedAt, failure: outcome.failure, skipped: outcome.skipped });
 }
 
 /**

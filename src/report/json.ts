@@ -206,7 +206,7 @@ export const JSON_REPORT_SCHEMA: SchemaObject = {
             required: ['name'],
             properties: { name: { type: 'string' }, resourceId: { type: 'string' }, subscriptionId: { type: 'string' }, resourceGroup: { type: 'string' }, location: { type: 'string' } },
           },
-          status: { enum: ['succeeded', 'partial', 'failed'] },
+          status: { enum: ['succeeded', 'partial', 'failed', 'skipped'] },
           error: { type: 'string' },
           timeGenerated: { type: 'string', format: 'date-time' },
           durationMs: { type: 'integer', minimum: 0 },

@@ -21,6 +21,8 @@ export interface ScanClusterOptions {
   startedAt: number;
   /** Set when the scan could not complete (unreachable cluster). */
   failure?: string;
+  /** Set (to why) when the cluster was not scanned by policy: status `skipped`, whatever else is set. */
+  skipped?: string;
   now?: () => Date;
 }
 
@@ -30,7 +32,8 @@ export function scanSnapshot(snapshot: ClusterSnapshot, config: ScannerConfig, o
   const findings = evaluateSnapshot(snapshot, config, { model });
   const exposureMatrix = exposureMatrixOf(findings);
   const unreadable = unreadableKinds(snapshot);
-  const status: ScanStatus = options.failure ? 'failed' : unreadable.length > 0 ? 'partial' : 'succeeded';
+  const skipped = options.skipped ?? snapshot.skipped;
+  const status: ScanStatus = skipped ? 'skipped' : options.failure ? 'failed' : unreadable.length > 0 ? 'partial' : 'succeeded';
   const resourceCounts: Partial<Record<SnapshotKind, number>> = {};
   for (const [kind, objects] of Object.entries(snapshot.objects) as Array<[SnapshotKind, unknown[]]>) {
     if (objects.length > 0 || snapshot.coverage[kind]?.status === 'read') resourceCounts[kind] = objects.length;
@@ -41,7 +44,7 @@ export function scanSnapshot(snapshot: ClusterSnapshot, config: ScannerConfig, o
     scanId: options.scanId,
     cluster: snapshot.cluster,
     status,
-    error: options.failure ?? (unreadable.length > 0 ? `Could not read: ${unreadable.map((k) => `${k} (${snapshot.coverage[k]?.status})`).join(', ')}` : ''),
+    error: skipped ?? options.failure ?? (unreadable.length > 0 ? `Could not read: ${unreadable.map((k) => `${k} (${snapshot.coverage[k]?.status})`).join(', ')}` : ''),
     durationMs: Date.now() - options.startedAt,
     apiRequests: snapshot.apiRequests,
     resourceCounts,

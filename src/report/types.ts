@@ -1,7 +1,12 @@
 import type { Finding, Severity } from '../rules/types.js';
 import type { ClusterIdentity, CoverageEntry, SnapshotKind } from '../snapshot/types.js';
 
-export type ScanStatus = 'succeeded' | 'partial' | 'failed';
+/**
+ * succeeded: every kind read; partial: some kinds unreadable; failed: the cluster could not be
+ * read (unreachable, crashed after retries); skipped: not scanned by policy (no Entra ID:
+ * its only credential is an admin-equivalent local account; docs/fleet-scanning.md).
+ */
+export type ScanStatus = 'succeeded' | 'partial' | 'failed' | 'skipped';
 
 /** One row of IstioIsolationScans_CL, camelCase (findings.md). */
 export interface ScanRecord {

@@ -180,6 +180,11 @@ export interface ClusterSnapshot {
   apiRequests: number;
   /** Cluster DNS domain for short names. */
   clusterDomain: string;
+  /**
+   * Set when the cluster was not scanned by policy (fleet scans of clusters without Entra ID,
+   * whose only credential is an admin-equivalent local account): why. Nothing was read.
+   */
+  skipped?: string;
 }
 
 export function emptyObjects(): Record<SnapshotKind, K8sObject[]> {

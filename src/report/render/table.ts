@@ -161,7 +161,7 @@ function renderCluster(result: ClusterScanResult, paint: Paint, width: number, f
 /** One row per cluster (status and counts by severity), then the totals; names cut to fit. */
 export function renderFleetSummary(report: ScanReport, paint: Paint = plain, width: number = DEFAULT_TABLE_WIDTH): string[] {
   const clusters = report.clusters;
-  const statuses = { succeeded: 0, partial: 0, failed: 0 };
+  const statuses = { succeeded: 0, partial: 0, failed: 0, skipped: 0 };
   let tenants = 0;
   let exposed = 0;
   const totals = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
@@ -192,7 +192,7 @@ export function renderFleetSummary(report: ScanReport, paint: Paint = plain, wid
   };
   const line = (name: string, statusCell: string, cells: string[]) => `  ${padName(name)} ${statusCell}${cells.map((cell, i) => ` ${cell.padStart(numberWidths[i]!)}`).join('')}`.trimEnd();
   const lines = wrap(
-    `Fleet: ${count(clusters.length)} clusters (${statuses.succeeded} succeeded, ${statuses.partial} partial, ${statuses.failed} failed), ${count(tenants)} tenant namespaces, ${count(exposed)} importing foreign configuration`,
+    `Fleet: ${count(clusters.length)} clusters (${statuses.succeeded} succeeded, ${statuses.partial} partial, ${statuses.failed} failed${statuses.skipped ? `, ${statuses.skipped} skipped` : ''}), ${count(tenants)} tenant namespaces, ${count(exposed)} importing foreign configuration`,
     width,
     '  ',
     '',
@@ -201,7 +201,7 @@ export function renderFleetSummary(report: ScanReport, paint: Paint = plain, wid
   lines.push(paint('gray', line('cluster', 'status'.padEnd(statusWidth), headers)));
   for (const row of rows) {
     const statusCell = row.status.padEnd(statusWidth);
-    lines.push(line(row.name, row.status === 'succeeded' ? statusCell : paint(row.status === 'failed' ? 'red' : 'yellow', statusCell), row.numbers.map(count)));
+    lines.push(line(row.name, row.status === 'succeeded' ? statusCell : paint(row.status === 'failed' || row.status === 'skipped' ? 'red' : 'yellow', statusCell), row.numbers.map(count)));
   }
   lines.push(line('total', ' '.repeat(statusWidth), totalCells));
   return lines;

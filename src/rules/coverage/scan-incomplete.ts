@@ -38,7 +38,23 @@ function rulesRequiring(catalogue: readonly RuleMeta[], kinds: SnapshotKind[]): 
     .sort();
 }
 
+/** The opt-in that makes the fleet scan use a local account (src/config/app-settings.ts). */
+const LOCAL_ACCOUNT_OPT_IN = 'SCAN_LOCAL_ACCOUNT_CLUSTERS';
+
 function evaluateScanIncomplete({ snapshot, catalogue }: RuleContext): RuleResult[] {
+  // Not scanned by policy: one finding saying so, however the coverage reads.
+  if (snapshot.skipped) {
+    const unknownRules = catalogue.filter((meta) => meta.id !== 'scan-incomplete' && meta.requires.length > 0).map((meta) => meta.id).sort();
+    return [
+      {
+        message: `Cluster ${snapshot.cluster.name} was not scanned: ${snapshot.skipped}`,
+        namespace: '',
+        subjectKey: 'cluster-skipped',
+        evidence: { reason: 'skipped', detail: snapshot.skipped, optIn: LOCAL_ACCOUNT_OPT_IN, unknownRules },
+        remediation: `Enable AKS-managed Entra ID integration on the cluster and disable its local accounts, then grant the scanner's identity read access (infra/roles, infra/kubernetes). To scan it as it is, accept the local account's admin-equivalent credential for the scanner with ${LOCAL_ACCOUNT_OPT_IN}=true.`,
+      },
+    ];
+  }
   const entries = Object.entries(snapshot.coverage) as Array<[SnapshotKind, NonNullable<(typeof snapshot.coverage)[SnapshotKind]>]>;
   const unreadable = entries.filter(([, entry]) => isUnreadable(entry.status));
   if (unreadable.length === 0) return [];

@@ -46,6 +46,29 @@ export function aksUserKubeconfig(clusterName: string, server: string, caPem: st
   });
 }
 
+/**
+ * The user credential AKS returns for a cluster without Entra ID: a local account
+ * (`clusterUser_<rg>_<name>`) with a client certificate and a static token, both
+ * cluster-admin. The API server double checks the token.
+ */
+export function aksLocalAccountKubeconfig(clusterName: string, server: string, caPem: string, token: string, clientCertificate: { certPem: string; keyPem: string }): string {
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: clusterName, cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    contexts: [{ name: clusterName, context: { cluster: clusterName, user: `clusterUser_${clusterName}` } }],
+    'current-context': clusterName,
+    users: [{
+      name: `clusterUser_${clusterName}`,
+      user: {
+        'client-certificate-data': Buffer.from(clientCertificate.certPem).toString('base64'),
+        'client-key-data': Buffer.from(clientCertificate.keyPem).toString('base64'),
+        token,
+      },
+    }],
+  });
+}
+
 /** ARM `properties` of a well-configured Istio add-on cluster; override what a test needs. */
 export function healthyClusterProperties(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {

@@ -65,9 +65,9 @@ describe('one cluster scan: retry or record, by cause', () => {
     expect(kube.requests.every((r) => r.status !== 401)).toBe(true);
   });
 
-  it('records a local-accounts-only cluster as failed at once (no retry can fix it)', async () => {
+  it('records a local-accounts-only cluster as skipped at once (no retry, no admin credential)', async () => {
     await expect(createScanClusterHandler(() => services)(messageFor('local-accounts'), context())).resolves.toBeUndefined();
-    expect(lastResult().record.status).toBe('failed');
+    expect(lastResult().record.status).toBe('skipped');
     expect(lastResult().record.error).toContain('no Entra ID integration');
     expect(lastResult().findings.map((f) => f.ruleId)).toContain('scan-incomplete');
   });
@@ -114,7 +114,9 @@ describe('one cluster scan: retry or record, by cause', () => {
     expect(byName.healthy!.failure).toBeUndefined();
     expect(byName.healthy!.snapshot.namespaces.has('tenant-a')).toBe(true);
     expect(byName.unreachable!.failure).toContain('unreachable');
-    expect(byName['local-accounts']!.failure).toContain('Entra ID');
+    expect(byName['local-accounts']!.failure).toBeUndefined();
+    expect(byName['local-accounts']!.snapshot.skipped).toContain('scanned only with Entra ID');
+    expect(lines.some((line) => line.includes('local-accounts: skipped (scanned only with Entra ID'))).toBe(true);
     expect(lines.at(-1)).toMatch(/^\[#{20}\] 4\/4 clusters/);
   });
 });
