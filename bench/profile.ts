@@ -3,7 +3,9 @@
  * `node --cpu-prof`, then lists the functions with the most self time and the most total
  * (inclusive) time, with file and line.
  *
- *   node --import tsx bench/profile.ts large [top=15]
+ *   node --import tsx bench/profile.ts large [top=15]          # bench/generator.ts fleet
+ *   node --import tsx bench/profile.ts tenants:2500 [top=15]   # bench/tenant-fleet.ts, 2,500 namespaces, evaluation
+ *   node --import tsx bench/profile.ts tenants:2500 15 render  # ... evaluation and rendering of every format
  *
  * Used to write the "Hot spots" section of docs/performance.md; not part of `npm run bench`.
  */
@@ -82,7 +84,10 @@ if (isMain) {
   const top = Number(process.argv[3] ?? 15);
   const dir = mkdtempSync(join(tmpdir(), 'iis-prof-'));
   try {
-    const child = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--max-old-space-size=2048', '--import', 'tsx', 'bench/eval-worker.ts', size, '1'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const worker = size.startsWith('tenants:')
+      ? ['bench/shapes-worker.ts', size.slice('tenants:'.length), '1', '--no-rules', ...(process.argv[4] === 'render' ? [] : ['--no-render'])]
+      : ['bench/eval-worker.ts', size, '1'];
+    const child = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--max-old-space-size=2048', '--import', 'tsx', ...worker], { stdio: ['ignore', 'ignore', 'inherit'] });
     if (child.status !== 0) throw new Error(`eval worker exited with ${child.status}`);
     const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
     if (!file) throw new Error('no .cpuprofile written');

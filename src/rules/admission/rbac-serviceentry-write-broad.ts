@@ -30,11 +30,26 @@ export const rbacServiceEntryWriteBroad: Rule = {
   evaluate: evaluateRbac,
 };
 
-function rulesFor(binding: K8sObject, clusterRoleRules: Map<string, PolicyRule[]>, roles: K8sObject[]): { rules: PolicyRule[]; role: string } | undefined {
+/** Roles by namespace and name, as a RoleBinding's roleRef names them: one lookup per binding instead of a scan of every Role. */
+function indexRoles(roles: K8sObject[]): Map<string, K8sObject> {
+  const byName = new Map<string, K8sObject>();
+  // The first Role of a namespace and name wins, as the former linear search found it.
+  for (const role of roles) {
+    const key = roleKey(role.metadata.namespace, role.metadata.name);
+    if (!byName.has(key)) byName.set(key, role);
+  }
+  return byName;
+}
+
+function roleKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+function rulesFor(binding: K8sObject, clusterRoleRules: Map<string, PolicyRule[]>, roles: Map<string, K8sObject>): { rules: PolicyRule[]; role: string } | undefined {
   const ref = roleRefOf(binding);
   if (!ref) return undefined;
   if (ref.kind === 'ClusterRole') return { rules: clusterRoleRules.get(ref.name) ?? [], role: `ClusterRole ${ref.name}` };
-  const role = roles.find((candidate) => candidate.metadata.namespace === binding.metadata.namespace && candidate.metadata.name === ref.name);
+  const role = roles.get(roleKey(binding.metadata.namespace, ref.name));
   return role ? { rules: rulesOf(role), role: `Role ${qualifiedName(role)}` } : undefined;
 }
 
@@ -48,9 +63,10 @@ function evaluateRbac({ snapshot, model }: RuleContext): RuleResult[] {
   const excluded = (subject: RbacSubject): boolean =>
     isAdminOrControlPlane(subject, { isSystemNamespace: (namespace) => model.classOf(namespace) === 'system', adminGroups, clusterAdmins });
 
+  const roles = indexRoles(snapshot.objects.Role);
   const results: RuleResult[] = [];
   const consider = (binding: K8sObject, clusterWide: boolean): void => {
-    const granted = rulesFor(binding, clusterRoleRules, snapshot.objects.Role);
+    const granted = rulesFor(binding, clusterRoleRules, roles);
     if (!granted) return;
     const writes = meshConfigWrites(granted.rules);
     if (writes.resources.length === 0) return;

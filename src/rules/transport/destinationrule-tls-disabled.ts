@@ -2,7 +2,7 @@ import type { ClusterSnapshot, K8sObject } from '../../snapshot/types.js';
 import type { Rule, RuleContext, RuleResult } from '../types.js';
 import { qualifiedName, refOf } from './refs.js';
 import { isRecord } from '../../records.js';
-import { hostsOverlap } from '../../mesh/hosts.js';
+import { HostIndex } from '../../mesh/hosts.js';
 
 /**
  * destinationrule-tls-disabled: `tls.mode: DISABLE` on traffic to an in-mesh host makes
@@ -33,15 +33,33 @@ function fullHost(host: string, namespace: string, clusterDomain: string): strin
   return host.includes('.') || host === '*' ? host : `${host}.${namespace}.svc.${clusterDomain}`;
 }
 
+/**
+ * Hosts of MESH_INTERNAL ServiceEntries in a HostIndex, so that "does any of them overlap this
+ * host?" costs O(labels of the host) instead of a walk over every ServiceEntry per
+ * DestinationRule (8,000 namespaces with TLS origination took 152 s for no finding).
+ * Overlap is hostsOverlap's (Istio host.Name matching).
+ */
+export class MeshInternalHosts {
+  private readonly index = new HostIndex<true>();
+
+  constructor(serviceEntries: K8sObject[]) {
+    for (const entry of serviceEntries) {
+      if (entry.spec.location !== 'MESH_INTERNAL') continue;
+      const hosts = Array.isArray(entry.spec.hosts) ? entry.spec.hosts.filter((h): h is string => typeof h === 'string') : [];
+      for (const host of hosts) this.index.add(host, true);
+    }
+  }
+
+  overlaps(host: string): boolean {
+    return this.index.overlapping(host).length > 0;
+  }
+}
+
 /** In-mesh: a Kubernetes service name (`*.svc.<domain>`, `*.<domain>`, `*.local`) or a MESH_INTERNAL ServiceEntry host. */
-export function isInMeshHost(host: string, snapshot: ClusterSnapshot): boolean {
+export function isInMeshHost(host: string, snapshot: ClusterSnapshot, meshInternal: MeshInternalHosts = new MeshInternalHosts(snapshot.objects.ServiceEntry)): boolean {
   const domain = snapshot.clusterDomain;
   if (host === '*' || host.endsWith(`.svc.${domain}`) || host.endsWith(`.${domain}`) || host === '*.local' || host.endsWith('.local')) return true;
-  return snapshot.objects.ServiceEntry.some((entry) => {
-    if (entry.spec.location !== 'MESH_INTERNAL') return false;
-    const hosts = Array.isArray(entry.spec.hosts) ? entry.spec.hosts.filter((h): h is string => typeof h === 'string') : [];
-    return hosts.some((candidate) => hostsOverlap(candidate, host));
-  });
+  return meshInternal.overlaps(host);
 }
 
 function isDisabled(tls: unknown): boolean {
@@ -75,12 +93,14 @@ export function tlsDisabledPaths(rule: K8sObject): string[] {
 
 function evaluateTlsDisabled({ snapshot }: RuleContext): RuleResult[] {
   const results: RuleResult[] = [];
+  const meshInternal = new MeshInternalHosts(snapshot.objects.ServiceEntry);
   for (const rule of snapshot.objects.DestinationRule) {
     if (typeof rule.spec.host !== 'string') continue;
-    const host = fullHost(rule.spec.host, rule.metadata.namespace, snapshot.clusterDomain);
-    if (!isInMeshHost(host, snapshot)) continue;
+    // Most rules disable nothing (TLS origination to external hosts sets SIMPLE): no host lookup for them.
     const paths = tlsDisabledPaths(rule);
     if (paths.length === 0) continue;
+    const host = fullHost(rule.spec.host, rule.metadata.namespace, snapshot.clusterDomain);
+    if (!isInMeshHost(host, snapshot, meshInternal)) continue;
     results.push({
       message: `DestinationRule ${qualifiedName(rule)} sends plaintext to the in-mesh host ${host} (tls.mode DISABLE at ${paths.join(', ')}).`,
       namespace: rule.metadata.namespace,

@@ -1,0 +1,106 @@
+/**
+ * Benchmark 5 (shapes, issue 19), one process per size:
+ *   node --max-old-space-size=2048 --import tsx bench/shapes-worker.ts 2500 3 [--no-rules] [--no-render]
+ * (tenant namespaces, runs). Prints one JSON line (ShapesWorkerResult).
+ *
+ * On the tenant fleet (bench/tenant-fleet.ts) it times, median of the runs:
+ *  - evaluateSnapshot as a whole (fresh snapshot per run, so the mesh model is paid for);
+ *  - each rule alone, with a fresh model whose config objects are already built: the rule
+ *    pays for every index it needs, so a rule that grows faster than linearly shows as itself;
+ *  - each output format rendered from one scan result (JSON, SARIF, Markdown, table), with its
+ *    size in bytes: rendering reads the lazily built affectedNamespaces lists.
+ */
+import { GCProfiler } from 'node:v8';
+import { defaultConfig } from '../src/config/types.js';
+import { renderReport, OUTPUT_FORMATS } from '../src/cli/scan.js';
+import { buildMeshModel } from '../src/mesh/model.js';
+import { createRuleContext, evaluateSnapshot } from '../src/rules/engine.js';
+import { ALL_RULES } from '../src/rules/registry.js';
+import { scanSnapshot } from '../src/report/scan-result.js';
+import type { ScanReport } from '../src/report/types.js';
+import { assembleSnapshot } from '../src/snapshot/assemble.js';
+import { normalizeObject } from '../src/snapshot/build.js';
+import type { K8sObject } from '../src/snapshot/types.js';
+import { generateTenantFleet } from './tenant-fleet.js';
+
+export interface ShapesWorkerResult {
+  namespaces: number;
+  objects: number;
+  findings: number;
+  evalMs: number[];
+  /** Rule id -> times of the runs (ms). */
+  ruleMs: Record<string, number[]>;
+  /** Format -> times of the runs (ms), or the error that stopped it. */
+  renderMs: Record<string, number[]>;
+  renderBytes: Record<string, number>;
+  renderErrors: Record<string, string>;
+  peakHeapMb: number;
+  maxRssMb: number;
+}
+
+const namespaces = Number(process.argv[2] ?? 1250);
+const runs = Math.max(1, Number(process.argv[3] ?? 3));
+const withRules = !process.argv.includes('--no-rules');
+const withRender = !process.argv.includes('--no-render');
+
+const objects: K8sObject[] = [];
+for (const raw of generateTenantFleet(namespaces)) {
+  const result = normalizeObject(raw);
+  if ('object' in result) objects.push(result.object);
+}
+const config = defaultConfig();
+const snapshotOf = () => assembleSnapshot({ cluster: { name: `bench-tenants-${namespaces}` }, source: 'manifests', objects });
+
+let peakHeapBytes = 0;
+function measured<T>(work: () => T): { value: T; ms: number } {
+  const profiler = new GCProfiler();
+  profiler.start();
+  const started = performance.now();
+  const value = work();
+  const ms = performance.now() - started;
+  for (const gc of profiler.stop()?.statistics ?? []) peakHeapBytes = Math.max(peakHeapBytes, gc.beforeGC.heapStatistics.usedHeapSize);
+  peakHeapBytes = Math.max(peakHeapBytes, process.memoryUsage().heapUsed);
+  return { value, ms };
+}
+
+const result: ShapesWorkerResult = { namespaces, objects: objects.length, findings: 0, evalMs: [], ruleMs: {}, renderMs: {}, renderBytes: {}, renderErrors: {}, peakHeapMb: 0, maxRssMb: 0 };
+
+for (let run = 0; run < runs; run++) {
+  const snapshot = snapshotOf();
+  const { value: findings, ms } = measured(() => evaluateSnapshot(snapshot, config));
+  result.evalMs.push(ms);
+  result.findings = findings.length;
+}
+
+if (withRules) {
+  for (let run = 0; run < runs; run++) {
+    const snapshot = snapshotOf();
+    for (const rule of ALL_RULES) {
+      const model = buildMeshModel(snapshot, config);
+      model.configObjects();
+      const ctx = createRuleContext(snapshot, config, model);
+      const { ms } = measured(() => rule.evaluate(ctx));
+      (result.ruleMs[rule.meta.id] ??= []).push(ms);
+    }
+  }
+}
+
+if (withRender) {
+  const report: ScanReport = { scanId: 'bench', scanner: { version: 'bench' }, clusters: [scanSnapshot(snapshotOf(), config, { scanId: 'bench', startedAt: Date.now() })] };
+  for (let run = 0; run < runs; run++) {
+    for (const format of OUTPUT_FORMATS) {
+      if (result.renderErrors[format]) continue;
+      try {
+        const { value: text, ms } = measured(() => renderReport(report, format, false));
+        (result.renderMs[format] ??= []).push(ms);
+        result.renderBytes[format] = Buffer.byteLength(text);
+      } catch (error) {
+        result.renderErrors[format] = (error as Error).message;
+      }
+    }
+  }
+}
+
+result.peakHeapMb = Math.round(peakHeapBytes / 2 ** 20);
+result.maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+console.log(JSON.stringify(result));
