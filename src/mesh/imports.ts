@@ -11,12 +11,15 @@
  * of M that N imports and that the rule's host covers; a rule in a third namespace never
  * leaves its own namespace. See docs/semantics.md "DestinationRules".
  *
- * Complexity: objects are indexed once (public ones in a HostIndex, named exports per
- * target namespace). The public part of a scope does not depend on the importing namespace
- * (a `./...` egress host only imports the namespace's own objects, which are not foreign), so
- * it is computed once per distinct egress host list and shared by every namespace using it.
- * Per namespace the cost is O(objects exported to it by name); the owner list is a view over
- * the shared public owners (OwnerList) and is only materialised on demand.
+ * Complexity: objects are indexed once (public ones in a HostIndex and per owner namespace,
+ * named exports per target namespace). A scope's public imports split in two: through
+ * `*` + `/` + host egress, which depends only on those egress hosts and is computed once per
+ * distinct set of them (a few per fleet, however many namespaces have a Sidecar of their
+ * own), and through `ns/host` egress, computed once per egress host from that namespace's
+ * public objects only. Per namespace the cost is the size of its answer; the owner list is a
+ * view over the shared owners (OwnerList), materialised on demand. Who imports a public
+ * object (PublicImporterIndex) is answered from the other side: the `*` egress groups whose
+ * hosts overlap the object's, plus the namespaces whose egress names the owner.
  */
 import type { SidecarEgressHost } from './accessors.js';
 import type { ConfigObject } from './config-objects.js';
@@ -135,10 +138,11 @@ interface ImportEntry {
   hosts: string[];
 }
 
-interface PublicImports {
+/** Public objects imported through the `*` + `/` + host egress of a scope. */
+interface StarImports {
   imported: Set<ConfigObject>;
   byOwner: Map<string, ConfigObject[]>;
-  /** Sorted and frozen: shared by every namespace using this scope. */
+  /** Sorted and frozen: shared by every scope with the same `*` egress hosts. */
   sortedOwners: readonly string[];
 }
 
@@ -147,17 +151,27 @@ export function scopeImports(scope: SidecarScope, config: ConfigObject): boolean
   return isExportedTo(config.exportTo.scope, config.namespace, scope.namespace) && config.appliesToSidecars && scopeImportsHosts(scope, config.namespace, config.hosts);
 }
 
-/** The public part of a scope depends only on its egress hosts that can name foreign namespaces. */
-function publicKeyOf(egressHosts: SidecarEgressHost[]): string {
-  const relevant = egressHosts.filter((egress) => egress.namespace !== '.' && egress.namespace !== '~' && egress.namespace !== '').map((egress) => egress.raw);
-  return [...new Set(relevant)].sort().join('\n');
+/** An egress host that names a namespace other than by `*` (`.` and `~` never import foreign objects; '' is malformed). */
+function namesNamespace(egress: SidecarEgressHost): boolean {
+  return egress.namespace !== '*' && egress.namespace !== '.' && egress.namespace !== '~' && egress.namespace !== '';
+}
+
+/** What `*` + `/` + host egress imports depends only on those hosts: the sorted, distinct raw hosts. */
+function starKeyOf(egressHosts: readonly SidecarEgressHost[]): string {
+  const raws = new Set<string>();
+  for (const egress of egressHosts) if (egress.namespace === '*') raws.add(egress.raw);
+  return [...raws].sort().join('\n');
 }
 
 export class ImportGraph {
   private readonly publicIndex = new HostIndex<ImportEntry>();
   private readonly publicByNamespace = new Map<string, ImportEntry[]>();
   private readonly namedTo = new Map<string, ImportEntry[]>();
-  private readonly publicCache = new Map<string, PublicImports>();
+  /** The public entry of each object that has one (an object has at most one). */
+  private readonly publicEntryOf = new Map<ConfigObject, ImportEntry>();
+  private readonly starCache = new Map<string, StarImports>();
+  /** `ns/host` egress (raw) -> the public objects of ns it imports. */
+  private readonly namedCache = new Map<string, ConfigObject[]>();
   /** DestinationRules that configure some service of their namespace visible elsewhere. */
   private readonly rulesReachingOthers = new Set<ConfigObject>();
 
@@ -184,6 +198,7 @@ export class ImportGraph {
     if (isPublic) {
       for (const host of entry.hosts) this.publicIndex.add(host, entry);
       pushTo(this.publicByNamespace, entry.config.namespace, entry);
+      this.publicEntryOf.set(entry.config, entry);
       return;
     }
     for (const target of namedTargets) if (target !== entry.config.namespace) pushTo(this.namedTo, target, entry);
@@ -221,53 +236,78 @@ export class ImportGraph {
     return this.rulesReachingOthers.has(rule);
   }
 
-  private publicImports(scope: SidecarScope): PublicImports {
-    const key = publicKeyOf(scope.egressHosts);
-    const cached = this.publicCache.get(key);
+  /** Public objects imported through the `*` egress hosts of a scope (shared by every scope with the same ones). */
+  private starImports(egressHosts: readonly SidecarEgressHost[]): StarImports {
+    const key = starKeyOf(egressHosts);
+    const cached = this.starCache.get(key);
     if (cached) return cached;
     const imported = new Set<ConfigObject>();
-    for (const egress of scope.egressHosts) {
-      if (egress.namespace === '*') {
-        for (const entry of this.publicIndex.overlapping(egress.dnsName)) imported.add(entry.config);
-      } else if (egress.namespace !== '.' && egress.namespace !== '~' && egress.namespace !== '') {
-        for (const entry of this.publicByNamespace.get(egress.namespace) ?? []) {
-          if (entry.hosts.some((host) => hostsOverlap(egress.dnsName, host))) imported.add(entry.config);
-        }
-      }
+    for (const egress of egressHosts) {
+      if (egress.namespace === '*') for (const entry of this.publicIndex.overlapping(egress.dnsName)) imported.add(entry.config);
     }
     const byOwner = new Map<string, ConfigObject[]>();
     for (const config of imported) pushTo(byOwner, config.namespace, config);
-    const result: PublicImports = { imported, byOwner, sortedOwners: Object.freeze([...byOwner.keys()].sort()) };
-    this.publicCache.set(key, result);
+    const result: StarImports = { imported, byOwner, sortedOwners: Object.freeze([...byOwner.keys()].sort()) };
+    this.starCache.set(key, result);
     return result;
+  }
+
+  /** Public objects of `egress.namespace` that an `ns/host` egress host imports. */
+  private namedImports(egress: SidecarEgressHost): ConfigObject[] {
+    let imported = this.namedCache.get(egress.raw);
+    if (!imported) {
+      imported = [];
+      for (const entry of this.publicByNamespace.get(egress.namespace) ?? []) {
+        if (entry.hosts.some((host) => hostsOverlap(egress.dnsName, host))) imported.push(entry.config);
+      }
+      this.namedCache.set(egress.raw, imported);
+    }
+    return imported;
   }
 
   /** Foreign objects imported by one scope of `scope.namespace`. */
   scopeImports(scope: SidecarScope): ScopeImports {
     const namespace = scope.namespace;
-    const pub = this.publicImports(scope);
+    const star = this.starImports(scope.egressHosts);
+    // Public objects it imports through `ns/host` egress beyond the `*` ones, and objects
+    // exported to it by name. Never its own objects (not foreign).
+    const namedPublic = new Set<ConfigObject>();
+    for (const egress of scope.egressHosts) {
+      if (!namesNamespace(egress) || egress.namespace === namespace) continue;
+      for (const config of this.namedImports(egress)) if (!star.imported.has(config)) namedPublic.add(config);
+    }
     const privateObjects = new Set<ConfigObject>();
     for (const entry of this.namedTo.get(namespace) ?? []) {
-      if (!pub.imported.has(entry.config) && scopeImportsHosts(scope, entry.config.namespace, entry.hosts)) privateObjects.add(entry.config);
+      const config = entry.config;
+      if (!star.imported.has(config) && !namedPublic.has(config) && scopeImportsHosts(scope, config.namespace, entry.hosts)) privateObjects.add(config);
     }
-    const extraOwners = [...new Set([...privateObjects].map((config) => config.namespace))].filter((owner) => !pub.byOwner.has(owner)).sort();
-    const ownerList = new OwnerList(pub.sortedOwners, namespace, extraOwners);
-    const publicOwnerList = new OwnerList(pub.sortedOwners, namespace, []);
-    const publicObjectCount = pub.imported.size - (pub.byOwner.get(namespace)?.length ?? 0);
+    const namedPublicByOwner = new Map<string, ConfigObject[]>();
+    for (const config of namedPublic) pushTo(namedPublicByOwner, config.namespace, config);
+    const privateByOwner = new Map<string, ConfigObject[]>();
+    for (const config of privateObjects) pushTo(privateByOwner, config.namespace, config);
+    const beyondStar = (owners: Iterable<string>) => [...new Set(owners)].filter((owner) => !star.byOwner.has(owner)).sort();
+    const publicOwnerList = new OwnerList(star.sortedOwners, namespace, beyondStar(namedPublicByOwner.keys()));
+    const ownerList = new OwnerList(star.sortedOwners, namespace, beyondStar([...namedPublicByOwner.keys(), ...privateByOwner.keys()]));
+    const publicObjectCount = star.imported.size - (star.byOwner.get(namespace)?.length ?? 0) + namedPublic.size;
     const objectCount = publicObjectCount + privateObjects.size;
+    const list = (owners: OwnerList, limit: number, withPrivate: boolean): ConfigObject[] => {
+      const out: ConfigObject[] = [];
+      // Every listed owner contributes at least one object, so `limit` owners are enough.
+      for (const owner of owners.first(limit)) {
+        const objects = [...(star.byOwner.get(owner) ?? []), ...(namedPublicByOwner.get(owner) ?? []), ...(withPrivate ? (privateByOwner.get(owner) ?? []) : [])];
+        for (const config of objects) {
+          if (out.length >= limit) return out;
+          out.push(config);
+        }
+      }
+      return out;
+    };
     return {
       publicOwnerList,
       publicObjectCount,
       namedObjects: [...privateObjects],
       listPublicObjects(limit = Number.POSITIVE_INFINITY) {
-        const out: ConfigObject[] = [];
-        for (const owner of publicOwnerList.first(limit)) {
-          for (const config of pub.byOwner.get(owner) ?? []) {
-            if (out.length >= limit) return out;
-            out.push(config);
-          }
-        }
-        return out;
+        return list(publicOwnerList, limit, false);
       },
       scope,
       ownerList,
@@ -276,15 +316,7 @@ export class ImportGraph {
       },
       objectCount,
       listObjects(limit = Number.POSITIVE_INFINITY) {
-        const out: ConfigObject[] = [];
-        // Every listed owner contributes at least one object, so `limit` owners are enough.
-        for (const owner of ownerList.first(limit)) {
-          for (const config of [...(pub.byOwner.get(owner) ?? []), ...[...privateObjects].filter((c) => c.namespace === owner)]) {
-            if (out.length >= limit) return out;
-            out.push(config);
-          }
-        }
-        return out;
+        return list(ownerList, limit, true);
       },
     };
   }
@@ -304,65 +336,89 @@ export class ImportGraph {
   }
 
   /**
-   * Which of `namespaces` import a public object, answered for many objects at once: the
-   * namespaces are grouped by the public part of their scopes, so an object's importers are
-   * a few shared groups, not a scan of every namespace.
+   * Which of `namespaces` import a public object, answered for many objects at once. A
+   * namespace other than the owner imports it through a `*` egress host overlapping one of
+   * its hosts, or through an egress host naming the owner. The namespaces are grouped by their
+   * `*` egress hosts (all scopes together), and those hosts indexed, so an object's importers
+   * are a few shared groups plus the namespaces that name its owner: no scan of every
+   * namespace or group per object.
    */
   publicImporterIndex(namespaces: readonly string[]): PublicImporterIndex {
-    const groups = new Map<PublicImports, string[]>();
-    const groupOf = new Map<string, PublicImports>();
-    const workloadScopes = new Map<string, PublicImports[]>();
+    const groups = new Map<string, ImporterGroup>();
+    const groupOf = new Map<string, ImporterGroup>();
+    const namingOwner = new Map<string, Array<{ namespace: string; dnsName: string }>>();
     for (const namespace of [...namespaces].sort()) {
-      const [namespaceScope, ...selected] = this.sidecars.scopesOf(namespace);
-      const pub = this.publicImports(namespaceScope!);
-      pushTo(groups, pub, namespace);
-      groupOf.set(namespace, pub);
-      if (selected.length > 0) workloadScopes.set(namespace, selected.map((scope) => this.publicImports(scope)));
+      const egressHosts = this.sidecars.scopesOf(namespace).flatMap((scope) => scope.egressHosts);
+      const key = starKeyOf(egressHosts);
+      let group = groups.get(key);
+      if (!group) {
+        group = { starEgress: egressHosts.filter((egress) => egress.namespace === '*'), namespaces: [] };
+        groups.set(key, group);
+      }
+      group.namespaces.push(namespace);
+      groupOf.set(namespace, group);
+      for (const egress of egressHosts) {
+        if (namesNamespace(egress) && egress.namespace !== namespace) pushTo(namingOwner, egress.namespace, { namespace, dnsName: egress.dnsName });
+      }
     }
-    return new PublicImporterIndex(groups, groupOf, workloadScopes);
+    const groupsByEgress = new HostIndex<ImporterGroup>();
+    for (const group of groups.values()) for (const egress of group.starEgress) groupsByEgress.add(egress.dnsName, group);
+    return new PublicImporterIndex((config) => this.publicEntryOf.get(config), groupsByEgress, groupOf, namingOwner);
   }
+}
+
+/** Namespaces (sorted) with the same `*` egress hosts over all their scopes. */
+interface ImporterGroup {
+  starEgress: SidecarEgressHost[];
+  namespaces: string[];
 }
 
 /** See ImportGraph.publicImporterIndex. */
 export class PublicImporterIndex {
   constructor(
-    /** Namespaces (sorted) grouped by the public part of their namespace-wide scope. */
-    private readonly groups: Map<PublicImports, string[]>,
-    private readonly groupOf: Map<string, PublicImports>,
-    /** Public parts of the workload-selected scopes, for the few namespaces that have them. */
-    private readonly workloadScopes: Map<string, PublicImports[]>,
+    private readonly publicEntryOf: (config: ConfigObject) => ImportEntry | undefined,
+    /** Each group under each of its `*` egress hosts. */
+    private readonly groupsByEgress: HostIndex<ImporterGroup>,
+    private readonly groupOf: Map<string, ImporterGroup>,
+    /** Owner namespace -> the namespaces whose egress names it, with the host they name. */
+    private readonly namingOwner: Map<string, Array<{ namespace: string; dnsName: string }>>,
   ) {}
+
+  /** The groups importing `config` through `*` egress, and the other namespaces importing it by naming its owner. */
+  private importers(config: ConfigObject): { groups: Set<ImporterGroup>; naming: Set<string> } {
+    const groups = new Set<ImporterGroup>();
+    const naming = new Set<string>();
+    const entry = this.publicEntryOf(config);
+    if (!entry) return { groups, naming };
+    for (const host of entry.hosts) for (const group of this.groupsByEgress.overlapping(host)) groups.add(group);
+    for (const { namespace, dnsName } of this.namingOwner.get(config.namespace) ?? []) {
+      if (naming.has(namespace) || groups.has(this.groupOf.get(namespace)!)) continue;
+      if (entry.hosts.some((host) => hostsOverlap(dnsName, host))) naming.add(namespace);
+    }
+    return { groups, naming };
+  }
 
   /** Namespaces other than the owner whose proxies import `config` (a public object): exact count and the first `limit` names. */
   importersOf(config: ConfigObject, limit = 10): { count: number; sample: string[] } {
     const owner = config.namespace;
-    let count = 0;
-    const sample: string[] = [];
-    for (const [pub, namespaces] of this.groups) {
-      if (!pub.imported.has(config)) continue;
-      count += namespaces.length;
+    const { groups, naming } = this.importers(config);
+    let count = naming.size;
+    const sample: string[] = [...naming];
+    for (const group of groups) {
+      count += group.namespaces.length;
       // Each group is sorted, so its first limit + 1 names (the owner may be one) hold its share of the global first `limit`.
-      sample.push(...namespaces.slice(0, limit + 1));
+      sample.push(...group.namespaces.slice(0, limit + 1));
     }
-    if (this.groupOf.get(owner)?.imported.has(config)) count -= 1;
-    for (const [namespace, scopes] of this.workloadScopes) {
-      if (namespace === owner || this.groupOf.get(namespace)?.imported.has(config)) continue;
-      if (scopes.some((pub) => pub.imported.has(config))) {
-        count += 1;
-        sample.push(namespace);
-      }
-    }
+    if (groups.has(this.groupOf.get(owner)!)) count -= 1;
     return { count, sample: sample.filter((namespace) => namespace !== owner).sort().slice(0, limit) };
   }
 
   /** Every namespace other than the owner whose proxies import `config` (a public object), sorted. */
   allImportersOf(config: ConfigObject): string[] {
     const owner = config.namespace;
-    const out: string[] = [];
-    for (const [pub, namespaces] of this.groups) if (pub.imported.has(config)) out.push(...namespaces);
-    for (const [namespace, scopes] of this.workloadScopes) {
-      if (!this.groupOf.get(namespace)?.imported.has(config) && scopes.some((pub) => pub.imported.has(config))) out.push(namespace);
-    }
+    const { groups, naming } = this.importers(config);
+    const out: string[] = [...naming];
+    for (const group of groups) out.push(...group.namespaces);
     return out.filter((namespace) => namespace !== owner).sort();
   }
 }

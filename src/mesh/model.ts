@@ -21,6 +21,7 @@ export class MeshModel {
   private sidecarIndexCache?: SidecarIndex;
   private hostIndexCache?: HostIndex<{ config: ConfigObject; host: string }>;
   private serviceHostIndexCache?: HostIndex<{ config: ConfigObject; host: string }>;
+  private definitionHostIndexCache?: HostIndex<{ config: ConfigObject; host: string }>;
   private importGraphCache?: ImportGraph;
   private publicImportersCache?: PublicImporterIndex;
   private tenantNamespacesCache?: readonly string[];
@@ -114,6 +115,21 @@ export class MeshModel {
       this.serviceHostIndexCache = index;
     }
     return this.serviceHostIndexCache;
+  }
+
+  /**
+   * Services and ServiceEntries only (what defines a host), same shape as hostIndex(). Rules
+   * that look for a host's owners must not walk every VirtualService and DestinationRule
+   * declaring it: a shared or wildcard host is declared by a number of them that grows with
+   * the namespaces.
+   */
+  definitionHostIndex(): HostIndex<{ config: ConfigObject; host: string }> {
+    if (!this.definitionHostIndexCache) {
+      const index = new HostIndex<{ config: ConfigObject; host: string }>();
+      for (const config of this.configObjects()) if (config.kind === 'Service' || config.kind === 'ServiceEntry') for (const host of config.hosts) index.add(host, { config, host });
+      this.definitionHostIndexCache = index;
+    }
+    return this.definitionHostIndexCache;
   }
 
   /**

@@ -67,9 +67,11 @@ export function scopeImportsHosts(scope: SidecarScope, ownerNamespace: string, h
 
 /**
  * What a namespace's scopes import from other namespaces, independent of the namespace's
- * own name: namespaces with the same shape import exactly the same foreign objects. Most
- * tenants of a fleet share a few shapes (`./*` + root, `*` + `/` + `*`, no Sidecar), so a
- * question about foreign objects is answered once per shape instead of once per namespace.
+ * own name: namespaces with the same shape import exactly the same foreign objects. A
+ * group shape of ScopeShapes keeps only the `*` egress hosts: its members import the same
+ * objects of any owner none of them names. Most tenants of a fleet share a few such shapes
+ * (`./*` + root + their own dependencies, `*` + `/` + `*`, no Sidecar), so a question about
+ * foreign objects is answered once per shape instead of once per namespace.
  */
 export interface ScopeShape {
   /** `declared` or `default` (is the namespace-wide scope a Sidecar?), then the sorted foreign egress hosts. */
@@ -90,7 +92,8 @@ function importsFromOtherNamespaces(egress: SidecarEgressHost): boolean {
 /**
  * Does a namespace with this shape import an object of `ownerNamespace` declaring any of
  * `hosts`, when `ownerNamespace` is another namespace? Equal to scopeImportsHosts over each
- * of its scopes for any namespace other than the owner.
+ * of its scopes for any namespace other than the owner (for a group shape: any member whose
+ * egress hosts do not name the owner).
  */
 export function shapeImportsHosts(shape: ScopeShape, ownerNamespace: string, hosts: readonly string[]): boolean {
   for (const egress of shape.foreignEgress) {
@@ -100,10 +103,20 @@ export function shapeImportsHosts(shape: ScopeShape, ownerNamespace: string, hos
   return false;
 }
 
-/** Namespaces grouped by ScopeShape, with the shape of each. */
+/**
+ * Namespaces grouped for questions about foreign objects. A namespace whose egress hosts name
+ * none of the objects' owners (`ns/...`) sees them only through its `*` egress hosts, so
+ * `shapes` groups namespaces by those alone (and whether a Sidecar is declared): a few groups
+ * per fleet even when every namespace has a Sidecar of its own naming its own dependencies.
+ * The namespaces that name an owner are singled out through `namedBy` (see answersByShape).
+ */
 export interface ScopeShapes {
+  /** Groups by `*` egress hosts only: `foreignEgress` holds those, `namespaces` every member. */
   shapes: readonly ScopeShape[];
+  /** The full shape of each namespace (every foreign egress host), for questions asked of it alone. */
   shapeOf: ReadonlyMap<string, ScopeShape>;
+  /** Namespace -> the grouped namespaces (sorted) whose egress hosts name it. */
+  namedBy: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Sidecars of each namespace split by selector, oldest first. */
@@ -184,23 +197,37 @@ export class SidecarIndex {
     return { key: `${sidecarDeclared ? 'declared' : 'default'}\n${foreignEgress.map((egress) => egress.raw).join('\n')}`, sidecarDeclared, foreignEgress };
   }
 
-  /** Groups `namespaces` by the shape of their scopes: one pass over the namespaces. */
+  /** Groups `namespaces` by the shape of their scopes (see ScopeShapes): one pass over the namespaces. */
   groupByShape(namespaces: Iterable<string>): ScopeShapes {
-    const members = new Map<string, { shape: Omit<ScopeShape, 'namespaces'>; namespaces: string[] }>();
+    type Members = { shape: Omit<ScopeShape, 'namespaces'>; namespaces: string[] };
+    const full = new Map<string, Members>();
+    const byStar = new Map<string, Members>();
+    const namedBy = new Map<string, string[]>();
+    const add = (groups: Map<string, Members>, shape: Omit<ScopeShape, 'namespaces'>, namespace: string) => {
+      const group = groups.get(shape.key);
+      if (group) group.namespaces.push(namespace);
+      else groups.set(shape.key, { shape, namespaces: [namespace] });
+    };
     for (const namespace of namespaces) {
       const shape = this.shapeKeyOf(namespace);
-      const group = members.get(shape.key);
-      if (group) group.namespaces.push(namespace);
-      else members.set(shape.key, { shape, namespaces: [namespace] });
+      add(full, shape, namespace);
+      const starEgress = shape.foreignEgress.filter((egress) => egress.namespace === '*');
+      add(byStar, { key: `${shape.sidecarDeclared ? 'declared' : 'default'}\n${starEgress.map((egress) => egress.raw).join('\n')}`, sidecarDeclared: shape.sidecarDeclared, foreignEgress: starEgress }, namespace);
+      for (const named of new Set(shape.foreignEgress.filter((egress) => egress.namespace !== '*').map((egress) => egress.namespace))) {
+        if (named === namespace) continue;
+        const list = namedBy.get(named);
+        if (list) list.push(namespace);
+        else namedBy.set(named, [namespace]);
+      }
     }
-    const shapes: ScopeShape[] = [];
+    const complete = (members: Members): ScopeShape => ({ ...members.shape, namespaces: Object.freeze(members.namespaces.sort()) });
     const shapeOf = new Map<string, ScopeShape>();
-    for (const { shape, namespaces: list } of members.values()) {
-      const complete: ScopeShape = { ...shape, namespaces: Object.freeze(list.sort()) };
-      shapes.push(complete);
-      for (const namespace of list) shapeOf.set(namespace, complete);
+    for (const members of full.values()) {
+      const shape = complete(members);
+      for (const namespace of shape.namespaces) shapeOf.set(namespace, shape);
     }
-    return { shapes, shapeOf };
+    for (const list of namedBy.values()) list.sort();
+    return { shapes: [...byStar.values()].map(complete), shapeOf, namedBy };
   }
 
   /** The Sidecar a workload with these labels uses (oldest selecting Sidecar, else the namespace scope). */
@@ -231,24 +258,34 @@ export interface ShapeAnswer<T> {
 /**
  * Asks a question about foreign objects of every namespace in `shapes` without a scan of
  * every namespace per question. Namespaces the objects do not single out get one answer per
- * shape (asked of one of them, `singledOut` false): their answer cannot depend on their
- * name. Each `singledOut` namespace (typically the objects' owners and the namespaces
- * their exportTo names, as the caller knows) is asked on its own. `undefined` means "no".
- * Cost: O(shapes + singled-out namespaces) questions, plus the size of the answers.
+ * group of `*` egress hosts (asked of one of them, with the group's shape, `singledOut`
+ * false): their answer cannot depend on their name. Each `singledOut` namespace (typically the
+ * objects' owners and the namespaces their exportTo names, as the caller knows) is asked on
+ * its own with its full shape, and so is every namespace whose egress hosts name one of them.
+ * `undefined` means "no". Cost: O(groups + singled-out namespaces) questions, plus the size
+ * of the answers.
  */
 export function answersByShape<T>(
   shapes: ScopeShapes,
   singledOut: ReadonlySet<string>,
   ask: (namespace: string, shape: ScopeShape, singledOut: boolean) => T | undefined,
 ): ShapeAnswer<T>[] {
+  // Naming an owner (`owner/...`) is how a namespace's view can depend on the owner's name.
+  let asked = singledOut;
+  for (const namespace of singledOut) {
+    const naming = shapes.namedBy.get(namespace);
+    if (!naming) continue;
+    if (asked === singledOut) asked = new Set(singledOut);
+    for (const name of naming) (asked as Set<string>).add(name);
+  }
   const answers: ShapeAnswer<T>[] = [];
   for (const shape of shapes.shapes) {
-    const representative = shape.namespaces.find((namespace) => !singledOut.has(namespace));
+    const representative = shape.namespaces.find((namespace) => !asked.has(namespace));
     if (representative === undefined) continue;
     const answer = ask(representative, shape, false);
-    if (answer !== undefined) answers.push({ answer, namespaces: shape.namespaces.filter((namespace) => !singledOut.has(namespace)) });
+    if (answer !== undefined) answers.push({ answer, namespaces: shape.namespaces.filter((namespace) => !asked.has(namespace)) });
   }
-  for (const namespace of [...singledOut].sort()) {
+  for (const namespace of [...asked].sort()) {
     const shape = shapes.shapeOf.get(namespace);
     if (!shape) continue;
     const answer = ask(namespace, shape, true);

@@ -26,7 +26,8 @@ export const destinationRuleForeignHostRule: Rule = {
   },
   evaluate({ model }) {
     const results: RuleResult[] = [];
-    const index = model.hostIndex();
+    // Services and ServiceEntries only: a shared host is also declared by many rules and routes.
+    const index = model.definitionHostIndex();
     const root = model.rootNamespace;
     for (const dr of model.configObjects()) {
       if (dr.kind !== 'DestinationRule') continue;
@@ -37,6 +38,8 @@ export const destinationRuleForeignHostRule: Rule = {
         const matches = isWildcard(host) ? index.overlapping(host).filter((entry) => entry.host !== host) : index.exactly(host);
         for (const { config } of matches) {
           if ((config.kind === 'Service' || config.kind === 'ServiceEntry') && config.namespace !== dr.namespace) owners.set(config.namespace, describe(config.object));
+          // Two owners already decide it (a shared host is defined by many namespaces).
+          if (owners.size > 1) break;
         }
         if (owners.size !== 1) continue; // none, or a mesh-wide wildcard policy
         const [owner, target] = [...owners.entries()][0]!;

@@ -44,7 +44,8 @@ export const virtualServiceForeignHostRule: Rule = {
   },
   evaluate({ model }) {
     const results: RuleResult[] = [];
-    const index = model.hostIndex();
+    // Only Services and ServiceEntries own hosts: a wildcard VirtualService must not walk every route under its suffix.
+    const index = model.definitionHostIndex();
     const sidecars = model.sidecars();
     for (const vs of model.configObjects()) {
       if (vs.kind !== 'VirtualService' || !vs.appliesToSidecars || !model.isTenant(vs.namespace)) continue;
