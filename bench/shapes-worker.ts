@@ -1,6 +1,6 @@
 /**
  * Benchmark 5 (shapes, issue 19), one process per size:
- *   node --max-old-space-size=2048 --import tsx bench/shapes-worker.ts 2500 3 [--no-rules] [--no-render]
+ *   node --expose-gc --max-old-space-size=2048 --import tsx bench/shapes-worker.ts 2500 3 [--no-rules] [--no-render]
  * (tenant namespaces, runs). Prints one JSON line (ShapesWorkerResult).
  *
  * On the tenant fleet (bench/tenant-fleet.ts) it times, median of the runs:
@@ -30,6 +30,8 @@ export interface ShapesWorkerResult {
   /** CPU time of evaluateSnapshot per run (ms); evalWallMs the wall time of the same runs. */
   evalMs: number[];
   evalWallMs: number[];
+  /** Time V8 spent collecting garbage during each evaluation run (ms), included in evalMs. */
+  evalGcMs: number[];
   /** Rule id -> times of the runs (ms). */
   ruleMs: Record<string, number[]>;
   /** Format -> times of the runs (ms), or the error that stopped it. */
@@ -64,7 +66,13 @@ function cpuMs(): number {
   return (usage.user + usage.system) / 1000;
 }
 
+/** Run with --expose-gc: each measurement starts from a collected heap, so no one pays for the garbage of another. */
+const collectGarbage = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
+let gcMs = 0;
+const gcByType: Record<string, number> = {};
 function measured<T>(work: () => T): { value: T; ms: number; wallMs: number } {
+  collectGarbage();
   const profiler = new GCProfiler();
   profiler.start();
   const started = cpuMs();
@@ -72,17 +80,23 @@ function measured<T>(work: () => T): { value: T; ms: number; wallMs: number } {
   const value = work();
   const wallMs = performance.now() - wallStarted;
   const ms = cpuMs() - started;
-  for (const gc of profiler.stop()?.statistics ?? []) peakHeapBytes = Math.max(peakHeapBytes, gc.beforeGC.heapStatistics.usedHeapSize);
+  for (const gc of profiler.stop()?.statistics ?? []) {
+    peakHeapBytes = Math.max(peakHeapBytes, gc.beforeGC.heapStatistics.usedHeapSize);
+    gcMs += gc.cost / 1000;
+    gcByType[gc.gcType] = (gcByType[gc.gcType] ?? 0) + gc.cost / 1000;
+  }
   peakHeapBytes = Math.max(peakHeapBytes, process.memoryUsage().heapUsed);
   return { value, ms, wallMs };
 }
 
-const result: ShapesWorkerResult = { namespaces, objects: objects.length, findings: 0, evalMs: [], evalWallMs: [], ruleMs: {}, renderMs: {}, renderBytes: {}, renderErrors: {}, peakHeapMb: 0, maxRssMb: 0 };
+const result: ShapesWorkerResult = { namespaces, objects: objects.length, findings: 0, evalMs: [], evalWallMs: [], evalGcMs: [], ruleMs: {}, renderMs: {}, renderBytes: {}, renderErrors: {}, peakHeapMb: 0, maxRssMb: 0 };
 
 for (let run = 0; run < runs; run++) {
   const snapshot = snapshotOf();
+  gcMs = 0;
   const { value: findings, ms, wallMs } = measured(() => evaluateSnapshot(snapshot, config));
   result.evalMs.push(ms);
+  result.evalGcMs.push(gcMs);
   result.evalWallMs.push(wallMs);
   result.findings = findings.length;
 }
@@ -118,4 +132,5 @@ if (withRender) {
 
 result.peakHeapMb = Math.round(peakHeapBytes / 2 ** 20);
 result.maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+if (process.argv.includes('--gc-detail')) console.error(JSON.stringify(gcByType));
 console.log(JSON.stringify(result));

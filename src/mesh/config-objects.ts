@@ -49,14 +49,25 @@ export function buildConfigObjects(snapshot: ClusterSnapshot): ConfigObject[] {
 }
 
 /**
+ * Namespaces singled out by some objects (see namespacesSingledOutBy), and which of them own
+ * an object exported to `*`: a namespace that names such an owner in a Sidecar egress host
+ * (`owner/...`) sees the object through that host, so answersByShape asks it on its own too.
+ */
+export interface SingledOut extends ReadonlySet<string> {
+  readonly publicOwners: ReadonlySet<string>;
+}
+
+/**
  * The namespaces whose view of these objects may depend on their own name: the owners and
  * every namespace an exportTo names. Any other namespace sees them only through `*` exports
  * and the foreign egress hosts of its Sidecar scopes (see ScopeShape in sidecars.ts).
  */
-export function namespacesSingledOutBy(configs: Iterable<ConfigObject>): Set<string> {
-  const out = new Set<string>();
+export function namespacesSingledOutBy(configs: Iterable<ConfigObject>): SingledOut {
+  const publicOwners = new Set<string>();
+  const out = Object.assign(new Set<string>(), { publicOwners });
   for (const config of configs) {
     out.add(config.namespace);
+    if (config.exportTo.scope.all) publicOwners.add(config.namespace);
     for (const name of config.exportTo.scope.names) out.add(name);
   }
   return out;

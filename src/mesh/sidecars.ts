@@ -259,20 +259,21 @@ export interface ShapeAnswer<T> {
  * Asks a question about foreign objects of every namespace in `shapes` without a scan of
  * every namespace per question. Namespaces the objects do not single out get one answer per
  * group of `*` egress hosts (asked of one of them, with the group's shape, `singledOut`
- * false): their answer cannot depend on their name. Each `singledOut` namespace (typically the
- * objects' owners and the namespaces their exportTo names, as the caller knows) is asked on
- * its own with its full shape, and so is every namespace whose egress hosts name one of them.
- * `undefined` means "no". Cost: O(groups + singled-out namespaces) questions, plus the size
+ * false): their answer cannot depend on their name. Each `singledOut` namespace (the objects'
+ * owners and the namespaces their exportTo names: namespacesSingledOutBy) is asked on its own
+ * with its full shape, and so is every namespace whose egress hosts name an owner of a public
+ * object (`singledOut.publicOwners`; without it, any singled-out namespace). `undefined` means "no". Cost: O(groups + singled-out namespaces) questions, plus the size
  * of the answers.
  */
 export function answersByShape<T>(
   shapes: ScopeShapes,
-  singledOut: ReadonlySet<string>,
+  singledOut: ReadonlySet<string> & { readonly publicOwners?: ReadonlySet<string> },
   ask: (namespace: string, shape: ScopeShape, singledOut: boolean) => T | undefined,
 ): ShapeAnswer<T>[] {
-  // Naming an owner (`owner/...`) is how a namespace's view can depend on the owner's name.
-  let asked = singledOut;
-  for (const namespace of singledOut) {
+  // Naming the owner of a public object (`owner/...`) is how a namespace's view can depend on
+  // the owner's name; other objects it sees only when their exportTo names it.
+  let asked: ReadonlySet<string> = singledOut;
+  for (const namespace of singledOut.publicOwners ?? singledOut) {
     const naming = shapes.namedBy.get(namespace);
     if (!naming) continue;
     if (asked === singledOut) asked = new Set(singledOut);

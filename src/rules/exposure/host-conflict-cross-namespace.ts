@@ -1,6 +1,7 @@
 import { compareByAge, describe, refOf } from '../../mesh/accessors.js';
 import { namespacesSingledOutBy, type ConfigObject } from '../../mesh/config-objects.js';
 import { isExportedTo } from '../../mesh/exportto.js';
+import { hostsOverlap } from '../../mesh/hosts.js';
 import { answeredNamespaces, answersByShape, scopeImportsHosts, shapeImportsHosts, type ScopeShape } from '../../mesh/sidecars.js';
 import { chooseServiceDefinition, chooseVirtualService, type DecidedBy, type HostChoice } from '../../mesh/precedence.js';
 import { hasHostPrecedence124 } from '../../mesh/version.js';
@@ -92,11 +93,22 @@ function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService',
     pushTo(related, config.namespace, config);
     if (!config.exportTo.scope.all) for (const name of config.exportTo.scope.names) if (name !== config.namespace) pushTo(related, name, config);
   }
+  const publicByOwner = new Map<string, ConfigObject[]>();
+  for (const config of publicDefinitions) pushTo(publicByOwner, config.namespace, config);
+  const agePosition = new Map(publicDefinitions.map((config, position) => [config, position]));
   const publicSeenByShape = new Map<ScopeShape, ConfigObject[]>();
+  // The public definitions a shape imports (shapeImportsHosts for each, oldest first). All of them
+  // have this host, so a `*` egress host overlapping it imports every one, and an `owner/...`
+  // egress host those of its owner: no walk over every definition for each namespace's shape.
   const publicSeenBy = (shape: ScopeShape): ConfigObject[] => {
     let seen = publicSeenByShape.get(shape);
     if (!seen) {
-      seen = publicDefinitions.filter((config) => shapeImportsHosts(shape, config.namespace, [host]));
+      const importing = shape.foreignEgress.filter((egress) => hostsOverlap(egress.dnsName, host));
+      if (importing.some((egress) => egress.namespace === '*')) seen = publicDefinitions;
+      else {
+        const owners = new Set(importing.map((egress) => egress.namespace));
+        seen = [...owners].flatMap((owner) => publicByOwner.get(owner) ?? []).sort((a, b) => agePosition.get(a)! - agePosition.get(b)!);
+      }
       publicSeenByShape.set(shape, seen);
     }
     return seen;
