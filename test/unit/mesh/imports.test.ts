@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { defaultConfig } from '../../../src/config/types.js';
 import { describe as describeObject } from '../../../src/mesh/accessors.js';
+import { scopeImports } from '../../../src/mesh/imports.js';
 import { buildMeshModel } from '../../../src/mesh/model.js';
 import type { K8sObject } from '../../../src/snapshot/types.js';
 import { namespaces, obj, snapshot } from './fixtures.js';
@@ -125,5 +127,48 @@ describe('import graph: DestinationRules follow the services they configure', ()
     expect(drOwners([...objects, sidecar(['./*', 'tenant-b/payments.tenant-b.svc.cluster.local'])], 'tenant-c')).toEqual(['tenant-b']);
     expect(drOwners([...objects, sidecar(['./*', '*/payments.tenant-b.svc.cluster.local'])], 'tenant-c')).toEqual(['tenant-b']);
     expect(drOwners([...objects, sidecar(['./*', 'tenant-b/other.example.com'])], 'tenant-c')).toEqual([]);
+  });
+});
+
+/**
+ * PublicImporterIndex answers "who imports this public object" from groups of `*` egress
+ * hosts and the namespaces naming the owner (issue 19). It must equal the per-namespace
+ * definition: some scope of N, N not the owner, imports the object.
+ */
+describe('public importer index', () => {
+  const names = ['t1', 't2', 't3', 't4', 'istio-system'];
+  const egressHost = fc.constantFrom('./*', '*/*', 'istio-system/*', 't1/*', 't2/a.example.com', '*/*.example.com', '*/b.example.com', '~/*', 't3/*');
+  const host = fc.constantFrom('a.example.com', 'b.example.com', '*.example.com', 'c.other.io');
+
+  it('equals the per-namespace definition on random Sidecars and public objects (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ namespace: fc.constantFrom(...names), selector: fc.boolean(), hosts: fc.option(fc.array(egressHost, { maxLength: 3 })) }), { maxLength: 6 }),
+        fc.array(fc.record({ namespace: fc.constantFrom('t1', 't2', 't3', 't4'), hosts: fc.array(host, { minLength: 1, maxLength: 2 }), kind: fc.constantFrom('ServiceEntry', 'VirtualService') }), { minLength: 1, maxLength: 4 }),
+        (sidecars, publics) => {
+          const objects = [
+            ...namespaces(...names),
+            ...sidecars.map((sidecar, i) =>
+              obj('Sidecar', sidecar.namespace, `s${i}`, { ...(sidecar.selector ? { workloadSelector: { labels: { app: `s${i}` } } } : {}), ...(sidecar.hosts ? { egress: [{ hosts: sidecar.hosts }] } : {}) }),
+            ),
+            ...publics.map((object, i) => obj(object.kind, object.namespace, `p${i}`, { hosts: object.hosts, exportTo: ['*'] })),
+          ];
+          const m = model(objects);
+          const index = m.publicImporters();
+          for (const config of m.configObjects().filter((c) => c.kind !== 'Service')) {
+            const expected = m.tenantNamespaces().filter((namespace) => namespace !== config.namespace && m.sidecars().scopesOf(namespace).some((scope) => scopeImports(scope, config)));
+            expect(index.allImportersOf(config)).toEqual(expected);
+            expect(index.importersOf(config, 2)).toEqual({ count: expected.length, sample: expected.slice(0, 2) });
+            // The import graph seen from the importing side agrees.
+            for (const namespace of m.tenantNamespaces()) {
+              if (namespace === config.namespace) continue;
+              const imported = m.importGraph().importsOf(namespace).scopes.some((scope) => scope.listObjects().includes(config));
+              expect(imported).toBe(expected.includes(namespace));
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

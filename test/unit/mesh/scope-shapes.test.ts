@@ -164,3 +164,54 @@ describe('exposure rules over many namespaces (all-pairs guard)', () => {
     expect(scopeReads).toBeLessThanOrEqual(2 * 300 + singledOut);
   });
 });
+
+describe('per-namespace Sidecars naming their own dependencies (issue 19)', () => {
+  /**
+   * Every namespace has a Sidecar of its own: `./*`, the root, two other tenants by name, and
+   * in every fourth one a shared `*` + `/` + host. Grouping by the whole egress list would make
+   * one shape per namespace; grouping by `*` egress hosts makes two (plus the singled-out).
+   */
+  const dependencies = (i: number) => [ns((i + 1) % 300), ns((i + 7) % 300)];
+  const perNamespaceFleet = (extra: (i: number) => K8sObject[] = () => []) => {
+    const objects: K8sObject[] = [obj('Namespace', '', 'istio-system')];
+    for (let i = 0; i < 300; i++) {
+      const egress = ['./*', 'istio-system/*', ...dependencies(i).map((dependency) => `${dependency}/*`), ...(i % 4 === 0 ? ['*/api.shared.example'] : [])];
+      objects.push(obj('Namespace', '', ns(i)), obj('Sidecar', ns(i), 'default', { egress: [{ hosts: egress }] }), ...extra(i));
+    }
+    return objects;
+  };
+
+  it('groups namespaces by their `*` egress hosts and records who names whom', () => {
+    const snap = snapshot(perNamespaceFleet());
+    const index = new SidecarIndex(snap.objects.Sidecar, snap.namespaces, 'istio-system');
+    const shapes = index.groupByShape([...snap.namespaces.keys()].filter((name) => name.startsWith('tenant-')));
+    expect(shapes.shapes).toHaveLength(2);
+    expect(shapes.shapeOf.size).toBe(300);
+    expect(shapes.namedBy.get(ns(8))).toEqual([ns(1), ns(7)]);
+  });
+
+  it('answers for a namespace naming a public owner on its own, and for the others by group', () => {
+    const objects = perNamespaceFleet((i) => (i < 100 ? [obj('ServiceEntry', ns(i), 'shared', { hosts: ['api.shared.example'], exportTo: ['*'] }, { created: `2024-01-01T00:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z` })] : []));
+    const model = buildMeshModel(snapshot(objects), defaultConfig());
+    const sidecars = model.sidecars();
+    const scopesOf = sidecars.scopesOf.bind(sidecars);
+    let scopeReads = 0;
+    sidecars.scopesOf = (namespace: string) => {
+      scopeReads += 1;
+      return scopesOf(namespace);
+    };
+    const [conflict] = hostConflictCrossNamespaceRule.evaluate(createRuleContext(model.snapshot, model.config, model));
+
+    // Per-namespace definition: N (not an owner) sees the definitions of the owners it names and, with `*` egress, all of them.
+    const expected: string[] = [];
+    for (let i = 100; i < 300; i++) {
+      const seen = i % 4 === 0 ? 100 : dependencies(i).filter((dependency) => Number(dependency.slice(-3)) < 100).length;
+      if (seen >= 2) expected.push(ns(i));
+    }
+    expect(conflict!.affectedNamespaces).toEqual(expected);
+    // Grouping reads each namespace once; then the 100 owners and the namespaces naming them.
+    const namingOwners = new Set<number>();
+    for (let i = 0; i < 300; i++) if (dependencies(i).some((dependency) => Number(dependency.slice(-3)) < 100)) namingOwners.add(i);
+    expect(scopeReads).toBeLessThanOrEqual(300 + 100 + namingOwners.size);
+  });
+});
