@@ -1,16 +1,16 @@
 /**
  * Command-line front end (commander). Parses, dispatches and maps errors to exit codes;
- * the work is in scan.ts and rules-command.ts. Every command has --help.
+ * the work is in scan.ts and rules-command.ts, loaded when their command runs, so that
+ * `--version` and `--help` load neither (docs/performance.md "Start-up"). Every command has --help.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { SEVERITIES } from '../rules/types.js';
+import { SEVERITIES } from '../vocabulary.js';
 import { SCANNER_VERSION } from '../version.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './exit-codes.js';
 import { processIo, type CliIo } from './io.js';
 import { reportFormatNames } from '../report/formats.js';
 import { collect } from './outputs.js';
-import { renderCatalogue } from './rules-command.js';
-import { runScan, type ScanOptions } from './scan.js';
+import type { ScanOptions } from './scan.js';
 import type { SnapshotOptions } from './snapshot-command.js';
 
 const SCAN_HELP_FOOTER = `
@@ -72,6 +72,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .action(async (paths: string[], options: ScanOptions) => {
       // `scan ./k8s` reads like `scan --manifests ./k8s`; both together simply add up.
       const manifests = [...(options.manifests ?? []), ...paths];
+      const { runScan } = await import('./scan.js');
       setExitCode(await runScan(manifests.length > 0 ? { ...options, manifests } : options, io));
     });
 
@@ -101,7 +102,8 @@ Reference: docs/ci.md`)
     .command('rules')
     .description('List the rule catalogue')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'markdown']).default('table'))
-    .action((options: { format: string }) => {
+    .action(async (options: { format: string }) => {
+      const { renderCatalogue } = await import('./rules-command.js');
       io.stdout(renderCatalogue(options.format));
       setExitCode(EXIT_OK);
     });

@@ -5,7 +5,7 @@
  * path of the bad field (`suppressions[0].expires`) and, when known, the line.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { SCANNER_CONFIG_SCHEMA } from './schema.js';
 import { defaultConfig, type ScannerConfig } from './types.js';
@@ -17,8 +17,16 @@ export class ConfigError extends Error {
   }
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validateConfig = ajv.compile(SCANNER_CONFIG_SCHEMA);
+// Compiled on first use: compiling costs more than a small scan, and most scans have no configuration file.
+let configValidator: ValidateFunction | undefined;
+function validateConfig(raw: unknown): boolean {
+  configValidator ??= new Ajv({ allErrors: true, strict: true }).compile(SCANNER_CONFIG_SCHEMA);
+  return configValidator(raw);
+}
+
+function configSchemaErrors(): ErrorObject[] {
+  return configValidator?.errors ?? [];
+}
 
 /** `/suppressions/0/expires` -> ['suppressions', 0, 'expires']. */
 function pathSegments(instancePath: string): Array<string | number> {
@@ -84,7 +92,7 @@ export function parseScannerConfig(text: string, fileName: string, options: Pars
   };
   const problems: string[] = [];
   if (!validateConfig(raw)) {
-    for (const error of validateConfig.errors ?? []) {
+    for (const error of configSchemaErrors()) {
       const { segments, text: message } = describeError(error);
       problems.push(`${fileName}${lineOf(segments)}: ${formatPath(segments)} ${message}`);
     }
