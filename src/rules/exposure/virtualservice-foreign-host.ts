@@ -22,7 +22,7 @@ function wildcardClaims(model: MeshModel, definition: ConfigObject, vs: ConfigOb
   if (!reachesOtherNamespaces(definition.exportTo.scope, definition.namespace)) return false;
   if (isWildcard(vsHost)) return true;
   if (vsHost.endsWith(`.${vs.namespace}.svc.${model.snapshot.clusterDomain}`.toLowerCase())) return false;
-  return !model.hostIndex().exactly(vsHost).some(({ config }) => config.kind === 'Service' || config.kind === 'ServiceEntry');
+  return model.definitionHostIndex().exactly(vsHost).length === 0;
 }
 
 /**
