@@ -3,11 +3,12 @@
  * figures as JSON in bench/results/latest.json. Method and current figures: docs/performance.md.
  *
  *   npm run bench                          # everything, 3 runs each
- *   npm run bench -- --only eval,collect   # a subset (eval, collect, e2e, ingest)
+ *   npm run bench -- --only eval,collect   # a subset (eval, shapes, collect, e2e, ingest)
  *   npm run bench -- --runs 5              # more runs (median, min, max are reported)
  *   npm run bench -- --collect-runs 15     # runs of the (cheap, noisy) collection benchmark, default 9
  *   npm run bench -- --sizes small,large   # evaluation sizes (default small,large,huge)
  *   npm run bench -- --fleet small         # fleet of the collect/e2e/ingest benchmarks (default large)
+ *   npm run bench -- --tenant-sizes 1250,2500  # namespace counts of the shapes benchmark (default 1250,2500,5000,10000)
  *   npm run bench -- --out FILE            # JSON elsewhere
  *
  * Evaluation runs in one child process per size (pinned to one CPU with taskset when
@@ -24,8 +25,10 @@ import type { EvalWorkerResult } from './eval-worker.js';
 import { SIZES, type FleetSize } from './generator.js';
 import { benchmarkIngestion, type IngestResult } from './ingest.js';
 import { fmt, summarize, type Summary } from './stats.js';
+import type { ShapesWorkerResult } from './shapes-worker.js';
+import { TENANT_SIZES } from './tenant-fleet.js';
 
-const BENCHMARKS = ['eval', 'collect', 'e2e', 'ingest'] as const;
+const BENCHMARKS = ['eval', 'shapes', 'collect', 'e2e', 'ingest'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 type SizeName = keyof typeof SIZES;
 
@@ -36,7 +39,22 @@ export const TARGETS = {
   /** "Roughly linear": time per object may grow at most this much from one size to the next. */
   perObjectGrowth: 1.5,
   collectRatio: 1.5,
+  /** Issue 19: time per object may grow at most this much per doubling of the tenant fleet, for every shape. */
+  perDoublingGrowth: 1.2,
 } as const;
+
+/** The shapes of issue 19: the rule whose time grew with the square of the namespaces on each. */
+export const SHAPE_RULES = [
+  'rbac-serviceentry-write-broad',
+  'destinationrule-tls-disabled',
+  'exportto-wildcard',
+  'exportto-missing',
+  'virtualservice-foreign-host',
+  'host-conflict-cross-namespace',
+  'namespace-imports-foreign-config',
+  'serviceentry-shadows-service',
+  'destinationrule-foreign-host',
+] as const;
 
 /** Per-size budget of evaluation time: a slow build stops after one run instead of taking hours. */
 const EVAL_BUDGET_MS = 60_000;
@@ -74,6 +92,7 @@ function parseOptions() {
       'collect-runs': { type: 'string', default: '9' },
       sizes: { type: 'string', default: 'small,large,huge' },
       fleet: { type: 'string', default: 'large' },
+      'tenant-sizes': { type: 'string', default: TENANT_SIZES.join(',') },
       out: { type: 'string', default: 'bench/results/latest.json' },
       'no-pin': { type: 'boolean', default: false },
     },
@@ -88,7 +107,9 @@ function parseOptions() {
   }
   const sizes = values.sizes.split(',').map((name) => name.trim());
   for (const name of [...sizes, values.fleet]) if (!(name in SIZES)) throw new Error(`unknown size ${name}; use ${Object.keys(SIZES).join(', ')}`);
-  return { only: only as Benchmark[], runs, collectRuns, sizes: sizes as SizeName[], fleet: SIZES[values.fleet as SizeName], out: values.out, pin: !values['no-pin'] && existsSync('/usr/bin/taskset') };
+  const tenantSizes = values['tenant-sizes'].split(',').map(Number);
+  if (tenantSizes.length < 2 || tenantSizes.some((n) => !Number.isInteger(n) || n < 10)) throw new Error('--tenant-sizes: at least two namespace counts, e.g. 1250,2500');
+  return { tenantSizes, only: only as Benchmark[], runs, collectRuns, sizes: sizes as SizeName[], fleet: SIZES[values.fleet as SizeName], out: values.out, pin: !values['no-pin'] && existsSync('/usr/bin/taskset') };
 }
 
 /** Runs `node ARGS` (optionally pinned to CPU 0) and returns its last stdout line. */
@@ -182,6 +203,53 @@ function collectTargets(result: CollectResult): TargetCheck[] {
   ];
 }
 
+/** Benchmark 5: the tenant fleet at each size of TENANT_SIZES, one pinned child process per size. */
+async function benchmarkShapes(sizes: readonly number[], runs: number, pin: boolean): Promise<ShapesWorkerResult[]> {
+  const results: ShapesWorkerResult[] = [];
+  for (const namespaces of sizes) {
+    progress(`shapes ${namespaces} namespaces: ${runs} run(s) of evaluation, of each rule and of each format`);
+    const child = await runNode(['--expose-gc', '--max-old-space-size=2048', '--import', 'tsx', 'bench/shapes-worker.ts', String(namespaces), String(runs)], pin);
+    if (child.exitCode !== 0) throw new Error(`shapes worker (${namespaces}) exited with ${child.exitCode}: ${lastLines(child.stderr, 5)}`);
+    results.push(JSON.parse(child.lastLine) as ShapesWorkerResult);
+  }
+  return results;
+}
+
+const median = (values: number[] | undefined) => (values && values.length > 0 ? summarize(values).median : Number.NaN);
+
+/**
+ * Growth of time (or bytes) per object per doubling of the fleet, from the smallest to the
+ * largest size: (per-object at largest / per-object at smallest) ^ (1 / doublings). Over the
+ * whole range, so one noisy size does not decide.
+ */
+export function growthPerDoubling(points: Array<{ objects: number; value: number }>): number {
+  const first = points[0]!;
+  const last = points[points.length - 1]!;
+  const doublings = Math.log2(last.objects / first.objects);
+  return ((last.value / last.objects) / (first.value / first.objects)) ** (1 / doublings);
+}
+
+function shapesTargets(results: ShapesWorkerResult[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const largest = results[results.length - 1]!;
+  const evalMs = median(largest.evalMs);
+  checks.push({ benchmark: 'shapes', profile: `${largest.namespaces} ns`, target: `evaluation < ${TARGETS.hugeEvalMs / 1000} s CPU on one core`, actual: `${fmt(evalMs / 1000, 2)} s (${largest.objects} objects)`, met: evalMs < TARGETS.hugeEvalMs });
+  checks.push({ benchmark: 'shapes', profile: `${largest.namespaces} ns`, target: `peak heap < ${TARGETS.hugeHeapMb} MB`, actual: `${largest.peakHeapMb} MB`, met: largest.peakHeapMb < TARGETS.hugeHeapMb });
+  const series = (value: (result: ShapesWorkerResult) => number) => results.map((result) => ({ objects: result.objects, value: value(result) }));
+  const growthCheck = (profile: string, value: (result: ShapesWorkerResult) => number, what = 'time') => {
+    const growth = growthPerDoubling(series(value));
+    checks.push({ benchmark: 'shapes', profile, target: `${what} per object grows <= x${TARGETS.perDoublingGrowth} per doubling`, actual: `x${fmt(growth, 2)}`, met: growth <= TARGETS.perDoublingGrowth });
+  };
+  growthCheck('evaluation', (result) => median(result.evalMs));
+  for (const rule of SHAPE_RULES) growthCheck(rule, (result) => median(result.ruleMs[rule]));
+  for (const format of Object.keys(largest.renderBytes)) {
+    growthCheck(`render ${format}`, (result) => median(result.renderMs[format]));
+    growthCheck(`report ${format}`, (result) => result.renderBytes[format] ?? Number.NaN, 'bytes');
+  }
+  for (const [format, error] of Object.entries(largest.renderErrors)) checks.push({ benchmark: 'shapes', profile: `render ${format}`, target: 'renders at every size', actual: error.slice(0, 80), met: false });
+  return checks;
+}
+
 // --- printing -----------------------------------------------------------------------------
 
 function progress(message: string): void {
@@ -228,6 +296,25 @@ function render(report: BenchReport): string {
     if (report.evalHotSpots?.length) {
       parts.push(table('   slowest rules (small vs large, growth = time per object large / small)', ['rule', 'small ms', 'large ms', 'growth'], report.evalHotSpots.map((h) => [h.rule, fmt(h.smallMs, 1), fmt(h.largeMs, 0), `x${fmt(h.perObjectGrowth, 1)}`])));
     }
+  }
+  if (report.shapes) {
+    const sizes = report.shapes;
+    const header = ['', ...sizes.map((size) => `${size.namespaces} ns`), 'growth/doubling'];
+    const row = (label: string, value: (result: ShapesWorkerResult) => number, digits = 0) => [
+      label,
+      ...sizes.map((size) => fmt(value(size), digits)),
+      `x${fmt(growthPerDoubling(sizes.map((size) => ({ objects: size.objects, value: value(size) }))), 2)}`,
+    ];
+    const rows = [
+      ['objects', ...sizes.map((size) => String(size.objects)), ''],
+      ['findings', ...sizes.map((size) => String(size.findings)), ''],
+      row('evaluation CPU ms', (size) => median(size.evalMs)),
+      row('  of which GC ms', (size) => median(size.evalGcMs)),
+      ['peak heap MB', ...sizes.map((size) => String(size.peakHeapMb)), ''],
+      ...SHAPE_RULES.map((rule) => row(`  ${rule} ms`, (size) => median(size.ruleMs[rule]), 1)),
+      ...Object.keys(sizes[sizes.length - 1]!.renderBytes).flatMap((format) => [row(`render ${format} ms`, (size) => median(size.renderMs[format])), row(`  ${format} KB`, (size) => (size.renderBytes[format] ?? Number.NaN) / 1024)]),
+    ];
+    parts.push(table('5. Shapes of issue 19 on the tenant fleet (bench/tenant-fleet.ts), CPU time, pinned to one CPU; each rule alone with a fresh model', header, rows));
   }
   if (report.collect) {
     const c = report.collect;
@@ -277,6 +364,7 @@ interface BenchReport {
   targets: TargetCheck[];
   eval?: EvalSizeResult[];
   evalHotSpots?: RuleTiming[];
+  shapes?: ShapesWorkerResult[];
   collect?: CollectResult;
   e2e?: EndToEndResult;
   ingest?: IngestResult;
@@ -302,6 +390,10 @@ async function main(): Promise<void> {
       checks = evalTargets(report.eval, report.evalHotSpots);
     }
     report.targets.push(...checks);
+  }
+  if (options.only.includes('shapes')) {
+    report.shapes = await benchmarkShapes(options.tenantSizes, options.runs, options.pin);
+    report.targets.push(...shapesTargets(report.shapes));
   }
   if (options.only.includes('collect')) {
     progress(`collect ${fleet.name}: warm-up + ${options.collectRuns} run(s) of scan and floor`);
