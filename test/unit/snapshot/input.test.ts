@@ -147,9 +147,9 @@ describe('standard input, FIFOs and kinds the scanner does not evaluate', () => 
   });
 
   it('reports kinds it does not evaluate instead of dropping them silently', () => {
-    const result = parseManifestText('apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r, namespace: a}\n---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x}\n', 'g.yaml');
+    const result = parseManifestText('apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: r, namespace: a}\n---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x}\n', 'g.yaml');
     expect(result.objects).toEqual([]);
-    expect([...result.ignoredKinds]).toEqual([['HTTPRoute', 1], ['CustomResourceDefinition', 1]]);
+    expect([...result.ignoredKinds]).toEqual([['Certificate', 1], ['CustomResourceDefinition', 1]]);
   });
 
   it('a manifest set of only kinds it does not evaluate is read and reported, and exits by the findings, not 2 (issue 13 item 7)', () => {
