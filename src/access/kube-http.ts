@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { scrubSecrets } from './scrub.js';
 
 export interface KubeHttpOptions {
   /** A single attempt (connect + full body) is abandoned after this long. */
@@ -28,6 +29,12 @@ export interface KubeHttpOptions {
   random?: () => number;
   /** Told before each retry: what failed and how long the client waits (logging, tests). */
   onRetry?: (retry: { path: string; attempt: number; waitMs: number; error: KubeRequestError }) => void;
+  /**
+   * Largest response body accepted, in bytes (default 256 MiB). A bigger one is abandoned as it
+   * arrives and fails its kind, without retries: one page of 500 objects never needs that much,
+   * and the body must stay well under the longest string V8 can build (about 512 MiB).
+   */
+  maxResponseBytes?: number;
 }
 
 export const DEFAULT_KUBE_HTTP_OPTIONS = {
@@ -35,10 +42,14 @@ export const DEFAULT_KUBE_HTTP_OPTIONS = {
   maxAttempts: 4,
   baseBackoffMs: 250,
   maxBackoffMs: 10_000,
+  maxResponseBytes: 256 * 1024 * 1024,
 } as const;
 
+/** Above this a response body cannot become one JavaScript string; the cap may not exceed it. */
+export const MAX_RESPONSE_BYTES_LIMIT = 512 * 1024 * 1024 - 64;
+
 /** Why a request finally failed; decides the coverage status of the kind it was for. */
-export type KubeFailure = 'http' | 'network' | 'tls' | 'timeout' | 'deadline' | 'invalid-response';
+export type KubeFailure = 'http' | 'network' | 'tls' | 'timeout' | 'deadline' | 'invalid-response' | 'too-large';
 
 export class KubeRequestError extends Error {
   constructor(
@@ -119,6 +130,8 @@ interface Attempt {
 export class KubeHttpClient {
   readonly totals: RequestTally = { requests: 0, bytes: 0 };
   private readonly options: Required<Omit<KubeHttpOptions, 'deadline' | 'onRetry'>> & Pick<KubeHttpOptions, 'onRetry'> & { deadline: number };
+  /** Credentials sent so far (tokens, client keys), so text the server echoes back can be scrubbed of them. */
+  private readonly sentSecrets = new Set<string>();
   private readonly deadlineController = new AbortController();
   private readonly deadlineTimer: NodeJS.Timeout | undefined;
   private readonly server: string;
@@ -139,7 +152,11 @@ export class KubeHttpClient {
       deadline: options.deadline ?? Number.POSITIVE_INFINITY,
       random: options.random ?? Math.random,
       onRetry: options.onRetry,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_KUBE_HTTP_OPTIONS.maxResponseBytes,
     };
+    if (!(this.options.maxResponseBytes > 0 && this.options.maxResponseBytes <= MAX_RESPONSE_BYTES_LIMIT)) {
+      throw new Error(`the response size cap must be between 1 byte and ${MAX_RESPONSE_BYTES_LIMIT} bytes (got ${this.options.maxResponseBytes})`);
+    }
     if (Number.isFinite(this.options.deadline)) {
       this.deadlineTimer = setTimeout(() => this.deadlineController.abort(), Math.max(0, this.options.deadline - Date.now()));
       this.deadlineTimer.unref();
@@ -201,7 +218,7 @@ export class KubeHttpClient {
             throw new KubeRequestError(`GET ${path}: the response is not valid JSON (${response.raw.length} bytes)`, 'invalid-response', response.status);
           }
         }
-        const status = statusOf(response.raw);
+        const status = statusOf(response.raw, this.sentSecrets);
         const error = new KubeRequestError(`GET ${path}: HTTP ${response.status}${status.reason ? ` ${status.reason}` : ''}${status.message ? `: ${status.message}` : ''}`, 'http', response.status, status.reason);
         if (!RETRYABLE_STATUS.has(response.status)) throw error;
         lastError = error;
@@ -209,7 +226,7 @@ export class KubeHttpClient {
       } catch (error) {
         if (!(error instanceof KubeRequestError)) throw error;
         if (error.failure === 'http' && !RETRYABLE_STATUS.has(error.status ?? 0)) throw error;
-        if (error.failure === 'deadline' || error.failure === 'tls') throw error;
+        if (error.failure === 'deadline' || error.failure === 'tls' || error.failure === 'too-large') throw error;
         lastError = error;
         waitMs = this.backoff(attempt);
       }
@@ -224,6 +241,19 @@ export class KubeHttpClient {
     throw new KubeRequestError(`${final.message} (gave up after ${this.options.maxAttempts} attempts)`, final.failure, final.status, final.reason);
   }
 
+  /** Keeps the credentials of this request (bearer token, basic auth, client key) to scrub echoed text. */
+  private rememberSecrets(requestOptions: https.RequestOptions): void {
+    const headers = (requestOptions.headers ?? {}) as Record<string, unknown>;
+    const authorization = headers.Authorization ?? headers.authorization;
+    const secrets: unknown[] = [typeof authorization === 'string' ? authorization.replace(/^\S+\s+/, '') : undefined, requestOptions.auth, requestOptions.key, requestOptions.passphrase];
+    const agent = requestOptions.agent;
+    if (agent instanceof https.Agent) secrets.push(agent.options.key, agent.options.passphrase);
+    for (const secret of secrets.flat()) {
+      const text = Buffer.isBuffer(secret) ? secret.toString('utf8') : secret;
+      if (typeof text === 'string' && text.length > 0 && this.sentSecrets.size < 32) this.sentSecrets.add(text);
+    }
+  }
+
   private backoff(attempt: number): number {
     return Math.floor(this.options.random() * Math.min(this.options.maxBackoffMs, this.options.baseBackoffMs * 2 ** attempt));
   }
@@ -234,6 +264,7 @@ export class KubeHttpClient {
     const requestOptions: https.RequestOptions = {};
     await this.kubeConfig.applyToHTTPSOptions(requestOptions);
     if (requestOptions.rejectUnauthorized === false) throw new Error('refusing a TLS configuration without certificate verification');
+    this.rememberSecrets(requestOptions);
     this.reuseConnection(requestOptions);
     const headers = { ...(requestOptions.headers as Record<string, string> | undefined), Accept: 'application/json', 'User-Agent': 'istio-isolation-scanner' };
     this.totals.requests += 1;
@@ -253,13 +284,28 @@ export class KubeHttpClient {
         if (outcome instanceof KubeRequestError) reject(outcome);
         else resolve(outcome);
       };
+      const cap = this.options.maxResponseBytes;
+      const tooLarge = (bytes: number) =>
+        new KubeRequestError(`GET ${url.pathname}: the response is larger than the ${describeBytes(cap)} cap on one API response (${bytes >= cap ? `over ${describeBytes(bytes)}` : describeBytes(bytes)}); the kind is not read`, 'too-large');
       const request = https.request(url, { ...requestOptions, method: 'GET', headers }, (response) => {
         const chunks: Buffer[] = [];
         let received = 0;
+        // Refuse before reading when the server announces the size, else as soon as it is passed.
+        const announced = Number(response.headers['content-length']);
+        if (Number.isFinite(announced) && announced > cap) {
+          finish(tooLarge(announced));
+          request.destroy();
+          return;
+        }
         response.on('data', (chunk: Buffer) => {
-          chunks.push(chunk);
           received += chunk.length;
           account(chunk.length);
+          if (received > cap) {
+            finish(tooLarge(received));
+            request.destroy();
+            return;
+          }
+          chunks.push(chunk);
         });
         response.on('end', () => {
           if (!response.complete) return finish(new KubeRequestError(`GET ${url.pathname}: connection closed mid-response after ${received} bytes`, 'network'));
@@ -294,15 +340,26 @@ function describeNetworkError(error: Error): string {
   return code ? `${code} (${error.message})` : error.message;
 }
 
-/** Reads reason/message of a Kubernetes Status body; tolerates anything else. */
-function statusOf(raw: Buffer): { reason?: string; message?: string } {
+function describeBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.floor(bytes / (1024 * 1024))} MiB` : `${bytes} bytes`;
+}
+
+/** Server text kept in an error message: scrubbed of credentials first, then shortened. */
+const MAX_SERVER_TEXT_CHARS = 300;
+
+/**
+ * Reads reason/message of a Kubernetes Status body; tolerates anything else. The text comes
+ * from the server (or a proxy) and may echo what was sent: it is scrubbed of the credentials
+ * this client sent and of anything shaped like one before it goes anywhere.
+ */
+function statusOf(raw: Buffer, sentSecrets: ReadonlySet<string>): { reason?: string; message?: string } {
   try {
     const parsed = JSON.parse(raw.toString('utf8')) as unknown;
     if (typeof parsed !== 'object' || parsed === null) return {};
     const { reason, message } = parsed as { reason?: unknown; message?: unknown };
     return {
-      reason: typeof reason === 'string' ? reason : undefined,
-      message: typeof message === 'string' ? message.slice(0, 300) : undefined,
+      reason: typeof reason === 'string' ? scrubSecrets(reason, sentSecrets).slice(0, 100) : undefined,
+      message: typeof message === 'string' ? scrubSecrets(message, sentSecrets).slice(0, MAX_SERVER_TEXT_CHARS) : undefined,
     };
   } catch {
     return {};

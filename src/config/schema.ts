@@ -51,5 +51,7 @@ export const SCANNER_CONFIG_SCHEMA = {
       },
     },
     istioVersion: { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+)?$' },
+    // One Kubernetes API response (a LIST page) larger than this fails its kind; below the ~512 MiB a string can hold.
+    maxApiResponseMiB: { type: 'integer', minimum: 1, maximum: 511 },
   },
 } as const;

@@ -48,6 +48,8 @@ export interface ScannerConfig {
   tenant?: string[];
   /** Istio version to assume offline when the snapshot cannot tell, e.g. "1.24". */
   istioVersion?: string;
+  /** Size cap of one Kubernetes API response in MiB (default 256); a bigger LIST page fails its kind. */
+  maxApiResponseMiB?: number;
   /** "now" for expiry checks; injectable for tests. */
   now?: Date;
 }

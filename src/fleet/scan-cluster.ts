@@ -121,10 +121,13 @@ export function skippedSnapshot(identity: ClusterIdentity, reason: string, arm: 
   return snapshot;
 }
 
-/** A snapshot with every kind unread, so only the ARM-based platform rules and scan-incomplete report. */
-export function failedSnapshot(identity: ClusterIdentity, reason: string, arm: { aksCluster?: Record<string, unknown>; meshRevisionProfile?: MeshRevisionProfile } = {}): ClusterSnapshot {
+/**
+ * A snapshot with every kind unread, so only the ARM-based platform rules and scan-incomplete
+ * report. `apiRequests` keeps the requests a failed collection made (the scan record counts them).
+ */
+export function failedSnapshot(identity: ClusterIdentity, reason: string, arm: { aksCluster?: Record<string, unknown>; meshRevisionProfile?: MeshRevisionProfile } = {}, apiRequests = 0): ClusterSnapshot {
   const coverage = Object.fromEntries(SNAPSHOT_KINDS.map((kind) => [kind, { status: 'failed', error: reason } satisfies CoverageEntry])) as Record<SnapshotKind, CoverageEntry>;
-  return assembleSnapshot({ cluster: identity, source: 'live', objects: [], coverage, aksCluster: arm.aksCluster, meshRevisionProfile: arm.meshRevisionProfile });
+  return assembleSnapshot({ cluster: identity, source: 'live', objects: [], coverage, apiRequests, aksCluster: arm.aksCluster, meshRevisionProfile: arm.meshRevisionProfile });
 }
 
 /** A 'failed' result with the platform findings ARM alone can give. */
@@ -165,6 +168,7 @@ export interface ClusterSnapshotOutcome {
 export async function snapshotOneCluster(message: ScanClusterMessage, services: ClusterScanServices): Promise<ClusterSnapshotOutcome> {
   const identity = identityOf(message.cluster);
   let view: ArmView | undefined;
+  let apiRequests = 0;
   try {
     view = await readArm(message.cluster, services.arm);
     const blocker = authenticationBlocker(view.facts);
@@ -173,15 +177,17 @@ export async function snapshotOneCluster(message: ScanClusterMessage, services: 
     }
     const access = await reachApiServer(message.cluster, view, services);
     const kubeConfig = kubeConfigFor(message.cluster, view, access, services);
-    const snapshot = await services.collect(kubeConfig, { cluster: identity, aksCluster: view.aksCluster, meshRevisionProfile: view.meshRevisionProfile, deadlineMs: services.deadlineMs });
+    const http = services.config.maxApiResponseMiB ? { maxResponseBytes: services.config.maxApiResponseMiB * 1024 * 1024 } : undefined;
+    const snapshot = await services.collect(kubeConfig, { cluster: identity, aksCluster: view.aksCluster, meshRevisionProfile: view.meshRevisionProfile, deadlineMs: services.deadlineMs, ...(http ? { http } : {}) });
     snapshot.meshRevisionProfile ??= view.meshRevisionProfile;
+    apiRequests = snapshot.apiRequests;
     const unreadable = nothingReadReason(snapshot);
     if (unreadable) throw unreadable;
     return { snapshot, retryable: false };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const retryable = !(error instanceof ClusterAccessError) || error.retryable;
-    return { snapshot: failedSnapshot(identity, reason, view ?? {}), failure: reason, retryable };
+    return { snapshot: failedSnapshot(identity, reason, view ?? {}, apiRequests), failure: reason, retryable };
   }
 }
 

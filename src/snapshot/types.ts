@@ -107,6 +107,8 @@ export interface CoverageEntry {
   apiVersion?: string;
   /** Reason for forbidden/failed/absent, without secrets. */
   error?: string;
+  /** HTTP status of the answer that made the kind unreadable (401 = credentials rejected), when there was one. */
+  httpStatus?: number;
   requests?: number;
   bytes?: number;
   objects?: number;

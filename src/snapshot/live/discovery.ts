@@ -11,6 +11,7 @@
  */
 import type { KubeHttpClient, RequestTally } from '../../access/kube-http.js';
 import { KubeRequestError } from '../../access/kube-http.js';
+import { scrubSecrets } from '../../access/scrub.js';
 import { GATEKEEPER_CONSTRAINTS_GROUP, KIND_INFO, objectKindOf, type KindInfo } from '../kinds.js';
 import type { CoverageStatus, SnapshotKind } from '../types.js';
 import { isRecord } from '../../records.js';
@@ -32,6 +33,8 @@ export interface ServedResource {
 export interface UnlistableKind {
   status: Extract<CoverageStatus, 'absent' | 'forbidden' | 'failed'>;
   error: string;
+  /** HTTP status of the failed discovery request, when the server answered. */
+  httpStatus?: number;
 }
 
 export interface DiscoveryResult {
@@ -42,7 +45,7 @@ export interface DiscoveryResult {
   /** Kinds that will not be listed, with the coverage they get. */
   unlistable: Map<SnapshotKind, UnlistableKind>;
   /** Set when `GET /apis` itself failed (unreachable server, rejected credentials...). */
-  apisFailure?: UnlistableKind & { httpStatus?: number };
+  apisFailure?: UnlistableKind;
   tally: RequestTally;
 }
 
@@ -63,8 +66,18 @@ export function coverageStatusOf(error: unknown): 'forbidden' | 'failed' {
   return error instanceof KubeRequestError && error.failure === 'http' && (error.status === 401 || error.status === 403) ? 'forbidden' : 'failed';
 }
 
+/** The HTTP status of a request that the server answered with an error, else undefined. */
+export function httpStatusOf(error: unknown): number | undefined {
+  return error instanceof KubeRequestError && error.failure === 'http' ? error.status : undefined;
+}
+
+/**
+ * The message of a failure, as it goes into coverage and findings. KubeHttpClient already
+ * scrubbed the server's text of the credentials it sent; anything else shaped like a
+ * credential (an exec plugin's output, a proxy's page) is scrubbed here too.
+ */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return scrubSecrets(error instanceof Error ? error.message : String(error));
 }
 
 /** Parses an APIGroupList; wrong shapes give an empty map (and then every group is absent). */
@@ -115,11 +128,11 @@ export async function discoverResources(http: KubeHttpClient, concurrency = 4): 
   try {
     groups = parseGroupList((await http.getJson('/apis', {}, tally)).body);
   } catch (error) {
-    const entry: UnlistableKind = { status: coverageStatusOf(error), error: `API discovery (/apis) failed: ${errorMessage(error)}` };
+    const httpStatus = httpStatusOf(error);
+    const entry: UnlistableKind = { status: coverageStatusOf(error), error: `API discovery (/apis) failed: ${errorMessage(error)}`, ...(httpStatus ? { httpStatus } : {}) };
     for (const info of infos.filter((i) => i.group !== '')) unlistable.set(info.kind, entry);
     unlistable.set('Constraint', entry);
-    const httpStatus = error instanceof KubeRequestError ? error.status : undefined;
-    return { resources, constraints, unlistable, apisFailure: { ...entry, httpStatus }, tally };
+    return { resources, constraints, unlistable, apisFailure: entry, tally };
   }
 
   const byGroup = new Map<string, ListedKind[]>();
@@ -142,7 +155,8 @@ export async function discoverResources(http: KubeHttpClient, concurrency = 4): 
         try {
           resourceLists.set(version, parseResourceList((await http.getJson(`/apis/${group}/${version}`, {}, tally)).body));
         } catch (error) {
-          resourceLists.set(version, { status: coverageStatusOf(error), error: `discovery of ${group}/${version} failed: ${errorMessage(error)}` });
+          const httpStatus = httpStatusOf(error);
+          resourceLists.set(version, { status: coverageStatusOf(error), error: `discovery of ${group}/${version} failed: ${errorMessage(error)}`, ...(httpStatus ? { httpStatus } : {}) });
         }
       }
       return resourceLists.get(version)!;
@@ -196,7 +210,8 @@ export async function discoverResources(http: KubeHttpClient, concurrency = 4): 
         constraints.push({ snapshotKind: 'Constraint', kind: resource.kind, group: GATEKEEPER_CONSTRAINTS_GROUP, version, plural: resource.name, namespaced: resource.namespaced });
       }
     } catch (error) {
-      unlistable.set('Constraint', { status: coverageStatusOf(error), error: `discovery of ${GATEKEEPER_CONSTRAINTS_GROUP} failed: ${errorMessage(error)}` });
+      const httpStatus = httpStatusOf(error);
+      unlistable.set('Constraint', { status: coverageStatusOf(error), error: `discovery of ${GATEKEEPER_CONSTRAINTS_GROUP} failed: ${errorMessage(error)}`, ...(httpStatus ? { httpStatus } : {}) });
     }
   }
   return { resources, constraints, unlistable, tally };

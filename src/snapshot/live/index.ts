@@ -15,10 +15,11 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeHttpClient, type KubeHttpOptions, type RequestTally } from '../../access/kube-http.js';
 import { KubeConfigError, kubeConfigForContext, loadKubeConfig, selectContexts } from '../../access/kube-config.js';
+import { mapBounded } from '../../concurrency.js';
 import { assembleSnapshot } from '../assemble.js';
 import { normalizeObject } from '../build.js';
 import { SNAPSHOT_KINDS, type ClusterIdentity, type ClusterSnapshot, type CoverageEntry, type CoverageStatus, type InputProblem, type IstioVersion, type K8sObject, type MeshRevisionProfile, type SnapshotKind } from '../types.js';
-import { coverageStatusOf, discoverResources, errorMessage, type ServedResource } from './discovery.js';
+import { coverageStatusOf, discoverResources, errorMessage, httpStatusOf, type ServedResource } from './discovery.js';
 import { redactLiteralEnvValues } from './redact.js';
 import { listResource } from './list.js';
 import { knownRevisions, meshConfigMapNames, readMeshConfigMaps, rootNamespaceCandidates } from './mesh-configmaps.js';
@@ -54,22 +55,14 @@ export interface LiveCollectionOptions {
 export const DEFAULT_DEADLINE_MS = 5 * 60_000;
 export const DEFAULT_CONCURRENCY = 4;
 
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function forEachBounded<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-}
-
 function coverageOfFailure(error: unknown, apiVersion: string, tally: RequestTally, objects: number): CoverageEntry {
-  return { status: coverageStatusOf(error), apiVersion, error: errorMessage(error), requests: tally.requests, bytes: tally.bytes, objects };
+  const httpStatus = httpStatusOf(error);
+  return { status: coverageStatusOf(error), apiVersion, error: errorMessage(error), ...(httpStatus ? { httpStatus } : {}), requests: tally.requests, bytes: tally.bytes, objects };
 }
 
 /** Every kind `failed` (or `forbidden`) for one reason: the cluster could not be read at all. */
-function unreachableSnapshot(options: LiveCollectionOptions, status: CoverageStatus, error: string, apiRequests: number): ClusterSnapshot {
-  const coverage = Object.fromEntries(SNAPSHOT_KINDS.map((kind) => [kind, { status, error }])) as Record<SnapshotKind, CoverageEntry>;
+function unreachableSnapshot(options: LiveCollectionOptions, status: CoverageStatus, error: string, apiRequests: number, httpStatus?: number): ClusterSnapshot {
+  const coverage = Object.fromEntries(SNAPSHOT_KINDS.map((kind) => [kind, { status, error, ...(httpStatus ? { httpStatus } : {}) }])) as Record<SnapshotKind, CoverageEntry>;
   return assembleSnapshot({ cluster: options.cluster, source: 'live', objects: [], coverage, apiRequests, aksCluster: options.aksCluster, meshRevisionProfile: options.meshRevisionProfile, meshConfigDocument: options.meshConfigDocument, istioVersion: options.istioVersion, fallbackIstioVersion: options.fallbackIstioVersion });
 }
 
@@ -101,12 +94,12 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
   // different: the core kinds may still be readable, so the scan goes on.
   const apisFailure = discovery.apisFailure;
   if (apisFailure && apisFailure.httpStatus !== 403) {
-    return unreachableSnapshot(options, apisFailure.status, apisFailure.error, http.totals.requests);
+    return unreachableSnapshot(options, apisFailure.status, apisFailure.error, http.totals.requests, apisFailure.httpStatus);
   }
 
   const coverage: Partial<Record<SnapshotKind, CoverageEntry>> = {};
   for (const [kind, entry] of discovery.unlistable) {
-    coverage[kind] = { status: entry.status, error: entry.error, requests: 0, bytes: 0, objects: 0 };
+    coverage[kind] = { status: entry.status, error: entry.error, ...(entry.httpStatus ? { httpStatus: entry.httpStatus } : {}), requests: 0, bytes: 0, objects: 0 };
     progress(kind, 0, true, entry.status);
   }
 
@@ -149,7 +142,7 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
 
   const tasks: Array<() => Promise<void>> = listed.map((resource) => () => readKind(resource));
   if (!discovery.unlistable.has('Constraint')) tasks.push(readConstraints);
-  await forEachBounded(tasks, options.concurrency ?? DEFAULT_CONCURRENCY, (task) => task());
+  await mapBounded(tasks, options.concurrency ?? DEFAULT_CONCURRENCY, (task) => task());
 
   const { objects, problems } = normalizeAll(SNAPSHOT_KINDS.flatMap((kind) => itemsByKind.get(kind) ?? []));
 
@@ -157,7 +150,7 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
   const namespacesRead = coverage.Namespace?.status === 'read' ? objects.filter((o) => o.snapshotKind === 'Namespace') : undefined;
   const rootNamespaces = rootNamespaceCandidates(namespacesRead, options.aksCluster);
   const names = meshConfigMapNames(knownRevisions(objects, rootNamespaces, options.aksCluster));
-  const meshMaps = await readMeshConfigMaps(http, rootNamespaces, names);
+  const meshMaps = await readMeshConfigMaps(http, rootNamespaces, names, options.concurrency ?? DEFAULT_CONCURRENCY);
   coverage.ConfigMap = meshMaps.coverage;
   progress('ConfigMap', meshMaps.configMaps.length, true, meshMaps.coverage.status);
   const configMaps = normalizeAll(meshMaps.configMaps);

@@ -15,7 +15,8 @@ import { KubeRequestError, type KubeHttpClient, type RequestTally } from '../../
 import { aksMeshProfile } from '../assemble.js';
 import { AKS_ROOT_NAMESPACE, UPSTREAM_ROOT_NAMESPACE } from '../mesh-config.js';
 import type { CoverageEntry, K8sObject } from '../types.js';
-import { coverageStatusOf, errorMessage } from './discovery.js';
+import { coverageStatusOf, errorMessage, httpStatusOf } from './discovery.js';
+import { mapBounded } from '../../concurrency.js';
 
 const REVISION_LABEL = 'istio.io/rev';
 
@@ -59,23 +60,24 @@ export interface MeshConfigMapRead {
   coverage: CoverageEntry;
 }
 
-/** GETs each candidate ConfigMap by name; 404 means "not there", which is normal. */
-export async function readMeshConfigMaps(http: KubeHttpClient, namespaces: string[], names: string[]): Promise<MeshConfigMapRead> {
+/**
+ * GETs each candidate ConfigMap by name; 404 means "not there", which is normal. The GETs are
+ * independent and go out `concurrency` at a time (the listings' bound: a cluster with many
+ * revisions asks for three names per revision per namespace), judged in a fixed order.
+ */
+export async function readMeshConfigMaps(http: KubeHttpClient, namespaces: string[], names: string[], concurrency: number): Promise<MeshConfigMapRead> {
   const tally: RequestTally = { requests: 0, bytes: 0 };
   const configMaps: Record<string, unknown>[] = [];
-  let failure: { status: 'forbidden' | 'failed'; error: string } | undefined;
-  // A handful of GETs by name, sent together (they are independent), judged in a fixed order.
+  let failure: { status: 'forbidden' | 'failed'; error: string; httpStatus?: number } | undefined;
   const targets = namespaces.flatMap((namespace) => names.map((name) => ({ namespace, name })));
-  const outcomes = await Promise.all(
-    targets.map(async ({ namespace, name }) => {
-      try {
-        const { body } = await http.getJson(`/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${encodeURIComponent(name)}`, {}, tally);
-        return { namespace, name, body };
-      } catch (error) {
-        return { namespace, name, error };
-      }
-    }),
-  );
+  const outcomes = await mapBounded(targets, concurrency, async ({ namespace, name }) => {
+    try {
+      const { body } = await http.getJson(`/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${encodeURIComponent(name)}`, {}, tally);
+      return { namespace, name, body };
+    } catch (error) {
+      return { namespace, name, error };
+    }
+  });
   for (const outcome of outcomes) {
     if (!('error' in outcome)) {
       const { body } = outcome;
@@ -86,10 +88,10 @@ export async function readMeshConfigMaps(http: KubeHttpClient, namespaces: strin
     if (error instanceof KubeRequestError && error.failure === 'http' && error.status === 404) continue;
     const status = coverageStatusOf(error);
     // The first forbidden one wins over failures in the summary: RBAC is what the operator can fix.
-    if (!failure || (status === 'forbidden' && failure.status !== 'forbidden')) failure = { status, error: `ConfigMap ${namespace}/${name}: ${errorMessage(error)}` };
+    if (!failure || (status === 'forbidden' && failure.status !== 'forbidden')) failure = { status, error: `ConfigMap ${namespace}/${name}: ${errorMessage(error)}`, httpStatus: httpStatusOf(error) };
   }
   const coverage: CoverageEntry = failure
-    ? { status: failure.status, apiVersion: 'v1', error: failure.error, requests: tally.requests, bytes: tally.bytes, objects: configMaps.length }
+    ? { status: failure.status, apiVersion: 'v1', error: failure.error, ...(failure.httpStatus ? { httpStatus: failure.httpStatus } : {}), requests: tally.requests, bytes: tally.bytes, objects: configMaps.length }
     : { status: 'read', apiVersion: 'v1', requests: tally.requests, bytes: tally.bytes, objects: configMaps.length };
   return { configMaps, coverage };
 }

@@ -38,6 +38,10 @@ export interface Fault {
   truncate?: boolean;
   /** Answer 200 with an HTML page instead of JSON (a misconfigured proxy). */
   nonJson?: boolean;
+  /** With `status`: the Status message. `$AUTHORIZATION` becomes the request's Authorization header (a server or proxy echoing credentials). */
+  message?: string;
+  /** Answer normally, but in chunked encoding without Content-Length (the client learns the size only while reading). */
+  chunked?: boolean;
   /** Apply to the first N matching requests only (default: all of them). */
   times?: number;
 }
@@ -402,8 +406,18 @@ export async function startKubeApiServerDouble(options: KubeApiServerDoubleOptio
         res.write(half);
         return setImmediate(() => req.socket.destroy());
       }
+      if (fault.chunked) {
+        const answer = normalAnswer();
+        record.status = answer.status;
+        record.bytes = Buffer.byteLength(answer.body);
+        res.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers });
+        // Several writes, so the body arrives in pieces as from a streaming server.
+        const body = Buffer.from(answer.body);
+        for (let offset = 0; offset < body.length; offset += 16 * 1024) res.write(body.subarray(offset, offset + 16 * 1024));
+        return res.end();
+      }
       if (fault.status !== undefined) {
-        const message = fault.status === 410 ? EXPIRED_MESSAGE : `programmed fault ${fault.status}`;
+        const message = fault.message !== undefined ? fault.message.split('$AUTHORIZATION').join(req.headers.authorization ?? '') : fault.status === 410 ? EXPIRED_MESSAGE : `programmed fault ${fault.status}`;
         const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
         return send({ status: fault.status, body: statusBody(fault.status, REASONS[fault.status] ?? 'Unknown', message), headers });
       }

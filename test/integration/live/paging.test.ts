@@ -59,6 +59,21 @@ describe('paging', () => {
     }
   });
 
+  it('sends the mesh ConfigMap GETs under the same bound, however many revisions there are', async () => {
+    // Twelve revisions in use: 25 ConfigMap names to try (istio, istio-<rev>, istio-shared-configmap-<rev>).
+    const namespaces = Array.from({ length: 12 }, (_, i) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `team-${i}`, labels: { 'istio.io/rev': `rev-${i}` } } }));
+    const slow = await startKubeApiServerDouble({ objects: namespaces, faults: [{ path: '/api/v1/namespaces/istio-system/configmaps/*', delayMs: 40 }] });
+    try {
+      const snapshot = await collectLiveSnapshot(kubeConfigOf(slow), { cluster: { name: 'revisions' }, http: FAST_HTTP, concurrency: 3 });
+      const configMapGets = slow.requests.filter((r) => r.path.startsWith('/api/v1/namespaces/istio-system/configmaps/'));
+      expect(configMapGets).toHaveLength(25);
+      expect(snapshot.coverage.ConfigMap).toMatchObject({ status: 'read', requests: 25 });
+      expect(slow.maxInFlight()).toBeLessThanOrEqual(3);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('fills apiVersion and kind into built-in list items, which the server omits', async () => {
     const snapshot = await collectLiveSnapshot(kubeConfigOf(double), { cluster: { name: 'paged' }, http: FAST_HTTP });
     expect(snapshot.objects.Pod[0]).toMatchObject({ apiVersion: 'v1', kind: 'Pod', snapshotKind: 'Pod' });
