@@ -3,6 +3,9 @@
  * context. Everything stays in memory; credentials are resolved by @kubernetes/client-node
  * (tokens, client certificates, exec plugins such as kubelogin) at request time.
  */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 
 export class KubeConfigError extends Error {
@@ -12,13 +15,31 @@ export class KubeConfigError extends Error {
   }
 }
 
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/**
+ * Where the default kubeconfig comes from (KUBECONFIG, ~/.kube/config, in-cluster service
+ * account), or undefined when there is none. The library would then invent a context for
+ * http://localhost:8080; the scanner says instead that there is nothing to scan.
+ */
+export function defaultKubeConfigSource(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.KUBECONFIG) return `KUBECONFIG (${env.KUBECONFIG})`;
+  const home = env.HOME || homedir();
+  if (home && existsSync(join(home, '.kube', 'config'))) return join(home, '.kube', 'config');
+  if (existsSync(SERVICE_ACCOUNT_TOKEN)) return 'the in-cluster service account';
+  return undefined;
+}
+
 /**
  * Loads a kubeconfig file, or the default one (KUBECONFIG, then ~/.kube/config) when no
  * path is given. Invalid entries are an error, not silently dropped: a scan of "nothing"
- * must not look like a clean scan.
+ * must not look like a clean scan. So is the absence of any kubeconfig.
  */
 export function loadKubeConfig(path?: string): KubeConfig {
   const kubeConfig = new KubeConfig();
+  if (!path && !defaultKubeConfigSource()) {
+    throw new KubeConfigError('no kubeconfig to scan: --kubeconfig was not given, KUBECONFIG is not set and ~/.kube/config does not exist');
+  }
   try {
     if (path) kubeConfig.loadFromFile(path);
     else kubeConfig.loadFromDefault();

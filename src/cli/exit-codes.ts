@@ -1,12 +1,16 @@
 /**
  * Exit codes (findings.md "CLI output"): 0 when no unsuppressed finding reaches --fail-on,
- * 1 when one does, 2 on usage or input errors (nothing could be read, bad option values).
+ * 1 when one does, 2 on usage or input errors (nothing could be read, bad option values) and
+ * when the scan cannot vouch for its result: a cluster that could not be read, one read only
+ * in part (unless --allow-incomplete), results not delivered to Log Analytics.
  */
 import { SEVERITIES, type Finding, type Severity } from '../rules/types.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+/** The gate could not see (or deliver) everything: never a pass. Same code as usage errors. */
+export const EXIT_INCOMPLETE = 2;
 
 export type FailOn = Severity | 'none';
 

@@ -5,7 +5,7 @@
  * happens here or in the modules it calls at the edges (snapshot loading, sinks).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { discoverConfigFile, repositoryRoot } from '../config/discover.js';
 import { loadScannerConfig } from '../config/load.js';
@@ -28,8 +28,9 @@ import { SNAPSHOT_KINDS, type ClusterSnapshot, type IstioVersion } from '../snap
 import type { Finding } from '../rules/types.js';
 import type { ChangeRun } from './change.js';
 import { SCANNER_VERSION } from '../version.js';
-import { EXIT_FINDINGS, EXIT_OK, parseFailOn, UsageError, type FailOn } from './exit-codes.js';
+import { EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, parseFailOn, UsageError, type FailOn } from './exit-codes.js';
 import { readStreamBounded, type CliIo } from './io.js';
+import { checkFixFolder, checkOutputTarget, type ScanInputs } from './output-file.js';
 import { parseOutputTargets, STDOUT, type OutputTarget } from './outputs.js';
 import { writeReportFile, writeReportToStream } from './write-report.js';
 
@@ -66,6 +67,8 @@ export interface ScanOptions {
   removedObject?: string[];
   /** A previous JSON report: gate only on findings not in it. */
   baseline?: string;
+  /** Accept a partial scan (some kinds unreadable) instead of failing with exit code 2. */
+  allowIncomplete?: boolean;
 }
 
 /** A cluster to evaluate, with the reason it could not be scanned when it failed. */
@@ -85,7 +88,22 @@ function chooseSource(options: ScanOptions): Source {
   if (options.azure || options.subscription?.length || options.resourceGroup?.length) chosen.push('azure');
   if (chosen.length > 1) throw new UsageError(`choose one input: --manifests, --kubeconfig or --azure (got ${chosen.map((s) => `--${s}`).join(' and ')})`);
   if (options.context && options.allContexts) throw new UsageError('--context and --all-contexts exclude each other');
-  return chosen[0] ?? 'demo';
+  const source = chosen[0] ?? 'demo';
+  // Side inputs describe the scanned cluster. The demo brings its own, and a fleet scan reads
+  // them from ARM and each cluster: accepting them there would silently ignore them.
+  const sideInputs = (['meshConfig', 'aksCluster', 'meshRevisionProfile'] as const).filter((option) => options[option] !== undefined).map(flagOf);
+  if (sideInputs.length > 0 && source === 'demo') {
+    throw new UsageError(`${sideInputs.join(' and ')} describe${sideInputs.length === 1 ? 's' : ''} the cluster being scanned: give manifests (paths or --manifests) or --kubeconfig too; the bundled demo does not use ${sideInputs.length === 1 ? 'it' : 'them'}`);
+  }
+  if (sideInputs.length > 0 && source === 'azure') {
+    throw new UsageError(`${sideInputs.join(' and ')} cannot be used with --azure: a fleet scan reads them from ARM and from each cluster`);
+  }
+  return source;
+}
+
+/** `meshConfig` -> `--mesh-config`. */
+function flagOf(option: keyof ScanOptions): string {
+  return `--${option.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }
 
 /** `--against`: the scanned manifests are a change on top of a saved snapshot or a live cluster. */
@@ -131,8 +149,12 @@ async function loadConfig(options: ScanOptions, source: Source, io: CliIo): Prom
   }
 }
 
-async function liveClusters(options: ScanOptions, versions: { explicit?: IstioVersion; fallback?: IstioVersion }, io: CliIo): Promise<ClusterInput[]> {
-  const { snapshotsFromKubeconfig, KubeConfigError } = await import('../snapshot/live/index.js');
+async function liveClusters(options: ScanOptions, config: ScannerConfig, versions: { explicit?: IstioVersion; fallback?: IstioVersion }, io: CliIo): Promise<ClusterInput[]> {
+  const [{ snapshotsFromKubeconfig, KubeConfigError }, { defaultKubeConfigSource }] = await Promise.all([import('../snapshot/live/index.js'), import('../access/kube-config.js')]);
+  // Without any kubeconfig the library would invent a context for http://localhost:8080.
+  if (!options.kubeconfig && !defaultKubeConfigSource(io.env)) {
+    throw new UsageError(`${options.allContexts ? '--all-contexts' : options.context ? '--context' : 'a live scan'} needs a kubeconfig: --kubeconfig was not given, KUBECONFIG is not set and ~/.kube/config does not exist`);
+  }
   // ARM data describes one cluster; applying it to every context would mislabel the others.
   if (options.allContexts && (options.aksCluster || options.meshRevisionProfile)) {
     throw new UsageError('--aks-cluster and --mesh-revision-profile describe one cluster: use them with --context (or the current context), not --all-contexts');
@@ -148,6 +170,7 @@ async function liveClusters(options: ScanOptions, versions: { explicit?: IstioVe
       istioVersion: versions.explicit,
       fallbackIstioVersion: versions.fallback,
       onProgress: progress.onProgress,
+      ...(config.maxApiResponseMiB ? { http: { maxResponseBytes: config.maxApiResponseMiB * 1024 * 1024 } } : {}),
     });
     return snapshots.map((snapshot) => ({ snapshot }));
   } catch (error) {
@@ -202,7 +225,7 @@ function sideFileNotes(skipped: string[], options: ScanOptions, cwd: string): st
   for (const file of skipped) {
     const option = SIDE_FILE_OPTIONS[basename(file)];
     if (!option || options[option] !== undefined) continue;
-    const flag = `--${option.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+    const flag = flagOf(option);
     notes.push(`note: ${relative(cwd, file) || file} is not a manifest and was not read; pass it with ${flag} to use it.`);
   }
   return notes;
@@ -276,19 +299,109 @@ async function logAnalyticsSink(env: NodeJS.ProcessEnv): Promise<ResultSink> {
   }
 }
 
-async function writeFixFiles(inputs: ClusterInput[], results: ClusterScanResult[], dir: string, io: CliIo): Promise<void> {
-  const { writeFixes } = await import('../report/fixes.js');
-  for (const [index, input] of inputs.entries()) {
-    const clusterDir = inputs.length > 1 ? join(dir, input.snapshot.cluster.name) : dir;
-    let written: string[];
+/**
+ * Every file this scan reads, so no output lands on one: manifests, side files, the
+ * configuration and the kubeconfig (the bundled demo folder for demo scans).
+ */
+function scanInputsOf(options: ScanOptions, source: Source, cwd: string, configPath: string | undefined): ScanInputs {
+  const inputs: ScanInputs = { files: [], folders: [] };
+  const add = (path: string | undefined) => {
+    if (!path || path === '-') return;
+    const absolute = resolve(cwd, path);
+    let isFolder = false;
     try {
-      mkdirSync(clusterDir, { recursive: true });
-      written = await writeFixes(results[index]!.findings, input.snapshot, clusterDir);
-    } catch (error) {
-      throw new UsageError(`cannot write fix manifests to ${clusterDir}: ${describeFsError(error)}`);
+      isFolder = statSync(absolute).isDirectory();
+    } catch {
+      // Missing inputs are reported by their readers; a file that does not exist cannot be overwritten.
     }
-    io.stderr(`Wrote ${written.length} fix manifest(s) for ${input.snapshot.cluster.name} to ${clusterDir}\n`);
+    (isFolder ? inputs.folders : inputs.files).push(absolute);
+  };
+  for (const path of [...(options.manifests ?? []), ...(options.removed ?? [])]) add(path);
+  if (source === 'demo') add(demoFleetDir());
+  // A baseline overwritten by the new report would silently accept every finding it holds.
+  const against = typeof options.against === 'string' ? options.against : undefined;
+  for (const path of [options.meshConfig, options.aksCluster, options.meshRevisionProfile, configPath, options.kubeconfig, against, options.baseline]) add(path);
+  for (const entry of options.removedObject ?? []) if (entry.startsWith('@')) add(entry.slice(1));
+  return inputs;
+}
+
+/**
+ * Fix folders per cluster when several are scanned: the cluster (or kubeconfig context) name
+ * made safe as one folder name, unique even when two clusters share a name.
+ */
+function fixFolderNames(inputs: ClusterInput[], safeSegment: (part: string) => string): string[] {
+  if (inputs.length === 1) return [''];
+  const used = new Set<string>();
+  return inputs.map(({ snapshot }, index) => {
+    let name = safeSegment(snapshot.cluster.name);
+    if (used.has(name)) name = safeSegment(`${snapshot.cluster.name}#${snapshot.cluster.resourceId ?? index}`);
+    used.add(name);
+    return name;
+  });
+}
+
+async function writeFixFiles(inputs: ClusterInput[], results: ClusterScanResult[], dir: string, io: CliIo): Promise<void> {
+  const { buildFixManifests, renderFixFile, safeSegment, writeFixTree } = await import('../report/fixes.js');
+  const folders = fixFolderNames(inputs, safeSegment);
+  const perCluster = inputs.map((input, index) =>
+    buildFixManifests(results[index]!.findings, input.snapshot).map((file) => ({ path: folders[index] ? join(folders[index], file.path) : file.path, text: renderFixFile(file) })),
+  );
+  let removed: string[];
+  try {
+    ({ removed } = writeFixTree(dir, perCluster.flat()));
+  } catch (error) {
+    throw new UsageError(`cannot write fix manifests to ${dir}: ${describeFsError(error)}`);
   }
+  for (const [index, input] of inputs.entries()) {
+    io.stderr(`Wrote ${perCluster[index]!.length} fix manifest(s) for ${printable(input.snapshot.cluster.name)} to ${folders[index] ? join(dir, folders[index]) : dir}\n`);
+  }
+  if (removed.length > 0) io.stderr(`Removed ${removed.length} fix manifest(s) an earlier run wrote for objects that no longer need a fix.\n`);
+}
+
+/** Text from outside (cluster names, API errors) on one stderr line: no control characters, no line breaks. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+}
+
+/**
+ * What the gate says about coverage: a cluster that could not be read fails the run; one read
+ * only in part fails it too unless --allow-incomplete accepts that. One stderr line each.
+ * Returns why the run cannot pass, if it cannot.
+ */
+function coverageVerdict(results: ClusterScanResult[], allowIncomplete: boolean, io: CliIo): string[] {
+  let failed = 0;
+  let partial = 0;
+  for (const { record } of results) {
+    const name = printable(record.cluster.name);
+    if (record.status === 'failed') {
+      io.stderr(`error: cluster ${name} could not be scanned: ${printable(record.error)}\n`);
+      failed += 1;
+    } else if (record.status === 'partial' && !allowIncomplete) {
+      io.stderr(`error: cluster ${name} was read only in part (${printable(record.error)}); the rules needing those kinds are unknown, not passed (--allow-incomplete accepts a partial scan)\n`);
+      partial += 1;
+    } else if (record.status === 'partial') {
+      io.stderr(`warning: cluster ${name} was read only in part (${printable(record.error)}); accepted with --allow-incomplete\n`);
+    }
+  }
+  return [failed > 0 ? `${failed} cluster(s) could not be scanned` : '', partial > 0 ? `${partial} cluster(s) read only in part` : ''].filter(Boolean);
+}
+
+/** Uploads every cluster's result, one failure not stopping the others. Returns the clusters not delivered. */
+async function sendAll(sink: ResultSink, results: ClusterScanResult[], io: CliIo): Promise<string[]> {
+  const undelivered: string[] = [];
+  for (const result of results) {
+    const name = printable(result.record.cluster.name);
+    try {
+      await sink.upload(result);
+      io.stderr(`Sent ${result.findings.length} finding(s) and the scan record of ${name} to Log Analytics.\n`);
+    } catch (error) {
+      undelivered.push(name);
+      io.stderr(`error: the results of cluster ${name} were not delivered to Log Analytics: ${printable((error as Error).message ?? String(error))}\n`);
+    }
+  }
+  if (undelivered.length > 0) io.stderr(`error: ${undelivered.length} of ${results.length} cluster(s) not delivered to Log Analytics: ${undelivered.join(', ')}\n`);
+  return undelivered;
 }
 
 async function readStandardInput(io: CliIo): Promise<Buffer> {
@@ -313,6 +426,10 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   const failOn: FailOn = options.failOn ? parseFailOn(options.failOn) : source === 'demo' ? 'none' : 'high';
   const explicitVersion = parseVersionOption(options.istioVersion, '--istio-version');
   const { config, path: configPath } = await loadConfig(options, source, io);
+  // Outputs must never land on what the scan reads; say so before scanning.
+  const scanInputs = scanInputsOf(options, source, io.cwd, configPath);
+  for (const target of targets) if (target.absolutePath) checkOutputTarget(target.absolutePath, scanInputs);
+  if (options.writeFixes) checkFixFolder(resolve(io.cwd, options.writeFixes), scanInputs);
   const fallbackVersion = parseVersionOption(config.istioVersion, `istioVersion in ${configPath ?? 'configuration'}`);
   // An expired suppression silently re-opening findings would surprise; say so up front.
   for (const warning of expiredSuppressions(config)) io.stderr(`warning: ${warning}\n`);
@@ -333,11 +450,11 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     const { loadChange } = await import('./change.js');
     change = await loadChange(
       { manifests: scanOptions.manifests ?? [], against: scanOptions.against!, removed: scanOptions.removed ?? [], removedObjects: scanOptions.removedObject ?? [], defaultNamespace: scanOptions.namespace, istioVersion: explicitVersion, fallbackIstioVersion: fallbackVersion, ...readSideInputs(scanOptions, io.cwd) },
-      async () => (await liveClusters(scanOptions, versions, io))[0]!.snapshot,
+      async () => (await liveClusters(scanOptions, config, versions, io))[0]!.snapshot,
       io,
     );
     inputs = [{ snapshot: change.changed }];
-  } else if (source === 'kubeconfig') inputs = await liveClusters(scanOptions, versions, io);
+  } else if (source === 'kubeconfig') inputs = await liveClusters(scanOptions, config, versions, io);
   else if (source === 'azure') inputs = await fleetClusters(scanOptions, config, scanId, io);
   else inputs = offlineClusters(scanOptions, source, versions, io, scanOptions.manifests?.includes('-') ? await readStandardInput(io) : undefined);
   if (inputs.length === 0) throw new UsageError('no cluster to scan');
@@ -358,16 +475,17 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
 
   await writeOutputs(report, targets, { failOn, docsBaseUrl: repositoryUrl(), cwd: io.cwd, sarif: { srcRoot: repositoryRoot(io.cwd) ?? io.cwd, anchors: sarifAnchors(results, configPath, change?.snapshotPath, io.cwd) }, warn: (message) => io.stderr(`warning: ${message}\n`) }, io);
 
-  if (sink) {
-    for (const result of results) {
-      await sink.upload(result);
-      io.stderr(`Sent ${result.findings.length} finding(s) and the scan record of ${result.record.cluster.name} to Log Analytics.\n`);
-    }
-  }
+  const undelivered = sink ? await sendAll(sink, results, io) : [];
+  const cannotPass = [...coverageVerdict(results, Boolean(options.allowIncomplete), io), ...(undelivered.length > 0 ? [`${undelivered.length} cluster(s) not delivered to Log Analytics`] : [])];
 
   const failing = failingFindings(report, failOn);
   if (source === 'demo' && !options.failOn) io.stderr('Scanned the bundled demo fleet (no --manifests, --kubeconfig or --azure given); demo scans use --fail-on none unless told otherwise.\n');
-  else if (failing.length > 0) io.stderr(`${failing.length} unsuppressed finding(s) at or above ${failOn}: exit code 1.\n`);
+  else if (failing.length > 0) io.stderr(`${failing.length} unsuppressed finding(s) at or above ${failOn}${cannotPass.length > 0 ? '' : ': exit code 1'}.\n`);
+  // A gate that could not see (or could not deliver) never passes, whatever the findings say.
+  if (cannotPass.length > 0) {
+    io.stderr(`Exit code ${EXIT_INCOMPLETE}: ${cannotPass.join('; ')}.\n`);
+    return EXIT_INCOMPLETE;
+  }
   return failing.length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 

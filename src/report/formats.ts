@@ -56,7 +56,7 @@ export const REPORT_FORMATS: readonly ReportFormat[] = [
     name: 'json',
     extension: 'json',
     description: 'every finding with the Log Analytics columns (findings.md); input of --baseline',
-    load: async () => (await import('./json.js')).renderJson,
+    load: async () => (await import('./json.js')).renderJsonChunks,
   },
   {
     name: 'sarif',

@@ -4,9 +4,15 @@
  * Field names are the Log Analytics columns in camelCase, except that the object at fault
  * is nested as `resource: { apiVersion, kind, name, namespace }`. Suppressed findings stay,
  * marked `suppressed: true` with their reason.
+ *
+ * Lists inside findings and the exposure matrix rows are bounded (src/report/bounded.ts) with
+ * exact counts beside them, and renderJsonChunks streams the document finding by finding, so
+ * a huge open mesh neither grows the report with the square of its namespaces nor needs one
+ * string for all of it.
  */
 import type { SchemaObject } from 'ajv';
 import type { Finding } from '../rules/types.js';
+import { boundedEvidence, boundedList, boundedMatrix } from './bounded.js';
 import { failingFindings, gateExemption, type FailOn } from './gate.js';
 import type { BaselineState, ClusterScanResult, FindingScope, ScanReport } from './types.js';
 
@@ -19,8 +25,10 @@ export interface JsonFinding {
   message: string;
   namespace: string;
   resource: { apiVersion: string; kind: string; name: string; namespace: string } | null;
+  /** At most MAX_LISTED_ITEMS (50) namespaces; affectedNamespaceCount is the exact number. */
   affectedNamespaces: string[];
   affectedNamespaceCount: number;
+  /** Lists longer than MAX_LISTED_ITEMS are cut, with `<list>Truncated: true` and an exact `<singular>Count`. */
   evidence: Record<string, unknown>;
   remediation: string;
   fix: Finding['fix'] | null;
@@ -50,8 +58,10 @@ export interface JsonCluster {
   meshRevisions: string[];
   tenantNamespaces: number;
   exposedTenantNamespaces: number;
-  /** Importing tenant namespace -> foreign owner namespaces. */
+  /** Importing tenant namespace -> foreign owner namespaces (at most MAX_LISTED_ITEMS per row). */
   exposureMatrix: Record<string, string[]>;
+  /** Importing tenant namespace -> exact number of foreign owner namespaces. */
+  exposureMatrixCounts: Record<string, number>;
   findings: JsonFinding[];
   /** `--tenant` scans: the tenant namespaces judged and how many other findings were left out. */
   scope?: { tenants: string[]; outOfScope: number };
@@ -70,6 +80,8 @@ export interface JsonReport {
 function jsonFinding(finding: Finding, result?: ClusterScanResult, failOn?: FailOn): JsonFinding {
   const scope = result?.scope?.scopes.get(finding.findingId);
   const baselineState = result?.comparison?.states.get(finding.findingId);
+  // Read once: for the largest lists this is a getter that builds the list on each read.
+  const affectedNamespaces = finding.affectedNamespaces;
   return {
     findingId: finding.findingId,
     ruleId: finding.ruleId,
@@ -79,9 +91,9 @@ function jsonFinding(finding: Finding, result?: ClusterScanResult, failOn?: Fail
     message: finding.message,
     namespace: finding.namespace,
     resource: finding.resource ? { apiVersion: finding.resource.apiVersion, kind: finding.resource.kind, name: finding.resource.name, namespace: finding.resource.namespace } : null,
-    affectedNamespaces: finding.affectedNamespaces,
-    affectedNamespaceCount: finding.affectedNamespaces.length,
-    evidence: finding.evidence,
+    affectedNamespaces: boundedList(affectedNamespaces),
+    affectedNamespaceCount: affectedNamespaces.length,
+    evidence: boundedEvidence(finding.evidence),
     remediation: finding.remediation,
     fix: finding.fix ?? null,
     suppressed: finding.suppressed,
@@ -110,36 +122,89 @@ function jsonClusterExtras(result: ClusterScanResult): Pick<JsonCluster, 'scope'
   return extras;
 }
 
-export function buildJsonReport(report: ScanReport): JsonReport {
+/** Stands in for a list while the document around it is serialized; the list is streamed in its place. */
+const STREAMED = '\u0000streamed\u0000';
+
+function jsonCluster(result: ClusterScanResult, findings: JsonFinding[] | typeof STREAMED): Omit<JsonCluster, 'findings'> & { findings: JsonFinding[] | string } {
+  const matrix = boundedMatrix(result.exposureMatrix);
+  return {
+    cluster: result.record.cluster,
+    status: result.record.status,
+    error: result.record.error,
+    timeGenerated: result.record.timeGenerated,
+    durationMs: result.record.durationMs,
+    apiRequests: result.record.apiRequests,
+    coverage: result.record.coverage,
+    resourceCounts: result.record.resourceCounts,
+    findingCounts: result.record.findingCounts,
+    meshMode: result.record.meshMode,
+    meshRevisions: result.record.meshRevisions,
+    tenantNamespaces: result.record.tenantNamespaces,
+    exposedTenantNamespaces: result.record.exposedTenantNamespaces,
+    exposureMatrix: matrix.rows,
+    exposureMatrixCounts: matrix.counts,
+    findings,
+    ...jsonClusterExtras(result),
+  };
+}
+
+function jsonReportOf(report: ScanReport, clusters: JsonCluster[] | typeof STREAMED): Omit<JsonReport, 'clusters'> & { clusters: JsonCluster[] | string } {
   const failOn = report.failOn;
   const failing = failOn ? failingFindings(report, failOn).length : 0;
   return {
     scanId: report.scanId,
     scanner: { version: report.scanner.version },
     ...(failOn ? { gate: { failOn, failingFindings: failing } } : {}),
-    clusters: report.clusters.map((result) => ({
-      cluster: result.record.cluster,
-      status: result.record.status,
-      error: result.record.error,
-      timeGenerated: result.record.timeGenerated,
-      durationMs: result.record.durationMs,
-      apiRequests: result.record.apiRequests,
-      coverage: result.record.coverage,
-      resourceCounts: result.record.resourceCounts,
-      findingCounts: result.record.findingCounts,
-      meshMode: result.record.meshMode,
-      meshRevisions: result.record.meshRevisions,
-      tenantNamespaces: result.record.tenantNamespaces,
-      exposedTenantNamespaces: result.record.exposedTenantNamespaces,
-      exposureMatrix: result.exposureMatrix,
-      findings: result.findings.map((finding) => jsonFinding(finding, result, failOn)),
-      ...jsonClusterExtras(result),
-    })),
+    clusters,
   };
 }
 
+/** The whole document as one value (small reports, tests); renderJsonChunks streams the same text. */
+export function buildJsonReport(report: ScanReport): JsonReport {
+  return jsonReportOf(
+    report,
+    report.clusters.map((result) => jsonCluster(result, result.findings.map((finding) => jsonFinding(finding, result, report.failOn))) as JsonCluster),
+  ) as JsonReport;
+}
+
+/**
+ * `value` serialized as JSON.stringify(value, null, 2), except that the array standing where
+ * STREAMED is comes from `items`, each item a series of chunks serialized at indent 0: the
+ * text comes out in pieces and no string holds all of it.
+ */
+function* withStreamedArray(value: unknown, items: Iterable<Iterable<string>>): Generator<string> {
+  const text = JSON.stringify(value, null, 2);
+  const marker = JSON.stringify(STREAMED);
+  const hole = text.indexOf(marker);
+  const line = text.slice(text.lastIndexOf('\n', hole) + 1, hole);
+  const itemIndent = `${' '.repeat(line.length - line.trimStart().length)}  `;
+  yield `${text.slice(0, hole)}[`;
+  let count = 0;
+  for (const item of items) {
+    yield `${count > 0 ? ',' : ''}\n${itemIndent}`;
+    for (const chunk of item) yield chunk.replace(/\n/g, `\n${itemIndent}`);
+    count += 1;
+  }
+  yield `${count > 0 ? `\n${itemIndent.slice(2)}` : ''}]${text.slice(hole + marker.length)}`;
+}
+
+/**
+ * The JSON report as chunks, byte for byte JSON.stringify(buildJsonReport(report), null, 2)
+ * plus a final newline, produced one finding at a time.
+ */
+export function* renderJsonChunks(report: ScanReport): Generator<string> {
+  function* findingsOf(result: ClusterScanResult): Generator<Iterable<string>> {
+    for (const finding of result.findings) yield [JSON.stringify(jsonFinding(finding, result, report.failOn), null, 2)];
+  }
+  function* clusters(): Generator<Iterable<string>> {
+    for (const result of report.clusters) yield withStreamedArray(jsonCluster(result, STREAMED), findingsOf(result));
+  }
+  yield* withStreamedArray(jsonReportOf(report, STREAMED), clusters());
+  yield '\n';
+}
+
 export function renderJson(report: ScanReport): string {
-  return `${JSON.stringify(buildJsonReport(report), null, 2)}\n`;
+  return [...renderJsonChunks(report)].join('');
 }
 
 const SEVERITY = { enum: ['critical', 'high', 'medium', 'low', 'info'] };
@@ -226,6 +291,7 @@ export const JSON_REPORT_SCHEMA: SchemaObject = {
           tenantNamespaces: { type: 'integer', minimum: 0 },
           exposedTenantNamespaces: { type: 'integer', minimum: 0 },
           exposureMatrix: { type: 'object', additionalProperties: STRING_ARRAY },
+          exposureMatrixCounts: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
           findings: { type: 'array', items: FINDING },
           scope: {
             type: 'object',

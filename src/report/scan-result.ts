@@ -6,6 +6,7 @@ import type { ScannerConfig } from '../config/types.js';
 import { buildMeshModel } from '../mesh/model.js';
 import { evaluateSnapshot, unreadableKinds } from '../rules/engine.js';
 import { SEVERITIES, type Finding, type Severity } from '../rules/types.js';
+import { clusterReadFailure } from '../snapshot/coverage.js';
 import type { ClusterSnapshot, SnapshotKind } from '../snapshot/types.js';
 import { SCANNER_VERSION } from '../version.js';
 import type { ClusterScanResult, ScanRecord, ScanStatus } from './types.js';
@@ -19,7 +20,7 @@ export function countBySeverity(findings: Finding[]): Record<Severity, number> {
 export interface ScanClusterOptions {
   scanId: string;
   startedAt: number;
-  /** Set when the scan could not complete (unreachable cluster). */
+  /** Set when the scan could not complete (unreachable cluster). A snapshot from which nothing could be read fails too. */
   failure?: string;
   /** Set (to why) when the cluster was not scanned by policy: status `skipped`, whatever else is set. */
   skipped?: string;
@@ -33,7 +34,9 @@ export function scanSnapshot(snapshot: ClusterSnapshot, config: ScannerConfig, o
   const exposureMatrix = exposureMatrixOf(findings);
   const unreadable = unreadableKinds(snapshot);
   const skipped = options.skipped ?? snapshot.skipped;
-  const status: ScanStatus = skipped ? 'skipped' : options.failure ? 'failed' : unreadable.length > 0 ? 'partial' : 'succeeded';
+  // Nothing read at all (refused TLS, 401, every kind failed) is a failed scan, not a partial one.
+  const failure = skipped ? undefined : (options.failure ?? clusterReadFailure(snapshot)?.cause);
+  const status: ScanStatus = skipped ? 'skipped' : failure ? 'failed' : unreadable.length > 0 ? 'partial' : 'succeeded';
   const resourceCounts: Partial<Record<SnapshotKind, number>> = {};
   for (const [kind, objects] of Object.entries(snapshot.objects) as Array<[SnapshotKind, unknown[]]>) {
     if (objects.length > 0 || snapshot.coverage[kind]?.status === 'read') resourceCounts[kind] = objects.length;
@@ -44,7 +47,7 @@ export function scanSnapshot(snapshot: ClusterSnapshot, config: ScannerConfig, o
     scanId: options.scanId,
     cluster: snapshot.cluster,
     status,
-    error: skipped ?? options.failure ?? (unreadable.length > 0 ? `Could not read: ${unreadable.map((k) => `${k} (${snapshot.coverage[k]?.status})`).join(', ')}` : ''),
+    error: skipped ?? failure ?? (unreadable.length > 0 ? `Could not read: ${unreadable.map((k) => `${k} (${snapshot.coverage[k]?.status})`).join(', ')}` : ''),
     durationMs: Date.now() - options.startedAt,
     apiRequests: snapshot.apiRequests,
     resourceCounts,

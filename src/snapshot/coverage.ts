@@ -1,4 +1,4 @@
-import type { ClusterSnapshot, CoverageStatus, SnapshotKind } from './types.js';
+import type { ClusterSnapshot, CoverageEntry, CoverageStatus, SnapshotKind } from './types.js';
 
 /**
  * Coverage that leaves what depends on a kind unknown: the scanner tried and did not get the
@@ -13,4 +13,37 @@ export function isUnreadable(status: CoverageStatus | undefined): boolean {
 /** True when `kind` was tried and could not be read in this snapshot. */
 export function kindUnread(snapshot: ClusterSnapshot, kind: SnapshotKind): boolean {
   return isUnreadable(snapshot.coverage[kind]?.status);
+}
+
+/**
+ * Why nothing at all could be read from a cluster: the credentials were rejected (HTTP 401),
+ * the identity may read no kind (every kind 403), or the API server could not be used
+ * (refused TLS, `http://`, untrusted CA, unreachable, every kind failed).
+ */
+export interface ClusterReadFailure {
+  reason: 'unauthenticated' | 'forbidden' | 'unreachable';
+  /** One sentence naming the cause, without secrets. */
+  cause: string;
+  /** The distinct errors behind it, first one first. */
+  errors: string[];
+}
+
+/**
+ * The cluster as a whole could not be read: every kind the scanner tried is forbidden or
+ * failed, and none was read or found absent (which would prove the API server answered).
+ * Such a scan is `failed`, not `partial`: no rule that reads the cluster has a result.
+ */
+export function clusterReadFailure(snapshot: Pick<ClusterSnapshot, 'coverage'>): ClusterReadFailure | undefined {
+  const entries = Object.values(snapshot.coverage).filter((entry): entry is CoverageEntry => entry !== undefined && entry.status !== 'not-collected');
+  if (entries.length === 0 || !entries.every((entry) => isUnreadable(entry.status))) return undefined;
+  const errors = [...new Set(entries.map((entry) => entry.error).filter((error): error is string => Boolean(error)))];
+  const first = errors[0] ?? 'no detail';
+  if (entries.some((entry) => entry.httpStatus === 401)) {
+    const rejected = entries.find((entry) => entry.httpStatus === 401)?.error ?? first;
+    return { reason: 'unauthenticated', cause: `could not authenticate: the API server rejected the credentials (${rejected})`, errors };
+  }
+  if (entries.every((entry) => entry.status === 'forbidden')) {
+    return { reason: 'forbidden', cause: `the identity may not read any kind (${first})`, errors };
+  }
+  return { reason: 'unreachable', cause: `nothing could be read from the API server (${first})`, errors };
 }

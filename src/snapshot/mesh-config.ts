@@ -22,6 +22,8 @@ import type { InputProblem, K8sObject, MeshConfig, MeshConfigSource } from './ty
 import { isRecord } from '../records.js';
 
 export const AKS_ROOT_NAMESPACE = 'aks-istio-system';
+/** A Kubernetes namespace name: DNS-1123 label. */
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const UPSTREAM_ROOT_NAMESPACE = 'istio-system';
 const AKS_SHARED_PREFIX = 'istio-shared-configmap-';
 
@@ -178,6 +180,12 @@ export function resolveMeshConfig(input: MeshConfigInput): MeshConfigResolution 
 
   const sourceOf = (field: string): MeshConfigSource => fieldSources[field] ?? 'default';
   const rootNamespace = typeof raw.rootNamespace === 'string' && raw.rootNamespace ? raw.rootNamespace : controlPlaneNamespace;
+  // Istio compares rootNamespace by string (push_context.go), so a value that is no namespace
+  // name makes no namespace the root. Kept as Istio reads it, and reported: fix files and
+  // messages must not take it for a namespace (or a folder).
+  if (!NAMESPACE_NAME.test(rootNamespace)) {
+    problems.push({ type: 'schema', message: `mesh config rootNamespace "${rootNamespace.slice(0, 80)}" from ${sourceOf('rootNamespace')} is not a namespace name (DNS-1123 label): no namespace is the root namespace` });
+  }
   if (fieldSources.rootNamespace === undefined) fieldSources.rootNamespace = 'default';
   const outbound = raw.outboundTrafficPolicy;
   const outboundTrafficPolicyMode = isRecord(outbound) && typeof outbound.mode === 'string' ? outbound.mode : undefined;

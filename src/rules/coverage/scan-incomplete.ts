@@ -1,10 +1,11 @@
 import type { Rule, RuleContext, RuleMeta, RuleResult } from '../types.js';
-import { isUnreadable } from '../../snapshot/coverage.js';
+import { clusterReadFailure, isUnreadable, type ClusterReadFailure } from '../../snapshot/coverage.js';
 import type { SnapshotKind } from '../../snapshot/types.js';
 
 /**
- * scan-incomplete: a kind could not be read (403, timeout, error) or the cluster could not
- * be reached. The engine skips rules blind to missing data (engine.ts ruleIsBlind); this
+ * scan-incomplete: a kind could not be read (403, timeout, error), or nothing could be read
+ * from the cluster at all (unreachable, credentials rejected, no read access): then one
+ * finding for the cluster. The engine skips rules blind to missing data (engine.ts ruleIsBlind); this
  * rule says which ones, so "no finding" is never mistaken for "compliant".
  * The catalogue comes from the context (the engine passes the registry's), so this rule
  * does not import the registry that lists it.
@@ -41,6 +42,25 @@ function rulesRequiring(catalogue: readonly RuleMeta[], kinds: SnapshotKind[]): 
 /** The opt-in that makes the fleet scan use a local account (src/config/app-settings.ts). */
 const LOCAL_ACCOUNT_OPT_IN = 'SCAN_LOCAL_ACCOUNT_CLUSTERS';
 
+/** Subject, message and advice of the one finding for a cluster from which nothing could be read. */
+const WHOLE_CLUSTER: Record<ClusterReadFailure['reason'], { subjectKey: string; message: (cluster: string, detail: string) => string; remediation: string }> = {
+  unauthenticated: {
+    subjectKey: 'cluster-unauthenticated',
+    message: (cluster, detail) => `Could not authenticate to cluster ${cluster}: the API server rejected the scanner's credentials (${detail}); no rule that reads the cluster has a result.`,
+    remediation: "Renew the scanner's credentials: the kubeconfig user's token or client certificate, the exec plugin login (kubelogin), or the managed identity's Entra ID access to the cluster; then retry.",
+  },
+  forbidden: {
+    subjectKey: 'cluster-forbidden',
+    message: (cluster, detail) => `The scanner's identity may not read any kind on cluster ${cluster} (${detail}); no rule that reads the cluster has a result.`,
+    remediation: "Grant the scanner's identity the read-only role the project ships (infra/kubernetes, docs/live-scanning.md) and retry.",
+  },
+  unreachable: {
+    subjectKey: 'cluster-unreachable',
+    message: (cluster, detail) => `Cluster ${cluster} could not be reached (${detail}): no rule that reads the cluster has a result.`,
+    remediation: 'Check that the API server is reachable from the scanner over verified TLS (https, trusted CA, network, private cluster access) and retry.',
+  },
+};
+
 function evaluateScanIncomplete({ snapshot, catalogue }: RuleContext): RuleResult[] {
   // Not scanned by policy: one finding saying so, however the coverage reads.
   if (snapshot.skipped) {
@@ -59,18 +79,20 @@ function evaluateScanIncomplete({ snapshot, catalogue }: RuleContext): RuleResul
   const unreadable = entries.filter(([, entry]) => isUnreadable(entry.status));
   if (unreadable.length === 0) return [];
 
-  // Every kind failed: the cluster itself was unreachable. One finding, not one per kind.
-  const attempted = entries.filter(([, entry]) => entry.status !== 'not-collected');
-  if (attempted.length > 0 && attempted.every(([, entry]) => entry.status === 'failed')) {
-    const reasons = [...new Set(attempted.map(([, entry]) => entry.error).filter((e): e is string => Boolean(e)))];
-    const unknownRules = catalogue.filter((meta) => meta.id !== 'scan-incomplete').map((meta) => meta.id).sort();
+  // Nothing could be read (unreachable, credentials rejected, no read access at all): one
+  // finding for the cluster, not one per kind, naming the cause.
+  const failure = clusterReadFailure(snapshot);
+  if (failure) {
+    const wording = WHOLE_CLUSTER[failure.reason];
+    // The ARM-based platform rules read nothing from the API server: their results still stand.
+    const unknownRules = catalogue.filter((meta) => meta.id !== 'scan-incomplete' && !meta.requiresAks).map((meta) => meta.id).sort();
     return [
       {
-        message: `Cluster ${snapshot.cluster.name} could not be reached${reasons.length ? ` (${reasons[0]})` : ''}: no rule result is known for it.`,
+        message: wording.message(snapshot.cluster.name, failure.errors[0] ?? 'no detail'),
         namespace: '',
-        subjectKey: 'cluster-unreachable',
-        evidence: { kinds: attempted.map(([kind]) => kind), errors: reasons, unknownRules },
-        remediation: 'Check that the API server is reachable from the scanner (network, private cluster access, credentials) and retry.',
+        subjectKey: wording.subjectKey,
+        evidence: { reason: failure.reason, kinds: unreadable.map(([kind]) => kind), errors: failure.errors, unknownRules },
+        remediation: wording.remediation,
       },
     ];
   }
@@ -79,8 +101,9 @@ function evaluateScanIncomplete({ snapshot, catalogue }: RuleContext): RuleResul
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([kind, entry]) => {
       const unknownRules = rulesRequiring(catalogue, [kind]);
+      const consequence = unknownRules.length > 0 ? `the result of ${unknownRules.length} rule(s) is unknown: ${unknownRules.join(', ')}` : 'no rule depends on it alone, but the scan is incomplete';
       return {
-        message: `${kind} could not be read (${entry.status}${entry.error ? `: ${entry.error}` : ''}); the result of ${unknownRules.length} rule(s) is unknown${unknownRules.length ? `: ${unknownRules.join(', ')}` : ''}.`,
+        message: `${kind} could not be read (${entry.status}${entry.error ? `: ${entry.error}` : ''}); ${consequence}.`,
         namespace: '',
         subjectKey: kind,
         evidence: { kind, status: entry.status, error: entry.error ?? '', apiVersion: entry.apiVersion ?? '', unknownRules },

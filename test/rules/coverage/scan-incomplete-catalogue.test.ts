@@ -11,7 +11,8 @@ describe('scan-incomplete names the rules made blind', () => {
       meta: { id: 'probe-needs-sidecars', title: 'probe', category: 'sidecar', defaultSeverity: 'low', rationale: 'r', remediation: 'r', references: [], requires: ['Sidecar'] },
       evaluate: () => [{ message: 'probe fired', namespace: '' }].map((r) => ({ ...r, evidence: {} })),
     };
-    const snapshot = snapshotFromYaml({ manifests: '', coverage: { Sidecar: { status: 'forbidden' } } });
+    // Namespaces were read: the cluster answered, only Sidecars are missing (a partial scan).
+    const snapshot = snapshotFromYaml({ manifests: '', coverage: { Namespace: { status: 'read' }, Sidecar: { status: 'forbidden' } } });
     const findings = evaluateSnapshot(snapshot, defaultConfig(), { rules: [findRule('scan-incomplete') as Rule, probe] });
     // The blind probe is skipped by the engine; the coverage finding explains why.
     expect(findings.map((f) => f.ruleId)).toEqual(['scan-incomplete']);

@@ -39,6 +39,45 @@ runRuleTests(rule, {
       ],
     },
     {
+      name: 'a kind no rule needs alone still says the scan is incomplete, never "the result of 0 rule(s)"',
+      manifests: namespace,
+      coverage: { Namespace: { status: 'read' }, Gateway: { status: 'failed', error: 'HTTP 500' } },
+      findings: [
+        {
+          subjectKey: 'Gateway',
+          messageIncludes: ['Gateway could not be read'],
+          check: (finding) => {
+            expect(finding.message).not.toContain('0 rule(s)');
+            expect(finding.message).toContain((finding.evidence.unknownRules as string[]).length > 0 ? 'rule(s) is unknown' : 'no rule depends on it alone');
+          },
+        },
+      ],
+    },
+    {
+      name: 'credentials rejected (401 on discovery, every kind forbidden): one "could not authenticate" finding for the cluster',
+      manifests: '',
+      coverage: Object.fromEntries(
+        ['Namespace', 'Service', 'ServiceEntry', 'Sidecar', 'ClusterPolicy', 'Pod'].map((kind) => [kind, { status: 'forbidden', httpStatus: 401, error: 'API discovery (/apis) failed: GET /apis: HTTP 401 Unauthorized: Unauthorized' }]),
+      ),
+      findings: [
+        {
+          subjectKey: 'cluster-unauthenticated',
+          messageIncludes: ['Could not authenticate to cluster', 'HTTP 401'],
+          check: (finding) => {
+            expect(finding.message).not.toContain('rule(s) is unknown');
+            expect(finding.evidence).toMatchObject({ reason: 'unauthenticated' });
+            expect(finding.remediation).toMatch(/credentials/);
+          },
+        },
+      ],
+    },
+    {
+      name: 'no read access to any kind (every kind 403): one finding for the cluster',
+      manifests: '',
+      coverage: { Namespace: { status: 'forbidden', httpStatus: 403, error: 'namespaces is forbidden' }, Sidecar: { status: 'forbidden', httpStatus: 403, error: 'sidecars is forbidden' } },
+      findings: [{ subjectKey: 'cluster-forbidden', messageIncludes: ['may not read any kind', 'namespaces is forbidden'] }],
+    },
+    {
       name: 'an unreachable cluster (every kind failed) gives one finding listing every other rule',
       manifests: '',
       coverage: { Namespace: { status: 'failed', error: 'connect ECONNREFUSED' }, ServiceEntry: { status: 'failed', error: 'connect ECONNREFUSED' } },
@@ -50,6 +89,8 @@ runRuleTests(rule, {
             const unknown = finding.evidence.unknownRules as string[];
             expect(unknown).toContain('resource-invalid');
             expect(unknown).not.toContain('scan-incomplete');
+            // The ARM-based platform rules read nothing from the API server: their results stand.
+            expect(unknown).not.toContain('aks-local-accounts-enabled');
           },
         },
       ],
