@@ -10,6 +10,7 @@ import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { runCli } from '../../../src/cli/program.js';
 import { FIX_INDEX_FILE, safeSegment, writeFixTree } from '../../../src/report/fixes.js';
+import { writeReportFile } from '../../../src/cli/write-report.js';
 import { writeFileAtomically } from '../../../src/report/write-file.js';
 
 async function cli(args: string[], cwd: string): Promise<{ status: number; stdout: string; stderr: string }> {
@@ -69,15 +70,23 @@ describe('--output never destroys an input', () => {
 });
 
 describe('reports are written through a temporary file and a rename', () => {
-  it('a write that fails half-way leaves the previous file intact and no temporary file behind', () => {
+  function* failingHalfWay(): Generator<string> {
+    yield '{"clusters": [';
+    throw new Error('renderer crashed');
+  }
+
+  it('a report whose rendering fails half-way leaves the previous report intact and no temporary file behind', async () => {
     const dir = folder({ 'report.json': 'previous report\n' });
-    function* failingHalfWay(): Generator<string> {
-      yield '{"clusters": [';
-      throw new Error('renderer crashed');
-    }
-    expect(() => writeFileAtomically(join(dir, 'report.json'), failingHalfWay())).toThrow('renderer crashed');
+    await expect(writeReportFile(join(dir, 'report.json'), failingHalfWay())).rejects.toThrow('renderer crashed');
     expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe('previous report\n');
     expect(tree(dir)).toEqual(['report.json']);
+  });
+
+  it('the same for fix files', () => {
+    const dir = folder({ 'fix.yaml': 'previous fix\n' });
+    expect(() => writeFileAtomically(join(dir, 'fix.yaml'), failingHalfWay())).toThrow('renderer crashed');
+    expect(readFileSync(join(dir, 'fix.yaml'), 'utf8')).toBe('previous fix\n');
+    expect(tree(dir)).toEqual(['fix.yaml']);
   });
 
   it('writes streamed chunks in order', () => {
