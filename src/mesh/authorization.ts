@@ -13,7 +13,7 @@
  * match is still allowed ("If there are no ALLOW policies for the workload, allow the request").
  * Reference: https://istio.io/latest/docs/reference/config/security/authorization-policy/
  */
-import { minimatch } from 'minimatch';
+import { Minimatch } from 'minimatch';
 import type { ClusterSnapshot, K8sObject } from '../snapshot/types.js';
 import { statusProblem } from '../snapshot/validate.js';
 import { isRecord } from '../records.js';
@@ -193,6 +193,8 @@ export function namespaceInventoryKnown(snapshot: ClusterSnapshot): boolean {
  */
 export function namespacePatternMatchesAny(pattern: string, existing: ReadonlySet<string>): boolean {
   if (!pattern.includes('*')) return existing.has(pattern);
-  for (const name of existing) if (minimatch(name, pattern)) return true;
+  // Compiled once for the pattern, not once per namespace it is tried on.
+  const glob = new Minimatch(pattern);
+  for (const name of existing) if (glob.match(name)) return true;
   return false;
 }

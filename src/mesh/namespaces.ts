@@ -1,4 +1,4 @@
-import { minimatch } from 'minimatch';
+import { matchesAnyGlob } from '../config/globs.js';
 import type { ScannerConfig } from '../config/types.js';
 
 /** Built-in system namespaces (rules.md "System namespaces"); globs. */
@@ -17,8 +17,9 @@ export const BUILTIN_SYSTEM_NAMESPACES = [
 
 export type NamespaceClass = 'system' | 'shared' | 'tenant';
 
-function matchesAny(name: string, patterns: string[]): boolean {
-  return patterns.some((pattern) => minimatch(name, pattern));
+/** Globs are compiled once per list (config/globs.ts), not once per namespace. */
+function matchesAny(name: string, patterns: readonly string[]): boolean {
+  return matchesAnyGlob(name, patterns);
 }
 
 /** Classifies a namespace. The root namespace is always system. */

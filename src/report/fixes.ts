@@ -70,13 +70,17 @@ const MAX_SEGMENT_CHARS = 100;
 
 /**
  * One file or folder name from text the scanner does not control (object, namespace, cluster
- * and context names): lower case, only [a-z0-9.-], no leading dot (so never `.` or `..`),
- * bounded length. When anything had to change, a short hash of the original is appended, so
+ * and context names): lower case, only [a-z0-9.-], no leading dot and no `..` (so never `.`,
+ * `..` or a hidden file), bounded length. When anything had to change, a short hash of the original is appended, so
  * two different names never share a file.
  */
 export function safeSegment(part: string): string {
   const lower = part.toLowerCase();
-  const cleaned = lower.replace(/[^a-z0-9.-]+/g, '_').replace(/^\.+/, (dots) => '_'.repeat(dots.length)).slice(0, MAX_SEGMENT_CHARS);
+  const cleaned = lower
+    .replace(/[^a-z0-9.-]+/g, '_')
+    .replace(/\.{2,}/g, '_')
+    .replace(/^\./, '_')
+    .slice(0, MAX_SEGMENT_CHARS);
   if (cleaned === lower && cleaned !== '') return cleaned;
   return `${cleaned || '_'}-${createHash('sha256').update(part).digest('hex').slice(0, 8)}`;
 }

@@ -10,7 +10,7 @@
  *    (`suppressionExpired`); `expiredSuppressions` lists them for the scan's warnings.
  * Annotations win over configuration when both match (the owner of the object spoke).
  */
-import { minimatch } from 'minimatch';
+import { compiledGlob } from '../config/globs.js';
 import type { ConfigSuppression, ScannerConfig } from '../config/types.js';
 import type { ClusterSnapshot, K8sObject, SnapshotKind } from '../snapshot/types.js';
 import type { Finding } from './types.js';
@@ -79,13 +79,14 @@ function annotationVerdict(finding: Finding, snapshot: ClusterSnapshot, objects:
 /** Does a configuration entry cover a finding (expiry aside)? */
 export function suppressionMatches(suppression: ConfigSuppression, finding: Finding): boolean {
   if (suppression.ruleId !== '*' && suppression.ruleId !== finding.ruleId) return false;
-  if (suppression.namespace !== undefined && !minimatch(finding.namespace || finding.resource?.namespace || '', suppression.namespace)) return false;
+  // Compiled once per configuration entry, not once per finding.
+  if (suppression.namespace !== undefined && !compiledGlob(suppression, suppression.namespace).match(finding.namespace || finding.resource?.namespace || '')) return false;
   if (suppression.resource !== undefined) {
     const ref = finding.resource;
     if (!ref) return false;
     const pattern = suppression.resource;
     const target = pattern.includes('/') ? `${ref.kind}/${ref.name}` : ref.name;
-    if (!minimatch(target, pattern, { nocase: pattern.includes('/') })) return false;
+    if (!compiledGlob(suppression, pattern, { nocase: pattern.includes('/') }).match(target)) return false;
   }
   return true;
 }

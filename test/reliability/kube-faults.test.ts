@@ -8,6 +8,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { KubeConfig } from '@kubernetes/client-node';
 import { defaultConfig } from '../../src/config/types.js';
 import type { ClusterScanResult } from '../../src/report/types.js';
 import { scanSnapshot } from '../../src/report/scan-result.js';
@@ -17,6 +18,7 @@ import { readDocumentFile, readMeshRevisionProfileFile } from '../../src/snapsho
 import type { SnapshotKind } from '../../src/snapshot/types.js';
 import { startKubeApiServerDouble, type Fault, type KubeApiServerDouble } from '../doubles/kube-apiserver/index.js';
 import { DEMO_DIR, FAST_HTTP, generatedPods, kubeConfigOf } from '../integration/live/helpers.js';
+import { generateTestPki } from '../helpers/tls.js';
 import { expectNoFindingLost, scenarioSummary } from './scenarios.js';
 
 const CLUSTER = 'aks-contaminated';
@@ -31,16 +33,16 @@ const POD_NAMESPACES = [...new Set(PODS.map((pod) => (pod.metadata as { namespac
 let double: KubeApiServerDouble;
 let baseline: ClusterScanResult;
 
-async function scan(options: Partial<LiveCollectionOptions> = {}): Promise<ClusterScanResult> {
-  const snapshot = await collectLiveSnapshot(kubeConfigOf(double), { cluster: { name: CLUSTER, resourceId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/${CLUSTER}` }, aksCluster, meshRevisionProfile, http: FAST_HTTP, ...options });
+async function scan(options: Partial<LiveCollectionOptions> = {}, kubeConfig: KubeConfig = kubeConfigOf(double)): Promise<ClusterScanResult> {
+  const snapshot = await collectLiveSnapshot(kubeConfig, { cluster: { name: CLUSTER, resourceId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/${CLUSTER}` }, aksCluster, meshRevisionProfile, http: FAST_HTTP, ...options });
   return scanSnapshot(snapshot, defaultConfig(), { scanId: 'scan-kube-faults', startedAt: Date.now() });
 }
 
-async function scanWith(faults: Fault[], options: Partial<LiveCollectionOptions> = {}): Promise<ClusterScanResult> {
+async function scanWith(faults: Fault[], options: Partial<LiveCollectionOptions> = {}, kubeConfig?: KubeConfig): Promise<ClusterScanResult> {
   double.setFaults(faults);
   double.requests.length = 0;
   try {
-    return await scan(options);
+    return await scan(options, kubeConfig);
   } finally {
     double.setFaults([]);
   }
@@ -181,5 +183,48 @@ describe('Kubernetes API faults during a live scan', () => {
     expect(allHang.record.status).not.toBe('succeeded');
     expect(Object.values(allHang.record.coverage).every((entry) => entry?.status === 'failed')).toBe(true);
     expect(allHang.findings.map((finding) => finding.ruleId)).toContain('scan-incomplete');
+  });
+
+  it('kube-oversized-page: a LIST page over the size cap fails its kind at once, announced or not', async () => {
+    // A page of 500 generated pods is well over 64 KiB; every other answer of the fixture is under it.
+    const http = { ...FAST_HTTP, maxResponseBytes: 64 * 1024 };
+    const announced = await scanWith([], { http });
+    expect(announced.record.coverage.Pod).toMatchObject({ status: 'failed' });
+    expect(announced.record.coverage.Pod!.error).toMatch(/GET \/api\/v1\/pods: the response is larger than the 65536 bytes cap on one API response/);
+    expect(double.requests.filter((request) => request.kind === 'Pod')).toHaveLength(1);
+
+    // Chunked, without Content-Length: refused while it arrives, after about the cap, never read whole.
+    const chunked = await scanWith([{ kind: 'Pod', chunked: true }], { http });
+    expect(chunked.record.coverage.Pod).toMatchObject({ status: 'failed', requests: 1 });
+    expect(chunked.record.coverage.Pod!.bytes).toBeLessThan(64 * 1024 + 32 * 1024);
+    expect(chunked.record.coverage.Pod!.error).toContain('cap on one API response');
+    expect(chunked.record.status).toBe('partial');
+    for (const kind of ['Namespace', 'ServiceEntry', 'Sidecar'] as const) expect(chunked.record.coverage[kind]?.status).toBe('read');
+    expectNoFindingLost('kube-oversized-page', { expectedFindingIds: baselineIdsNotNeeding(['Pod']), deliveredFindingIds: ids(chunked) });
+  });
+
+  it('kube-credential-echo: credentials echoed by the server never reach coverage, the record or a finding', async () => {
+    // A kubeconfig user with a bearer token and a client certificate and key (the double does not ask for the certificate).
+    const client = generateTestPki();
+    const options = double.kubeconfig();
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromOptions({ ...options, users: [{ name: options.users[0]!.name, token: double.token, certData: Buffer.from(client.certPem).toString('base64'), keyData: Buffer.from(client.keyPem).toString('base64') }] });
+    const keyData = Buffer.from(client.keyPem).toString('base64');
+    const jwt = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.eyJzdWIiOiJzY2FubmVyIn0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg';
+    const result = await scanWith(
+      [
+        { kind: 'Sidecar', status: 403, message: `sidecars is forbidden: request had $AUTHORIZATION (token ${double.token}); client key ${client.keyPem}` },
+        { kind: 'PeerAuthentication', status: 500, message: `proxy error, client-key-data: ${keyData}, upstream token ${jwt}` },
+      ],
+      {},
+      kubeConfig,
+    );
+    expect(result.record.coverage.Sidecar?.status).toBe('forbidden');
+    expect(result.record.coverage.PeerAuthentication?.status).toBe('failed');
+    const everything = JSON.stringify({ record: result.record, findings: result.findings });
+    expect(everything).toContain('[redacted]');
+    const keyBody = client.keyPem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+    for (const secret of [double.token, keyBody.slice(10, 60), keyData.slice(10, 60), jwt, 'PRIVATE KEY']) expect(everything).not.toContain(secret);
+    expectNoFindingLost('kube-credential-echo', { expectedFindingIds: baselineIdsNotNeeding(['Sidecar', 'PeerAuthentication']), deliveredFindingIds: ids(result) });
   });
 });

@@ -10,7 +10,7 @@
 // node:assert rather than jest's expect, so `npm run reliability:doc` can import this file outside jest.
 import assert from 'node:assert/strict';
 
-export type ScenarioArea = 'Kubernetes API' | 'ARM / Resource Graph' | 'Logs Ingestion' | 'Queue retry' | 'Manifest input';
+export type ScenarioArea = 'Kubernetes API' | 'ARM / Resource Graph' | 'Logs Ingestion' | 'Queue retry' | 'Manifest input' | 'CLI gate' | 'Report output';
 
 export interface FaultScenario {
   id: string;
@@ -20,10 +20,10 @@ export interface FaultScenario {
   /** What the scanner must do about it. */
   expected: string;
   /**
-   * Which findings must arrive: a fixed synthetic count, or 'baseline' (every finding of the
-   * same scan without the fault, compared by FindingId).
+   * Which findings must arrive: a fixed count, 'baseline' (every finding of the same scan
+   * without the fault, compared by FindingId), or which ones in words (checked by FindingId too).
    */
-  findings: number | 'baseline';
+  findings: number | 'baseline' | { described: string };
 }
 
 export const FAULT_SCENARIOS: readonly FaultScenario[] = [
@@ -37,6 +37,8 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   { id: 'kube-several-kinds-persistent', area: 'Kubernetes API', fault: 'persistent 500 on Pods and Deployments, 403 on RoleBindings, at once', expected: 'those kinds failed/forbidden in coverage; record partial; scan-incomplete finding; every other finding kept', findings: 'baseline' },
   { id: 'kube-401-404-mid-scan', area: 'Kubernetes API', fault: '401 on the ServiceEntry LIST (token rejected mid-scan) and 404 on the Gateway LIST (CRD removed after discovery)', expected: 'not retried; ServiceEntry forbidden and Gateway failed in coverage; record partial; every other finding kept', findings: 'baseline' },
   { id: 'kube-hang-deadline', area: 'Kubernetes API', fault: 'the API server stops answering LISTs (hangs)', expected: 'the per-cluster deadline ends the scan; record partial or failed, never succeeded', findings: 'baseline' },
+  { id: 'kube-oversized-page', area: 'Kubernetes API', fault: 'a Pods LIST page larger than the response size cap (maxApiResponseMiB), announced by Content-Length or sent chunked without it', expected: 'the answer is dropped as soon as it passes the cap, not retried; Pod failed in coverage naming the cap; record partial; every other finding kept', findings: 'baseline' },
+  { id: 'kube-credential-echo', area: 'Kubernetes API', fault: 'Status messages on two kinds that echo the bearer token sent, the client private key (PEM and base64) and a JWT', expected: 'every credential is [redacted] before it reaches coverage, the scan record or a finding; every other finding kept', findings: 'baseline' },
   // --- ARM and Resource Graph (test/reliability/azure-faults.test.ts) ------------------------
   { id: 'arm-429-storm', area: 'ARM / Resource Graph', fault: '429 on three consecutive Resource Graph pages (quota reset in x-ms-user-quota-resets-after, no Retry-After) and on the ARM cluster GET (Retry-After)', expected: 'discovery and ARM reads wait and retry; every cluster found and scanned', findings: 'baseline' },
   { id: 'arm-5xx', area: 'ARM / Resource Graph', fault: '500/503 from ARM on the cluster GET and the user credential', expected: 'the SDK retries; record succeeded', findings: 'baseline' },
@@ -47,6 +49,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   { id: 'logs-413', area: 'Logs Ingestion', fault: '413 ContentLengthLimitExceeded on 2 calls (fault proxy)', expected: 'upload fails loudly (413 is not retried by the SDK); the queue retry delivers everything', findings: 3000 },
   { id: 'logs-connection-drops', area: 'Logs Ingestion', fault: 'connection destroyed on 6 calls', expected: 'the SDK retries; everything delivered', findings: 3000 },
   { id: 'logs-outage-then-retry', area: 'Logs Ingestion', fault: 'persistent 500 on the findings stream during the first attempt', expected: 'a failed record is written and the error thrown; the retry delivers everything and a succeeded record', findings: 3000 },
+  { id: 'logs-cli-cluster-undelivered', area: 'Logs Ingestion', fault: 'CLI --send-to-log-analytics over the three demo clusters; every findings upload of the first one fails (500, after the SDK retries)', expected: 'the other clusters are still sent with their scan records; the first gets a failed scan record; stderr names it; exit 2', findings: { described: 'every finding of the clusters that could be sent' } },
   // --- Queue retry (test/reliability/queue-retry-crash.test.ts) ------------------------------
   { id: 'queue-worker-crash-between-batches', area: 'Queue retry', fault: 'the worker process is killed after part of its findings batches were accepted (Azurite queue, real visibility timeout)', expected: 'the message reappears; the retry delivers every FindingId (at least once, same ids) and a final succeeded record', findings: 3000 },
   // --- Manifest input (test/reliability/manifest-input.test.ts) ------------------------------
@@ -60,6 +63,19 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   { id: 'input-list-in-list', area: 'Manifest input', fault: 'the objects wrapped in a List inside a List', expected: 'flattened as kubectl does', findings: 'baseline' },
   { id: 'input-invalid-utf8', area: 'Manifest input', fault: 'a file with an invalid UTF-8 byte next to the manifests', expected: 'that file reported with the line of the bad byte, not silently replaced; the others read', findings: 'baseline' },
   { id: 'input-json-export', area: 'Manifest input', fault: 'the objects as one `kubectl get -A -o json` List over 32 MiB (padded with 60,000 Pods)', expected: 'parsed with JSON.parse within the JSON limit, items keep their line', findings: 'baseline' },
+  // --- CLI gate (test/reliability/gate-faults.test.ts) ---------------------------------------
+  { id: 'gate-cluster-unreadable', area: 'CLI gate', fault: 'one of two kubeconfig contexts cannot be used: http:// server, insecure-skip-tls-verify, untrusted CA, closed port', expected: 'that cluster is failed, with one stderr line naming it and the cause; exit 2; the other context is scanned in full', findings: 'baseline' },
+  { id: 'gate-credentials-rejected', area: 'CLI gate', fault: '401 on discovery (the token is rejected)', expected: 'status failed; one "could not authenticate" finding for the cluster instead of one per kind; exit 2', findings: 1 },
+  { id: 'gate-no-read-access', area: 'CLI gate', fault: 'fleet scan: the identity authenticates but may read no kind (403 on every request)', expected: 'a failed record at once whose ApiRequests counts every request made; one finding for the cluster', findings: 1 },
+  { id: 'gate-partial-scan', area: 'CLI gate', fault: '403 on the Sidecar LIST', expected: 'record partial; exit 2 naming the cluster, unless --allow-incomplete (then the findings gate decides)', findings: 'baseline' },
+  { id: 'gate-ignored-inputs', area: 'CLI gate', fault: '--all-contexts or --context without any kubeconfig; --mesh-config or --aks-cluster without a scan input', expected: 'usage error, exit 2, nothing scanned or printed (no silent demo scan, no invented localhost context)', findings: 0 },
+  // --- Report output (test/reliability/output-faults.test.ts) --------------------------------
+  { id: 'output-open-mesh', area: 'Report output', fault: '3,000 namespaces that all import each other (an open mesh), JSON report to a file', expected: 'written finding by finding with per-finding lists bounded (exact counts kept); no "Invalid string length"; the report grows linearly', findings: { described: 'every finding of the scan, in the report' } },
+  { id: 'output-onto-input', area: 'Report output', fault: '--output names a scanned manifest (directly, inside a scanned folder, through ..) or the --config file', expected: 'refused before scanning, exit 2; the file is unchanged', findings: 0 },
+  { id: 'output-interrupted', area: 'Report output', fault: 'the report (or a fix file) fails half-way while replacing an earlier one', expected: 'the earlier file is intact and no temporary file is left', findings: 0 },
+  { id: 'fixes-hostile-names', area: 'Report output', fault: '--write-fixes with kubeconfig contexts named ../../.. and a mesh config rootNamespace ../../escaped', expected: 'every fix file lands inside the folder under safe names; the rootNamespace is reported as no namespace name', findings: 0 },
+  { id: 'fixes-into-scanned-folder', area: 'Report output', fault: '--write-fixes names a scanned folder, a folder inside one that holds manifests, or a folder holding a scanned file', expected: 'refused before scanning, exit 2; no manifest touched', findings: 0 },
+  { id: 'fixes-rerun-stale', area: 'Report output', fault: 'a re-run after one object was fixed by hand', expected: 'the fix file written earlier for it is removed (index of written files); other fix files and files the scanner did not write stay', findings: 0 },
 ];
 
 /** What a scenario run delivered. FindingIds may repeat (at-least-once delivery). */
@@ -114,11 +130,11 @@ export function renderScenarioTable(scenarios: readonly FaultScenario[] = FAULT_
   const lines = [
     TABLE_START,
     '',
-    `${scenarios.length} fault scenarios run in \`npm test\`; ${synthetic} synthetic findings plus the baseline findings of every Kubernetes and ARM scenario are checked by FindingId. Findings lost: **0** (a lost finding fails the scenario's test).`,
+    `${scenarios.length} fault scenarios run in \`npm test\`; ${synthetic} findings of the fixed-count scenarios plus the baseline (or described) findings of the others are checked by FindingId. Findings lost: **0** (a lost finding fails the scenario's test).`,
     '',
     '| # | Scenario | Area | Fault injected | Expected behaviour | Findings that must arrive | Lost |',
     '|---|---|---|---|---|---|---|',
-    ...scenarios.map((s, index) => `| ${index + 1} | \`${s.id}\` | ${s.area} | ${cell(s.fault)} | ${cell(s.expected)} | ${s.findings === 'baseline' ? 'all of the fault-free scan' : String(s.findings)} | 0 |`),
+    ...scenarios.map((s, index) => `| ${index + 1} | \`${s.id}\` | ${s.area} | ${cell(s.fault)} | ${cell(s.expected)} | ${s.findings === 'baseline' ? 'all of the fault-free scan' : typeof s.findings === 'number' ? String(s.findings) : cell(s.findings.described)} | 0 |`),
     '',
     TABLE_END,
   ];

@@ -206,6 +206,9 @@ describe('format registry', () => {
     expect(['table', 'json', 'sarif', 'markdown', 'junit'].every((n) => names.includes(n))).toBe(true);
     expect([formatOfFileName('r.sarif'), formatOfFileName('R.JSON'), formatOfFileName('c.md'), formatOfFileName('j.xml'), formatOfFileName('x.bin')]).toEqual(['sarif', 'json', 'markdown', 'junit', undefined]);
     const render = await reportFormat('json')!.load();
-    expect(JSON.parse(await render(sampleReport, { failOn: 'high', color: false, docsBaseUrl: 'https://x', cwd: '/', warn: () => undefined }) as string)).toMatchObject({ scanId: 'scan-1' });
+    // The JSON renderer streams (chunks, one finding at a time).
+    const rendered = await render(sampleReport, { failOn: 'high', color: false, docsBaseUrl: 'https://x', cwd: '/', warn: () => undefined });
+    const text = typeof rendered === 'string' ? rendered : [...(rendered as Iterable<string>)].join('');
+    expect(JSON.parse(text)).toMatchObject({ scanId: 'scan-1' });
   });
 });
