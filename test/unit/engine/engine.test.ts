@@ -85,11 +85,14 @@ describe('finding locations', () => {
 
 describe('scanSnapshot', () => {
   it('marks a scan partial when a kind could not be read, and failed when told so', () => {
-    const partial = scanSnapshot(snapshotFromYaml({ manifests, coverage: { Sidecar: { status: 'forbidden', error: 'HTTP 403' } } }), defaultConfig(), { scanId: 's', startedAt: Date.now() });
+    const partial = scanSnapshot(snapshotFromYaml({ manifests, coverage: { Namespace: { status: 'read' }, Sidecar: { status: 'forbidden', error: 'HTTP 403' } } }), defaultConfig(), { scanId: 's', startedAt: Date.now() });
     expect(partial.record.status).toBe('partial');
     expect(partial.record.error).toContain('Sidecar (forbidden)');
     const failed = scanSnapshot(snapshotFromYaml({ manifests }), defaultConfig(), { scanId: 's', startedAt: Date.now(), failure: 'unreachable' });
     expect(failed.record.status).toBe('failed');
+    // Nothing read at all (every kind the scanner tried is unreadable) is failed too, not partial.
+    const nothingRead = scanSnapshot(snapshotFromYaml({ manifests: '', coverage: { Namespace: { status: 'failed', error: 'ECONNREFUSED' }, Sidecar: { status: 'failed', error: 'ECONNREFUSED' } } }), defaultConfig(), { scanId: 's', startedAt: Date.now() });
+    expect(nothingRead.record).toMatchObject({ status: 'failed', error: 'nothing could be read from the API server (ECONNREFUSED)' });
     expect(failed.record.error).toBe('unreachable');
   });
 });
