@@ -238,5 +238,6 @@ describe('results that could not be delivered', () => {
     } finally {
       await Promise.allSettled([logs.close(), msi.close()]);
     }
-  });
+    // A child process (the CLI with its own environment) and the SDK's retry delays: slow on a loaded machine.
+  }, 240_000);
 });
