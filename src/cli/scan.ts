@@ -374,8 +374,9 @@ function coverageVerdict(results: ClusterScanResult[], allowIncomplete: boolean,
   let partial = 0;
   for (const { record } of results) {
     const name = printable(record.cluster.name);
-    if (record.status === 'failed') {
-      io.stderr(`error: cluster ${name} could not be scanned: ${printable(record.error)}\n`);
+    if (record.status === 'failed' || record.status === 'skipped') {
+      // Skipped by policy (no Entra ID) is not seen either: the gate cannot pass it.
+      io.stderr(`error: cluster ${name} ${record.status === 'skipped' ? 'was not scanned' : 'could not be scanned'}: ${printable(record.error)}\n`);
       failed += 1;
     } else if (record.status === 'partial' && !allowIncomplete) {
       io.stderr(`error: cluster ${name} was read only in part (${printable(record.error)}); the rules needing those kinds are unknown, not passed (--allow-incomplete accepts a partial scan)\n`);
