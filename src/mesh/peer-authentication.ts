@@ -92,8 +92,17 @@ export class PeerAuthenticationIndex {
     }
   }
 
+  /** Sorted per namespace once: rules ask per workload. */
+  private readonly namespaceWideCache = new Map<string, K8sObject[]>();
+  private readonly workloadPoliciesCache = new Map<string, K8sObject[]>();
+
   private namespaceWide(namespace: string): K8sObject[] {
-    return (this.byNamespace.get(namespace) ?? []).filter((policy) => !hasWorkloadSelector(policy)).sort(byAge);
+    let policies = this.namespaceWideCache.get(namespace);
+    if (!policies) {
+      policies = (this.byNamespace.get(namespace) ?? []).filter((policy) => !hasWorkloadSelector(policy)).sort(byAge);
+      this.namespaceWideCache.set(namespace, policies);
+    }
+    return policies;
   }
 
   /** The namespace-wide mode with its source (workload policies aside). */
@@ -110,7 +119,12 @@ export class PeerAuthenticationIndex {
   /** Workload-level policies of a namespace (with a non-empty selector), oldest first. Ignored in the root namespace. */
   workloadPolicies(namespace: string): K8sObject[] {
     if (namespace === this.rootNamespace) return [];
-    return (this.byNamespace.get(namespace) ?? []).filter(hasWorkloadSelector).sort(byAge);
+    let policies = this.workloadPoliciesCache.get(namespace);
+    if (!policies) {
+      policies = (this.byNamespace.get(namespace) ?? []).filter(hasWorkloadSelector).sort(byAge);
+      this.workloadPoliciesCache.set(namespace, policies);
+    }
+    return policies;
   }
 
   /**

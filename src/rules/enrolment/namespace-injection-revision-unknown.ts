@@ -1,4 +1,4 @@
-import { REVISION_LABEL, installedRevisions, resolveRevisionLabel } from '../../mesh/injection.js';
+import { INJECTION_LABEL, REVISION_LABEL, installedRevisions, resolveRevisionLabel } from '../../mesh/injection.js';
 import type { Rule, RuleContext, RuleResult } from '../types.js';
 import { namespaceRef } from '../transport/refs.js';
 
@@ -38,6 +38,10 @@ function evaluateRevisionUnknown({ snapshot }: RuleContext): RuleResult[] {
   for (const info of snapshot.namespaces.values()) {
     const value = info.labels[REVISION_LABEL];
     if (value === undefined) continue;
+    // With istio-injection set the revision label is not what decides (the default revision
+    // injects, or injection is disabled, or on the AKS add-on nothing does):
+    // namespace-conflicting-injection-labels reports that instead.
+    if (info.labels[INJECTION_LABEL] !== undefined) continue;
     const target = resolveRevisionLabel(value, revisions, tags);
     if (target.kind === 'revision' || (target.kind === 'tag' && target.revisionInstalled)) continue;
     const installed = revisions.join(', ');

@@ -102,6 +102,20 @@ kind: Namespace
 metadata: {name: tenant-a, labels: {istio.io/rev: asm-1-20}}
 `,
     },
+    {
+      // istioctl analyze testdata injection.yaml multi-ns-1 / not-conflict-ns-2: istio-injection decides, not the revision label.
+      name: 'an unknown revision label next to istio-injection (enabled: the default revision injects; disabled: nothing does)',
+      meshRevisions: ['canary'],
+      manifests: `
+apiVersion: v1
+kind: Namespace
+metadata: {name: multi-ns-1, labels: {istio-injection: enabled, istio.io/rev: test}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: not-conflict-ns-2, labels: {istio-injection: disabled, istio.io/rev: test}}
+`,
+    },
   ],
   invalid: [
     {
