@@ -3,6 +3,7 @@
  * StatefulSet, DaemonSet, ReplicaSet, Job, CronJob). Pure readers over the snapshot; a field of
  * the wrong type counts as absent.
  */
+import { isUnreadable } from '../snapshot/coverage.js';
 import type { ClusterSnapshot, K8sObject, SnapshotKind } from '../snapshot/types.js';
 import { isRecord, labelsMatch, stringMapOf } from './accessors.js';
 import { labelSelectorMatches } from './rbac.js';
@@ -66,7 +67,9 @@ export function isFinishedPod(pod: K8sObject): boolean {
  */
 export function podsRead(snapshot: ClusterSnapshot): boolean {
   const status = snapshot.coverage.Pod?.status;
-  return status === 'read' || (status === undefined && snapshot.objects.Pod.length > 0);
+  if (!(status === 'read' || (status === undefined && snapshot.objects.Pod.length > 0))) return false;
+  // A controller that could not be read may be the one whose pods a selector is meant for.
+  return !CONTROLLER_KINDS.some((kind) => isUnreadable(snapshot.coverage[kind]?.status));
 }
 
 /** Which controller kinds create which kinds (for ownership without ownerReferences). */

@@ -62,6 +62,12 @@ export interface RuleMeta {
   references: string[];
   /** Kinds whose absence of data makes this rule's result unknown (for scan-incomplete). */
   requires: SnapshotKind[];
+  /**
+   * Kinds read when they are available: without them the rule still runs, but the part of its
+   * checks that needs them (e.g. "this selector matches no workload") is skipped, so
+   * scan-incomplete names the rule as partly unknown when one of them is unreadable.
+   */
+  partlyRequires?: SnapshotKind[];
   /** Needs the ARM ManagedCluster object. */
   requiresAks?: boolean;
   /** Istio version assumption, if any, e.g. '>=1.24 host precedence'. */

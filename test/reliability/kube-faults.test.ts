@@ -56,7 +56,8 @@ const ids = (result: ClusterScanResult) => result.findings.map((finding) => find
  * ServiceEntry cannot be reported when no ServiceEntry was read).
  */
 function baselineIdsNotNeeding(unread: SnapshotKind[]): string[] {
-  const blind = new Set(ALL_RULES.filter((rule) => rule.meta.requires.some((kind) => unread.includes(kind))).map((rule) => rule.meta.id));
+  // Rules that partly need a kind (partlyRequires) lose the findings of that part: scan-incomplete names them.
+  const blind = new Set(ALL_RULES.filter((rule) => [...rule.meta.requires, ...(rule.meta.partlyRequires ?? [])].some((kind) => unread.includes(kind))).map((rule) => rule.meta.id));
   return baseline.findings
     .filter((finding) => !blind.has(finding.ruleId) && finding.ruleId !== 'scan-incomplete' && !(unread as string[]).includes(finding.resource?.kind ?? ''))
     .map((finding) => finding.findingId);

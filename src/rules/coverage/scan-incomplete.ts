@@ -61,6 +61,14 @@ const WHOLE_CLUSTER: Record<ClusterReadFailure['reason'], { subjectKey: string; 
   },
 };
 
+function rulesPartlyRequiring(catalogue: readonly RuleMeta[], kinds: SnapshotKind[]): string[] {
+  const wanted = new Set(kinds);
+  return catalogue
+    .filter((meta) => meta.id !== 'scan-incomplete' && !meta.requires.some((kind) => wanted.has(kind)) && (meta.partlyRequires ?? []).some((kind) => wanted.has(kind)))
+    .map((meta) => meta.id)
+    .sort();
+}
+
 function evaluateScanIncomplete({ snapshot, catalogue }: RuleContext): RuleResult[] {
   // Not scanned by policy: one finding saying so, however the coverage reads.
   if (snapshot.skipped) {
@@ -101,12 +109,14 @@ function evaluateScanIncomplete({ snapshot, catalogue }: RuleContext): RuleResul
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([kind, entry]) => {
       const unknownRules = rulesRequiring(catalogue, [kind]);
+      const partlyUnknownRules = rulesPartlyRequiring(catalogue, [kind]);
       const consequence = unknownRules.length > 0 ? `the result of ${unknownRules.length} rule(s) is unknown: ${unknownRules.join(', ')}` : 'no rule depends on it alone, but the scan is incomplete';
+      const partly = partlyUnknownRules.length > 0 ? ` Part of ${partlyUnknownRules.join(', ')} (the checks that need ${kind}) is unknown too.` : '';
       return {
-        message: `${kind} could not be read (${entry.status}${entry.error ? `: ${entry.error}` : ''}); ${consequence}.`,
+        message: `${kind} could not be read (${entry.status}${entry.error ? `: ${entry.error}` : ''}); ${consequence}.${partly}`,
         namespace: '',
         subjectKey: kind,
-        evidence: { kind, status: entry.status, error: entry.error ?? '', apiVersion: entry.apiVersion ?? '', unknownRules },
+        evidence: { kind, status: entry.status, error: entry.error ?? '', apiVersion: entry.apiVersion ?? '', unknownRules, ...(partlyUnknownRules.length > 0 ? { partlyUnknownRules } : {}) },
       };
     });
 }

@@ -2,7 +2,7 @@ import { labelsMatch, matchLabelsSelectorOf } from '../../mesh/accessors.js';
 import { peerIdentityUses, policyAction, type RuleIdentityUse } from '../../mesh/authorization.js';
 import { workloadInMesh } from '../../mesh/injection.js';
 import { acceptsPlaintext, hasWorkloadSelector, PeerAuthenticationIndex, type MtlsMode, type WorkloadMtls } from '../../mesh/peer-authentication.js';
-import { podsRead } from '../../mesh/workloads.js';
+import { podsRead, WORKLOAD_KINDS } from '../../mesh/workloads.js';
 import { statusProblem } from '../../snapshot/validate.js';
 import { listForMessage } from '../exposure/common.js';
 import type { Rule, RuleContext, RuleResult } from '../types.js';
@@ -43,6 +43,8 @@ export const authorizationPolicyIdentityWithoutMtls: Rule = {
       'https://github.com/istio/istio/blob/master/pilot/pkg/security/authz/model/generator.go',
     ],
     requires: ['AuthorizationPolicy', 'PeerAuthentication', 'Namespace'],
+    // Which workloads a selector matches: without them those checks are skipped (partly unknown).
+    partlyRequires: [...WORKLOAD_KINDS],
   },
   evaluate: evaluateIdentityWithoutMtls,
 };

@@ -1,7 +1,7 @@
 import { matchLabelsSelectorOf } from '../../mesh/accessors.js';
 import { authorizationFor, isTargeted, policiesByNamespace, policyAction } from '../../mesh/authorization.js';
 import { workloadInMesh } from '../../mesh/injection.js';
-import { podsRead } from '../../mesh/workloads.js';
+import { podsRead, WORKLOAD_KINDS } from '../../mesh/workloads.js';
 import { statusProblem } from '../../snapshot/validate.js';
 import type { K8sObject } from '../../snapshot/types.js';
 import { listForMessage } from '../exposure/common.js';
@@ -36,6 +36,8 @@ export const namespaceMissingAuthorizationPolicy: Rule = {
       'https://istio.io/latest/docs/ops/best-practices/security/#use-default-deny-patterns',
     ],
     requires: ['AuthorizationPolicy', 'Namespace'],
+    // Which workloads a selector matches: without them those checks are skipped (partly unknown).
+    partlyRequires: [...WORKLOAD_KINDS],
   },
   evaluate: evaluateMissingAuthorization,
 };

@@ -1,7 +1,7 @@
 import { labelsMatch, matchLabelsSelectorOf } from '../../mesh/accessors.js';
 import { workloadInMesh } from '../../mesh/injection.js';
 import { declaredMode, isWeaker, PeerAuthenticationIndex, type NamespaceMtls } from '../../mesh/peer-authentication.js';
-import { podsRead } from '../../mesh/workloads.js';
+import { podsRead, WORKLOAD_KINDS } from '../../mesh/workloads.js';
 import { isRecord } from '../../records.js';
 import type { K8sObject } from '../../snapshot/types.js';
 import type { FindingFix, Rule, RuleContext, RuleResult } from '../types.js';
@@ -33,6 +33,8 @@ export const namespaceMtlsNotStrict: Rule = {
       'https://istio.io/latest/docs/tasks/security/authentication/mtls-migration/',
     ],
     requires: ['PeerAuthentication', 'Namespace'],
+    // Which workloads a selector matches: without them those checks are skipped (partly unknown).
+    partlyRequires: [...WORKLOAD_KINDS],
   },
   evaluate: evaluateMtls,
 };

@@ -54,6 +54,22 @@ runRuleTests(rule, {
       ],
     },
     {
+      // Rules that run without workloads but skip their workload checks (partlyRequires) are named as partly unknown.
+      name: 'Pods unreadable: rules that need them are unknown, rules that partly need them are partly unknown',
+      manifests: namespace,
+      coverage: { Namespace: { status: 'read' }, Pod: { status: 'forbidden', error: 'pods is forbidden' } },
+      findings: [
+        {
+          subjectKey: 'Pod',
+          messageIncludes: ['workload-injection-disabled', 'Part of', 'namespace-missing-authorizationpolicy'],
+          check: (finding) => {
+            expect(finding.evidence.unknownRules).toEqual(expect.arrayContaining(['sidecar-selector-overlap', 'workload-injection-disabled']));
+            expect(finding.evidence.partlyUnknownRules).toEqual(['authorizationpolicy-identity-without-mtls', 'namespace-missing-authorizationpolicy', 'namespace-mtls-not-strict']);
+          },
+        },
+      ],
+    },
+    {
       name: 'credentials rejected (401 on discovery, every kind forbidden): one "could not authenticate" finding for the cluster',
       manifests: '',
       coverage: Object.fromEntries(

@@ -99,6 +99,12 @@ spec: {selector: {matchLabels: {app: api}}, rules: [{from: [{source: {namespaces
       manifests: httpbin + policy('httpbin', 'httpbin', '{selector: {matchLabels: {app: httpbin, version: v1}}, action: DENY, rules: [{from: [{source: {namespaces: [x]}}]}]}') + policy('istio-system', 'meshwide-v1', '{selector: {matchLabels: {version: v1}}}'),
     },
     {
+      // The pods a selector is meant for may belong to a controller that could not be read.
+      name: 'a selector matching no Pod while a workload kind (CronJob) could not be read',
+      manifests: httpbin + policy('httpbin', 'nightly', '{selector: {matchLabels: {app: nightly-report}}, action: DENY, rules: [{}]}'),
+      coverage: { Pod: { status: 'read' }, CronJob: { status: 'forbidden', error: 'cronjobs.batch is forbidden' } },
+    },
+    {
       // Without Pods the question is not asked: a selector may well match pods that were not collected.
       name: 'a selector matching nothing when Pods were not read',
       manifests: `${namespaces}---
