@@ -6,7 +6,7 @@
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const CATEGORIES = ['exposure', 'sidecar', 'mesh', 'transport', 'enrolment', 'admission', 'platform', 'coverage'] as const;
+export const CATEGORIES = ['exposure', 'ingress', 'sidecar', 'mesh', 'transport', 'enrolment', 'admission', 'platform', 'coverage'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export interface ResourceRef {

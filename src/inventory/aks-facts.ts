@@ -9,7 +9,8 @@
  * `azurePolicy` for add-on keys), so keys are matched case-insensitively.
  * Field names follow node_modules/@azure/arm-containerservice (models.d.ts:
  * ServiceMeshProfile, IstioServiceMesh, IstioIngressGateway, ManagedClusterAADProfile,
- * ManagedClusterAPIServerAccessProfile, ManagedClusterSecurityProfileDefender).
+ * ManagedClusterAPIServerAccessProfile, ManagedClusterSecurityProfileDefender,
+ * ManagedClusterIngressProfile).
  */
 import { isRecord } from '../records.js';
 
@@ -67,12 +68,25 @@ export interface AksFacts {
   authorizedIpRanges: string[];
   publicNetworkAccess?: string;
   adminGroupObjectIds: string[];
+  /**
+   * Managed Gateway API CRDs: `ingressProfile.gatewayAPI.installation` (`Standard` installs the
+   * standard-channel CRDs, `Disabled` or absent does not). ManagedCluster API 2026-02-01 and
+   * later (azure-rest-api-specs, containerservice aks/stable/2026-02-01/managedClusters.json,
+   * ManagedClusterIngressProfileGatewayConfiguration).
+   */
+  managedGatewayApi?: string;
+  /** `ingressProfile.webAppRouting.gatewayAPIImplementations.appRoutingIstio.mode` (`Enabled` / `Disabled`). */
+  appRoutingIstio?: string;
 }
 
 function optionalBoolean(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;
   if (value === 'true' || value === 'false') return value === 'true';
   return undefined;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
 export function readAksFacts(cluster: Record<string, unknown>, fallbackName = ''): AksFacts {
@@ -100,6 +114,8 @@ export function readAksFacts(cluster: Record<string, unknown>, fallbackName = ''
     authorizedIpRanges: stringList(aksSetting(cluster, ['apiServerAccessProfile', 'authorizedIPRanges'])),
     publicNetworkAccess: typeof aksSetting(cluster, ['publicNetworkAccess']) === 'string' ? (aksSetting(cluster, ['publicNetworkAccess']) as string) : undefined,
     adminGroupObjectIds: stringList(getIgnoringCase(aad, 'adminGroupObjectIDs')),
+    managedGatewayApi: optionalString(aksSetting(cluster, ['ingressProfile', 'gatewayAPI', 'installation'])),
+    appRoutingIstio: optionalString(aksSetting(cluster, ['ingressProfile', 'webAppRouting', 'gatewayAPIImplementations', 'appRoutingIstio', 'mode'])),
   };
 }
 

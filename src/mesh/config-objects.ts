@@ -7,9 +7,12 @@ import { rawHostsOf, virtualServiceAppliesToMesh } from './accessors.js';
 import { effectiveExportTo, type EffectiveExportTo, type ExportableKind } from './exportto.js';
 import { resolveShortName, serviceHostname } from './hosts.js';
 
+/** Gateway API routes with a Service parent (GAMMA) configure sidecars like a VirtualService (see gateway-api.ts). */
+export type MeshRouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' | 'TCPRoute';
+
 export interface ConfigObject {
   object: K8sObject;
-  kind: ExportableKind;
+  kind: ExportableKind | MeshRouteKind;
   namespace: string;
   /** Lower-cased hosts; short names resolved for VirtualService/DestinationRule; the FQDN for a Service. */
   hosts: string[];

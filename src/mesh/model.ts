@@ -1,10 +1,13 @@
 import type { ScannerConfig } from '../config/types.js';
 import type { ClusterSnapshot, K8sObject } from '../snapshot/types.js';
 import { buildConfigObjects, type ConfigObject } from './config-objects.js';
+import { effectiveExportTo } from './exportto.js';
+import { GatewayApiModel } from './gateway-api.js';
 import { HostIndex } from './hosts.js';
 import { ImportGraph, type PublicImporterIndex } from './imports.js';
 import { isAksAddon, namespaceInjection, namespacesEnabledByDefault, type InjectionState } from './injection.js';
 import { classifyNamespace, type NamespaceClass } from './namespaces.js';
+import { IstioIngressModel } from './istio-ingress.js';
 import { SidecarIndex, type ScopeShapes } from './sidecars.js';
 import { versionLabel } from './version.js';
 import { WorkloadIndex } from './workloads.js';
@@ -31,6 +34,9 @@ export class MeshModel {
   private workloadIndexCache?: WorkloadIndex;
   private injectionCache?: Map<string, InjectionState>;
   private enabledByDefaultCache?: { source?: string };
+  private gatewayApiCache?: GatewayApiModel;
+  private istioIngressCache?: IstioIngressModel;
+  private meshRouteConfigsCache?: ConfigObject[];
 
   constructor(
     readonly snapshot: ClusterSnapshot,
@@ -142,10 +148,53 @@ export class MeshModel {
     return cls === 'shared' && config.exportTo.source !== 'resource';
   }
 
-  /** Foreign tenant configuration imported by each namespace's scopes. */
+  /** Foreign tenant configuration imported by each namespace's scopes (GAMMA producer routes included). */
   importGraph(): ImportGraph {
-    this.importGraphCache ??= new ImportGraph(this.configObjects(), this.sidecars(), (config) => this.isContaminatingConfig(config));
+    this.importGraphCache ??= new ImportGraph([...this.configObjects(), ...this.meshRouteConfigs()], this.sidecars(), (config) => this.isContaminatingConfig(config));
     return this.importGraphCache;
+  }
+
+  /** Kubernetes Gateway API listeners, route attachments, ReferenceGrants and mesh routes. */
+  gatewayApi(): GatewayApiModel {
+    this.gatewayApiCache ??= new GatewayApiModel(this.snapshot);
+    return this.gatewayApiCache;
+  }
+
+  /** Istio Gateways, the gateway proxies they configure and the VirtualServices bound to them. */
+  istioIngress(): IstioIngressModel {
+    this.istioIngressCache ??= new IstioIngressModel(
+      this.snapshot,
+      this.configObjects().filter((config) => config.kind === 'VirtualService'),
+      (namespace) => this.classOf(namespace) !== 'tenant',
+    );
+    return this.istioIngressCache;
+  }
+
+  /**
+   * GAMMA producer routes as importable configuration: Istio converts a mesh route into a
+   * VirtualService without exportTo (so the mesh default applies) for the Service's host, and
+   * applies it to clients in other namespaces only when the route lives in the Service's
+   * namespace. Consumer routes never reach another namespace, so they are not imported.
+   */
+  meshRouteConfigs(): ConfigObject[] {
+    if (!this.meshRouteConfigsCache) {
+      const byRoute = new Map<K8sObject, Set<string>>();
+      for (const meshRoute of this.gatewayApi().meshRoutes) {
+        if (!meshRoute.producer) continue;
+        const hosts = byRoute.get(meshRoute.route.object) ?? new Set<string>();
+        for (const host of meshRoute.hosts) hosts.add(host);
+        byRoute.set(meshRoute.route.object, hosts);
+      }
+      this.meshRouteConfigsCache = [...byRoute].map(([object, hosts]) => ({
+        object,
+        kind: object.snapshotKind as ConfigObject['kind'],
+        namespace: object.metadata.namespace,
+        hosts: [...hosts].sort(),
+        exportTo: effectiveExportTo({ ...object, snapshotKind: 'VirtualService', spec: {} }, this.snapshot.meshConfig, this.snapshot.istioVersion),
+        appliesToSidecars: true,
+      }));
+    }
+    return this.meshRouteConfigsCache;
   }
 
   /** Which tenant and shared namespaces import each public contaminating object (see isContaminatingConfig). */

@@ -82,7 +82,7 @@ function namespaceOfDescribed(value: unknown): string | undefined {
 
 /**
  * How each rule's finding becomes edges. A rule missing here draws no edge; the ingress rules
- * add theirs here when they exist (kind 'ingress').
+ * (kind 'ingress') list theirs in evidence.exposureEdges.
  */
 const EDGE_EXTRACTORS: Record<string, (finding: Finding, add: EdgeSink) => void> = {
   'namespace-imports-foreign-config': (finding, add) => {
@@ -96,7 +96,19 @@ const EDGE_EXTRACTORS: Record<string, (finding: Finding, add: EdgeSink) => void>
     const serviceNamespace = namespaceOfDescribed(finding.evidence.shadowedService);
     if (serviceNamespace) add(finding.namespace, serviceNamespace, 'shadow');
   },
+  'gateway-host-claimed-cross-namespace': ingressEdges,
+  'route-hostname-conflict-cross-namespace': ingressEdges,
 };
+
+/** evidence.exposureEdges of the ingress rules: `{ from, to, kind: 'ingress' }`. */
+function ingressEdges(finding: Finding, add: EdgeSink): void {
+  const edges = Array.isArray(finding.evidence.exposureEdges) ? (finding.evidence.exposureEdges as unknown[]) : [];
+  for (const edge of edges) {
+    if (typeof edge !== 'object' || edge === null) continue;
+    const { from, to } = edge as Record<string, unknown>;
+    if (typeof from === 'string' && typeof to === 'string') add(from, to, 'ingress');
+  }
+}
 
 /** Rule ids whose findings draw edges (for legends and docs). */
 export const EDGE_RULE_IDS: readonly string[] = Object.keys(EDGE_EXTRACTORS);

@@ -11,7 +11,7 @@
  * string for all of it.
  */
 import type { SchemaObject } from 'ajv';
-import type { Finding } from '../rules/types.js';
+import { CATEGORIES, type Finding } from '../rules/types.js';
 import { boundedEvidence, boundedList, boundedMatrix } from './bounded.js';
 import { failingFindings, gateExemption, type FailOn } from './gate.js';
 import type { BaselineState, ClusterScanResult, FindingScope, ScanReport } from './types.js';
@@ -224,7 +224,7 @@ const FINDING = {
     findingId: { type: 'string', pattern: '^[0-9a-f]{32}$' },
     ruleId: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' },
     severity: SEVERITY,
-    category: { enum: ['exposure', 'sidecar', 'mesh', 'transport', 'enrolment', 'admission', 'platform', 'coverage'] },
+    category: { enum: [...CATEGORIES] },
     title: { type: 'string', minLength: 1 },
     message: { type: 'string', minLength: 1 },
     namespace: { type: 'string' },

@@ -7,6 +7,7 @@ import { enrolmentRules } from './enrolment/index.js';
 import { admissionRules } from './admission/index.js';
 import { platformRules } from './platform/index.js';
 import { coverageRules } from './coverage/index.js';
+import { ingressRules } from './ingress/index.js';
 
 /** Every rule, in catalogue order (rules.md). Each family folder owns its index. */
 export const ALL_RULES: readonly Rule[] = [
@@ -18,6 +19,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...admissionRules,
   ...platformRules,
   ...coverageRules,
+  ...ingressRules,
 ];
 
 export function findRule(ruleId: string): Rule | undefined {

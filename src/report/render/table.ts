@@ -12,6 +12,7 @@ import { countBySeverity } from '../scan-result.js';
 import { SEVERITIES, type Finding, type Severity } from '../../rules/types.js';
 import { gatingFindings, type FailOn } from '../gate.js';
 import type { ClusterScanResult, ScanReport } from '../types.js';
+import { exposureGraphOf } from '../exposure-graph.js';
 import { comparisonSummary, findingMarks, groupBySeverity, resourceLabel, scopeSummary, sortFindings } from './common.js';
 import { displayWidth, escapeControlCharacters as safe, firstSentence, truncate, wrap } from './text.js';
 
@@ -94,6 +95,20 @@ export function renderExposureMatrix(matrix: Record<string, string[]>, paint: Pa
   return lines;
 }
 
+/**
+ * The `ingress` edges of the exposure graph under the matrix: whose routes reach whose
+ * hostnames on a shared gateway (gateway-host-claimed-cross-namespace,
+ * route-hostname-conflict-cross-namespace). Nothing when there are none; bounded like the matrix.
+ */
+export function renderIngressEdges(findings: readonly Finding[], tenantNamespaces: readonly string[], paint: Paint = plain, width: number = DEFAULT_TABLE_WIDTH): string[] {
+  const edges = exposureGraphOf(findings, tenantNamespaces).edges.filter((edge) => edge.kind === 'ingress');
+  if (edges.length === 0) return [];
+  const lines = ['', paint('bold', truncate('  Shared ingress (I = the first namespace\'s routes reach hostnames the second serves)', width))];
+  for (const edge of edges.slice(0, MAX_EXPOSURE_ROWS)) lines.push(truncate(`    ${paint('red', 'I')} ${safe(edge.from)} -> ${safe(edge.to)} (${edge.severity}, ${count(edge.findingCount)} finding(s))`, width));
+  if (edges.length > MAX_EXPOSURE_ROWS) lines.push(`    and ${count(edges.length - MAX_EXPOSURE_ROWS)} more; the JSON and HTML reports list them all`);
+  return lines;
+}
+
 /** "fix: <first sentence of the remediation>", cut to one line; marks a fix --write-fixes can write. */
 export function fixHint(finding: Finding, width: number): string {
   const suffix = finding.fix ? ' [--write-fixes]' : '';
@@ -151,6 +166,7 @@ function renderCluster(result: ClusterScanResult, paint: Paint, width: number, f
   }
   lines.push('', paint('bold', truncate('  Tenant exposure matrix (X = imports configuration owned by that namespace)', width)));
   for (const line of renderExposureMatrix(result.exposureMatrix, paint, width)) lines.push(line);
+  for (const line of renderIngressEdges(findings, result.tenantNamespaceNames ?? [], paint, width)) lines.push(line);
   const counts = countBySeverity(findings);
   lines.push('');
   for (const line of wrap(`Summary: ${SEVERITIES.map((s) => `${count(counts[s])} ${s}`).join(', ')}${suppressed.length ? `, ${count(suppressed.length)} suppressed` : ''}`, width, '  ')) lines.push(line);

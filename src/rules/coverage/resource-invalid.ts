@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { ROUTE_KINDS } from '../../mesh/gateway-api.js';
+import { kindUnread } from '../../snapshot/coverage.js';
 import type { InputProblem } from '../../snapshot/types.js';
 import { admissionProblem, schemaProblem, statusProblem } from '../../snapshot/validate.js';
 import type { Rule, RuleContext, RuleResult } from '../types.js';
@@ -6,7 +8,8 @@ import type { Rule, RuleContext, RuleResult } from '../types.js';
 /**
  * resource-invalid: an input document or object the scanner had to ignore — unreadable YAML
  * (with file and line), an unknown API version, fields of the wrong type, or an object
- * Istio reports as not applied (negative status condition). assembleSnapshot already set
+ * Istio reports as not applied (negative status condition), and Gateway API routes whose
+ * cross-namespace backend no ReferenceGrant allows (a routing defect). assembleSnapshot already set
  * these objects aside into snapshot.inputProblems; objects of a snapshot that did not go
  * through it (tests, other tools) are checked here too, so the rule never depends on how
  * the snapshot was built. See validate.ts for what counts as invalid.
@@ -34,6 +37,8 @@ export function createResourceInvalidRule(): Rule {
 }
 
 function subjectKeyOf(problem: InputProblem): string {
+  // Several references of one route are several defects.
+  if (problem.resource && problem.type === 'reference') return `${problem.type}:${problem.resource.kind}/${problem.resource.namespace}/${problem.resource.name}:${createHash('sha256').update(problem.message).digest('hex').slice(0, 12)}`;
   if (problem.resource) return `${problem.type}:${problem.resource.kind}/${problem.resource.namespace}/${problem.resource.name}`;
   const where = problem.source ? `${problem.source.file}:${problem.source.line}` : '';
   return `${problem.type}:${where}:${createHash('sha256').update(problem.message).digest('hex').slice(0, 12)}`;
@@ -52,8 +57,24 @@ function resultOf(problem: InputProblem): RuleResult {
   };
 }
 
-function evaluateResourceInvalid({ snapshot }: RuleContext): RuleResult[] {
-  const problems = [...snapshot.inputProblems];
+/**
+ * Routing defects: a cross-namespace backendRef of a route attached to a Gateway that no
+ * ReferenceGrant allows. Istio drops that backend (ResolvedRefs=False, RefNotPermitted; its
+ * requests get HTTP 500): a broken route, not an exposure. Unknown when ReferenceGrants were not read.
+ */
+function routingDefects({ snapshot, model }: RuleContext): InputProblem[] {
+  if (kindUnread(snapshot, 'ReferenceGrant') || snapshot.objects.ReferenceGrant.length + ROUTE_KINDS.reduce((sum, kind) => sum + snapshot.objects[kind].length, 0) === 0) return [];
+  return model.gatewayApi().unpermittedBackends().map((ref) => ({
+    type: 'reference',
+    message: `${ref.route.kind} ${ref.route.namespace}/${ref.route.object.metadata.name}: backendRef ${ref.group ? `${ref.kind}.${ref.group}` : ref.kind} ${ref.namespace}/${ref.name} is in another namespace and no ReferenceGrant in ${ref.namespace} allows ${ref.route.kind}s from ${ref.route.namespace}, so the gateway does not route to it (ResolvedRefs=False, RefNotPermitted)`,
+    source: ref.route.object.source,
+    resource: { apiVersion: ref.route.object.apiVersion, kind: ref.route.object.kind, name: ref.route.object.metadata.name, namespace: ref.route.namespace },
+  }));
+}
+
+function evaluateResourceInvalid(ctx: RuleContext): RuleResult[] {
+  const { snapshot } = ctx;
+  const problems = [...snapshot.inputProblems, ...routingDefects(ctx)];
   for (const objects of Object.values(snapshot.objects)) {
     for (const object of objects) {
       const problem = schemaProblem(object) ?? (snapshot.source !== 'live' ? admissionProblem(object) : undefined) ?? statusProblem(object);

@@ -42,7 +42,8 @@ export const namespaceImportsForeignConfigRule: Rule = {
     remediation:
       'Restrict the foreign objects with exportTo ["."] (or explicit lists), and give the importing namespace a default Sidecar whose egress hosts list only its own namespace, the control plane and the shared namespaces it needs. List intended shares in the configuration (allowedShares).',
     references: [ISTIO_DOCS.configScoping, ISTIO_DOCS.sidecar, ISTIO_DOCS.exportTo, ISTIO_DOCS.trafficBestPractices],
-    requires: ['ServiceEntry', 'VirtualService', 'DestinationRule', 'Service', 'Sidecar', 'ConfigMap'],
+    // Gateway API routes with a Service parent (GAMMA producer routes) are imported too.
+    requires: ['ServiceEntry', 'VirtualService', 'DestinationRule', 'Service', 'Sidecar', 'ConfigMap', 'HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute'],
     versionNote: 'mesh-default exportTo semantics depend on the Istio version (1.30.3)',
   },
   evaluate({ model, config }) {

@@ -30,7 +30,7 @@ describe('istio-isolation-scanner CLI', () => {
   it('scans the bundled demo fleet by default, readable, exit 0 (demo default --fail-on none)', () => {
     const { status, stdout, stderr } = cli(['scan']);
     expect(status).toBe(0);
-    for (const cluster of ['aks-compliant', 'aks-contaminated', 'self-managed-istio']) expect(stdout).toContain(`Cluster ${cluster}`);
+    for (const cluster of ['aks-compliant', 'aks-contaminated', 'aks-shared-ingress', 'self-managed-istio']) expect(stdout).toContain(`Cluster ${cluster}`);
     expect(stdout).toContain('Tenant exposure matrix');
     expect(stdout).not.toContain('\u001b[');
     expect(stderr).toContain('--fail-on none');
@@ -41,7 +41,7 @@ describe('istio-isolation-scanner CLI', () => {
     expect(status).toBe(0);
     const report = JSON.parse(stdout) as JsonReport;
     if (!validateJson(report)) throw new Error(JSON.stringify(validateJson.errors, null, 2));
-    expect(report.clusters.map((c) => c.cluster.name)).toEqual(['aks-compliant', 'aks-contaminated', 'self-managed-istio']);
+    expect(report.clusters.map((c) => c.cluster.name)).toEqual(['aks-compliant', 'aks-contaminated', 'aks-shared-ingress', 'self-managed-istio']);
     const contaminated = report.clusters[1]!;
     expect(contaminated.cluster.subscriptionId).toBe('00000000-0000-0000-0000-000000000002');
     expect(contaminated.meshRevisions).toEqual(['asm-1-22']);

@@ -69,3 +69,16 @@ describe('upgradeAdvice', () => {
     expect(upgradeAdvice('asm-1-20', profile, '1.29.0').recommended).toBeUndefined();
   });
 });
+
+describe('AKS managed Gateway API (ingressProfile, api-version 2026-02-01+)', () => {
+  it('reads ingressProfile.gatewayAPI.installation and the App Routing Istio mode from both shapes', () => {
+    const ingressProfile = { gatewayAPI: { installation: 'Standard' }, webAppRouting: { enabled: true, gatewayAPIImplementations: { appRoutingIstio: { mode: 'Enabled' } } } };
+    expect(readAksFacts({ name: 'c', properties: { ingressProfile } })).toMatchObject({ managedGatewayApi: 'Standard', appRoutingIstio: 'Enabled' });
+    expect(readAksFacts({ name: 'c', ingressProfile: { gatewayApi: { installation: 'Disabled' } } })).toMatchObject({ managedGatewayApi: 'Disabled', appRoutingIstio: undefined });
+  });
+
+  it('leaves it unknown when absent or mistyped', () => {
+    expect(readAksFacts({ name: 'c', properties: {} }).managedGatewayApi).toBeUndefined();
+    expect(readAksFacts({ name: 'c', properties: { ingressProfile: { gatewayAPI: { installation: 3 } } } }).managedGatewayApi).toBeUndefined();
+  });
+});

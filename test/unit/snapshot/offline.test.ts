@@ -14,8 +14,8 @@ function tempFile(name: string, text: string): string {
 describe('offline sources', () => {
   it('loads every demo cluster with its ARM side files and mesh config', () => {
     const fleet = loadDemoFleet();
-    expect(fleet.map(({ snapshot }) => snapshot.cluster.name)).toEqual(['aks-compliant', 'aks-contaminated', 'self-managed-istio']);
-    const [compliant, contaminated, selfManaged] = fleet.map(({ snapshot }) => snapshot);
+    expect(fleet.map(({ snapshot }) => snapshot.cluster.name)).toEqual(['aks-compliant', 'aks-contaminated', 'aks-shared-ingress', 'self-managed-istio']);
+    const [compliant, contaminated, sharedIngress, selfManaged] = fleet.map(({ snapshot }) => snapshot);
     expect(compliant!.source).toBe('demo');
     expect(compliant!.meshMode).toBe('Istio');
     expect(compliant!.meshConfig.rootNamespace).toBe('aks-istio-system');
@@ -27,6 +27,9 @@ describe('offline sources', () => {
     expect(contaminated!.meshRevisions).toEqual(['asm-1-22']);
     expect(contaminated!.inputProblems.map((p) => p.resource?.name)).toEqual(['metrics-sink']);
     expect(contaminated!.cluster).toMatchObject({ subscriptionId: '00000000-0000-0000-0000-000000000002', resourceGroup: 'rg-shared-dev', location: 'westeurope' });
+    expect(sharedIngress!.objects.KubernetesGateway.map((gateway) => gateway.metadata.name)).toEqual(['api']);
+    expect(sharedIngress!.objects.HTTPRoute).toHaveLength(6);
+    expect(sharedIngress!.inputProblems).toEqual([]);
     expect(selfManaged!.meshMode).toBe('self-managed');
     expect(selfManaged!.meshConfig.rootNamespace).toBe('istio-system');
     expect(selfManaged!.istioVersion).toMatchObject({ major: 1, minor: 26, patch: 2 });

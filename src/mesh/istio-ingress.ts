@@ -1,0 +1,302 @@
+/**
+ * Shared ingress with Istio Gateway + VirtualService, as istiod builds a gateway proxy's
+ * routes (docs/semantics.md "Istio ingress gateways"):
+ *
+ * - Server hosts are `namespace/dnsName`: `./host` is the Gateway's own namespace, `*\/host`
+ *   or a bare `host` any namespace, and `*\/*` turns the whole server into `*`
+ *   (sanitizeServerHostNamespace, pilot/pkg/model/gateway.go). A VirtualService of namespace N
+ *   binds to a server only through the hosts whose namespace is N or `*`
+ *   (host.NamesForNamespace), and only on the intersection of its hosts with them
+ *   (buildGatewayHTTPRouteConfig, pilot/pkg/networking/core/gateway.go).
+ * - `spec.gateways` names are resolved like resolveGatewayName (pilot/pkg/model/config.go):
+ *   `name` and `./name` are the VirtualService's namespace, `ns/name` explicit, and the
+ *   legacy `name.ns.svc.cluster.local` is `ns/name`.
+ * - A gateway proxy sees a VirtualService only when it is exported to the proxy's own
+ *   namespace (PushContext.VirtualServicesForGateway: private to that namespace, exported
+ *   to it by name, then public), not the Gateway object's namespace.
+ * - Every VirtualService bound to the same host of the same route configuration is merged
+ *   into one Envoy virtual host (vHostDedupMap): the routes are appended in that order, each
+ *   group oldest first, and catch-all routes moved last (SortVHostRoutes). Plain-HTTP servers
+ *   share one route configuration per port (`http.<port>`) across every Gateway the proxy
+ *   merges; HTTPS servers have one per server (`https.<port>.<portName>.<gateway>.<namespace>`):
+ *   gatewayRDSRouteName.
+ */
+import type { ClusterSnapshot, K8sObject } from '../snapshot/types.js';
+import { compareByAge, isRecord, stringList } from './accessors.js';
+import type { ConfigObject } from './config-objects.js';
+import { exportGroup, isExportedTo } from './exportto.js';
+import { gatewayScoping, gatewaySelects, gatewaySelectorOf, gatewayWorkloads, type GatewayScoping, type GatewayWorkload } from './gateway-workloads.js';
+import { hostMatches } from './hosts.js';
+
+export interface ServerHost {
+  /** As written. */
+  raw: string;
+  /** `*` = any namespace, else the one namespace whose VirtualServices may bind. */
+  namespace: string;
+  /** Lower-cased DNS name or wildcard. */
+  dnsName: string;
+}
+
+export type RouteConfigKind = 'http' | 'https' | 'l4';
+
+export interface GatewayServer {
+  gateway: K8sObject;
+  index: number;
+  port?: number;
+  portName: string;
+  protocol: string;
+  bind: string;
+  hosts: ServerHost[];
+  routeConfig: RouteConfigKind;
+}
+
+const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTP_PROXY']);
+const PASSTHROUGH_MODES = new Set(['PASSTHROUGH', 'AUTO_PASSTHROUGH']);
+
+/** sanitizeServerHostNamespace for one host. */
+export function parseServerHost(raw: string, gatewayNamespace: string): ServerHost {
+  const slash = raw.indexOf('/');
+  if (slash < 0) return { raw, namespace: '*', dnsName: raw.toLowerCase() };
+  const namespace = raw.slice(0, slash);
+  return { raw, namespace: namespace === '.' ? gatewayNamespace : namespace, dnsName: raw.slice(slash + 1).toLowerCase() };
+}
+
+/** True when only one namespace's VirtualServices may bind through this host. */
+export function isRestricted(host: ServerHost): boolean {
+  return host.namespace !== '*';
+}
+
+export function serversOf(gateway: K8sObject): GatewayServer[] {
+  const servers = Array.isArray(gateway.spec.servers) ? gateway.spec.servers : [];
+  const out: GatewayServer[] = [];
+  servers.forEach((server, index) => {
+    if (!isRecord(server)) return;
+    const port = isRecord(server.port) ? server.port : {};
+    const protocol = (typeof port.protocol === 'string' ? port.protocol : '').toUpperCase();
+    const tlsMode = isRecord(server.tls) && typeof server.tls.mode === 'string' ? server.tls.mode.toUpperCase() : undefined;
+    const rawHosts = stringList(server.hosts) ?? [];
+    // `*/*` makes the whole server `*` (sanitizeServerHostNamespace).
+    const hosts = rawHosts.includes('*/*') ? [{ raw: '*/*', namespace: '*', dnsName: '*' }] : rawHosts.map((host) => parseServerHost(host, gateway.metadata.namespace));
+    let routeConfig: RouteConfigKind = 'l4';
+    if (HTTP_PROTOCOLS.has(protocol)) routeConfig = 'http';
+    else if (protocol === 'HTTPS' && !PASSTHROUGH_MODES.has(tlsMode ?? '')) routeConfig = 'https';
+    out.push({
+      gateway,
+      index,
+      port: typeof port.number === 'number' ? port.number : undefined,
+      portName: typeof port.name === 'string' ? port.name : '',
+      protocol,
+      bind: typeof server.bind === 'string' ? server.bind : '',
+      hosts,
+      routeConfig,
+    });
+  });
+  return out;
+}
+
+/** resolveGatewayName: a VirtualService's `gateways` entry as `namespace/name` (or `mesh`). */
+export function resolveGatewayName(name: string, virtualServiceNamespace: string): string {
+  if (name === 'mesh') return name;
+  const slash = name.indexOf('/');
+  if (slash >= 0) return name.startsWith('./') ? `${virtualServiceNamespace}/${name.slice(2)}` : name;
+  const dot = name.indexOf('.');
+  if (dot < 0) return `${virtualServiceNamespace}/${name}`;
+  const rest = name.slice(dot + 1);
+  const nextDot = rest.indexOf('.');
+  return `${nextDot < 0 ? rest : rest.slice(0, nextDot)}/${name.slice(0, dot)}`;
+}
+
+/** Hosts of a server a VirtualService of `namespace` may bind through (host.NamesForNamespace). */
+export function hostsForNamespace(server: GatewayServer, namespace: string): string[] {
+  return server.hosts.filter((host) => host.namespace === '*' || host.namespace === namespace).map((host) => host.dnsName);
+}
+
+/** host.Names.Intersection: for each overlapping pair, the narrower name. */
+export function intersectNames(serverHosts: string[], virtualServiceHosts: string[]): string[] {
+  const out = new Set<string>();
+  for (const serverHost of serverHosts) {
+    for (const vsHost of virtualServiceHosts) {
+      if (hostMatches(vsHost, serverHost)) out.add(serverHost);
+      else if (hostMatches(serverHost, vsHost)) out.add(vsHost);
+    }
+  }
+  return [...out];
+}
+
+/** Which route sections of a VirtualService a server uses. */
+function usesServer(virtualService: K8sObject, server: GatewayServer): boolean {
+  const has = (field: string) => Array.isArray(virtualService.spec[field]) && (virtualService.spec[field] as unknown[]).length > 0;
+  return server.routeConfig === 'l4' ? has('tls') || has('tcp') : has('http');
+}
+
+/** Gateway proxies that merge the same Gateways, in one namespace: they get identical routes. */
+export interface ProxyClass {
+  key: string;
+  namespace: string;
+  workloads: GatewayWorkload[];
+  gateways: K8sObject[];
+}
+
+/** One VirtualService bound to one host of one route configuration of a proxy class. */
+export interface Binding {
+  virtualService: ConfigObject;
+  gateway: K8sObject;
+  server: GatewayServer;
+  proxy: ProxyClass;
+  /** gatewayRDSRouteName (or `l4.<port>`), unique within the proxy class. */
+  routeConfig: string;
+  /** The Envoy virtual host domain (intersection of server and VirtualService hosts). */
+  host: string;
+}
+
+/** Every VirtualService merged into one Envoy virtual host, in the order Envoy tries their routes. */
+export interface VirtualHostGroup {
+  key: string;
+  host: string;
+  routeConfig: string;
+  proxy: ProxyClass;
+  bindings: Binding[];
+}
+
+export interface IngressGateway {
+  object: K8sObject;
+  servers: GatewayServer[];
+  /** Gateway proxies this Gateway configures. */
+  workloads: GatewayWorkload[];
+}
+
+function routeConfigName(server: GatewayServer): string {
+  const bind = server.bind ? `.${server.bind}` : '';
+  if (server.routeConfig === 'http') return `http.${server.port ?? '?'}${bind}`;
+  if (server.routeConfig === 'https') return `https.${server.port ?? '?'}.${server.portName}.${server.gateway.metadata.name}.${server.gateway.metadata.namespace}${bind}`;
+  return `l4.${server.port ?? '?'}${bind}`;
+}
+
+/** Order of VirtualServicesForGateway for a proxy of `namespace`: 0 own private, 1 exported by name, 2 public. */
+function visibilityGroup(config: ConfigObject, namespace: string): number {
+  const group = exportGroup(config.exportTo.scope, config.namespace, namespace);
+  if (group === 'public') return 2;
+  return config.namespace === namespace ? 0 : 1;
+}
+
+export class IstioIngressModel {
+  readonly scoping: GatewayScoping;
+  readonly workloads: GatewayWorkload[];
+  readonly gateways: IngressGateway[] = [];
+  readonly bindings: Binding[] = [];
+  private readonly gatewayByName = new Map<string, IngressGateway>();
+  private readonly proxyClasses: ProxyClass[] = [];
+  private readonly bindingsByGateway = new Map<K8sObject, Binding[]>();
+  private groupsCache?: VirtualHostGroup[];
+
+  constructor(snapshot: ClusterSnapshot, virtualServices: ConfigObject[], isPlatformNamespace: (namespace: string) => boolean) {
+    this.scoping = gatewayScoping(snapshot);
+    this.workloads = gatewayWorkloads(snapshot, isPlatformNamespace);
+    // Workloads indexed by one label pair, so a selector only checks workloads sharing its first label.
+    const byLabel = new Map<string, GatewayWorkload[]>();
+    for (const workload of this.workloads) {
+      for (const [key, value] of Object.entries(workload.labels)) {
+        const list = byLabel.get(`${key}=${value}`) ?? [];
+        list.push(workload);
+        byLabel.set(`${key}=${value}`, list);
+      }
+    }
+    const gatewaysOfWorkload = new Map<GatewayWorkload, K8sObject[]>();
+    for (const object of [...snapshot.objects.Gateway].sort(compareByAge)) {
+      const selector = gatewaySelectorOf(object);
+      const first = selector ? Object.entries(selector)[0] : undefined;
+      const candidates = first ? (byLabel.get(`${first[0]}=${first[1]}`) ?? []) : this.workloads;
+      const workloads = candidates.filter((workload) => gatewaySelects(object, workload, this.scoping));
+      const gateway: IngressGateway = { object, servers: serversOf(object), workloads };
+      this.gateways.push(gateway);
+      this.gatewayByName.set(`${object.metadata.namespace}/${object.metadata.name}`, gateway);
+      for (const workload of workloads) {
+        const list = gatewaysOfWorkload.get(workload) ?? [];
+        list.push(object);
+        gatewaysOfWorkload.set(workload, list);
+      }
+    }
+    const classes = new Map<string, ProxyClass>();
+    const classOfWorkload = new Map<GatewayWorkload, ProxyClass>();
+    for (const [workload, gateways] of gatewaysOfWorkload) {
+      const key = `${workload.namespace}|${gateways.map((g) => `${g.metadata.namespace}/${g.metadata.name}`).join(',')}`;
+      let proxy = classes.get(key);
+      if (!proxy) {
+        proxy = { key, namespace: workload.namespace, workloads: [], gateways };
+        classes.set(key, proxy);
+        this.proxyClasses.push(proxy);
+      }
+      proxy.workloads.push(workload);
+      classOfWorkload.set(workload, proxy);
+    }
+    for (const virtualService of virtualServices) this.bind(virtualService, classOfWorkload);
+  }
+
+  private bind(virtualService: ConfigObject, classOfWorkload: Map<GatewayWorkload, ProxyClass>): void {
+    const names = stringList(virtualService.object.spec.gateways) ?? [];
+    for (const name of new Set(names.map((entry) => resolveGatewayName(entry, virtualService.namespace)))) {
+      const gateway = this.gatewayByName.get(name);
+      if (!gateway) continue;
+      const proxies = new Set(gateway.workloads.map((workload) => classOfWorkload.get(workload)!));
+      for (const proxy of proxies) {
+        if (!isExportedTo(virtualService.exportTo.scope, virtualService.namespace, proxy.namespace)) continue;
+        for (const server of gateway.servers) {
+          if (!usesServer(virtualService.object, server)) continue;
+          for (const host of intersectNames(hostsForNamespace(server, virtualService.namespace), virtualService.hosts)) {
+            const binding: Binding = { virtualService, gateway: gateway.object, server, proxy, routeConfig: routeConfigName(server), host };
+            this.bindings.push(binding);
+            const list = this.bindingsByGateway.get(gateway.object) ?? [];
+            list.push(binding);
+            this.bindingsByGateway.set(gateway.object, list);
+          }
+        }
+      }
+    }
+  }
+
+  gatewayOf(object: K8sObject): IngressGateway | undefined {
+    return this.gatewayByName.get(`${object.metadata.namespace}/${object.metadata.name}`);
+  }
+
+  bindingsOf(gateway: K8sObject): Binding[] {
+    return this.bindingsByGateway.get(gateway) ?? [];
+  }
+
+  /** Envoy virtual hosts with their VirtualServices in route order (one entry per VirtualService). */
+  virtualHosts(): VirtualHostGroup[] {
+    if (this.groupsCache) return this.groupsCache;
+    const groups = new Map<string, VirtualHostGroup>();
+    for (const binding of this.bindings) {
+      const key = `${binding.proxy.key}|${binding.routeConfig}|${binding.host}`;
+      let group = groups.get(key);
+      if (!group) {
+        group = { key, host: binding.host, routeConfig: binding.routeConfig, proxy: binding.proxy, bindings: [] };
+        groups.set(key, group);
+      }
+      if (!group.bindings.some((existing) => existing.virtualService === binding.virtualService)) group.bindings.push(binding);
+    }
+    for (const group of groups.values()) {
+      const namespace = group.proxy.namespace;
+      group.bindings.sort((a, b) => visibilityGroup(a.virtualService, namespace) - visibilityGroup(b.virtualService, namespace) || compareByAge(a.virtualService.object, b.virtualService.object));
+    }
+    this.groupsCache = [...groups.values()];
+    return this.groupsCache;
+  }
+}
+
+/**
+ * IsCatchAllRoute for a VirtualService http route: no match, or a URI prefix `/` or regex
+ * `.*` without header, query or other conditions. Envoy tries catch-all routes after every
+ * other route of the virtual host (SortVHostRoutes).
+ */
+export function isCatchAllHttpRoute(route: unknown): boolean {
+  if (!isRecord(route)) return false;
+  const matches = Array.isArray(route.match) ? route.match.filter(isRecord) : [];
+  if (matches.length === 0) return true;
+  return matches.some((match) => {
+    const keys = Object.keys(match).filter((key) => key !== 'name');
+    if (keys.length === 0) return true;
+    if (keys.length !== 1 || keys[0] !== 'uri' || !isRecord(match.uri)) return false;
+    return match.uri.prefix === '/' || match.uri.regex === '.*';
+  });
+}

@@ -1,0 +1,63 @@
+import { refOf } from '../../mesh/accessors.js';
+import { gatewaySelectorOf, SCOPE_GATEWAY_ENV } from '../../mesh/gateway-workloads.js';
+import type { Rule, RuleResult } from '../types.js';
+import { listForMessage } from '../exposure/common.js';
+import { INGRESS_DOCS, MAX_LISTED, nameOf } from './common.js';
+
+/**
+ * gateway-selects-foreign-workload: a Gateway in a tenant namespace whose selector (or lack
+ * of one) matches gateway proxies of another namespace. Unless istiod scopes Gateways to
+ * their namespace (PILOT_SCOPE_GATEWAY_TO_NAMESPACE, default false), mergeGateways adds its
+ * servers to those proxies: the tenant adds listeners, hosts and TLS settings to the shared
+ * ingress and can bind its VirtualServices there without the platform's Gateway.
+ */
+export const gatewaySelectsForeignWorkloadRule: Rule = {
+  meta: {
+    id: 'gateway-selects-foreign-workload',
+    title: "Tenant Gateway configures another namespace's gateway proxies",
+    category: 'ingress',
+    defaultSeverity: 'high',
+    rationale:
+      "istiod applies a Gateway to every gateway proxy whose labels match its selector, in any namespace, unless PILOT_SCOPE_GATEWAY_TO_NAMESPACE is on. A tenant's Gateway that selects the shared ingress gateway adds its own servers (ports, hostnames, certificates) to the proxy every tenant's traffic goes through.",
+    remediation:
+      'Keep Gateways of the shared ingress in the gateway namespace under platform control, and forbid tenant Gateways that select it (an admission policy on `spec.selector`, see policies/); on self-managed Istio set PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true on istiod so a proxy only takes Gateways of its own namespace.',
+    references: [INGRESS_DOCS.istioGateway, INGRESS_DOCS.gatewayDeployment, INGRESS_DOCS.gatewayBestPractices],
+    requires: ['Gateway', 'VirtualService', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'],
+  },
+  evaluate({ model }) {
+    const ingress = model.istioIngress();
+    if (ingress.scoping.scoped) return [];
+    const results: RuleResult[] = [];
+    for (const gateway of ingress.gateways) {
+      const namespace = gateway.object.metadata.namespace;
+      if (!model.isTenant(namespace)) continue;
+      const foreign = gateway.workloads.filter((workload) => workload.namespace !== namespace);
+      if (foreign.length === 0) continue;
+      const selector = gatewaySelectorOf(gateway.object);
+      const foreignNamespaces = [...new Set(foreign.map((workload) => workload.namespace))].sort();
+      // Tenants whose hosts are served by the same proxies: they share a proxy with this Gateway's servers.
+      const sharing = new Set<string>();
+      for (const binding of ingress.bindings) {
+        if (binding.virtualService.namespace !== namespace && model.isTenant(binding.virtualService.namespace) && binding.proxy.workloads.some((workload) => foreign.includes(workload))) sharing.add(binding.virtualService.namespace);
+      }
+      const selects = selector && Object.keys(selector).length > 0 ? `selects (${Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(', ')})` : 'has no selector, so it applies to';
+      const hosts = [...new Set(gateway.servers.flatMap((server) => server.hosts.map((host) => host.raw)))];
+      results.push({
+        message: `Gateway ${nameOf(gateway.object)} ${selects} the gateway proxies of ${listForMessage(foreignNamespaces)} and adds its servers (${listForMessage(hosts.map((host) => `"${host}"`))}) to them, because istiod does not scope Gateways to their namespace.`,
+        namespace,
+        resource: refOf(gateway.object),
+        affectedNamespaces: [...sharing].sort(),
+        evidence: {
+          selector: selector ?? null,
+          foreignWorkloads: foreign.slice(0, MAX_LISTED).map((workload) => ({ namespace: workload.namespace, labels: workload.labels, source: workload.source, inferred: workload.inferred })),
+          servers: gateway.servers.map((server) => ({ port: server.port, protocol: server.protocol, hosts: server.hosts.map((host) => host.raw) })),
+          scopeGatewayToNamespace: false,
+          scopeGatewayToNamespaceSource: ingress.scoping.source,
+          setting: SCOPE_GATEWAY_ENV,
+        },
+        source: gateway.object.source,
+      });
+    }
+    return results;
+  },
+};

@@ -1,0 +1,84 @@
+import { expect } from '@jest/globals';
+import { gatewayHostClaimedCrossNamespaceRule } from '../../../src/rules/ingress/gateway-host-claimed-cross-namespace.js';
+import { runRuleTests } from '../../helpers/rule-tester.js';
+import { gatewayDeployment, gatewayVirtualService, istioGateway, ns } from './fixtures.js';
+
+const platform = ns('aks-istio-ingress', 'tenant-a', 'tenant-b') + gatewayDeployment('aks-istio-ingress', 'ingress', { istio: 'ingressgateway' });
+const shared = (hosts: string[]) => platform + istioGateway('aks-istio-ingress', 'public', hosts);
+const shopA = gatewayVirtualService('tenant-a', 'shop', ['shop.example.com'], ['aks-istio-ingress/public'], { created: '2024-02-01T00:00:00Z' });
+const shopB = (options: { exportTo?: string[]; gateways?: string[]; host?: string } = {}) =>
+  gatewayVirtualService('tenant-b', 'promo', [options.host ?? 'shop.example.com'], options.gateways ?? ['aks-istio-ingress/public'], { created: '2024-03-01T00:00:00Z', prefix: '/checkout', exportTo: options.exportTo });
+
+runRuleTests(gatewayHostClaimedCrossNamespaceRule, {
+  valid: [
+    { name: 'two tenants with their own hosts on one gateway', manifests: shared(['*.example.com']) + shopA + shopB({ host: 'blog.example.com' }) },
+    { name: 'the same host from one namespace only', manifests: shared(['*.example.com']) + shopA + gatewayVirtualService('tenant-a', 'shop-api', ['shop.example.com'], ['aks-istio-ingress/public'], { prefix: '/api' }) },
+    { name: 'ns/host restriction: only the owner may bind the host', manifests: shared(['tenant-a/shop.example.com', 'tenant-b/*.b.example.com']) + shopA + shopB() },
+    { name: 'exportTo ["."]: the gateway proxy namespace does not see the second VirtualService', manifests: shared(['*.example.com']) + shopA + shopB({ exportTo: ['.'] }) },
+    {
+      name: 'exportTo names the Gateway object namespace, but the proxy runs elsewhere: not bound',
+      manifests:
+        ns('istio-system', 'istio-ingress', 'tenant-a', 'tenant-b') +
+        gatewayDeployment('istio-ingress', 'ingressgateway', { istio: 'ingressgateway' }) +
+        istioGateway('istio-system', 'public', ['*.example.com']) +
+        gatewayVirtualService('tenant-a', 'shop', ['shop.example.com'], ['istio-system/public']) +
+        gatewayVirtualService('tenant-b', 'promo', ['shop.example.com'], ['istio-system/public'], { exportTo: ['.', 'istio-system'] }),
+    },
+    { name: 'a wildcard host of another tenant is a different virtual host', manifests: shared(['*.example.com']) + shopA + shopB({ host: '*.example.com' }) },
+    {
+      name: 'the same host on gateways of different proxies is not merged',
+      manifests:
+        shared(['*.example.com']) +
+        gatewayDeployment('aks-istio-ingress', 'internal', { istio: 'internal' }) +
+        istioGateway('aks-istio-ingress', 'internal', ['*.example.com'], { selector: { istio: 'internal' } }) +
+        shopA +
+        shopB({ gateways: ['aks-istio-ingress/internal'] }),
+    },
+  ],
+  invalid: [
+    {
+      name: 'two tenants bind the same host: merged, the newer one is reported',
+      manifests: shared(['*.example.com']) + shopA + shopB(),
+      findings: [
+        {
+          severity: 'critical',
+          namespace: 'tenant-b',
+          resourceName: 'promo',
+          subjectKey: 'shop.example.com',
+          affectedNamespaces: ['tenant-a'],
+          messageIncludes: ['VirtualService tenant-a/shop', 'host shop.example.com', 'aks-istio-ingress/public'],
+          check: (f) => {
+            expect(f.evidence.exposureEdges).toEqual([{ from: 'tenant-b', to: 'tenant-a', kind: 'ingress' }]);
+            expect(f.evidence.routeConfigurations).toEqual(['http.80']);
+            // The catch-all route of tenant-a goes last; tenant-b's /checkout prefix is tried first.
+            expect(f.message).toContain("tries tenant-b's routes first");
+            expect(f.evidence.routeOrder).toEqual([
+              { virtualService: 'tenant-a/shop', onlyCatchAllRoutes: true },
+              { virtualService: 'tenant-b/promo', onlyCatchAllRoutes: false },
+            ]);
+          },
+        },
+      ],
+    },
+    {
+      name: "merged across Gateways: a tenant's own Gateway selecting the shared proxy shares the http.80 route configuration",
+      manifests: shared(['*.example.com']) + shopA + istioGateway('tenant-b', 'mine', ['shop.example.com']) + shopB({ gateways: ['mine'] }),
+      findings: [{ namespace: 'tenant-b', affectedNamespaces: ['tenant-a'], check: (f) => expect(f.evidence.gateways).toEqual(['tenant-b/mine']) }],
+    },
+    {
+      name: 'exportTo naming the gateway proxy namespace binds',
+      manifests:
+        ns('istio-system', 'istio-ingress', 'tenant-a', 'tenant-b') +
+        gatewayDeployment('istio-ingress', 'ingressgateway', { istio: 'ingressgateway' }) +
+        istioGateway('istio-system', 'public', ['*.example.com']) +
+        gatewayVirtualService('tenant-a', 'shop', ['shop.example.com'], ['istio-system/public']) +
+        gatewayVirtualService('tenant-b', 'promo', ['shop.example.com'], ['istio-system/public'], { exportTo: ['.', 'istio-ingress'], created: '2024-03-01T00:00:00Z' }),
+      findings: [{ namespace: 'tenant-b', check: (f) => expect(f.evidence.gatewayProxyNamespaces).toEqual(['istio-ingress']) }],
+    },
+    {
+      name: 'a wildcard server host: both exact VirtualService hosts intersect to the same virtual host, and a legacy FQDN gateway name resolves',
+      manifests: shared(['*']) + shopA + gatewayVirtualService('tenant-b', 'promo', ['shop.example.com'], ['public.aks-istio-ingress.svc.cluster.local'], { created: '2024-03-01T00:00:00Z' }),
+      findings: [{ namespace: 'tenant-b', subjectKey: 'shop.example.com' }],
+    },
+  ],
+});

@@ -1,0 +1,149 @@
+import { expect } from '@jest/globals';
+import { routeHostnameConflictCrossNamespaceRule } from '../../../src/rules/ingress/route-hostname-conflict-cross-namespace.js';
+import type { Finding } from '../../../src/rules/types.js';
+import { runRuleTests } from '../../helpers/rule-tester.js';
+import { k8sGateway, ns, route } from './fixtures.js';
+
+const config = { systemNamespaces: ['infra'] };
+const cluster = ns('infra', 'tenant-a', 'tenant-b');
+const all = { namespaces: { from: 'All' } };
+const shared = (...listeners: Array<Record<string, unknown>>) => k8sGateway('infra', 'shared', listeners.length > 0 ? listeners : [{ name: 'http', port: 80, protocol: 'HTTP', hostname: '*.example.com', allowedRoutes: all }]);
+const path = (type: string, value: string, extra: Record<string, unknown> = {}) => ({ matches: [{ path: { type, value }, ...extra }], backendRefs: [{ name: 'app', port: 80 }] });
+const older = '2024-01-10T00:00:00Z';
+const newer = '2024-03-10T00:00:00Z';
+const conflicts = (f: Finding) => f.evidence.conflicts as Array<Record<string, unknown>>;
+
+runRuleTests(routeHostnameConflictCrossNamespaceRule, {
+  valid: [
+    { name: 'different hostnames', config, manifests: cluster + shared() + route('tenant-a', 'shop', { hostnames: ['shop.example.com'] }) + route('tenant-b', 'blog', { hostnames: ['blog.example.com'] }) },
+    {
+      name: 'same hostname, disjoint paths (/cart and /cartoons are different path elements)',
+      config,
+      manifests: cluster + shared() + route('tenant-a', 'shop', { hostnames: ['shop.example.com'], rules: [path('PathPrefix', '/cart')] }) + route('tenant-b', 'toons', { hostnames: ['shop.example.com'], rules: [path('PathPrefix', '/cartoons')] }),
+    },
+    { name: 'same hostname, one namespace', config, manifests: cluster + shared() + route('tenant-a', 'shop', { hostnames: ['shop.example.com'] }) + route('tenant-a', 'shop-v2', { hostnames: ['shop.example.com'] }) },
+    {
+      name: 'same hostname on different listeners (sectionName) with different hostnames',
+      config,
+      manifests:
+        cluster +
+        shared({ name: 'a', port: 80, protocol: 'HTTP', hostname: 'a.example.com', allowedRoutes: all }, { name: 'b', port: 80, protocol: 'HTTP', hostname: 'b.example.com', allowedRoutes: all }) +
+        route('tenant-a', 'a', { parentRefs: [{ name: 'shared', namespace: 'infra', sectionName: 'a' }] }) +
+        route('tenant-b', 'b', { parentRefs: [{ name: 'shared', namespace: 'infra', sectionName: 'b' }] }),
+    },
+    {
+      name: 'allowedRoutes Same: tenant routes are not attached at all',
+      config,
+      manifests: cluster + shared({ name: 'http', port: 80, protocol: 'HTTP', hostname: '*.example.com' }) + route('tenant-a', 'shop', { hostnames: ['shop.example.com'] }) + route('tenant-b', 'promo', { hostnames: ['shop.example.com'] }),
+    },
+    {
+      name: 'disjoint exact header values',
+      config,
+      manifests:
+        cluster +
+        shared() +
+        route('tenant-a', 'blue', { hostnames: ['shop.example.com'], rules: [path('PathPrefix', '/', { headers: [{ name: 'X-Env', value: 'blue' }] })] }) +
+        route('tenant-b', 'green', { hostnames: ['shop.example.com'], rules: [path('PathPrefix', '/', { headers: [{ name: 'x-env', value: 'green' }] })] }),
+    },
+    {
+      name: 'different methods',
+      config,
+      manifests: cluster + shared() + route('tenant-a', 'read', { hostnames: ['shop.example.com'], rules: [path('PathPrefix', '/', { method: 'GET' })] }) + route('tenant-b', 'write', { hostnames: ['shop.example.com'], rules: [path('PathPrefix', '/', { method: 'POST' })] }),
+    },
+    {
+      name: 'listener isolation: a wildcard listener does not take hostnames a more specific listener owns',
+      config,
+      manifests:
+        cluster +
+        shared({ name: 'wild', port: 80, protocol: 'HTTP', hostname: '*.example.com', allowedRoutes: all }, { name: 'shop', port: 80, protocol: 'HTTP', hostname: 'shop.example.com', allowedRoutes: all }) +
+        route('tenant-a', 'shop', { parentRefs: [{ name: 'shared', namespace: 'infra', sectionName: 'shop' }] }) +
+        route('tenant-b', 'promo', { hostnames: ['shop.example.com'], parentRefs: [{ name: 'shared', namespace: 'infra', sectionName: 'wild' }] }),
+    },
+  ],
+  invalid: [
+    {
+      name: 'same hostname and path: the oldest route wins (creationTimestamp); reported on the newer one',
+      config,
+      manifests: cluster + shared() + route('tenant-a', 'shop', { hostnames: ['shop.example.com'], created: older }) + route('tenant-b', 'promo', { hostnames: ['shop.example.com'], created: newer }),
+      findings: [
+        {
+          severity: 'critical',
+          namespace: 'tenant-b',
+          resourceName: 'promo',
+          subjectKey: 'infra/shared/http',
+          affectedNamespaces: ['tenant-a'],
+          messageIncludes: ['the older route HTTPRoute tenant-a/shop wins (creationTimestamp)'],
+          check: (f) => {
+            expect(conflicts(f)).toEqual([{ host: 'shop.example.com', winner: 'HTTPRoute tenant-a/shop', loser: 'HTTPRoute tenant-b/promo', winnerMatch: 'PathPrefix /', loserMatch: 'PathPrefix /', decidedBy: 'creation-timestamp' }]);
+            expect(f.evidence.exposureEdges).toEqual([{ from: 'tenant-a', to: 'tenant-b', kind: 'ingress' }]);
+          },
+        },
+      ],
+    },
+    {
+      name: 'a precedence tie at the same second: "{namespace}/{name}" decides',
+      config,
+      manifests: cluster + shared() + route('tenant-b', 'aaa', { hostnames: ['shop.example.com'], created: older }) + route('tenant-a', 'zzz', { hostnames: ['shop.example.com'], created: older }),
+      findings: [{ namespace: 'tenant-b', resourceName: 'aaa', check: (f) => expect(conflicts(f)[0]).toMatchObject({ winner: 'HTTPRoute tenant-a/zzz', decidedBy: 'name' }) }],
+    },
+    {
+      name: 'no creationTimestamp (offline manifests): namespace/name decides, and the evidence says the time is unknown',
+      config,
+      manifests: cluster + shared() + route('tenant-a', 'shop', { hostnames: ['shop.example.com'], created: null }) + route('tenant-b', 'promo', { hostnames: ['shop.example.com'], created: null }),
+      findings: [{ namespace: 'tenant-b', messageIncludes: ['creation times are unknown here'], check: (f) => expect(conflicts(f)[0]).toMatchObject({ winner: 'HTTPRoute tenant-a/shop', decidedBy: 'name', creationTimestamps: 'unknown' }) }],
+    },
+    {
+      name: 'a newer route with a longer PathPrefix takes the older tenant\'s paths',
+      config,
+      manifests: cluster + shared() + route('tenant-a', 'shop', { hostnames: ['shop.example.com'], created: older }) + route('tenant-b', 'promo', { hostnames: ['shop.example.com'], created: newer, rules: [path('PathPrefix', '/checkout/')] }),
+      findings: [
+        {
+          namespace: 'tenant-b',
+          messageIncludes: ['HTTPRoute tenant-b/promo wins PathPrefix /checkout over tenant-a/shop\'s PathPrefix /'],
+          check: (f) => {
+            expect(conflicts(f)[0]).toMatchObject({ winner: 'HTTPRoute tenant-b/promo', decidedBy: 'match' });
+            expect(f.evidence.exposureEdges).toEqual([{ from: 'tenant-b', to: 'tenant-a', kind: 'ingress' }]);
+          },
+        },
+      ],
+    },
+    {
+      name: 'Exact beats PathPrefix of the same path',
+      config,
+      manifests: cluster + shared() + route('tenant-a', 'shop', { hostnames: ['shop.example.com'], created: newer, rules: [path('PathPrefix', '/login')] }) + route('tenant-b', 'login', { hostnames: ['shop.example.com'], created: older, rules: [path('Exact', '/login')] }),
+      findings: [{ namespace: 'tenant-a', resourceName: 'shop', check: (f) => expect(conflicts(f)[0]).toMatchObject({ winner: 'HTTPRoute tenant-b/login', winnerMatch: 'Exact /login', decidedBy: 'match' }) }],
+    },
+    {
+      name: 'a more specific hostname takes the host from a wildcard route, whatever the paths',
+      config,
+      manifests: cluster + shared() + route('tenant-a', 'everything', { hostnames: ['*.example.com'], created: older }) + route('tenant-b', 'shop', { hostnames: ['shop.example.com'], created: newer, rules: [path('Exact', '/x')] }),
+      findings: [{ namespace: 'tenant-b', messageIncludes: ['takes every request to shop.example.com'], check: (f) => expect(conflicts(f)[0]).toMatchObject({ host: 'shop.example.com', winner: 'HTTPRoute tenant-b/shop', decidedBy: 'hostname' }) }],
+    },
+    {
+      name: 'a route without hostnames serves the listener hostname',
+      config,
+      manifests: cluster + shared() + route('tenant-a', 'everything', { created: older }) + route('tenant-b', 'also', { hostnames: ['*.example.com'], created: newer }),
+      findings: [{ namespace: 'tenant-b', check: (f) => expect(f.evidence.hosts).toEqual(['*.example.com']) }],
+    },
+    {
+      name: 'TLSRoutes with the same SNI hostname on a passthrough listener',
+      config,
+      manifests:
+        cluster +
+        shared({ name: 'tls', port: 443, protocol: 'TLS', tls: { mode: 'Passthrough' }, allowedRoutes: all }) +
+        route('tenant-a', 'db', { kind: 'TLSRoute', hostnames: ['db.example.com'], created: older }) +
+        route('tenant-b', 'db', { kind: 'TLSRoute', hostnames: ['db.example.com'], created: newer }),
+      findings: [{ namespace: 'tenant-b', messageIncludes: ['every connection'], check: (f) => expect(conflicts(f)[0]).toMatchObject({ winner: 'TLSRoute tenant-a/db' }) }],
+    },
+    {
+      name: 'a GRPCRoute service match overlaps an HTTPRoute prefix of the same path',
+      config,
+      manifests:
+        cluster +
+        shared() +
+        route('tenant-a', 'api', { hostnames: ['api.example.com'], created: older, rules: [path('PathPrefix', '/shop.Cart')] }) +
+        route('tenant-b', 'grpc', { kind: 'GRPCRoute', hostnames: ['api.example.com'], created: newer, rules: [{ matches: [{ method: { service: 'shop.Cart', method: 'Checkout' } }], backendRefs: [{ name: 'grpc', port: 9000 }] }] }),
+      findings: [{ namespace: 'tenant-b', check: (f) => expect(conflicts(f)[0]).toMatchObject({ winner: 'GRPCRoute tenant-b/grpc', winnerMatch: 'Exact /shop.Cart/Checkout', decidedBy: 'match' }) }],
+    },
+  ],
+});
