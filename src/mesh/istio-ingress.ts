@@ -229,7 +229,8 @@ export class IstioIngressModel {
       proxy.workloads.push(workload);
       classOfWorkload.set(workload, proxy);
     }
-    for (const virtualService of virtualServices) this.bind(virtualService, classOfWorkload);
+    // Oldest first, as Istio's push context sorts configs: bindings then read the same whatever the input order.
+    for (const virtualService of [...virtualServices].sort((a, b) => compareByAge(a.object, b.object))) this.bind(virtualService, classOfWorkload);
   }
 
   private bind(virtualService: ConfigObject, classOfWorkload: Map<GatewayWorkload, ProxyClass>): void {
