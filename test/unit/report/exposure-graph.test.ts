@@ -100,3 +100,11 @@ describe('markdown at scale', () => {
     expect(text).toMatch(/_\d+ more importing namespace\(s\) not shown/);
   });
 });
+
+describe('ingress edges', () => {
+  it("come from the ingress rules' evidence.exposureEdges ({ from, to, kind: 'ingress' })", () => {
+    const exposureEdges = [{ from: 'b', to: 'a', kind: 'ingress' }, { from: 'c', to: 'c', kind: 'ingress' }, { from: 7, to: 'a' }, 'junk'];
+    const graph = exposureGraphOf([finding({ ruleId: 'route-hostname-conflict-cross-namespace', severity: 'critical', namespace: 'b', evidence: { exposureEdges } })], ['a', 'b']);
+    expect(graph.edges.map((e) => `${e.kind} ${e.from}->${e.to} ${e.severity}`)).toEqual(['ingress b->a critical']);
+  });
+});
