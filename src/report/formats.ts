@@ -77,6 +77,15 @@ export const REPORT_FORMATS: readonly ReportFormat[] = [
     },
   },
   {
+    name: 'html',
+    extension: 'html',
+    description: 'one self-contained page: fleet and cluster summaries, the tenant exposure graph, filterable findings',
+    load: async () => {
+      const { renderHtml } = await import('./html/render.js');
+      return (report, context) => renderHtml(report, { docsBaseUrl: context.docsBaseUrl });
+    },
+  },
+  {
     name: 'junit',
     extension: 'xml',
     description: 'JUnit XML for the test tabs of Azure DevOps and GitLab',
