@@ -30,7 +30,7 @@ tr.total td { font-weight: 600; }
 nav a { margin-right: 12px; }
 a { color: var(--low); }
 .status { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; font-weight: 600; border: 1px solid currentColor; }
-.status-succeeded { color: var(--ok); } .status-partial { color: var(--medium); } .status-failed { color: var(--critical); }
+.status-succeeded { color: var(--ok); } .status-partial { color: var(--medium); } .status-failed { color: var(--critical); } .status-skipped { color: var(--muted); }
 .error { color: var(--critical); }
 .chips { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0; }
 .chip { border: 1px solid var(--line); border-radius: 12px; padding: 1px 10px; font-size: 12px; }

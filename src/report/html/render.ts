@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { stringify as toYaml } from 'yaml';
 import { SEVERITIES, type Finding, type Severity } from '../../rules/types.js';
+import { boundedEvidence } from '../bounded.js';
 import { exposureGraphOf, GRAPH_EDGE_KINDS, GRAPH_EDGE_VERBS, type GraphEdgeKind } from '../exposure-graph.js';
 import { ruleDocUrl } from '../links.js';
 import { countBySeverity } from '../scan-result.js';
@@ -92,7 +93,11 @@ function fleetSummary(report: ScanReport): string {
         `${SEVERITIES.map((s) => `<td class="num sev-${s}">${count(counts[s])}</td>`).join('')}<td class="num">${count(suppressed)}</td></tr>`,
     );
   });
-  const statuses = (['succeeded', 'partial', 'failed'] as const).map((status) => `${report.clusters.filter((c) => c.record.status === status).length} ${status}`).join(', ');
+  const statuses = (['succeeded', 'partial', 'failed', 'skipped'] as const)
+    .map((status) => [status, report.clusters.filter((c) => c.record.status === status).length] as const)
+    .filter(([status, n]) => n > 0 || status !== 'skipped')
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ');
   return `<section id="fleet"><h2>Fleet summary</h2>
 <p>${count(report.clusters.length)} cluster(s): ${statuses}; ${count(tenants)} tenant namespace(s), ${count(exposed)} importing configuration owned by another tenant.</p>
 ${severityChips(totals, suppressedTotal)}
@@ -189,8 +194,9 @@ function fixYaml(finding: Finding): string | undefined {
   return header + toYaml(fix.patch);
 }
 
+/** The evidence as the JSON report has it: lists bounded, exact counts beside them; very long text cut. */
 function evidenceText(finding: Finding): string {
-  const text = JSON.stringify(finding.evidence, null, 2) ?? '{}';
+  const text = JSON.stringify(boundedEvidence(finding.evidence), null, 2) ?? '{}';
   return text.length <= MAX_EVIDENCE_CHARACTERS ? text : `${text.slice(0, MAX_EVIDENCE_CHARACTERS)}\n… ${count(text.length - MAX_EVIDENCE_CHARACTERS)} more characters in the JSON report`;
 }
 
