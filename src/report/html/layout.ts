@@ -14,7 +14,7 @@
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { Severity } from '../../rules/types.js';
 import { SEVERITY_ORDER } from '../render/common.js';
-import type { ExposureGraph, GraphEdge } from '../exposure-graph.js';
+import type { ExposureGraph, ExposureEdge } from '../exposure-graph.js';
 
 export const MAX_DRAWN_NODES = 400;
 export const MAX_DRAWN_EDGES = 1_500;
@@ -44,7 +44,7 @@ export interface PlacedNode {
 }
 
 export interface PlacedEdge {
-  edge: GraphEdge;
+  edge: ExposureEdge;
   /** Polyline from the source node's border to the target node's border. */
   points: Array<{ x: number; y: number }>;
 }
@@ -65,9 +65,9 @@ export function nodeLabel(namespace: string): string {
 }
 
 /** Which namespaces and edges to draw under the bounds: most severe edges first, then quiet tenants. */
-export function selectDrawn(graph: ExposureGraph, maxNodes = MAX_DRAWN_NODES, maxEdges = MAX_DRAWN_EDGES): { namespaces: string[]; edges: GraphEdge[] } {
+export function selectDrawn(graph: ExposureGraph, maxNodes = MAX_DRAWN_NODES, maxEdges = MAX_DRAWN_EDGES): { namespaces: string[]; edges: ExposureEdge[] } {
   const namespaces = new Set<string>();
-  const edges: GraphEdge[] = [];
+  const edges: ExposureEdge[] = [];
   for (const edge of graph.edges) {
     if (edges.length >= maxEdges) break;
     const added = (namespaces.has(edge.from) ? 0 : 1) + (namespaces.has(edge.to) ? 0 : 1);

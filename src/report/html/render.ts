@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { stringify as toYaml } from 'yaml';
 import { SEVERITIES, type Finding, type Severity } from '../../rules/types.js';
 import { boundedEvidence } from '../bounded.js';
-import { exposureGraphOf, GRAPH_EDGE_KINDS, GRAPH_EDGE_VERBS, type GraphEdgeKind } from '../exposure-graph.js';
+import { exposureGraphOf, EXPOSURE_EDGE_KINDS, EXPOSURE_EDGE_VERBS, type ExposureEdgeKind } from '../exposure-graph.js';
 import { ruleDocUrl } from '../links.js';
 import { countBySeverity } from '../scan-result.js';
 import { resourceLabel, sortFindings } from '../render/common.js';
@@ -106,10 +106,10 @@ ${severityChips(totals, suppressedTotal)}
 <tr class="total"><td>total</td><td></td><td></td><td class="num">${count(tenants)}</td><td class="num">${count(exposed)}</td>${SEVERITIES.map((s) => `<td class="num">${count(totals[s])}</td>`).join('')}<td class="num">${count(suppressedTotal)}</td></tr></tbody></table></section>`;
 }
 
-const KIND_LABEL: Record<GraphEdgeKind, string> = { imports: 'imported config', hijack: 'hijack window', shadow: 'shadowed Service', ingress: 'ingress claim' };
+const KIND_LABEL: Record<ExposureEdgeKind, string> = { imports: 'imported config', hijack: 'hijack window', shadow: 'shadowed Service', ingress: 'ingress claim' };
 
 function legend(): string {
-  const kinds = GRAPH_EDGE_KINDS.map(
+  const kinds = EXPOSURE_EDGE_KINDS.map(
     (kind) => `<span><svg width="36" height="10" aria-hidden="true"><line class="edge sev-high kind-${kind}" x1="1" y1="5" x2="35" y2="5"></line></svg> ${KIND_LABEL[kind]}</span>`,
   );
   const severities = SEVERITIES.map((s) => `<span><svg width="24" height="10" aria-hidden="true"><line class="edge sev-${s}" x1="1" y1="5" x2="23" y2="5"></line></svg> ${s}</span>`);
@@ -127,7 +127,7 @@ function graphSvg(layout: GraphLayout, clusterIndex: number, clusterName: string
   const edges = layout.edges
     .filter((placed) => placed.points.length >= 2)
     .map(({ edge, points }) => {
-      const title = `${edge.from} ${GRAPH_EDGE_VERBS[edge.kind]} ${edge.to} (${edge.severity}, ${count(edge.findingCount)} finding${edge.findingCount === 1 ? '' : 's'})`;
+      const title = `${edge.from} ${EXPOSURE_EDGE_VERBS[edge.kind]} ${edge.to} (${edge.severity}, ${count(edge.findingCount)} finding${edge.findingCount === 1 ? '' : 's'})`;
       return `<path class="edge sev-${edge.severity} kind-${edge.kind}" d="${edgePath(points)}" marker-end="url(#arrow-${clusterIndex}-${edge.severity})" data-from="${escapeHtml(edge.from)}" data-to="${escapeHtml(edge.to)}" data-kind="${edge.kind}" data-severity="${edge.severity}"><title>${escapeHtml(title)}</title></path>`;
     });
   const nodes = layout.nodes.map((node) => {
@@ -165,7 +165,7 @@ async function clusterSection(result: ClusterScanResult, index: number): Promise
     layout.nodes.length > 0
       ? graphSvg(layout, index, name)
       : '<p class="note">No tenant namespace in this cluster (see the configuration’s tenant and shared namespace patterns).</p>';
-  const kindBoxes = GRAPH_EDGE_KINDS.map((kind) => `<label><input type="checkbox" class="edge-kind" value="${kind}" checked> ${KIND_LABEL[kind]}</label>`).join(' ');
+  const kindBoxes = EXPOSURE_EDGE_KINDS.map((kind) => `<label><input type="checkbox" class="edge-kind" value="${kind}" checked> ${KIND_LABEL[kind]}</label>`).join(' ');
   const severityOptions = SEVERITIES.map((s) => `<option value="${s}"${s === 'info' ? ' selected' : ''}>${s}${s === 'info' ? '' : ' and worse'}</option>`).join('');
   return `<section class="cluster" id="cluster-${index}" data-cluster="${escapeHtml(name)}">
 <h2>Cluster ${escapeHtml(name)} <span class="status status-${record.status}">${record.status}</span></h2>
