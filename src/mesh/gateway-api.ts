@@ -66,6 +66,12 @@ export interface HttpMatch {
   queryParams: Array<{ name: string; type: string; value: string }>;
   /** TLSRoute / TCPRoute rules match every connection of their hostname. */
   l4?: boolean;
+  /** A rule without matches: Istio's route has no match and sorts after every route that has one (sortHTTPRoutes). */
+  implicit?: boolean;
+  /** A GRPCRoute match without a method: no URI match (getURIRank -1). */
+  noUri?: boolean;
+  /** Length getURILength counts when it differs from `path` (a gRPC service prefix is `/Service/`). */
+  uriLength?: number;
 }
 
 export interface Route {
@@ -93,6 +99,12 @@ export interface Attachment {
   listener: Listener;
   /** Intersections of the route hostnames with the listener hostname, lower-cased. */
   hosts: string[];
+  /**
+   * For each of `hosts`, the route hostnames (`*` when the route has none) it came from: Istio
+   * builds one VirtualService per route hostname, so two routes share a merged VirtualService
+   * only when they have the same hostname entry (route_collections.go, key `parent/hostname`).
+   */
+  sources: Record<string, string[]>;
 }
 
 /** A route's mesh parent (GAMMA): the Service (or ServiceEntry) hosts it configures. */
@@ -199,6 +211,8 @@ function nameValues(value: unknown): HttpMatch['headers'] {
 }
 
 const CATCH_ALL: HttpMatch = { pathType: 'PathPrefix', path: '/', headers: [], queryParams: [] };
+/** A rule without matches (Istio's route then has no match at all). */
+const IMPLICIT_CATCH_ALL: HttpMatch = { ...CATCH_ALL, implicit: true };
 
 /** HTTPRoute match -> Istio's URI match (createURIMatch): PathPrefix loses a trailing `/`. */
 function httpMatch(match: Record<string, unknown>): HttpMatch {
@@ -214,12 +228,13 @@ function httpMatch(match: Record<string, unknown>): HttpMatch {
 function grpcMatch(match: Record<string, unknown>): HttpMatch {
   const method = isRecord(match.method) ? match.method : undefined;
   const headers = nameValues(match.headers);
-  if (!method) return { ...CATCH_ALL, headers };
+  if (!method) return { ...CATCH_ALL, headers, noUri: true };
   const service = text(method.service);
   const name = text(method.method);
   const regex = method.type === 'RegularExpression';
   if (!regex && service && name) return { pathType: 'Exact', path: `/${service}/${name}`, headers, queryParams: [] };
-  if (!regex && service) return { pathType: 'PathPrefix', path: `/${service}`, headers, queryParams: [] };
+  // Istio's prefix is `/Service/`; kept without the slash here so path elements compare, with Istio's length for ranking.
+  if (!regex && service) return { pathType: 'PathPrefix', path: `/${service}`, headers, queryParams: [], uriLength: service.length + 2 };
   return { pathType: 'RegularExpression', path: `/${service ?? '[^/]+'}/${name ?? '.+'}`, headers, queryParams: [] };
 }
 
@@ -235,7 +250,7 @@ export function routeOf(object: K8sObject): Route {
     rules: rules.map((rule) => {
       if (l4) return [{ ...CATCH_ALL, l4: true }];
       const matches = Array.isArray(rule.matches) ? rule.matches.filter(isRecord) : [];
-      if (matches.length === 0) return [CATCH_ALL];
+      if (matches.length === 0) return [IMPLICIT_CATCH_ALL];
       return matches.map((match) => (kind === 'GRPCRoute' ? grpcMatch(match) : httpMatch(match)));
     }),
   };
@@ -386,14 +401,15 @@ export class GatewayApiModel {
         denial ??= 'kind-not-allowed';
         continue;
       }
-      const hosts = new Set<string>();
+      const sources: Record<string, string[]> = {};
       for (const host of routeHosts) {
         if (!allowedByIsolation(host, listener, listeners)) continue;
         const intersection = intersectHosts(host, listenerHost);
-        if (intersection) hosts.add(intersection);
+        if (intersection) (sources[intersection] ??= []).push(host);
       }
-      if (hosts.size === 0) continue;
-      const attachment: Attachment = { route, listener, hosts: [...hosts].sort() };
+      const hosts = Object.keys(sources).sort();
+      if (hosts.length === 0) continue;
+      const attachment: Attachment = { route, listener, hosts, sources };
       this.attachments.push(attachment);
       const list = this.attachmentsByListener.get(listener) ?? [];
       list.push(attachment);
@@ -494,15 +510,42 @@ function grantEntryOf(grant: K8sObject): GrantEntry {
 
 const PATH_RANK: Record<HttpMatch['pathType'], number> = { Exact: 3, PathPrefix: 2, RegularExpression: 1 };
 
-/** Spec order of matches (getURIRank, getURILength, then method, headers, query): negative when `a` wins. */
+function uriRank(match: HttpMatch): number {
+  return match.noUri ? -1 : PATH_RANK[match.pathType];
+}
+
+function uriLength(match: HttpMatch): number {
+  if (match.noUri) return 0;
+  return match.uriLength ?? match.path.length;
+}
+
+/**
+ * sortHTTPRoutes (pilot/pkg/config/kube/gateway/conversion.go), the spec's order of matches
+ * inside one merged VirtualService: a rule without matches last, then Exact > PathPrefix >
+ * RegularExpression (getURIRank), longer path (getURILength), a method, more headers, more
+ * query parameters. Negative when `a` comes first.
+ */
 export function compareMatchPrecedence(a: HttpMatch, b: HttpMatch): number {
+  if (Boolean(a.implicit) !== Boolean(b.implicit)) return a.implicit ? 1 : -1;
+  if (a.implicit && b.implicit) return 0;
   return (
-    PATH_RANK[b.pathType] - PATH_RANK[a.pathType] ||
-    b.path.length - a.path.length ||
+    uriRank(b) - uriRank(a) ||
+    uriLength(b) - uriLength(a) ||
     Number(b.method !== undefined) - Number(a.method !== undefined) ||
     b.headers.length - a.headers.length ||
     b.queryParams.length - a.queryParams.length
   );
+}
+
+/**
+ * IsCatchAllRoute (pilot/pkg/networking/core/route/route.go): prefix `/` or regex `.*` with no
+ * header or query match (a method is a `:method` header match). Envoy tries these after every
+ * other route of the virtual host (SortVHostRoutes), whatever the Gateway API precedence says.
+ */
+export function isCatchAllMatch(match: HttpMatch): boolean {
+  if (match.l4) return false;
+  const uriCatchAll = match.noUri || match.implicit || (match.pathType === 'PathPrefix' && match.path === '/') || (match.pathType === 'RegularExpression' && match.path === '.*');
+  return Boolean(uriCatchAll) && match.method === undefined && match.headers.length === 0 && match.queryParams.length === 0;
 }
 
 /** A PathPrefix matches element-wise: `/foo` matches `/foo` and `/foo/bar`, not `/foobar`. */
@@ -559,7 +602,7 @@ export function compareRouteAge(a: K8sObject, b: K8sObject): { order: number; by
   return { order, by: 'name', timestampsKnown: known };
 }
 
-export type ConflictDecision = 'hostname' | 'match' | 'creation-timestamp' | 'name';
+export type ConflictDecision = 'hostname' | 'catch-all' | 'match' | 'virtual-service-order' | 'creation-timestamp' | 'name';
 
 /** Two routes of different namespaces competing for the same requests on one listener. */
 export interface RouteConflict {
@@ -579,6 +622,8 @@ interface MatchEntry {
   route: Route;
   host: string;
   match: HttpMatch;
+  /** Which Istio VirtualService the match lands in: route family and route hostname entry. */
+  virtualService: string;
 }
 
 /** First path segment of a match, or '' for matches that can cover any path. */
@@ -588,12 +633,35 @@ function bucketOf(match: HttpMatch): string {
   return segment;
 }
 
-/** Decides one overlapping pair on the same virtual host: match precedence, then route age and name. */
+/**
+ * Decides one overlapping pair on the same Envoy virtual host, in Istio's order:
+ * - a catch-all match comes after any other (SortVHostRoutes);
+ * - in one merged VirtualService (same route family and hostname entry: mergeHTTPRoutes),
+ *   sortHTTPRoutes' precedence, then the older route (sortRoutesByCreationTime);
+ * - across VirtualServices merged into one virtual host (a wildcard entry and an exact one
+ *   meeting on a listener hostname), the routes of the older
+ *   VirtualService come first whatever their matches (buildGatewayHTTPRouteConfig appends
+ *   them in creation order).
+ */
 function decide(a: MatchEntry, b: MatchEntry): { winner: MatchEntry; loser: MatchEntry; decidedBy: ConflictDecision; timestampsKnown: boolean } {
+  const pick = (aFirst: boolean) => (aFirst ? { winner: a, loser: b } : { winner: b, loser: a });
+  const sameVirtualService = a.virtualService === b.virtualService || Boolean(a.match.l4) || Boolean(b.match.l4);
   const byMatch = compareMatchPrecedence(a.match, b.match);
-  if (byMatch !== 0) return { ...(byMatch < 0 ? { winner: a, loser: b } : { winner: b, loser: a }), decidedBy: 'match', timestampsKnown: true };
+  const catchAllA = isCatchAllMatch(a.match);
+  if (catchAllA !== isCatchAllMatch(b.match)) {
+    // Say 'match' when the spec's precedence agrees; 'catch-all' where only Istio's reordering decides.
+    const agrees = sameVirtualService && byMatch !== 0 && byMatch < 0 === !catchAllA;
+    return { ...pick(!catchAllA), decidedBy: agrees ? 'match' : 'catch-all', timestampsKnown: true };
+  }
   const age = compareRouteAge(a.route.object, b.route.object);
-  return { ...(age.order <= 0 ? { winner: a, loser: b } : { winner: b, loser: a }), decidedBy: age.by, timestampsKnown: age.timestampsKnown };
+  if (!sameVirtualService) return { ...pick(age.order <= 0), decidedBy: 'virtual-service-order', timestampsKnown: age.timestampsKnown };
+  if (byMatch !== 0) return { ...pick(byMatch < 0), decidedBy: 'match', timestampsKnown: true };
+  return { ...pick(age.order <= 0), decidedBy: age.by, timestampsKnown: age.timestampsKnown };
+}
+
+/** HTTPRoutes and GRPCRoutes are merged into the same VirtualServices (controller.go, HTTPAndGRPCMerged). */
+function routeFamily(route: Route): string {
+  return route.kind === 'GRPCRoute' || route.kind === 'HTTPRoute' ? 'http' : route.kind;
 }
 
 /**
@@ -613,7 +681,9 @@ export function listenerConflicts(listener: Listener, attachments: Attachment[],
     for (const host of attachment.hosts) {
       hostIndex.add(host, { route: attachment.route, host });
       const list = byHost.get(host) ?? [];
-      for (const rule of attachment.route.rules) for (const match of rule) list.push({ route: attachment.route, host, match });
+      // A route with two hostname entries meeting on one host has two VirtualServices; the first is enough to place its matches.
+      const virtualService = `${routeFamily(attachment.route)}|${attachment.sources[host]?.[0] ?? host}`;
+      for (const rule of attachment.route.rules) for (const match of rule) list.push({ route: attachment.route, host, match, virtualService });
       byHost.set(host, list);
     }
   }

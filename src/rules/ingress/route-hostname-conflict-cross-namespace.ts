@@ -15,8 +15,12 @@ export function explainConflict(conflict: RouteConflict): string {
   switch (conflict.decidedBy) {
     case 'hostname':
       return `${winner} takes every request to ${conflict.host} (a more specific hostname than ${loser}'s)`;
+    case 'catch-all':
+      return `on ${conflict.host} ${winner} wins ${describeMatch(conflict.winnerMatch)} over ${loser}'s catch-all ${describeMatch(conflict.loserMatch)} (Istio tries catch-all routes last)`;
     case 'match':
       return `on ${conflict.host} ${winner} wins ${describeMatch(conflict.winnerMatch)} over ${loser}'s ${describeMatch(conflict.loserMatch)} (more specific match)`;
+    case 'virtual-service-order':
+      return `on ${conflict.host} ${winner} wins ${describeMatch(conflict.winnerMatch)} over ${loser}'s ${describeMatch(conflict.loserMatch)}: their hostname entries differ, so Istio merges them as separate VirtualServices and tries the ${conflict.timestampsKnown ? 'older' : 'first by "{namespace}/{name}" (creation times unknown here)'} route's rules first`;
     case 'creation-timestamp':
       return `on ${conflict.host} both match ${describeMatch(conflict.winnerMatch)}: the older route ${winner} wins (creationTimestamp)`;
     case 'name':
@@ -26,10 +30,10 @@ export function explainConflict(conflict: RouteConflict): string {
 
 /**
  * route-hostname-conflict-cross-namespace: routes of two tenant namespaces attached to the
- * same listener serve overlapping hostnames with overlapping matches. The Gateway API
- * precedence decides who gets each request: the more specific hostname, then the more
- * specific match, then the oldest route, then "{namespace}/{name}"; so one tenant takes
- * requests the other routes. One finding per newer route and listener, naming the older
+ * same listener serve overlapping hostnames with overlapping matches. Istio's order decides
+ * who gets each request: the more specific hostname, catch-all routes last, then the Gateway
+ * API precedence (more specific match, then the oldest route, then "{namespace}/{name}"); so
+ * one tenant takes requests the other routes. One finding per newer route and listener, naming the older
  * routes it competes with and who wins each overlap.
  */
 export const routeHostnameConflictCrossNamespaceRule: Rule = {
@@ -90,7 +94,7 @@ export const routeHostnameConflictCrossNamespaceRule: Rule = {
             winnerMatch: describeMatch(conflict.winnerMatch),
             loserMatch: describeMatch(conflict.loserMatch),
             decidedBy: conflict.decidedBy,
-            ...(conflict.decidedBy === 'name' && !conflict.timestampsKnown ? { creationTimestamps: 'unknown' } : {}),
+            ...((conflict.decidedBy === 'name' || conflict.decidedBy === 'virtual-service-order') && !conflict.timestampsKnown ? { creationTimestamps: 'unknown' } : {}),
           })),
           exposureEdges: uniqueEdges(conflicts.map((conflict) => ingressEdge(conflict.winner.namespace, conflict.loser.namespace))),
           ...aksGatewayApiEvidence(model),

@@ -136,6 +136,60 @@ runRuleTests(routeHostnameConflictCrossNamespaceRule, {
       findings: [{ namespace: 'tenant-b', messageIncludes: ['every connection'], check: (f) => expect(conflicts(f)[0]).toMatchObject({ winner: 'TLSRoute tenant-a/db' }) }],
     },
     {
+      name: 'Istio tries catch-all routes last: a newer regex route beats an older PathPrefix / (SortVHostRoutes), although the spec ranks PathPrefix first',
+      config,
+      manifests: cluster + shared() + route('tenant-a', 'shop', { hostnames: ['shop.example.com'], created: older, rules: [path('PathPrefix', '/')] }) + route('tenant-b', 'promo', { hostnames: ['shop.example.com'], created: newer, rules: [path('RegularExpression', '/.*')] }),
+      findings: [{ namespace: 'tenant-b', messageIncludes: ["over tenant-a/shop's catch-all PathPrefix /"], check: (f) => expect(conflicts(f)[0]).toMatchObject({ winner: 'HTTPRoute tenant-b/promo', winnerMatch: 'RegularExpression /.*', decidedBy: 'catch-all' }) }],
+    },
+    {
+      name: 'a prefix / with a header match is not a catch-all: precedence (more headers) decides',
+      config,
+      manifests: cluster + shared() + route('tenant-a', 'shop', { hostnames: ['shop.example.com'], created: older, rules: [path('RegularExpression', '/.*')] }) + route('tenant-b', 'canary', { hostnames: ['shop.example.com'], created: newer, rules: [path('PathPrefix', '/', { headers: [{ name: 'x-canary', value: '1' }] })] }),
+      findings: [{ namespace: 'tenant-b', check: (f) => expect(conflicts(f)[0]).toMatchObject({ winner: 'HTTPRoute tenant-b/canary', decidedBy: 'match' }) }],
+    },
+    {
+      name: 'an explicit PathPrefix / comes before a rule without matches, even from a newer route (sortHTTPRoutes)',
+      config,
+      manifests:
+        cluster +
+        shared() +
+        route('tenant-a', 'shop', { hostnames: ['shop.example.com'], created: older }) +
+        route('tenant-b', 'promo', { hostnames: ['shop.example.com'], created: newer, rules: [path('PathPrefix', '/')] }),
+      findings: [{ namespace: 'tenant-b', check: (f) => expect(conflicts(f)[0]).toMatchObject({ winner: 'HTTPRoute tenant-b/promo', loser: 'HTTPRoute tenant-a/shop', decidedBy: 'match' }) }],
+    },
+    {
+      name: 'two rules without matches: the older route wins',
+      config,
+      manifests: cluster + shared() + route('tenant-a', 'shop', { hostnames: ['shop.example.com'], created: newer }) + route('tenant-b', 'promo', { hostnames: ['shop.example.com'], created: older }),
+      findings: [{ namespace: 'tenant-a', check: (f) => expect(conflicts(f)[0]).toMatchObject({ winner: 'HTTPRoute tenant-b/promo', decidedBy: 'creation-timestamp' }) }],
+    },
+    {
+      name: 'different hostname entries meeting on a listener hostname are separate VirtualServices: the older route\'s rules come first, whatever their specificity',
+      config,
+      manifests:
+        cluster +
+        shared({ name: 'shop', port: 80, protocol: 'HTTP', hostname: 'shop.example.com', allowedRoutes: all }) +
+        route('tenant-a', 'wild', { hostnames: ['*.example.com'], created: older, rules: [path('PathPrefix', '/api')] }) +
+        route('tenant-b', 'shop', { hostnames: ['shop.example.com'], created: newer, rules: [path('PathPrefix', '/api/v2')] }),
+      findings: [
+        {
+          namespace: 'tenant-b',
+          messageIncludes: ['separate VirtualServices'],
+          check: (f) => expect(conflicts(f)[0]).toMatchObject({ host: 'shop.example.com', winner: 'HTTPRoute tenant-a/wild', winnerMatch: 'PathPrefix /api', decidedBy: 'virtual-service-order' }),
+        },
+      ],
+    },
+    {
+      name: 'a GRPCRoute without a method match (no URI) ranks after an HTTPRoute path match',
+      config,
+      manifests:
+        cluster +
+        shared() +
+        route('tenant-a', 'grpc', { kind: 'GRPCRoute', hostnames: ['api.example.com'], created: older, rules: [{ matches: [{ headers: [{ name: 'x-tenant', value: 'a' }] }], backendRefs: [{ name: 'grpc', port: 9000 }] }] }) +
+        route('tenant-b', 'api', { hostnames: ['api.example.com'], created: newer, rules: [path('RegularExpression', '/.+', { headers: [{ name: 'x-other', value: 'b' }] })] }),
+      findings: [{ namespace: 'tenant-b', check: (f) => expect(conflicts(f)[0]).toMatchObject({ winner: 'HTTPRoute tenant-b/api', decidedBy: 'match' }) }],
+    },
+    {
       name: 'a GRPCRoute service match overlaps an HTTPRoute prefix of the same path',
       config,
       manifests:
