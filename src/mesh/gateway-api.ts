@@ -31,7 +31,7 @@
  */
 import type { ClusterSnapshot, K8sObject } from '../snapshot/types.js';
 import { GATEWAY_API_GROUP } from '../snapshot/kinds.js';
-import { isRecord, stringList } from './accessors.js';
+import { byteOrder, isRecord, stringList } from './accessors.js';
 import { HostIndex, hostMatches, hostsOverlap, isWildcard, serviceHostname } from './hosts.js';
 import { namespaceSelectorLabels, parseLabelSelector, selectorMatches, type ParsedSelector } from './label-selectors.js';
 
@@ -598,7 +598,8 @@ export function compareRouteAge(a: K8sObject, b: K8sObject): { order: number; by
   const tb = b.metadata.creationTimestamp ? Date.parse(b.metadata.creationTimestamp) : Number.NaN;
   const known = !Number.isNaN(ta) && !Number.isNaN(tb);
   if (known && ta !== tb) return { order: ta < tb ? -1 : 1, by: 'creation-timestamp', timestampsKnown: true };
-  const order = a.metadata.namespace.localeCompare(b.metadata.namespace) || a.metadata.name.localeCompare(b.metadata.name);
+  // Go's cmp.Compare on strings: byte order, not the locale's.
+  const order = byteOrder(a.metadata.namespace, b.metadata.namespace) || byteOrder(a.metadata.name, b.metadata.name);
   return { order, by: 'name', timestampsKnown: known };
 }
 

@@ -15,8 +15,9 @@
  *   namespace (PushContext.VirtualServicesForGateway: private to that namespace, exported
  *   to it by name, then public), not the Gateway object's namespace.
  * - Every VirtualService bound to the same host of the same route configuration is merged
- *   into one Envoy virtual host (vHostDedupMap): the routes are appended in that order, each
- *   group oldest first, and catch-all routes moved last (SortVHostRoutes). Plain-HTTP servers
+ *   into one Envoy virtual host (vHostDedupMap): the routes are appended server by server of
+ *   the merged Gateways (oldest Gateway first), for each in that order, each group oldest
+ *   first, and catch-all routes moved last (SortVHostRoutes). Plain-HTTP servers
  *   share one route configuration per port (`http.<port>`) across every Gateway the proxy
  *   merges; HTTPS servers have one per server (`https.<port>.<portName>.<gateway>.<namespace>`):
  *   gatewayRDSRouteName.
@@ -274,11 +275,23 @@ export class IstioIngressModel {
         group = { key, host: binding.host, routeConfig: binding.routeConfig, proxy: binding.proxy, bindings: [] };
         groups.set(key, group);
       }
-      if (!group.bindings.some((existing) => existing.virtualService === binding.virtualService)) group.bindings.push(binding);
+      group.bindings.push(binding);
     }
     for (const group of groups.values()) {
+      // buildGatewayHTTPRouteConfig walks the servers of the merged Gateways (oldest Gateway
+      // first, servers in order), and for each the VirtualServicesForGateway list; a
+      // VirtualService bound through several servers keeps its first place.
       const namespace = group.proxy.namespace;
-      group.bindings.sort((a, b) => visibilityGroup(a.virtualService, namespace) - visibilityGroup(b.virtualService, namespace) || compareByAge(a.virtualService.object, b.virtualService.object));
+      const gatewayRank = new Map(group.proxy.gateways.map((gateway, index) => [gateway, index]));
+      group.bindings.sort(
+        (a, b) =>
+          (gatewayRank.get(a.gateway) ?? 0) - (gatewayRank.get(b.gateway) ?? 0) ||
+          a.server.index - b.server.index ||
+          visibilityGroup(a.virtualService, namespace) - visibilityGroup(b.virtualService, namespace) ||
+          compareByAge(a.virtualService.object, b.virtualService.object),
+      );
+      const seen = new Set<ConfigObject>();
+      group.bindings = group.bindings.filter((binding) => !seen.has(binding.virtualService) && Boolean(seen.add(binding.virtualService)));
     }
     this.groupsCache = [...groups.values()];
     return this.groupsCache;

@@ -63,7 +63,20 @@ runRuleTests(gatewayHostClaimedCrossNamespaceRule, {
     {
       name: "merged across Gateways: a tenant's own Gateway selecting the shared proxy shares the http.80 route configuration",
       manifests: shared(['*.example.com']) + shopA + istioGateway('tenant-b', 'mine', ['shop.example.com']) + shopB({ gateways: ['mine'] }),
-      findings: [{ namespace: 'tenant-b', affectedNamespaces: ['tenant-a'], check: (f) => expect(f.evidence.gateways).toEqual(['tenant-b/mine']) }],
+      findings: [
+        {
+          namespace: 'tenant-b',
+          affectedNamespaces: ['tenant-a'],
+          check: (f) => {
+            expect(f.evidence.gateways).toEqual(['tenant-b/mine']);
+            // Servers are walked Gateway by Gateway (same creation second: "mine" sorts before "public"), so the newer VirtualService comes first.
+            expect(f.evidence.routeOrder).toEqual([
+              { virtualService: 'tenant-b/promo', onlyCatchAllRoutes: false },
+              { virtualService: 'tenant-a/shop', onlyCatchAllRoutes: true },
+            ]);
+          },
+        },
+      ],
     },
     {
       name: 'exportTo naming the gateway proxy namespace binds',
