@@ -20,7 +20,7 @@ export const gatewaySelectsForeignWorkloadRule: Rule = {
     rationale:
       "istiod applies a Gateway to every gateway proxy whose labels match its selector, in any namespace, unless PILOT_SCOPE_GATEWAY_TO_NAMESPACE is on. A tenant's Gateway that selects the shared ingress gateway adds its own servers (ports, hostnames, certificates) to the proxy every tenant's traffic goes through.",
     remediation:
-      'Keep Gateways of the shared ingress in the gateway namespace under platform control, and forbid tenant Gateways that select it (an admission policy on `spec.selector`, see policies/); on self-managed Istio set PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true on istiod so a proxy only takes Gateways of its own namespace.',
+      'Keep Gateways of the shared ingress in the gateway namespace under platform control, and forbid tenant Gateways whose `spec.selector` matches its proxies (an admission rule of your own: the kit in policies/ checks hostname ownership and VirtualService gateway binding, not Gateway selectors); on self-managed Istio set PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true on istiod so a proxy only takes Gateways of its own namespace.',
     references: [INGRESS_DOCS.istioGateway, INGRESS_DOCS.gatewayDeployment, INGRESS_DOCS.gatewayBestPractices],
     requires: ['Gateway', 'VirtualService', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'],
   },
