@@ -95,6 +95,8 @@ describe('the Function App', () => {
     expect(settings.LOGS_FINDINGS_STREAM).toBe(tables.findings.streamName);
     expect(settings.LOGS_SCANS_STREAM).toBe(tables.scans.streamName);
     expect(settings.CLUSTER_SCAN_DEADLINE_SECONDS).toBe('300');
+    // Clusters without Entra ID are skipped unless the deployment opts in to their admin-equivalent local accounts.
+    expect(settings.SCAN_LOCAL_ACCOUNT_CLUSTERS).toBe('false');
     // The identity's client id is known only at deployment time.
     expect(settings.AZURE_CLIENT_ID).toMatch(/userAssignedIdentities\/.*\.clientId/);
     expect(settings.AzureWebJobsStorage__clientId).toBe(settings.AZURE_CLIENT_ID);
