@@ -21,7 +21,7 @@
  *   the backend's namespace from that route kind and namespace, to that kind and (when the
  *   grant names one) that object: ReferenceGrants.BackendAllowed, buildDestination. Mesh
  *   routes do not check grants (buildDestination is called with enforceRefGrant=false).
- * - A route whose parentRef is a Service (GAMMA, GEP-1426) configures the mesh: in the
+ * - A route whose parentRef is a Service (GAMMA, GEP-1294 xRoutes Mesh Binding) configures the mesh: in the
  *   Service's own namespace it applies to every client (producer route); in another
  *   namespace only to that namespace's clients (consumer route): buildSidecarVirtualHostsForVirtualService
  *   ("Gateway allows only routes from the namespace of the proxy, or namespace of the destination").

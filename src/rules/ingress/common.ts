@@ -14,7 +14,8 @@ export const INGRESS_DOCS = {
   httpRouteMatching: 'https://gateway-api.sigs.k8s.io/api-types/httproute/#matches',
   referenceGrant: 'https://gateway-api.sigs.k8s.io/api-types/referencegrant/',
   gep709: 'https://gateway-api.sigs.k8s.io/geps/gep-709/',
-  gep1426: 'https://gateway-api.sigs.k8s.io/geps/gep-1426/',
+  /** xRoutes Mesh Binding (GAMMA producer and consumer routes); first proposed as GEP-1426. */
+  gep1294: 'https://gateway-api.sigs.k8s.io/geps/gep-1294/',
   istioGatewayApi: 'https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/',
   aksManagedGatewayApi: 'https://learn.microsoft.com/azure/aks/managed-gateway-api',
   aksIngress: 'https://learn.microsoft.com/azure/aks/istio-deploy-ingress',

@@ -1,0 +1,123 @@
+/**
+ * The Gateway API model against the edge cases of Istio's own fixtures and the Gateway API
+ * conformance suite (written here in our own words, same shapes): listener admission by every
+ * selector operator, sectionName, route kinds, hostname mismatch (route-binding.yaml and its
+ * status golden), Listener Isolation (isolation.yaml, gateway-http-listener-isolation), and the
+ * order of merged routes (route-precedence.yaml.golden, httproute-matching-across-routes).
+ */
+import { describe, expect, it } from '@jest/globals';
+import { GatewayApiModel, listenerConflicts, type Route } from '../../../src/mesh/gateway-api.js';
+import { snapshotFromYaml } from '../../helpers/rule-tester.js';
+
+const namespace = (name: string, labels: Record<string, string> = {}) => `---\napiVersion: v1\nkind: Namespace\nmetadata: ${JSON.stringify({ name, labels })}\n`;
+const gateway = (listeners: Array<Record<string, unknown>>) =>
+  `---\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw, namespace: infra}\nspec: ${JSON.stringify({ gatewayClassName: 'istio', listeners })}\n`;
+const route = (ns: string, name: string, spec: Record<string, unknown>, kind = 'HTTPRoute', created?: string) =>
+  `---\napiVersion: gateway.networking.k8s.io/v1\nkind: ${kind}\nmetadata: ${JSON.stringify({ name, namespace: ns, ...(created ? { creationTimestamp: created } : {}) })}\nspec: ${JSON.stringify({ rules: [{ backendRefs: [{ name: 'app', port: 80 }] }], ...spec })}\n`;
+const parent = (sectionName?: string) => ({ name: 'gw', namespace: 'infra', ...(sectionName ? { sectionName } : {}) });
+const selectorListener = (name: string, selector: Record<string, unknown>) => ({ name, hostname: `*.${name}.example`, port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Selector', selector } } });
+
+function model(manifests: string): GatewayApiModel {
+  return new GatewayApiModel(snapshotFromYaml({ manifests }));
+}
+
+const attached = (api: GatewayApiModel) => api.attachments.map((a) => `${a.route.namespace}/${a.route.object.metadata.name} -> ${a.listener.name} ${a.hosts.join(',')}`).sort();
+const denied = (api: GatewayApiModel) => api.denials.map((d) => `${d.route.namespace}/${d.route.object.metadata.name} -> ${d.parent.sectionName ?? '*'}: ${d.reason}`).sort();
+
+describe('route attachment (Istio route-binding.yaml shapes)', () => {
+  const listeners = [
+    { name: 'all', hostname: '*.all.example', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } },
+    { name: 'http-only', hostname: '*.http-only.example', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' }, kinds: [{ kind: 'HTTPRoute' }] } },
+    { name: 'tcp-kinds', hostname: '*.tcp-kinds.example', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' }, kinds: [{ kind: 'TCPRoute' }] } },
+    { name: 'same', hostname: '*.same.example', port: 80, protocol: 'HTTP' },
+    selectorListener('labels', { matchLabels: { part: 'group' } }),
+    selectorListener('in-yes', { matchExpressions: [{ key: 'part', operator: 'In', values: ['group'] }] }),
+    selectorListener('in-no', { matchExpressions: [{ key: 'part', operator: 'In', values: ['public'] }] }),
+    selectorListener('notin-yes', { matchExpressions: [{ key: 'part', operator: 'NotIn', values: ['private'] }, { key: 'absent', operator: 'NotIn', values: ['x'] }] }),
+    selectorListener('notin-no', { matchExpressions: [{ key: 'part', operator: 'NotIn', values: ['group'] }] }),
+    selectorListener('exists-yes', { matchExpressions: [{ key: 'part', operator: 'Exists' }] }),
+    selectorListener('exists-no', { matchExpressions: [{ key: 'public', operator: 'Exists' }] }),
+    selectorListener('dne-yes', { matchExpressions: [{ key: 'absent', operator: 'DoesNotExist' }] }),
+    selectorListener('dne-no', { matchExpressions: [{ key: 'part', operator: 'DoesNotExist' }] }),
+    selectorListener('combined-yes', { matchLabels: { part: 'group' }, matchExpressions: [{ key: 'part', operator: 'In', values: ['group'] }] }),
+    selectorListener('combined-no', { matchLabels: { part: 'public' }, matchExpressions: [{ key: 'part', operator: 'In', values: ['group'] }] }),
+    selectorListener('by-name', { matchLabels: { 'kubernetes.io/metadata.name': 'group-1' } }),
+  ];
+  const selectorNames = listeners.filter((l) => l.allowedRoutes?.namespaces.from === 'Selector').map((l) => l.name);
+  const api = model(
+    namespace('infra', { part: 'infra' }) +
+      namespace('group-1', { part: 'group' }) +
+      namespace('other', { part: 'other' }) +
+      gateway(listeners) +
+      route('group-1', 'selectors', { parentRefs: selectorNames.map(parent) }) +
+      route('other', 'by-selector', { parentRefs: [parent('labels')] }) +
+      route('other', 'section', { parentRefs: [parent('http-only')], hostnames: ['a.http-only.example'] }) +
+      route('other', 'host-mismatch', { parentRefs: [parent('http-only')], hostnames: ['no.match.example'] }) +
+      route('other', 'same-ns', { parentRefs: [parent('same')], hostnames: ['a.same.example'] }) +
+      route('infra', 'own', { parentRefs: [parent('same'), parent('http-only')] }) +
+      route('other', 'wrong-kind', { parentRefs: [parent('http-only')] }, 'TCPRoute') +
+      route('other', 'bad-port', { parentRefs: [{ ...parent(), port: 8080 }] }),
+  );
+
+  it('admits by each selector operator as LabelSelectorAsSelector does, with kubernetes.io/metadata.name implied', () => {
+    const group = attached(api).filter((line) => line.startsWith('group-1/selectors'));
+    expect(group.map((line) => line.split(' ')[2])).toEqual(['by-name', 'combined-yes', 'dne-yes', 'exists-yes', 'in-yes', 'labels', 'notin-yes']);
+    expect(denied(api).filter((line) => line.startsWith('group-1/selectors'))).toEqual(
+      ['combined-no', 'dne-no', 'exists-no', 'in-no', 'notin-no'].map((name) => `group-1/selectors -> ${name}: namespace-not-allowed`),
+    );
+  });
+
+  it('sectionName, allowedRoutes.kinds, Same, hostname and port decide like the status golden (Accepted / NotAllowedByListeners / NoMatchingListenerHostname)', () => {
+    expect(attached(api).filter((line) => !line.startsWith('group-1/'))).toEqual([
+      'infra/own -> http-only *.http-only.example',
+      'infra/own -> same *.same.example',
+      'other/section -> http-only a.http-only.example',
+    ]);
+    expect(denied(api).filter((line) => !line.startsWith('group-1/'))).toEqual([
+      'other/bad-port -> *: no-matching-listener',
+      'other/by-selector -> labels: namespace-not-allowed',
+      'other/host-mismatch -> http-only: no-matching-hostname',
+      'other/same-ns -> same: namespace-not-allowed',
+      'other/wrong-kind -> http-only: kind-not-allowed',
+    ]);
+  });
+});
+
+describe('Listener Isolation (Istio isolation.yaml, conformance gateway-http-listener-isolation-with-hostname-intersection)', () => {
+  const hostnames = ['bar.com', '*.example.com', '*.foo.example.com', 'abc.foo.example.com'];
+  const listener = (name: string, hostname?: string) => ({ name, port: 80, protocol: 'HTTP', ...(hostname ? { hostname } : {}), allowedRoutes: { namespaces: { from: 'All' } } });
+  const api = model(
+    namespace('infra') +
+      gateway([listener('empty'), listener('wild', '*.example.com'), listener('wild-foo', '*.foo.example.com'), listener('abc', 'abc.foo.example.com')]) +
+      ['empty', 'wild', 'wild-foo', 'abc'].map((name) => route('infra', `to-${name}`, { parentRefs: [parent(name)], hostnames })).join(''),
+  );
+
+  it('each listener keeps only the hostnames no more specific listener owns, intersected with its own', () => {
+    expect(attached(api)).toEqual([
+      'infra/to-abc -> abc abc.foo.example.com',
+      'infra/to-empty -> empty bar.com',
+      'infra/to-wild -> wild *.example.com',
+      'infra/to-wild-foo -> wild-foo *.foo.example.com',
+    ]);
+  });
+});
+
+describe('order of merged routes (Istio route-precedence.yaml.golden, SortVHostRoutes)', () => {
+  const match = (path: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ matches: [{ path, ...extra }], backendRefs: [{ name: 'app', port: 80 }] });
+  const api = model(
+    namespace('infra') +
+      namespace('allowed-1') +
+      namespace('allowed-2') +
+      gateway([{ name: 'default', hostname: '*.domain.example', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }]) +
+      route('allowed-1', 'http', { parentRefs: [parent()], hostnames: ['a.domain.example'], rules: [match({ type: 'PathPrefix', value: '/foo' }, { headers: [{ name: 'my-header', value: 'v' }] }), match({ type: 'RegularExpression', value: '/foo((\\/).*)?' })] }, 'HTTPRoute', '2024-01-01T00:00:00Z') +
+      route('allowed-2', 'http', { parentRefs: [parent()], hostnames: ['a.domain.example'], rules: [match({ type: 'PathPrefix', value: '/foo/bar' }), match({ type: 'PathPrefix', value: '/' })] }, 'HTTPRoute', '2024-02-01T00:00:00Z'),
+  );
+  const listener = api.listeners[0]!;
+  const winners = new Map<string, string>();
+  const name = (r: Route) => r.namespace;
+  for (const conflict of listenerConflicts(listener, api.attachmentsOf(listener), (a, b) => a.namespace !== b.namespace)) winners.set(`${conflict.winnerMatch.path} vs ${conflict.loserMatch.path}`, `${name(conflict.winner)} (${conflict.decidedBy})`);
+
+  it('the longer prefix of the newer route wins over the older route\'s prefix with a header (sortHTTPRoutes: length before headers)', () => {
+    expect(winners.get('/foo/bar vs /foo')).toBe('allowed-2 (match)');
+  });
+});
