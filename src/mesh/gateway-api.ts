@@ -670,7 +670,8 @@ function routeFamily(route: Route): string {
  * listener. Same virtual host: pairs of overlapping matches, decided by the spec's match
  * precedence, then age. Overlapping hostnames: the more specific hostname takes every request
  * to it (Envoy picks the virtual host first). Matches are bucketed by first path segment so
- * only matches that can overlap are compared, and each route pair is reported once per host.
+ * only matches that can overlap are compared, and each (winner, loser) pair is reported once
+ * per host: both directions when each route wins some of the other's requests.
  */
 export function listenerConflicts(listener: Listener, attachments: Attachment[], differ: (a: Route, b: Route) => boolean): RouteConflict[] {
   const conflicts: RouteConflict[] = [];
@@ -702,11 +703,14 @@ export function listenerConflicts(listener: Listener, attachments: Attachment[],
     const catchAll = buckets.get('') ?? [];
     const compare = (a: MatchEntry, b: MatchEntry) => {
       if (a.route === b.route || !differ(a.route, b.route)) return;
-      const key = pairKey(a.route, b.route, host);
-      if (seenPairs.has(key) || !matchesOverlap(a.match, b.match)) return;
-      seenPairs.add(key);
-      seenPairs.add(pairKey(b.route, a.route, host));
+      // Once per direction: each of two routes can win some of the other's requests (a regex over a catch-all, a longer prefix the other way).
+      const forward = pairKey(a.route, b.route, host);
+      const backward = pairKey(b.route, a.route, host);
+      if ((seenPairs.has(forward) && seenPairs.has(backward)) || !matchesOverlap(a.match, b.match)) return;
       const decision = decide(a, b);
+      const key = pairKey(decision.winner.route, decision.loser.route, host);
+      if (seenPairs.has(key)) return;
+      seenPairs.add(key);
       conflicts.push({ listener, host, winner: decision.winner.route, loser: decision.loser.route, winnerMatch: decision.winner.match, loserMatch: decision.loser.match, decidedBy: decision.decidedBy, timestampsKnown: decision.timestampsKnown });
     };
     for (const [bucket, list] of buckets) {

@@ -190,6 +190,28 @@ runRuleTests(routeHostnameConflictCrossNamespaceRule, {
       findings: [{ namespace: 'tenant-b', check: (f) => expect(conflicts(f)[0]).toMatchObject({ winner: 'HTTPRoute tenant-b/api', decidedBy: 'match' }) }],
     },
     {
+      name: 'each route takes some of the other\'s requests: both directions are reported, with both exposure edges',
+      config,
+      manifests:
+        cluster +
+        shared() +
+        route('tenant-a', 'shop', { hostnames: ['shop.example.com'], created: older, rules: [path('RegularExpression', '/.*\\.png'), path('PathPrefix', '/')] }) +
+        route('tenant-b', 'promo', { hostnames: ['shop.example.com'], created: newer, rules: [path('PathPrefix', '/promo'), path('PathPrefix', '/')] }),
+      findings: [
+        {
+          namespace: 'tenant-b',
+          check: (f) => {
+            const pairs = conflicts(f).map((conflict) => `${String(conflict.winner)} ${String(conflict.decidedBy)}`).sort();
+            expect(pairs).toEqual(['HTTPRoute tenant-a/shop catch-all', 'HTTPRoute tenant-b/promo match']);
+            expect(f.evidence.exposureEdges).toEqual([
+              { from: 'tenant-a', to: 'tenant-b', kind: 'ingress' },
+              { from: 'tenant-b', to: 'tenant-a', kind: 'ingress' },
+            ]);
+          },
+        },
+      ],
+    },
+    {
       name: 'a GRPCRoute service match overlaps an HTTPRoute prefix of the same path',
       config,
       manifests:

@@ -120,4 +120,9 @@ describe('order of merged routes (Istio route-precedence.yaml.golden, SortVHostR
   it('the longer prefix of the newer route wins over the older route\'s prefix with a header (sortHTTPRoutes: length before headers)', () => {
     expect(winners.get('/foo/bar vs /foo')).toBe('allowed-2 (match)');
   });
+
+  it('and the other way round on the same host: the older route\'s header match beats the newer catch-all; both directions are reported', () => {
+    expect(winners.get('/foo vs /')).toBe('allowed-1 (match)');
+    expect(winners.size).toBe(2);
+  });
 });
