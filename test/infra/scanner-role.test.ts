@@ -8,7 +8,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readdirSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { KIND_INFO, GATEKEEPER_CONSTRAINTS_GROUP } from '../../src/snapshot/kinds.js';
+import { KIND_INFO, GATEKEEPER_CONSTRAINTS_GROUP, GATEWAY_API_GROUP } from '../../src/snapshot/kinds.js';
+import { ALL_RULES } from '../../src/rules/registry.js';
 import { readRepoFile, readRepoJson, repoPath, resourcesOfType, snapshotDeployment, type ArmResource, type DeploymentSnapshot } from './helpers.js';
 
 interface PolicyRule {
@@ -100,6 +101,18 @@ describe('the scanner\'s Kubernetes read access', () => {
     expect(roleFile.customResources.map((entry) => entry.group).filter((group) => GROUPS_WITH_DATA_ACTIONS.has(group))).toEqual([]);
     expect(roleFile.customResources.flatMap((entry) => entry.resources.map((resource) => `${entry.group}/${resource}`)).filter((granted) => RESOURCES_WITH_DATA_ACTIONS.has(granted))).toEqual([]);
     expect(roleFile.dataActions).toContain(CUSTOM_RESOURCES_READ);
+  });
+
+  it('grants every kind a rule evaluates (requires and partlyRequires), the ingress rules\' Gateway API kinds included', () => {
+    const neededKinds = new Set(ALL_RULES.flatMap((rule) => [...rule.meta.requires, ...(rule.meta.partlyRequires ?? [])]));
+    const needed = [...neededKinds].map((kind) => (kind === 'Constraint' ? pair(GATEKEEPER_CONSTRAINTS_GROUP, '*') : pair(KIND_INFO[kind].group, KIND_INFO[kind].plural)));
+    expect(needed.filter((granted) => !azureRolePairs().includes(granted))).toEqual([]);
+    expect(needed.filter((granted) => !kubernetesRbac().pairs.includes(granted))).toEqual([]);
+    const gatewayApi = ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'tlsroutes', 'tcproutes', 'referencegrants'].map((resource) => pair(GATEWAY_API_GROUP, resource));
+    expect(gatewayApi.filter((granted) => !azureRolePairs().includes(granted))).toEqual([]);
+    expect(gatewayApi.filter((granted) => !kubernetesRbac().pairs.includes(granted))).toEqual([]);
+    // The Gateway API is read through customresources/read, and only for its own kinds.
+    expect(roleFile.customResources.filter((entry) => entry.group === GATEWAY_API_GROUP).flatMap((entry) => entry.resources)).not.toContain('*');
   });
 
   it('needs no discovery data actions: only API discovery URLs are non-resource rules, and every authenticated user may read them (system:discovery)', () => {

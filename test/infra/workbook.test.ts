@@ -9,6 +9,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { Ajv } from 'ajv';
 import { allItems, declaredParameters, exportedParameters, parameterReferences, queryItems, workbook, type WorkbookItem } from './workbook-items.js';
+import { ingressRules } from '../../src/rules/ingress/index.js';
+import { loadDemoFleet } from '../../src/snapshot/offline.js';
+import { defaultConfig } from '../../src/config/types.js';
+import { scanSnapshot } from '../../src/report/scan-result.js';
+import { exposureGraphOf } from '../../src/report/exposure-graph.js';
+import { toFindingRow, type FindingRow } from '../../src/report/log-analytics/rows.js';
 
 // The subset of the workbook schema (github.com/microsoft/Application-Insights-Workbooks,
 // schema/workbook.json) the portal needs to render these item types.
@@ -87,6 +93,30 @@ const byName = (name: string): WorkbookItem => {
 };
 const queryOf = (name: string) => String(byName(name).content.query);
 const INGRESS_RULES = ['gateway-hosts-unrestricted', 'gateway-host-claimed-cross-namespace', 'gateway-selects-foreign-workload', 'gateway-allowedroutes-broad', 'route-hostname-conflict-cross-namespace', 'referencegrant-broad'];
+/** The rule ids of a `let <name> = dynamic([...]);` line of a query. */
+const ruleListOf = (query: string, name: string): string[] => {
+  const match = new RegExp(`let ${name} = dynamic\\((\\[[^\\]]*\\])\\);`).exec(query);
+  if (!match) throw new Error(`no "let ${name} = dynamic([...]);" in\n${query}`);
+  return JSON.parse(match[1]!) as string[];
+};
+
+/**
+ * The edges the exposure graph queries draw from finding rows, stated in TypeScript: the rows'
+ * listed Evidence.exposureEdges when there are any; otherwise the foreign owners -> the importing
+ * namespace (namespace-imports-foreign-config), the opened namespaces -> the granting namespace
+ * (referencegrant-broad), the object's namespace -> each affected namespace (other ingress rules).
+ * The query text is pinned to these branches below; this turns them into edges for real rows.
+ */
+function graphEdgesOf(row: FindingRow): { from: string; to: string }[] {
+  const evidence = (row.Evidence ?? {}) as { exposureEdges?: { from: string; to: string }[]; foreignOwners?: string[] };
+  const objectNamespace = row.ResourceNamespace || row.Namespace;
+  let edges: { from: string; to: string }[];
+  if (evidence.exposureEdges?.length) edges = evidence.exposureEdges.map(({ from, to }) => ({ from, to }));
+  else if (row.RuleId === 'namespace-imports-foreign-config') edges = (evidence.foreignOwners ?? []).map((owner) => ({ from: owner, to: row.Namespace }));
+  else if (row.RuleId === 'referencegrant-broad') edges = row.AffectedNamespaces.map((opened) => ({ from: opened, to: objectNamespace }));
+  else edges = row.AffectedNamespaces.map((affected) => ({ from: objectNamespace, to: affected }));
+  return edges.filter(({ from, to }) => from && to && from !== to);
+}
 
 describe('the workbook', () => {
   it('follows the workbook schema for its item types', () => {
@@ -165,6 +195,48 @@ describe('the workbook', () => {
       expect(query).toContain('Evidence.foreignOwners');
       for (const ruleId of ['namespace-imports-foreign-config', ...INGRESS_RULES]) expect(query).toContain(`"${ruleId}"`);
     }
+  });
+
+  it('draws every ingress rule of the catalogue (src/rules/ingress), and nothing else besides the import rule', () => {
+    const ingress = ingressRules.map((rule) => rule.meta.id).sort();
+    expect([...INGRESS_RULES].sort()).toEqual(ingress);
+    for (const name of ['tenant-exposure-graph', 'cluster-exposure-graph']) expect(ruleListOf(queryOf(name), 'tenantRules').sort()).toEqual(['namespace-imports-foreign-config', ...ingress].sort());
+    expect(ruleListOf(queryOf('tenant-exposure-ingress'), 'ingressRules').sort()).toEqual(ingress);
+  });
+
+  it('takes a finding\'s listed edges (Evidence.exposureEdges) as they are, and draws a ReferenceGrant from the opened namespaces to the granting one', () => {
+    for (const name of ['tenant-exposure-graph', 'cluster-exposure-graph']) {
+      const query = queryOf(name);
+      expect(query).toMatch(/mv-expand Edge = Evidence\.exposureEdges\n\| project FindingId, ClusterName, RuleId, Source = tostring\(Edge\['from'\]\), Target = tostring\(Edge\['to'\]\)/);
+      expect(query).toContain('| where ListedEdges == 0');
+      expect(query).toContain('extend Sources = case(RuleId == "namespace-imports-foreign-config", Evidence.foreignOwners, RuleId == "referencegrant-broad", AffectedNamespaces, pack_array(ObjectNamespace))');
+      expect(query).toContain('extend Targets = case(RuleId == "namespace-imports-foreign-config", pack_array(Namespace), RuleId == "referencegrant-broad", pack_array(ObjectNamespace), AffectedNamespaces)');
+      expect(query).toContain('where isnotempty(Source) and isnotempty(Target) and Source != Target');
+    }
+  });
+
+  describe('on the rows of the shared-ingress demo cluster', () => {
+    const demo = loadDemoFleet().find(({ snapshot }) => snapshot.cluster.name === 'aks-shared-ingress')!;
+    const result = scanSnapshot(demo.snapshot, defaultConfig({ sharedNamespaces: ['shared-egress'] }), { scanId: 'workbook', startedAt: Date.now() });
+    const rows = result.findings.filter((finding) => INGRESS_RULES.includes(finding.ruleId)).map((finding) => toFindingRow(finding, result.record));
+
+    it.each(INGRESS_RULES)('draws at least one cross-namespace edge for %s', (ruleId) => {
+      const ruleRows = rows.filter((row) => row.RuleId === ruleId);
+      expect(ruleRows.length).toBeGreaterThan(0);
+      for (const row of ruleRows) expect(graphEdgesOf(row)).not.toEqual([]);
+    });
+
+    it('draws the same edges as the scanner\'s own exposure graph wherever that graph draws ingress edges', () => {
+      const reportEdges = exposureGraphOf(result.findings, []).edges.filter((edge) => edge.kind === 'ingress').map(({ from, to }) => `${from} -> ${to}`);
+      expect(reportEdges.length).toBeGreaterThan(0);
+      const listed = rows.filter((row) => ((row.Evidence ?? {}) as { exposureEdges?: unknown[] }).exposureEdges?.length);
+      expect(new Set(listed.flatMap(graphEdgesOf).map(({ from, to }) => `${from} -> ${to}`))).toEqual(new Set(reportEdges));
+    });
+
+    it('draws a ReferenceGrant from the namespaces it opens to, toward the granting namespace', () => {
+      const grant = rows.find((row) => row.RuleId === 'referencegrant-broad')!;
+      expect(graphEdgesOf(grant)).toEqual(grant.AffectedNamespaces.map((opened) => ({ from: opened, to: grant.ResourceNamespace })));
+    });
   });
 
   it('shows the ingress rules\' cross-tenant findings in the tenant view', () => {
