@@ -180,11 +180,33 @@ function joinFlowColons(token: CST.Token): void {
           item.value = joined;
           continue;
         }
+        // In a flow mapping, `{address: 001:db8::}` parses its value as a one-entry implicit
+        // mapping `{"001:db8:": null}`; go-yaml v2 reads the string "001:db8::".
+        const joinedValue = item.value ? colonEndedScalar(item.value) : undefined;
+        if (joinedValue) {
+          item.value = joinedValue;
+          continue;
+        }
         if (key) stack.push(key);
         if (item.value) stack.push(item.value);
       }
     }
   }
+}
+
+/**
+ * The plain scalar `x:` when `token` is an implicit one-entry mapping whose plain key is
+ * immediately followed by `:` and nothing else (what the `yaml` package makes of a flow value
+ * ending in `:`), else undefined.
+ */
+function colonEndedScalar(token: CST.Token): CST.FlowScalar | undefined {
+  if (token.type !== 'block-map' || token.items.length !== 1) return undefined;
+  const [entry] = token.items;
+  const key = entry?.key;
+  const indicator = entry?.sep?.length === 1 ? entry.sep[0] : undefined;
+  const valueIsEmpty = !entry?.value || (entry.value.type === 'scalar' && entry.value.source === '');
+  if (entry?.start.length !== 0 || key?.type !== 'scalar' || indicator?.type !== 'map-value-ind' || indicator.offset !== key.offset + key.source.length || !valueIsEmpty) return undefined;
+  return { ...key, source: `${key.source}:` };
 }
 
 /** Parses YAML text into documents with kubectl's reading of flow scalars; scalars are resolved later. */

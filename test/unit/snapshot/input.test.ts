@@ -26,6 +26,11 @@ describe('YAML read as go-yaml v2 reads it', () => {
     expect(se.spec.addresses).toEqual(['001:db8::', '2001:db8::1', '2001:db8::/32']);
   });
 
+  it('reads an unquoted value ending in :: inside a flow mapping as one string (scannerc.go: a `:` ends a plain scalar only before a blank)', () => {
+    const se = only('apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: se, namespace: a}\nspec: {hosts: [a.example.com], endpoints: [{address: 001:db8::, labels: {v: x:}}, {address: 2001:db8::1}]}\n');
+    expect(se.spec.endpoints).toEqual([{ address: '001:db8::', labels: { v: 'x:' } }, { address: '2001:db8::1' }]);
+  });
+
   it.each([
     ['yes', true], ['on', true], ['Y', true], ['off', false], ['No', false], ['~', null], ['', null],
     ['0777', 511], ['0o17', 15], ['0x1F', 31], ['+0x1F', 31], ['0b101', 5], ['1_000', 1000], ['09', 9], ['1e3', 1000], ['.5', 0.5],
