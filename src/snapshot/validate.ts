@@ -87,12 +87,23 @@ export function statusProblem(object: K8sObject): InputProblem | undefined {
 export function admissionProblem(object: K8sObject): InputProblem | undefined {
   const rejection = admissionRejection(object);
   if (!rejection) return undefined;
+  const consequence = rejection.by === 'metadata' ? 'fix it to apply the object; its spec is still evaluated as written' : 'the object is ignored for exposure';
   return {
     type: 'schema',
-    message: `${describe(object)}: ${describeRejection(rejection)}; the object is ignored for exposure`,
+    message: `${describe(object)}: ${describeRejection(rejection)}; ${consequence}`,
     source: object.source,
     resource: refOf(object),
   };
+}
+
+/**
+ * True when the API server rejects the object only for its metadata (a name such as `se_a`, a
+ * label value): the spec is valid and says what the object configures once it is named validly,
+ * so the rules still evaluate it (upstream fixtures, e.g. Kiali's, use such names), and
+ * resource-invalid reports the name. A spec rejection sets the object aside.
+ */
+function rejectedOnlyForMetadata(object: K8sObject): boolean {
+  return admissionRejection(object)?.by === 'metadata';
 }
 
 /** Splits objects into those the rules may use and problems for the rest. Order is kept. */
@@ -100,9 +111,11 @@ export function partitionValidObjects(objects: K8sObject[], options: { admission
   const valid: K8sObject[] = [];
   const problems: InputProblem[] = [];
   for (const object of objects) {
-    const problem = schemaProblem(object) ?? (options.admission ? admissionProblem(object) : undefined) ?? statusProblem(object);
+    const schema = schemaProblem(object);
+    const admission = schema ? undefined : options.admission ? admissionProblem(object) : undefined;
+    const problem = schema ?? admission ?? statusProblem(object);
     if (problem) problems.push(problem);
-    else valid.push(object);
+    if (!problem || (admission && rejectedOnlyForMetadata(object) && !statusProblem(object))) valid.push(object);
   }
   return { valid, problems };
 }

@@ -84,15 +84,18 @@ export function admissionRejection(object: K8sObject): AdmissionRejection | unde
   return rejection;
 }
 
+// The spec is checked before the metadata: a spec rejection sets the object aside, a metadata-only
+// one does not (see validate.ts), so it must not hide a spec rejection.
 function computeRejection(object: K8sObject): AdmissionRejection | undefined {
-  const metadata = metadataRejection(object, rawMetadata.get(object));
-  if (metadata) return { by: 'metadata', message: metadata };
   const schema = ISTIO_CRD_SCHEMAS[object.snapshotKind];
-  if (!schema) return undefined;
-  const violation = validateSchema(withoutNullFields({ spec: object.spec }), schema, '');
-  if (violation) return { by: violation.kind === 'cel' ? 'crd-rule' : 'crd-schema', message: `${violation.path || 'spec'}: ${violation.message}` };
-  const webhook = istioWebhookError(object);
-  return webhook ? { by: 'istio-webhook', message: webhook } : undefined;
+  if (schema) {
+    const violation = validateSchema(withoutNullFields({ spec: object.spec }), schema, '');
+    if (violation) return { by: violation.kind === 'cel' ? 'crd-rule' : 'crd-schema', message: `${violation.path || 'spec'}: ${violation.message}` };
+    const webhook = istioWebhookError(object);
+    if (webhook) return { by: 'istio-webhook', message: webhook };
+  }
+  const metadata = metadataRejection(object, rawMetadata.get(object));
+  return metadata ? { by: 'metadata', message: metadata } : undefined;
 }
 
 /** Words for the finding: who rejects the object, with the Istio version of the rules. */

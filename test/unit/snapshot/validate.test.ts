@@ -51,4 +51,18 @@ describe('object validation', () => {
     expect(valid).toEqual([good]);
     expect(problems).toHaveLength(1);
   });
+
+  it('keeps an object the API server rejects only for its metadata (its spec still says what it configures) and reports it; a spec rejection sets it aside', () => {
+    const named = (name: string, spec: Record<string, unknown>) => object({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name, namespace: 'a' }, spec });
+    const badName = named('se_a', { hosts: ['a.example.com'], exportTo: ['b'] });
+    const badNameAndSpec = named('se_b', { hosts: ['*'] });
+    const { valid, problems } = partitionValidObjects([badName, badNameAndSpec], { admission: true });
+    expect(valid).toEqual([badName]);
+    expect(problems.map((problem) => problem.message)).toEqual([
+      expect.stringContaining('metadata.name "se_a" is not a valid DNS-1123 subdomain (at most 253 characters); fix it to apply the object; its spec is still evaluated as written'),
+      expect.stringContaining('spec.hosts[0]: hostname cannot be wildcard; the object is ignored for exposure'),
+    ]);
+    // Live objects were admitted already: nothing is checked or set aside.
+    expect(partitionValidObjects([badName, badNameAndSpec]).valid).toHaveLength(2);
+  });
 });
