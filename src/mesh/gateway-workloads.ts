@@ -8,6 +8,9 @@
  * - ...unless istiod runs with PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true
  *   (pilot/pkg/features/pilot.go, default false): then a proxy only takes Gateways of its own
  *   namespace (gatewayIndex.namespace).
+ * - From Istio 1.31, PILOT_ENABLE_STRICT_GATEWAY_MERGING (default true): a proxy Istio deployed
+ *   for a Kubernetes Gateway API Gateway takes no Istio Gateway of another namespace
+ *   (filterStrictGatewayMerging).
  *
  * Gateway workloads come from the Pods and workload templates of the snapshot. When none
  * match a Gateway of a platform (system or shared) namespace, for example in a manifest
@@ -23,6 +26,8 @@ import { readAksFacts, isIstioAddon } from '../inventory/aks-facts.js';
 export interface GatewayWorkload {
   namespace: string;
   labels: Record<string, string>;
+  /** A proxy Istio deployed for a Kubernetes Gateway API Gateway (managed deployment). */
+  gatewayApiManaged?: boolean;
   /** Where it was found: `Deployment ns/name`, `Pod ns/name`, or how it was inferred. */
   source: string;
   inferred: boolean;
@@ -33,9 +38,17 @@ export interface GatewayScoping {
   scoped: boolean;
   /** Where the value came from, for evidence. */
   source: string;
+  /**
+   * PILOT_ENABLE_STRICT_GATEWAY_MERGING in force (Istio 1.31+, default true):
+   * filterStrictGatewayMerging keeps Istio Gateways of other namespaces off the proxies of
+   * managed Gateway API Gateways.
+   */
+  strictMerging: boolean;
+  strictMergingSource: string;
 }
 
 export const SCOPE_GATEWAY_ENV = 'PILOT_SCOPE_GATEWAY_TO_NAMESPACE';
+export const STRICT_MERGING_ENV = 'PILOT_ENABLE_STRICT_GATEWAY_MERGING';
 /** The AKS add-on's ingress gateways live here (aks-istio-ingressgateway-external / -internal). */
 export const AKS_INGRESS_NAMESPACE = 'aks-istio-ingress';
 
@@ -74,19 +87,38 @@ function parseGoBool(value: string): boolean | undefined {
  * revisions it counts as on only if every istiod sets it. Not visible: Istio's default (off).
  */
 export function gatewayScoping(snapshot: ClusterSnapshot): GatewayScoping {
+  const version = snapshot.istioVersion;
+  // Strict merging exists from Istio 1.31 (pilot/pkg/features/pilot.go, default true).
+  const strictDefault = version.major > 1 || (version.major === 1 && version.minor >= 31);
+  const versionText = `Istio ${version.major}.${version.minor} (${version.source})`;
   const istiods = snapshot.objects.Deployment.filter((deployment) => deployment.metadata.name.startsWith('istiod') || templateMetadata(deployment).labels.app === 'istiod');
-  if (istiods.length === 0) return { scoped: false, source: `${SCOPE_GATEWAY_ENV} not visible (no istiod Deployment read): Istio's default, false` };
-  const values = istiods.map((deployment) => {
+  if (istiods.length === 0) {
+    return {
+      scoped: false,
+      source: `${SCOPE_GATEWAY_ENV} not visible (no istiod Deployment read): Istio's default, false`,
+      strictMerging: strictDefault,
+      strictMergingSource: strictDefault ? `${STRICT_MERGING_ENV} not visible: default true on ${versionText}` : `not in ${versionText} (Istio 1.31+)`,
+    };
+  }
+  const envOf = (deployment: K8sObject, name: string): boolean | undefined => {
     let value: boolean | undefined;
     for (const container of containersOf(deployment)) {
       for (const env of Array.isArray(container.env) ? container.env.filter(isRecord) : []) {
-        if (env.name === SCOPE_GATEWAY_ENV && typeof env.value === 'string') value = parseGoBool(env.value);
+        if (env.name === name && typeof env.value === 'string') value = parseGoBool(env.value);
       }
     }
-    return { name: `${deployment.metadata.namespace}/${deployment.metadata.name}`, value: value ?? false };
-  });
+    return value;
+  };
+  const values = istiods.map((deployment) => ({ name: `${deployment.metadata.namespace}/${deployment.metadata.name}`, value: envOf(deployment, SCOPE_GATEWAY_ENV) ?? false, strict: strictDefault && (envOf(deployment, STRICT_MERGING_ENV) ?? true) }));
+  // Either setting counts as on only if every istiod has it (a proxy may connect to any revision).
   const scoped = values.every((entry) => entry.value);
-  return { scoped, source: values.map((entry) => `${SCOPE_GATEWAY_ENV}=${entry.value} on Deployment ${entry.name}`).join('; ') };
+  const strictMerging = values.every((entry) => entry.strict);
+  return {
+    scoped,
+    source: values.map((entry) => `${SCOPE_GATEWAY_ENV}=${entry.value} on Deployment ${entry.name}`).join('; '),
+    strictMerging,
+    strictMergingSource: strictDefault ? values.map((entry) => `${STRICT_MERGING_ENV}=${entry.strict} on Deployment ${entry.name}`).join('; ') + ` (${versionText})` : `not in ${versionText} (Istio 1.31+)`,
+  };
 }
 
 /** `spec.selector` of an Istio Gateway; undefined (no selector) applies to every gateway proxy. */
@@ -97,6 +129,8 @@ export function gatewaySelectorOf(gateway: K8sObject): Record<string, string> | 
 /** mergeGateways: does `gateway` apply to proxies of `workload`? */
 export function gatewaySelects(gateway: K8sObject, workload: GatewayWorkload, scoping: GatewayScoping): boolean {
   if (scoping.scoped && workload.namespace !== gateway.metadata.namespace) return false;
+  // filterStrictGatewayMerging: a managed Gateway API proxy takes Istio Gateways of its own namespace only.
+  if (scoping.strictMerging && workload.gatewayApiManaged && workload.namespace !== gateway.metadata.namespace) return false;
   const selector = gatewaySelectorOf(gateway);
   return selector === undefined || labelsMatch(selector, workload.labels);
 }
@@ -117,7 +151,8 @@ export function gatewayWorkloads(snapshot: ClusterSnapshot, isPlatformNamespace:
       if (!isGatewayWorkload(workload)) continue;
       const { labels } = templateMetadata(workload);
       const key = labelKey(workload.metadata.namespace, labels);
-      if (!byKey.has(key)) byKey.set(key, { namespace: workload.metadata.namespace, labels, source: `${workload.kind} ${workload.metadata.namespace}/${workload.metadata.name}`, inferred: false });
+      const gatewayApiManaged = labels['gateway.networking.k8s.io/gateway-name'] !== undefined || labels['gateway.istio.io/managed'] !== undefined;
+      if (!byKey.has(key)) byKey.set(key, { namespace: workload.metadata.namespace, labels, ...(gatewayApiManaged ? { gatewayApiManaged } : {}), source: `${workload.kind} ${workload.metadata.namespace}/${workload.metadata.name}`, inferred: false });
     }
   }
   const known = [...byKey.values()];

@@ -53,6 +53,8 @@ export const gatewaySelectsForeignWorkloadRule: Rule = {
           servers: gateway.servers.map((server) => ({ port: server.port, protocol: server.protocol, hosts: server.hosts.map((host) => host.raw) })),
           scopeGatewayToNamespace: false,
           scopeGatewayToNamespaceSource: ingress.scoping.source,
+          strictGatewayMerging: ingress.scoping.strictMerging,
+          strictGatewayMergingSource: ingress.scoping.strictMergingSource,
           setting: SCOPE_GATEWAY_ENV,
         },
         source: gateway.object.source,

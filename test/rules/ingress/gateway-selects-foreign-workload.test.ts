@@ -20,12 +20,21 @@ spec:
         env: [{name: PILOT_SCOPE_GATEWAY_TO_NAMESPACE, value: "${value}"}]
 `;
 
+/** A proxy Istio deployed for the Gateway API Gateway infra/shared (managed deployment). */
+const managed = ns('infra', 'tenant-a') + gatewayDeployment('infra', 'shared-istio', { 'gateway.networking.k8s.io/gateway-name': 'shared', 'gateway.istio.io/managed': 'istio.io-gateway-controller' });
+const istiodStrict = (value: string) => istiod('false').replace('value: "false"}]', `value: "false"}, {name: PILOT_ENABLE_STRICT_GATEWAY_MERGING, value: "${value}"}]`);
+
 runRuleTests(gatewaySelectsForeignWorkloadRule, {
   valid: [
     { name: "a tenant Gateway selecting the tenant's own gateway proxy", manifests: platform + gatewayDeployment('tenant-a', 'gw', { app: 'tenant-a-gw' }) + tenantGateway({ app: 'tenant-a-gw' }) },
     { name: 'istiod scopes Gateways to their namespace (PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true)', manifests: platform + istiod('true') + tenantGateway(EXTERNAL) },
     { name: 'the platform Gateway next to its own proxy', manifests: platform + istioGateway('aks-istio-ingress', 'public', ['*'], { selector: EXTERNAL }) },
     { name: 'a tenant Gateway whose selector matches no proxy applies to nothing', manifests: platform + tenantGateway({ app: 'nothing' }) },
+    {
+      name: "Istio 1.31+ strict gateway merging: a managed Gateway API proxy takes no Istio Gateway of another namespace (filterStrictGatewayMerging)",
+      istioVersion: '1.31',
+      manifests: managed + tenantGateway(null),
+    },
   ],
   invalid: [
     {
@@ -49,6 +58,18 @@ runRuleTests(gatewaySelectsForeignWorkloadRule, {
       name: 'istiod leaves the setting off explicitly',
       manifests: platform + istiod('false') + tenantGateway(EXTERNAL),
       findings: [{ check: (f) => expect(f.evidence.scopeGatewayToNamespaceSource).toBe('PILOT_SCOPE_GATEWAY_TO_NAMESPACE=false on Deployment istio-system/istiod') }],
+    },
+    {
+      name: 'before Istio 1.31 a selector-less tenant Gateway also configures the managed Gateway API proxy of another namespace',
+      istioVersion: '1.30',
+      manifests: managed + tenantGateway(null),
+      findings: [{ check: (f) => expect(f.evidence).toMatchObject({ strictGatewayMerging: false, foreignWorkloads: [{ namespace: 'infra' }] }) }],
+    },
+    {
+      name: 'Istio 1.31 with PILOT_ENABLE_STRICT_GATEWAY_MERGING=false on istiod',
+      istioVersion: '1.31',
+      manifests: managed + istiodStrict('false') + tenantGateway(null),
+      findings: [{ check: (f) => expect(String(f.evidence.strictGatewayMergingSource)).toContain('PILOT_ENABLE_STRICT_GATEWAY_MERGING=false on Deployment istio-system/istiod') }],
     },
     {
       name: 'a Gateway without selector applies to every gateway proxy',
