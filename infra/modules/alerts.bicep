@@ -66,7 +66,9 @@ var rules = [
     description: 'A critical or high finding arrived that no scan of the previous two days reported.'
     severity: 1
     query: newFindingQuery
-    dimensions: ['ClusterName', 'Severity']
+    // One alert per cluster, severity and rule: a stateful alert does not notify again until
+    // it resolves, so a new finding of another rule must not fall into an alert still open.
+    dimensions: ['ClusterName', 'Severity', 'RuleId']
     autoMitigate: true
   }
   {

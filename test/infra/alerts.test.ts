@@ -114,6 +114,22 @@ describe.each(intervals)('alerts at scanIntervalHours = %i', (interval) => {
     }
   });
 
+  it('splits each rule by dimensions its query projects; a new finding of another rule is its own alert', () => {
+    for (const candidate of rules()) {
+      const dimensions = (props(candidate).criteria.allOf[0].dimensions as { name: string; operator: string; values: string[] }[]);
+      const projected = /\| project ([^\n]+)$/.exec(queryOf(candidate).trimEnd())![1]!.split(',').map((column) => column.trim().split(' ')[0]!);
+      expect(dimensions.length).toBeGreaterThan(0);
+      for (const dimension of dimensions) {
+        expect(projected).toContain(dimension.name);
+        expect(dimension).toEqual({ name: dimension.name, operator: 'Include', values: ['*'] });
+      }
+    }
+    const dimensionsOf = (key: string) => (props(rule(key)).criteria.allOf[0].dimensions as { name: string }[]).map((dimension) => dimension.name);
+    expect(dimensionsOf('new-critical-high-finding')).toEqual(['ClusterName', 'Severity', 'RuleId']);
+    expect(dimensionsOf('scan-failed-or-partial')).toEqual(['ClusterName', 'Status']);
+    expect(dimensionsOf('cluster-silent')).toEqual(['ClusterName']);
+  });
+
   it('deploys queries that parse and bind against the tables', () => {
     for (const candidate of rules()) expect(kqlDiagnostics(queryOf(candidate))).toEqual([]);
   });
