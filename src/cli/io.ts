@@ -6,6 +6,12 @@ export interface CliIo {
   isTty: boolean;
   /** Width of the stdout terminal, when it is one (the table wraps to it; 100 otherwise). */
   columns?: number;
+  /** True when stderr is a terminal: progress is one line rewritten in place, else plain periodic lines. */
+  stderrIsTty?: boolean;
+  /** Width of the stderr terminal, when it is one (the progress line is cut to it). */
+  stderrColumns?: number;
+  /** Milliseconds clock for progress; default Date.now (tests pass their own). */
+  now?: () => number;
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** All of standard input (for the manifest path `-`), at most `limit` bytes; rejects beyond it. Default: process.stdin. */
@@ -42,6 +48,8 @@ export function processIo(): CliIo {
     stderr: (text) => process.stderr.write(text),
     isTty: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
     columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    stderrIsTty: Boolean(process.stderr.isTTY),
+    stderrColumns: process.stderr.isTTY ? process.stderr.columns : undefined,
     env: process.env,
     cwd: invocationDirectory(process.env, process.cwd()),
     readStdin: (limit) => readStreamBounded(process.stdin, limit),

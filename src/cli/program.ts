@@ -71,6 +71,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--removed <path>', 'with --against: manifest file or folder whose objects the change deletes (their old content, e.g. from git show BASE:path); repeatable', collect)
     .option('--removed-object <ref>', 'with --against: an object the change deletes, Kind[.group]/namespace/name (Kind/name when cluster-scoped), or @FILE listing one a line; repeatable', collect)
     .option('--baseline <report>', 'a previous JSON report (--output json=FILE): gate only on findings not in it, and list the fixed ones')
+    .option('--quiet', 'no progress on stderr (long scans otherwise show it: a line rewritten in place on a terminal, a plain line every 10 s in CI logs); errors, warnings and notes still go there')
     .addHelpText('after', SCAN_HELP_FOOTER)
     .action(async (paths: string[], options: ScanOptions) => {
       // `scan ./k8s` reads like `scan --manifests ./k8s`; both together simply add up.
@@ -90,6 +91,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--aks-cluster <file>', 'ARM managed cluster JSON (az aks show -o json) to store with the snapshot')
     .option('--mesh-revision-profile <file>', 'ARM meshRevisionProfiles GET response to store with the snapshot')
     .option('--output <file>', 'where to write the snapshot (- for stdout)')
+    .option('--quiet', 'no progress on stderr')
     .addHelpText('after', `
 Example:
   $ istio-isolation-scanner snapshot --kubeconfig ~/.kube/config --context prod --output cluster.json

@@ -11,7 +11,7 @@ import { discoverConfigFile, repositoryRoot } from '../config/discover.js';
 import { loadScannerConfig } from '../config/load.js';
 import { ALL_RULES } from '../rules/registry.js';
 import { expiredSuppressions } from '../rules/suppression.js';
-import { createProgressRenderer } from './progress.js';
+import { progressFor } from './progress.js';
 import { defaultConfig, type ScannerConfig } from '../config/types.js';
 import { scanSnapshot } from '../report/scan-result.js';
 import { reportFormat, type RenderContext } from '../report/formats.js';
@@ -69,6 +69,8 @@ export interface ScanOptions {
   baseline?: string;
   /** Accept a partial scan (some kinds unreadable) instead of failing with exit code 2. */
   allowIncomplete?: boolean;
+  /** No progress on stderr (errors, warnings and notes still go there). */
+  quiet?: boolean;
 }
 
 /** A cluster to evaluate, with the reason it could not be scanned when it failed. */
@@ -160,7 +162,7 @@ async function liveClusters(options: ScanOptions, config: ScannerConfig, version
     throw new UsageError('--aks-cluster and --mesh-revision-profile describe one cluster: use them with --context (or the current context), not --all-contexts');
   }
   const sideInputs = readSideInputs(options, io.cwd);
-  const progress = createProgressRenderer(io.stderr, { isTty: io.isTty });
+  const progress = progressFor(io, options.quiet);
   try {
     const snapshots = await snapshotsFromKubeconfig({
       ...sideInputs,
@@ -169,7 +171,8 @@ async function liveClusters(options: ScanOptions, config: ScannerConfig, version
       allContexts: options.allContexts,
       istioVersion: versions.explicit,
       fallbackIstioVersion: versions.fallback,
-      onProgress: progress.onProgress,
+      onProgress: progress.live,
+      onRetry: progress.retry,
       ...(config.maxApiResponseMiB ? { http: { maxResponseBytes: config.maxApiResponseMiB * 1024 * 1024 } } : {}),
     });
     return snapshots.map((snapshot) => ({ snapshot }));
@@ -184,10 +187,13 @@ async function liveClusters(options: ScanOptions, config: ScannerConfig, version
 
 async function fleetClusters(options: ScanOptions, config: ScannerConfig, scanId: string, io: CliIo): Promise<ClusterInput[]> {
   const { scanFleetFromCli } = await import('../fleet/cli-fleet.js');
+  const progress = progressFor(io, options.quiet);
   try {
-    return await scanFleetFromCli({ subscriptions: options.subscription ?? [], resourceGroups: options.resourceGroup ?? [], config, scanId, onProgress: (line) => io.stderr(`${line}\n`) });
+    return await scanFleetFromCli({ subscriptions: options.subscription ?? [], resourceGroups: options.resourceGroup ?? [], config, scanId, onProgress: progress.fleet, onRetry: progress.retry });
   } catch (error) {
     throw new UsageError(`fleet scan failed: ${(error as Error).message}`);
+  } finally {
+    progress.finish();
   }
 }
 
@@ -239,18 +245,25 @@ function offlineClusters(options: ScanOptions, source: 'manifests' | 'demo', ver
     if (source === 'demo') {
       return loadDemoFleet({ istioVersion: versions.explicit, fallbackIstioVersion: versions.fallback, baseDir: cwd, defaultNamespace: options.namespace }).map(({ snapshot }) => ({ snapshot }));
     }
-    const offline = snapshotFromManifests(
-      // `-` is standard input (`helm template ... | istio-isolation-scanner scan -`).
-      options.manifests!.map((p) => (p === '-' ? p : resolve(cwd, p))),
-      {
-        ...readSideInputs(options, cwd),
-        istioVersion: versions.explicit,
-        fallbackIstioVersion: versions.fallback,
-        baseDir: cwd,
-        defaultNamespace: options.namespace,
-        stdin,
-      },
-    );
+    const progress = progressFor(io, options.quiet);
+    let offline: ReturnType<typeof snapshotFromManifests>;
+    try {
+      offline = snapshotFromManifests(
+        // `-` is standard input (`helm template ... | istio-isolation-scanner scan -`).
+        options.manifests!.map((p) => (p === '-' ? p : resolve(cwd, p))),
+        {
+          ...readSideInputs(options, cwd),
+          istioVersion: versions.explicit,
+          fallbackIstioVersion: versions.fallback,
+          baseDir: cwd,
+          defaultNamespace: options.namespace,
+          stdin,
+          onFile: progress.files,
+        },
+      );
+    } finally {
+      progress.finish();
+    }
     for (const note of sideFileNotes(offline.skippedSideFiles, options, cwd)) io.stderr(`${note}\n`);
     if (offline.notEvaluatedKinds.size > 0 && SNAPSHOT_KINDS.every((kind) => offline.snapshot.objects[kind].length === 0)) {
       const kinds = [...offline.notEvaluatedKinds].map(([kind, count]) => `${count} ${kind}`).join(', ');

@@ -13,7 +13,7 @@ import { SNAPSHOT_KINDS, type ClusterSnapshot } from '../snapshot/types.js';
 import { SCANNER_VERSION } from '../version.js';
 import { EXIT_OK, UsageError } from './exit-codes.js';
 import type { CliIo } from './io.js';
-import { createProgressRenderer } from './progress.js';
+import { progressFor } from './progress.js';
 import { STDOUT } from './outputs.js';
 import { writeReportFile, writeReportToStream } from './write-report.js';
 
@@ -26,13 +26,22 @@ export interface SnapshotOptions {
   output?: string;
   aksCluster?: string;
   meshRevisionProfile?: string;
+  /** No progress on stderr. */
+  quiet?: boolean;
 }
 
 async function liveSnapshot(options: SnapshotOptions, io: CliIo, side: Pick<ClusterSnapshot, 'aksCluster' | 'meshRevisionProfile'>): Promise<ClusterSnapshot> {
   const { snapshotsFromKubeconfig, KubeConfigError } = await import('../snapshot/live/index.js');
-  const progress = createProgressRenderer(io.stderr, { isTty: io.isTty });
+  const progress = progressFor(io, options.quiet);
   try {
-    const [snapshot] = await snapshotsFromKubeconfig({ kubeconfigPath: options.kubeconfig, context: options.context, onProgress: progress.onProgress, aksCluster: side.aksCluster, meshRevisionProfile: side.meshRevisionProfile });
+    const [snapshot] = await snapshotsFromKubeconfig({
+      kubeconfigPath: options.kubeconfig,
+      context: options.context,
+      onProgress: progress.live,
+      onRetry: progress.retry,
+      aksCluster: side.aksCluster,
+      meshRevisionProfile: side.meshRevisionProfile,
+    });
     return snapshot!;
   } catch (error) {
     if (error instanceof KubeConfigError) throw new UsageError(error.message);

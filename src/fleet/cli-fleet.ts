@@ -22,6 +22,8 @@ export interface FleetCliOptions {
   config: ScannerConfig;
   scanId: string;
   onProgress?: (line: string) => void;
+  /** Told before a request to a cluster's API server is retried (which cluster, what failed, how long it waits). */
+  onRetry?: (cluster: string, retry: { path: string; attempt: number; waitMs: number; error: { message: string } }) => void;
   /** Clusters scanned at the same time (default 4). */
   concurrency?: number;
   /** Per-cluster deadline (default 5 minutes). */
@@ -47,6 +49,12 @@ const BAR_WIDTH = 20;
 export function progressLine(done: number, total: number, detail: string): string {
   const filled = total === 0 ? BAR_WIDTH : Math.round((done / total) * BAR_WIDTH);
   return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${done}/${total} clusters, ${detail}`;
+}
+
+/** The collector, telling `onRetry` about every retried request of the cluster it reads. */
+function withRetryNotices(collect: CollectSnapshot, onRetry: FleetCliOptions['onRetry']): CollectSnapshot {
+  if (!onRetry) return collect;
+  return (kubeConfig, collectOptions) => collect(kubeConfig, { ...collectOptions, http: { ...collectOptions.http, onRetry: (retry) => onRetry(collectOptions.cluster.name, retry) } });
 }
 
 /** Runs `work` over `items`, at most `limit` at a time, keeping the input order in the output. */
@@ -77,7 +85,7 @@ export async function scanFleetFromCli(options: FleetCliOptions): Promise<FleetC
     config: options.config,
     arm: new ArmClusterReader(credential, endpoints),
     aksTokens: new RefreshingTokenProvider(credential),
-    collect: options.collect ?? ((kubeConfig, collectOptions) => collectLiveSnapshot(kubeConfig as Parameters<typeof collectLiveSnapshot>[0], collectOptions)),
+    collect: withRetryNotices(options.collect ?? ((kubeConfig, collectOptions) => collectLiveSnapshot(kubeConfig as Parameters<typeof collectLiveSnapshot>[0], collectOptions)), options.onRetry),
     deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
     allowLocalAccountCredentials: options.allowLocalAccountCredentials ?? false,
   } satisfies Parameters<typeof snapshotOneCluster>[1];

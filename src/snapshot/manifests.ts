@@ -69,6 +69,8 @@ export interface ManifestLoadOptions extends ManifestReadOptions {
   stdin?: Buffer;
   /** File-system calls (tests inject faults). */
   fs?: ManifestFs;
+  /** Told before each file and once at the end: files read so far of the files found so far (progress of long reads). */
+  onFile?: (filesDone: number, filesFound: number) => void;
 }
 
 export const DEFAULT_NAMESPACE = 'default';
@@ -291,6 +293,8 @@ function appendAll<T>(target: T[], items: readonly T[]): void {
 export function loadManifests(paths: string[], baseDir: string = process.cwd(), options: ManifestLoadOptions = {}): ManifestLoadResult {
   const total = emptyResult();
   let stdinRead = false;
+  let filesDone = 0;
+  let filesFound = 0;
   for (const path of paths) {
     let files: string[];
     if (path === '-') {
@@ -306,7 +310,10 @@ export function loadManifests(paths: string[], baseDir: string = process.cwd(), 
       }
       files = walked.files;
     }
+    filesFound += files.length;
     for (const file of files) {
+      options.onFile?.(filesDone, filesFound);
+      filesDone += 1;
       const name = displayName(file, baseDir);
       const bytes = readSource(file, name, options, total.problems);
       if (!bytes) continue;
@@ -338,5 +345,6 @@ export function loadManifests(paths: string[], baseDir: string = process.cwd(), 
       total.documentsRead += parsed.documentsRead;
     }
   }
+  options.onFile?.(filesDone, filesFound);
   return total;
 }

@@ -83,6 +83,8 @@ export interface OfflineOptions {
   stdin?: Buffer;
   /** File-system calls of the manifest walk (tests inject faults). */
   fs?: ManifestFs;
+  /** Progress of the read: files read so far of the files found so far. */
+  onFile?: (filesDone: number, filesFound: number) => void;
 }
 
 export interface OfflineSnapshot {
@@ -110,7 +112,7 @@ function offlineCoverage(objects: K8sObject[]): Partial<Record<SnapshotKind, Cov
 }
 
 export function snapshotFromManifests(paths: string[], options: OfflineOptions = {}, source: ClusterSnapshot['source'] = 'manifests'): OfflineSnapshot {
-  const loaded = loadManifests(paths, options.baseDir, { defaultNamespace: options.defaultNamespace, stdin: options.stdin, fs: options.fs });
+  const loaded = loadManifests(paths, options.baseDir, { defaultNamespace: options.defaultNamespace, stdin: options.stdin, fs: options.fs, onFile: options.onFile });
   const clusterName = options.clusterName ?? (typeof options.aksCluster?.name === 'string' ? options.aksCluster.name : paths.length === 1 && paths[0] !== '-' ? basename(resolve(paths[0]!)) : paths.length === 1 ? 'stdin' : 'manifests');
   const resourceId = typeof options.aksCluster?.id === 'string' ? options.aksCluster.id : undefined;
   const snapshot = assembleSnapshot({

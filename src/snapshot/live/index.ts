@@ -195,6 +195,8 @@ export interface KubeconfigScanOptions {
   istioVersion?: IstioVersion;
   fallbackIstioVersion?: IstioVersion;
   http?: LiveCollectionOptions['http'];
+  /** Told before a request is retried, with the context it belongs to (progress display). */
+  onRetry?: (context: string, retry: Parameters<NonNullable<KubeHttpOptions['onRetry']>>[0]) => void;
   /** Side inputs for the scanned cluster, as offline (`--aks-cluster`, `--mesh-revision-profile`, `--mesh-config`). */
   aksCluster?: LiveCollectionOptions['aksCluster'];
   meshRevisionProfile?: LiveCollectionOptions['meshRevisionProfile'];
@@ -218,7 +220,7 @@ export async function snapshotsFromKubeconfig(options: KubeconfigScanOptions): P
         onProgress: options.onProgress,
         istioVersion: options.istioVersion,
         fallbackIstioVersion: options.fallbackIstioVersion,
-        http: options.http,
+        http: options.onRetry ? { ...options.http, onRetry: (retry) => options.onRetry!(context, retry) } : options.http,
         aksCluster: options.aksCluster,
         meshRevisionProfile: options.meshRevisionProfile,
         meshConfigDocument: options.meshConfigDocument,

@@ -119,4 +119,16 @@ describe('one cluster scan: retry or record, by cause', () => {
     expect(lines.some((line) => line.includes('local-accounts: skipped (scanned only with Entra ID'))).toBe(true);
     expect(lines.at(-1)).toMatch(/^\[#{20}\] 4\/4 clusters/);
   });
+
+  it('CLI: tells about every retried request, naming the cluster', async () => {
+    const retries: string[] = [];
+    kube.setFaults([{ kind: 'Namespace', status: 429, retryAfterSeconds: 0, times: 1 }]);
+    try {
+      await scanFleetFromCli({ subscriptions: [SUB], resourceGroups: [RG], config: defaultConfig(), scanId: 'cli-retry', onRetry: (cluster, retry) => retries.push(`${cluster} ${retry.path} ${retry.attempt} ${retry.waitMs}`), credential: azure.credential, endpoints: azure.endpoints, concurrency: 1 });
+    } finally {
+      kube.setFaults([]);
+    }
+    expect(retries).toHaveLength(1);
+    expect(retries[0]).toMatch(/^healthy \/api\/v1\/namespaces\S* 1 0$/);
+  });
 });

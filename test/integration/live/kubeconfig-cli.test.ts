@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse, stringify } from 'yaml';
-import { createProgressRenderer } from '../../../src/cli/progress.js';
+import type { CliIo } from '../../../src/cli/io.js';
+import { runCli } from '../../../src/cli/program.js';
 import { KubeConfigError, snapshotsFromKubeconfig } from '../../../src/snapshot/live/index.js';
 import { SNAPSHOT_KINDS } from '../../../src/snapshot/types.js';
 import { startKubeApiServerDouble, type KubeApiServerDouble } from '../../doubles/kube-apiserver/index.js';
@@ -83,27 +84,41 @@ describe('snapshotsFromKubeconfig', () => {
   });
 });
 
-describe('TTY progress display', () => {
-  it('rewrites one line per cluster with kinds, objects and unreadable kinds', () => {
-    const out: string[] = [];
-    const renderer = createProgressRenderer((text) => out.push(text), { isTty: true });
-    renderer.onProgress({ cluster: 'a', kind: 'Pod', objectsRead: 500, done: false });
-    renderer.onProgress({ cluster: 'a', kind: 'Pod', objectsRead: 1200, done: true, status: 'read' });
-    renderer.onProgress({ cluster: 'a', kind: 'Sidecar', objectsRead: 0, done: true, status: 'forbidden' });
-    renderer.onProgress({ cluster: 'a', kind: 'Constraint', objectsRead: 0, done: true, status: 'absent' });
-    renderer.onProgress({ cluster: 'b', kind: 'Namespace', objectsRead: 3, done: false });
-    renderer.finish();
-    const kinds = SNAPSHOT_KINDS.length;
-    expect(out[0]).toBe(`\r\x1b[2K  a: 0/${kinds} kinds, 500 objects - reading Pod`);
-    expect(out[3]).toBe(`\r\x1b[2K  a: 3/${kinds} kinds, 1,200 objects - not readable: Sidecar (forbidden)`);
-    expect(out.slice(4)).toEqual(['\n', `\r\x1b[2K  b: 0/${kinds} kinds, 3 objects - reading Namespace`, '\n']);
+describe('progress of a live scan on stderr', () => {
+  /** Each look at the clock moves it one second: a slow scan, without waiting for one. */
+  async function scan(extra: string[], stderrIsTty: boolean): Promise<{ status: number; stderr: string }> {
+    let stderr = '';
+    let time = 0;
+    const io: CliIo = { stdout: () => {}, stderr: (t) => void (stderr += t), isTty: false, stderrIsTty, env: {}, cwd: dir, now: () => (time += 1_000) };
+    const status = await runCli(['node', 'istio-isolation-scanner', 'scan', '--kubeconfig', kubeconfigPath, '--all-contexts', '--no-config', '--format', 'json', '--fail-on', 'none', ...extra], io);
+    return { status, stderr };
+  }
+
+  it('off a terminal: plain periodic lines per cluster with kinds and objects, and every retry with its wait', async () => {
+    first.setFaults([{ kind: 'Pod', status: 429, retryAfterSeconds: 0, times: 1 }]);
+    try {
+      const { status, stderr } = await scan([], false);
+      expect(status).toBe(0);
+      expect(stderr).toMatch(/^cluster-a: GET \/api\/v1\/pods\S* failed \(.*429.*\); waiting 0\.0 s before attempt 2$/m);
+      expect(stderr).toMatch(new RegExp(`^cluster-a: \\d+/${SNAPSHOT_KINDS.length} kinds, [\\d,]+ objects`, 'm'));
+      expect(stderr).toMatch(new RegExp(`^cluster-b: ${SNAPSHOT_KINDS.length}/${SNAPSHOT_KINDS.length} kinds, [\\d,]+ objects`, 'm'));
+      expect(stderr).not.toContain('\x1b');
+    } finally {
+      first.setFaults([]);
+    }
   });
 
-  it('is silent off a terminal', () => {
-    const out: string[] = [];
-    const renderer = createProgressRenderer((text) => out.push(text), { isTty: false });
-    renderer.onProgress({ cluster: 'a', kind: 'Pod', objectsRead: 1, done: true, status: 'read' });
-    renderer.finish();
-    expect(out).toEqual([]);
+  it('on a terminal: one line per cluster rewritten in place; with --quiet nothing', async () => {
+    const terminal = await scan([], true);
+    expect(terminal.stderr).toContain('\r\x1b[2Kcluster-a: ');
+    expect(terminal.stderr).toContain('\r\x1b[2Kcluster-b: ');
+    first.setFaults([{ kind: 'Pod', status: 429, retryAfterSeconds: 0, times: 1 }]);
+    try {
+      const quiet = await scan(['--quiet'], true);
+      expect(quiet.status).toBe(0);
+      for (const text of ['kinds', 'waiting', '\x1b']) expect(quiet.stderr).not.toContain(text);
+    } finally {
+      first.setFaults([]);
+    }
   });
 });
