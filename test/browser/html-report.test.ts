@@ -102,6 +102,9 @@ describe('the demo fleet report in Chromium', () => {
     // Edges of every kind the demo has, coloured by severity.
     const edges = await page.$$eval('figure.graph[data-cluster="aks-contaminated"] path.edge', (paths) => paths.map((path) => `${path.getAttribute('data-kind')}:${path.getAttribute('data-severity')}`));
     expect(new Set(edges)).toEqual(new Set(['imports:high', 'hijack:critical', 'shadow:critical']));
+    // Ingress claims on the shared gateway of aks-shared-ingress.
+    const ingress = await page.$$eval('figure.graph[data-cluster="aks-shared-ingress"] path.edge[data-kind="ingress"]', (paths) => paths.length);
+    expect(ingress).toBeGreaterThan(0);
   }, TIMEOUT);
 
   it('filters findings by severity, rule, namespace and suppression', async () => {

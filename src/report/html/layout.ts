@@ -99,6 +99,8 @@ const LAYOUT_OPTIONS: Record<string, string> = {
   'elk.padding': '[top=16,left=16,bottom=16,right=16]',
   // Same input, same picture: input order breaks ties and the random seed is fixed.
   'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  // Parts in input order too: the most severe edges first, namespaces that reach nobody last.
+  'elk.layered.considerModelOrder.components': 'MODEL_ORDER',
   'elk.randomSeed': '1',
 };
 

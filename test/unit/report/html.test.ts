@@ -103,6 +103,30 @@ describe('graph', () => {
     }
   });
 
+  it('lays out 300 namespaces readably: all drawn, none overlapping, roughly as wide as tall, the exposed ones first', async () => {
+    const names = Array.from({ length: 300 }, (_, i) => `team-${String(i).padStart(3, '0')}`);
+    const findings = names.flatMap((name, i) =>
+      i % 3 === 0 ? [finding({ findingId: i.toString(16).padStart(32, '0'), ruleId: 'namespace-imports-foreign-config', namespace: name, evidence: { foreignOwners: [names[i % 7]!] } })] : [],
+    );
+    const layout = await layoutExposureGraph(exposureGraphOf(findings, names));
+    expect(layout.nodes.filter((node) => node.tenant)).toHaveLength(300);
+    const sorted = [...layout.nodes].sort((a, b) => a.x - b.x);
+    for (const [index, a] of sorted.entries()) {
+      for (const b of sorted.slice(index + 1)) {
+        if (b.x >= a.x + a.width) break;
+        expect(a.y < b.y + b.height && b.y < a.y + a.height).toBe(false);
+      }
+    }
+    expect(layout.width / layout.height).toBeGreaterThan(0.4);
+    expect(layout.width / layout.height).toBeLessThan(4);
+    // Namespaces on an edge come first (the top rows), those that reach nobody and are reached by nobody after them.
+    const onEdge = new Set(layout.edges.flatMap(({ edge }) => [edge.from, edge.to]));
+    const top = Math.min(...layout.nodes.map((node) => node.y));
+    expect(layout.nodes.some((node) => node.y === top && onEdge.has(node.namespace))).toBe(true);
+    const meanY = (nodes: typeof layout.nodes) => nodes.reduce((sum, node) => sum + node.y, 0) / nodes.length;
+    expect(meanY(layout.nodes.filter((node) => onEdge.has(node.namespace)))).toBeLessThan(meanY(layout.nodes.filter((node) => !onEdge.has(node.namespace))));
+  });
+
   it('bounds what it lays out, most severe edges first, and counts the rest', () => {
     const names = Array.from({ length: 3000 }, (_, i) => `tenant-${i}`);
     const findings = names.map((name, i) => finding({ ruleId: 'namespace-imports-foreign-config', namespace: name, findingId: i.toString(16).padStart(32, '0'), evidence: { foreignOwners: [names[(i + 1) % 3000]!, names[(i + 2) % 3000]!] } }));
