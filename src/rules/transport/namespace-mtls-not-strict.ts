@@ -76,6 +76,21 @@ function evaluateMtls({ snapshot, model }: RuleContext): RuleResult[] {
         fix: namespaceFix(namespace, mtls),
       });
     }
+    // Istio applies only the oldest namespace-wide policy; a newer weaker one is a latent downgrade
+    // (it takes over when the older one is removed), which policy engines reject as written.
+    for (const ignored of mtls.shadowed) {
+      const mode = declaredMode(ignored.spec.mtls);
+      if (mode !== 'PERMISSIVE' && mode !== 'DISABLE') continue;
+      results.push({
+        severity: 'medium',
+        message: `PeerAuthentication ${qualifiedName(ignored)} sets mTLS ${mode} for namespace ${namespace} but is ignored while the older namespace-wide ${qualifiedName(mtls.namespacePolicy!)} exists: it takes effect, and the namespace accepts plaintext, as soon as that one is removed.`,
+        namespace,
+        resource: refOf(ignored),
+        subjectKey: `ignored-namespace-policy:${ignored.metadata.name}`,
+        evidence: { ...evidence, ignoredPolicyMode: mode, usedPolicy: qualifiedName(mtls.namespacePolicy!) },
+        remediation: `Delete PeerAuthentication ${qualifiedName(ignored)} (one selector-less PeerAuthentication per namespace), or set its mode to STRICT.`,
+      });
+    }
     const inForce = podsRead(snapshot) ? workloadPoliciesInForce(model, index, namespace) : undefined;
     for (const downgrade of index.downgrades(namespace)) {
       if (inForce && !inForce.policies.has(downgrade.policy)) continue;

@@ -121,11 +121,51 @@ spec: {selector: {matchLabels: {app: legacy}}, mtls: {mode: DISABLE}}
       manifests: injected + rootStrict + workloadPolicy('legacy', 'legacy', 'PERMISSIVE'),
     },
     {
+      name: 'a newer namespace-wide STRICT policy next to an older STRICT one is ignored and harmless',
+      manifests: namespaces + `---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: tenant-a, creationTimestamp: "2023-01-01T00:00:00Z"}
+spec: {mtls: {mode: STRICT}}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: also-strict, namespace: tenant-a, creationTimestamp: "2024-01-01T00:00:00Z"}
+spec: {mtls: {mode: STRICT}}
+`,
+    },
+    {
       name: 'a downgrade shadowed by an older workload policy for every workload it selects',
       manifests: injected + rootStrict + workloadPolicy('older', 'api', 'STRICT', '2023-01-01T00:00:00Z') + workloadPolicy('newer', 'api', 'DISABLE'),
     },
   ],
   invalid: [
+    {
+      // Kyverno enforce-strict-mtls pa-bad: Istio uses the oldest selector-less policy (pa-bad01);
+      // the newer DISABLE one is ignored until pa-bad01 goes, and is reported on its own.
+      name: 'a newer namespace-wide DISABLE policy ignored behind an older STRICT one is a latent downgrade',
+      manifests: namespaces + `---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: tenant-a, creationTimestamp: "2023-01-01T00:00:00Z"}
+spec: {mtls: {mode: STRICT}}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: pa-bad02, namespace: tenant-a, creationTimestamp: "2024-01-01T00:00:00Z"}
+spec: {mtls: {mode: DISABLE}}
+`,
+      findings: [
+        {
+          severity: 'medium',
+          resourceKind: 'PeerAuthentication',
+          resourceName: 'pa-bad02',
+          subjectKey: 'ignored-namespace-policy:pa-bad02',
+          messageIncludes: ['sets mTLS DISABLE', 'ignored while the older namespace-wide tenant-a/default exists'],
+          check: (finding) => expect(finding.evidence).toMatchObject({ effectiveMode: 'STRICT', usedPolicy: 'tenant-a/default', ignoredPolicyMode: 'DISABLE' }),
+        },
+      ],
+    },
     {
       name: 'no PeerAuthentication anywhere: Istio default PERMISSIVE',
       manifests: namespaces,
