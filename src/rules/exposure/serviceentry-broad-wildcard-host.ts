@@ -33,6 +33,11 @@ export function broadWildcard(host: string, clusterDomain: string): BroadWildcar
   const lower = host.toLowerCase();
   if (lower === '*') return { coverage: 'every-host', reason: 'matches every host' };
   const suffix = wildcardSuffix(lower);
+  // No dot: the pattern cuts into the top-level label, so it spans top-level domains (`*l` covers
+  // every `.local` Service too, and every other name ending in "l").
+  if (!suffix.includes('.')) {
+    return { coverage: 'every-top-level-domain', reason: `covers every host whose name ends in "${suffix}", under any top-level domain ending in "${suffix}" (e.g. anything.${suffix}, anything.x${suffix}, x${suffix})` };
+  }
   const serviceSuffix = `.svc.${clusterDomain}`.toLowerCase();
   if (serviceSuffix.endsWith(suffix)) return { coverage: 'every-service', reason: `covers every Service of the cluster (every name ending in "${suffix}")` };
   if (suffix.endsWith(serviceSuffix)) {
@@ -47,7 +52,6 @@ export function broadWildcard(host: string, clusterDomain: string): BroadWildcar
   }
   // A partial wildcard: the pattern cuts into a label.
   const dot = suffix.indexOf('.');
-  if (dot < 0) return { coverage: 'every-top-level-domain', reason: `covers every host whose name ends in "${suffix}", under any top-level domain (e.g. ${suffix === 'com' ? 'anything.com' : `x${suffix}`})` };
   const parent = suffix.slice(dot + 1);
   if (isPublicSuffixOrUnknown(parent)) {
     return { coverage: 'several-registrable-domains', reason: `covers every registrable domain ending in "${suffix}" (e.g. evil${suffix}), not only ${suffix} and its subdomains; "*.${suffix}" is what stays inside one domain` };

@@ -41,8 +41,12 @@ runRuleTests(serviceEntryBroadWildcardHostRule, {
     },
     {
       name: 'a partial wildcard without a dot covers every top-level domain',
-      manifests: se('["*com"]'),
-      findings: [{ subjectKey: '*com', messageIncludes: ['ends in "com"', 'any top-level domain'], check: (f) => expect(f.evidence.coverage).toBe('every-top-level-domain') }],
+      manifests: se('["*com", "*l"]'),
+      findings: [
+        { subjectKey: '*com', messageIncludes: ['ends in "com"', 'any top-level domain ending in "com"', 'anything.com'], check: (f) => expect(f.evidence.coverage).toBe('every-top-level-domain') },
+        // Also every Service of a cluster.local cluster, but broader than that.
+        { subjectKey: '*l', check: (f) => expect(f.evidence.coverage).toBe('every-top-level-domain') },
+      ],
     },
     {
       name: 'partial wildcards over cluster names',
