@@ -73,6 +73,52 @@ function weakPortsText(mtls: WorkloadMtls, ports: string[] | undefined): string 
   return [...(others ? [`mTLS ${mtls.mode}`] : []), ...explicit].join(', ');
 }
 
+/** True when every port of `ports` (all when undefined) accepts only plaintext (mTLS DISABLE). */
+function onlyPlaintext(mtls: WorkloadMtls, ports?: readonly string[]): boolean {
+  if (ports === undefined) return mtls.mode === 'DISABLE' && Object.values(mtls.ports).every((mode) => mode === 'DISABLE');
+  return ports.every((port) => (mtls.ports[port] ?? mtls.mode) === 'DISABLE');
+}
+
+/**
+ * ALLOW rules that require a peer identity (a positive matcher every `from` entry has) on
+ * workloads whose mTLS is DISABLE on the rule's ports: no request there carries an identity, so
+ * the rule never matches and the callers it names are denied (Kiali KIA0105 "requires mTLS").
+ * Not a bypass, an unenforceable rule: low. Namespace policies only (a root one has no single mode).
+ */
+function allowRulesNeverMatching(
+  policy: RuleContext['snapshot']['objects']['AuthorizationPolicy'][number],
+  namespace: string,
+  inRoot: boolean,
+  contextsIn: (namespace: string, selector: Record<string, string>) => Array<{ where: string; mtls: WorkloadMtls }>,
+): RuleResult[] {
+  if (inRoot) return [];
+  const needing = peerIdentityUses(policy).filter((use) => use.positive.length > 0 && !use.plaintextSatisfiesIdentity);
+  if (needing.length === 0) return [];
+  const contexts = contextsIn(namespace, matchLabelsSelectorOf(policy) ?? {});
+  const never = needing.filter((use) => contexts.length > 0 && contexts.every(({ mtls }) => onlyPlaintext(mtls, use.ports)));
+  if (never.length === 0) return [];
+  const fields = never.flatMap((use) => use.positive);
+  const first = contexts[0]!;
+  return [
+    {
+      severity: 'low',
+      message: `AuthorizationPolicy ${qualifiedName(policy)} (ALLOW) admits callers by identity (${listForMessage(fields, 2)}), but its workloads accept only plaintext (mTLS DISABLE, from ${decidedBy(first.mtls)}): no request carries an identity, so ${never.length === 1 ? 'that rule never matches' : 'those rules never match'} and the callers it names are denied.`,
+      namespace,
+      resource: refOf(policy),
+      affectedNamespaces: [namespace],
+      subjectKey: 'identity-never-present',
+      evidence: {
+        action: 'ALLOW',
+        identityMatchers: fields,
+        rules: never.map((use) => use.rule),
+        plaintextOnly: contexts.slice(0, 20).map(({ where, mtls }) => ({ where, mode: mtls.mode, portLevel: mtls.ports, decidedBy: decidedBy(mtls) })),
+      },
+      remediation: `Enable mTLS (PERMISSIVE or STRICT) for the workloads AuthorizationPolicy ${qualifiedName(policy)} selects, or stop matching on peer identities there.`,
+      source: policy.source,
+    },
+  ];
+}
+
 function evaluateIdentityWithoutMtls({ snapshot, model }: RuleContext): RuleResult[] {
   const rootNamespace = snapshot.meshConfig.rootNamespace;
   const index = new PeerAuthenticationIndex(snapshot.objects.PeerAuthentication, rootNamespace);
@@ -116,6 +162,7 @@ function evaluateIdentityWithoutMtls({ snapshot, model }: RuleContext): RuleResu
     // Waypoint- and gateway-bound policies (targetRef/targetRefs) see HBONE or gateway identities, not a sidecar's inbound mTLS mode.
     if (policy.spec.targetRef !== undefined || (Array.isArray(policy.spec.targetRefs) && policy.spec.targetRefs.length > 0)) continue;
     const denyLike = action !== 'ALLOW';
+    if (!denyLike) results.push(...allowRulesNeverMatching(policy, namespace, inRoot, contextsIn));
     const uses = peerIdentityUses(policy).filter((use) => (denyLike ? use.positive.length > 0 : use.negative.length > 0 && use.plaintextSatisfiesIdentity));
     if (uses.length === 0) continue;
     const selector = matchLabelsSelectorOf(policy) ?? {};

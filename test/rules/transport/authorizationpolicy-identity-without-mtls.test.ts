@@ -40,6 +40,17 @@ runRuleTests(authorizationPolicyIdentityWithoutMtls, {
       manifests: ns('t1') + policy('t1', 'deny-jwt', '{action: DENY, rules: [{from: [{source: {requestPrincipals: ["evil/*"]}}]}]}'),
     },
     {
+      // Only a DISABLE mode leaves no identity at all; an ALLOW on a port that still takes mTLS can match.
+      name: 'ALLOW naming callers where only another port is DISABLE, or where some entry needs no identity',
+      manifests:
+        ns('t1') +
+        peer('t1', 'default', '{mtls: {mode: STRICT}}') +
+        peer('t1', 'api-8080', '{selector: {matchLabels: {app: api}}, portLevelMtls: {"8080": {mode: DISABLE}}}') +
+        policy('t1', 'allow-9090', '{selector: {matchLabels: {app: api}}, action: ALLOW, rules: [{from: [{source: {namespaces: [frontend]}}], to: [{operation: {ports: ["9090"]}}]}]}') +
+        peer('t1', 'web-off', '{selector: {matchLabels: {app: web}}, mtls: {mode: DISABLE}}') +
+        policy('t1', 'allow-any-ip', '{selector: {matchLabels: {app: web}}, action: ALLOW, rules: [{from: [{source: {namespaces: [frontend]}}, {source: {ipBlocks: ["10.0.0.0/8"]}}]}]}'),
+    },
+    {
       name: 'port-aware: the rule is limited to a port that requires mTLS',
       manifests: ns('t1', 'istio-system') + portException + policy('t1', 'deny-admin', '{selector: {matchLabels: {app: api}}, action: DENY, rules: [{from: [{source: {namespaces: [untrusted]}}], to: [{operation: {ports: ["9090"]}}]}]}'),
     },
@@ -65,6 +76,21 @@ ${peer('t1', 'api-strict', '{selector: {matchLabels: {app: api}}, mtls: {mode: S
     },
   ],
   invalid: [
+    {
+      // Kiali mtls_enabled_checker_7: an ALLOW on principals where mTLS is DISABLE never matches.
+      name: 'ALLOW naming callers on workloads with mTLS DISABLE: the rule can never match (low)',
+      manifests: ns('t1') + peer('t1', 'default', '{mtls: {mode: DISABLE}}') + policy('t1', 'allow-frontend', '{selector: {matchLabels: {app: api}}, action: ALLOW, rules: [{from: [{source: {principals: ["cluster.local/ns/frontend/sa/web"]}}]}]}'),
+      findings: [
+        {
+          severity: 'low',
+          resourceName: 'allow-frontend',
+          subjectKey: 'identity-never-present',
+          affectedNamespaces: ['t1'],
+          messageIncludes: ['(ALLOW) admits callers by identity (spec.rules[0].from[0].source.principals)', 'accept only plaintext (mTLS DISABLE, from PeerAuthentication t1/default)', 'never matches'],
+          check: (f) => expect(f.evidence).toMatchObject({ rules: [0], identityMatchers: ['spec.rules[0].from[0].source.principals'] }),
+        },
+      ],
+    },
     {
       name: 'issue 13 repro: a DENY on source namespaces under a PERMISSIVE namespace policy',
       manifests: peer('t1', 'default', '{mtls: {mode: PERMISSIVE}}') + denyUntrusted,
