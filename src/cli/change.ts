@@ -22,6 +22,8 @@ export interface ChangeOptions {
   removed: string[];
   removedObjects: string[];
   defaultNamespace?: string;
+  /** Standard input's bytes, when the change is read from `-` (`helm template ... | scan - --against ...`). */
+  stdin?: Buffer;
   istioVersion?: IstioVersion;
   fallbackIstioVersion?: IstioVersion;
   meshConfigDocument?: Record<string, unknown>;
@@ -109,7 +111,7 @@ export async function loadChange(options: ChangeOptions, liveBase: () => Promise
     against = `snapshot ${options.against}`;
   }
 
-  const change = loadManifests(options.manifests.map((path) => (path === '-' ? path : resolve(cwd, path))), cwd, { defaultNamespace: options.defaultNamespace });
+  const change = loadManifests(options.manifests.map((path) => (path === '-' ? path : resolve(cwd, path))), cwd, { defaultNamespace: options.defaultNamespace, stdin: options.stdin });
   const removed = loadManifests(options.removed.map((path) => resolve(cwd, path)), cwd, { defaultNamespace: options.defaultNamespace });
   // A removed file that cannot be read would silently keep its objects in the cluster.
   if (removed.problems.length > 0) throw new UsageError(`--removed: ${removed.problems.slice(0, 3).map((problem) => problem.message).join('; ')}`);

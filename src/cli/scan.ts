@@ -71,6 +71,8 @@ export interface ScanOptions {
   allowIncomplete?: boolean;
   /** No progress on stderr (errors, warnings and notes still go there). */
   quiet?: boolean;
+  /** Name of the cluster offline manifests describe (finding ids include it). */
+  clusterName?: string;
 }
 
 /** A cluster to evaluate, with the reason it could not be scanned when it failed. */
@@ -253,6 +255,7 @@ function offlineClusters(options: ScanOptions, source: 'manifests' | 'demo', ver
         options.manifests!.map((p) => (p === '-' ? p : resolve(cwd, p))),
         {
           ...readSideInputs(options, cwd),
+          clusterName: options.clusterName,
           istioVersion: versions.explicit,
           fallbackIstioVersion: versions.fallback,
           baseDir: cwd,
@@ -463,7 +466,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   if (source === 'change') {
     const { loadChange } = await import('./change.js');
     change = await loadChange(
-      { manifests: scanOptions.manifests ?? [], against: scanOptions.against!, removed: scanOptions.removed ?? [], removedObjects: scanOptions.removedObject ?? [], defaultNamespace: scanOptions.namespace, istioVersion: explicitVersion, fallbackIstioVersion: fallbackVersion, ...readSideInputs(scanOptions, io.cwd) },
+      { manifests: scanOptions.manifests ?? [], against: scanOptions.against!, removed: scanOptions.removed ?? [], removedObjects: scanOptions.removedObject ?? [], defaultNamespace: scanOptions.namespace, stdin: scanOptions.manifests?.includes('-') ? await readStandardInput(io) : undefined, istioVersion: explicitVersion, fallbackIstioVersion: fallbackVersion, ...readSideInputs(scanOptions, io.cwd) },
       async () => (await liveClusters(scanOptions, config, versions, io))[0]!.snapshot,
       io,
     );
