@@ -148,6 +148,16 @@ describe('snapshot, then changes against it offline', () => {
     expect(resolved).toEqual(expect.arrayContaining(['exportto-missing old-open', 'exportto-missing legacy']));
   });
 
+  it('reads the change from standard input (a rendered chart piped in)', async () => {
+    const dir = tempDir();
+    const chart = serviceEntry('team-a', 'stripe', 'api.stripe.com', ['*']).replace('  namespace: team-a\n', '');
+    const run = await scanner(['scan', '-', '--against', join(work, 'cluster.json'), '--tenant', 'team-a', '--format', 'json'], { cwd: dir, input: chart });
+    expect(run.stderr).toContain('0 object(s) added, 1 replaced, 0 removed');
+    expect(run.status).toBe(1);
+    const failing = json(run.stdout).clusters[0]!.findings.filter((f) => f.failsGate);
+    expect(failing.map((f) => [f.ruleId, f.source?.file])).toEqual([['exportto-wildcard', '<stdin>']]);
+  });
+
   it('uses a live cluster as the base with --against and --kubeconfig', async () => {
     const dir = writeTree(tempDir(), { 'pr/stripe.yaml': serviceEntry('team-a', 'stripe', 'api.stripe.com', ['*']) });
     const run = await scanner(['scan', 'pr', '--against', '--kubeconfig', join(work, 'kubeconfig'), '--tenant', 'team-a', '--format', 'json'], { cwd: dir });
