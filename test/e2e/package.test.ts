@@ -6,9 +6,13 @@
  * (ci/azure-pipelines/istio-isolation-scanner.yml) is parsed, checked and its steps run as an
  * agent would, installing that same tarball, so the template and the package are proven
  * together.
+ *
+ * Offline, as CI runs: npm runs with `offline` (cache only, never the network). The install
+ * folder gets a lockfile pinning the production dependencies to the repository's lockfile, so
+ * they come from the cache the repository's own `npm ci` filled, at the versions it tested.
  */
 import { beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parse } from 'yaml';
@@ -20,9 +24,41 @@ jest.setTimeout(600_000);
 const node22Path = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`;
 const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string; files: string[]; scripts: Record<string, string>; bin: Record<string, string> };
 
+/** npm reads only its cache: the tests must pass without a network. */
+const offlineNpm = { npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+
+interface LockEntry {
+  dev?: boolean;
+  link?: boolean;
+  version?: string;
+  license?: string;
+  dependencies?: Record<string, string>;
+  engines?: Record<string, string>;
+  bin?: Record<string, string>;
+}
+
+/**
+ * An empty install folder that depends on the tarball, with a lockfile holding the
+ * repository's production dependencies as its own lockfile resolved them (dev ones left out).
+ */
+function pinnedInstallFolder(dir: string, tarballPath: string): string {
+  mkdirSync(dir, { recursive: true });
+  const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+  const root = lock.packages['']!;
+  const spec = `file:${tarballPath}`;
+  const packages: Record<string, unknown> = {
+    '': { dependencies: { [packageJson.name]: spec } },
+    [`node_modules/${packageJson.name}`]: { version: packageJson.version, resolved: spec, license: root.license, dependencies: root.dependencies, engines: root.engines, bin: root.bin },
+  };
+  for (const [path, entry] of Object.entries(lock.packages)) if (path && !entry.dev && !entry.link) packages[path] = entry;
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, dependencies: { [packageJson.name]: spec } }, null, 2));
+  writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({ name: 'install', lockfileVersion: 3, requires: true, packages }, null, 2));
+  return dir;
+}
+
 function npm(args: string[], cwd: string): Promise<CliRun> {
   const npmCli = process.env.npm_execpath;
-  const env = { ...process.env, PATH: node22Path, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+  const env = { ...process.env, PATH: node22Path, ...offlineNpm };
   return npmCli ? runCommand(process.execPath, [npmCli, ...args], { cwd, env }) : runCommand('npm', args, { cwd, env });
 }
 
@@ -56,8 +92,8 @@ describe('the packed package installed into an empty folder', () => {
   let prefix: string;
 
   beforeAll(async () => {
-    prefix = tempDir('iis-install-');
-    const install = await npm(['install', tarball, '--prefer-offline', '--omit=dev'], prefix);
+    prefix = pinnedInstallFolder(tempDir('iis-install-'), tarball);
+    const install = await npm(['ci', '--omit=dev'], prefix);
     expect(install.stderr).not.toMatch(/EBADENGINE|ERR!/);
     expect(install.status).toBe(0);
   });
@@ -133,6 +169,8 @@ async function runTemplate(values: Record<string, string>, workspace: string): P
   Object.assign(parameters, values);
   const variables = { 'Agent.TempDirectory': join(workspace, '..', 'agent-temp'), 'System.DefaultWorkingDirectory': workspace };
   mkdirSync(variables['Agent.TempDirectory'], { recursive: true });
+  // The install step's folder, pinned (see pinnedInstallFolder): the step installs into it.
+  pinnedInstallFolder(join(variables['Agent.TempDirectory'], 'istio-isolation-scanner'), parameters.scannerPackage!);
   const results = new Map<string, 'succeeded' | 'failed' | 'skipped'>();
   let failed = false;
   let logs = '';
@@ -145,7 +183,7 @@ async function runTemplate(values: Record<string, string>, workspace: string): P
     }
     let ok = true;
     if (step.bash !== undefined) {
-      const env = { ...process.env, PATH: node22Path, NO_COLOR: '1', ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(String(v), parameters, variables)])) };
+      const env = { ...process.env, PATH: node22Path, NO_COLOR: '1', ...offlineNpm, ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(String(v), parameters, variables)])) };
       const run = await runCommand('bash', ['-c', expand(step.bash, parameters, variables)], { cwd: step.workingDirectory ? expand(step.workingDirectory, parameters, variables) : workspace, env });
       logs += run.stdout + run.stderr;
       ok = run.status === 0;
