@@ -43,8 +43,17 @@ export function invocationDirectory(env: NodeJS.ProcessEnv, cwd: string): string
 }
 
 export function processIo(): CliIo {
+  // A reader that stops early (`scan --format json | head`) closes the pipe: the rest of the
+  // report has nowhere to go. Stop writing instead of crashing; the exit code still says the gate.
+  let stdoutClosed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stdoutClosed = true;
+  });
   return {
-    stdout: (text) => process.stdout.write(text),
+    stdout: (text) => {
+      if (!stdoutClosed) process.stdout.write(text);
+    },
     stderr: (text) => process.stderr.write(text),
     isTty: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
     columns: process.stdout.isTTY ? process.stdout.columns : undefined,

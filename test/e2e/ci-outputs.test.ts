@@ -4,13 +4,14 @@
  * (also through `npm run`), and machine-readable output free of npm's banner.
  */
 import { describe, expect, it, jest } from '@jest/globals';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { XMLValidator } from 'fast-xml-parser';
 import { JSON_REPORT_SCHEMA, type JsonReport } from '../../src/report/json.js';
-import { repoRoot, runCommand, scanner } from '../helpers/cli.js';
+import { binPath, repoRoot, runCommand, scanner } from '../helpers/cli.js';
 import { CORRECT_TENANT_SERVICE_ENTRY, serviceEntry, tempDir, writeTree } from '../helpers/ci-fixtures.js';
 
 // Each case spawns the real binary (a few seconds each, more on a loaded machine): a generous guard, not a timing.
@@ -131,5 +132,18 @@ describe('npm run from another directory', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^\n?> istio-isolation-scanner@/);
     expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))).toHaveProperty('clusters');
+  });
+});
+
+describe('a reader that closes standard output early', () => {
+  it('(scan --format json | head) stops writing without a crash and keeps the exit code of the gate', async () => {
+    const dir = writeTree(tempDir(), { 'k8s/ok.yaml': CORRECT_TENANT_SERVICE_ENTRY });
+    const child = spawn(process.execPath, [binPath, 'scan', 'k8s', '--tenant', 'team-a', '--format', 'json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const status = await new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|at .*\.ts:\d+/);
+    expect(status).toBe(0);
   });
 });
