@@ -34,6 +34,19 @@ export const sidecarMultipleDefaultsRule: Rule = {
         },
         source: used!.source,
       });
+      // Each ignored Sidecar is a finding of its own, on its own object (as istioctl analyze's
+      // MultipleSidecarsWithoutWorkloadSelectors reports every one): its author believes it is in force.
+      for (const sidecar of ignored) {
+        results.push({
+          message: `Sidecar ${namespace}/${sidecar.metadata.name} has no workloadSelector and is ignored: Istio uses the older ${used!.metadata.name} for namespace ${namespace}.`,
+          namespace,
+          resource: refOf(sidecar),
+          affectedNamespaces: [namespace],
+          subjectKey: `ignored:${sidecar.metadata.name}`,
+          evidence: { used: used!.metadata.name, ignored: sidecar.metadata.name, creationTimestamp: sidecar.metadata.creationTimestamp ?? null },
+          source: sidecar.source,
+        });
+      }
     }
     return results;
   },

@@ -27,6 +27,8 @@ runRuleTests(sidecarMultipleDefaultsRule, {
           messageIncludes: ['oldest, default', 'ignores strict'],
           check: (f) => expect(f.evidence).toMatchObject({ used: 'default', ignored: ['strict'] }),
         },
+        // The ignored one is reported on its own object too (istioctl analyze sidecar-default-selector flags both).
+        { severity: 'high', resourceName: 'strict', subjectKey: 'ignored:strict', messageIncludes: ['Sidecar tenant-a/strict has no workloadSelector and is ignored', 'older default'] },
       ],
     },
   ],
