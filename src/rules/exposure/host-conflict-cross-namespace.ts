@@ -58,8 +58,7 @@ export const hostConflictCrossNamespaceRule: Rule = {
     for (const [kind, byHost] of [['ServiceEntry', serviceEntries], ['VirtualService', virtualServices]] as const) {
       for (const [host, definitions] of byHost) {
         if (new Set(definitions.map((config) => config.namespace)).size < 2) continue;
-        const result = evaluateHost(model, kind, host, definitions, services.get(host) ?? []);
-        if (result) results.push(result);
+        results.push(...evaluateHost(model, kind, host, definitions, services.get(host) ?? []));
       }
     }
     return results;
@@ -80,7 +79,7 @@ interface ConflictAnswer {
  * are decided once per scope shape (answersByShape), so a host defined by many tenants costs
  * O(shapes + owners), not O(namespaces x definitions).
  */
-function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService', host: string, definitions: ConfigObject[], services: ConfigObject[]): RuleResult | undefined {
+function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService', host: string, definitions: ConfigObject[], services: ConfigObject[]): RuleResult[] {
   const sidecars = model.sidecars();
   const version = model.snapshot.istioVersion;
   // ServiceEntries: from 1.24 a namespace's own definition always decides there. VirtualServices: never by itself.
@@ -144,7 +143,7 @@ function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService',
 
   const answers = answersByShape(model.tenantShapes(), namespacesSingledOutBy([...definitions, ...services]), ask);
   const affected = answeredNamespaces(answers);
-  if (affected.length === 0) return undefined;
+  if (affected.length === 0) return [];
   // Winners in the order of the first namespace each one wins, as a walk over sorted namespaces would meet them.
   const namespacesByWinner = new Map<ConfigObject, { namespaces: string[]; decidedBy: Set<DecidedBy> }>();
   const contenderSet = new Set<ConfigObject>();
@@ -178,7 +177,7 @@ function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService',
   }
   const ageOverrides = overrides.filter((o) => o.decidedBy === 'age').map((o) => o.namespace);
   if (ageOverrides.length > 0) parts.push(`the own definitions of ${listForMessage(ageOverrides)} lose there to another namespace's`);
-  return {
+  const main: RuleResult = {
     message: `Host ${host} is defined by ${plural} in ${listForMessage(contenderOwners)}; ${parts.join('; ')}.`,
     namespace: winner.namespace,
     resource: refOf(winner.object),
@@ -207,6 +206,25 @@ function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService',
     },
     source: winner.object.source,
   };
+  // Each own definition that loses in its own namespace is reported on its own object too: its
+  // owner's routing for the host is decided elsewhere (istioctl analyze flags every conflicting object).
+  const victims: RuleResult[] = [];
+  for (const override of overrides) {
+    const how = override.decidedBy === 'age' ? 'comes first in creation order' : `is exported to ${override.namespace} by name`;
+    for (const config of override.overridden) {
+      if (config === winner) continue;
+      victims.push({
+        message: `${describe(config.object)} is not used for ${host} in its own namespace: ${describe(override.winner.object)} ${how} and takes precedence there, so ${override.winner.namespace} decides ${override.namespace}'s traffic to ${host}.`,
+        namespace: override.namespace,
+        resource: refOf(config.object),
+        affectedNamespaces: [override.namespace],
+        subjectKey: `${kind}:${host}:overridden`,
+        evidence: { host, kind, winner: describe(override.winner.object), decidedBy: override.decidedBy, conflictingOwners: contenderOwners, ...versionEvidence(model) },
+        source: config.object.source,
+      });
+    }
+  }
+  return [main, ...victims];
 }
 
 function oldestFirst(configs: ConfigObject[]): ConfigObject[] {

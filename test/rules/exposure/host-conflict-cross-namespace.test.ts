@@ -122,7 +122,11 @@ metadata: {name: second, namespace: tenant-b, creationTimestamp: "2024-01-01T00:
 spec: {hosts: [api.example.com], http: [{route: [{destination: {host: api.example.com}}]}]}
 `,
       // No own-namespace preference among public VirtualServices: tenant-b's own loses to tenant-a's older one.
-      findings: [{ subjectKey: 'VirtualService:api.example.com', resourceName: 'first', affectedNamespaces: ['tenant-a', 'tenant-b', 'tenant-c'] }],
+      findings: [
+        { subjectKey: 'VirtualService:api.example.com', resourceName: 'first', affectedNamespaces: ['tenant-a', 'tenant-b', 'tenant-c'] },
+        // tenant-b's own VirtualService is not used in tenant-b: reported on it too.
+        { subjectKey: 'VirtualService:api.example.com:overridden', resourceName: 'second', namespace: 'tenant-b', affectedNamespaces: ['tenant-b'], messageIncludes: ['VirtualService tenant-b/second is not used for api.example.com in its own namespace', 'VirtualService tenant-a/first comes first in creation order'] },
+      ],
     },
     {
       // Istio < 1.24 with a Sidecar: selectServices keeps the first candidate, with no Kubernetes preference (istio/istio#51776).
@@ -150,7 +154,7 @@ spec: {egress: [{hosts: ["*/*"]}]}
       istioVersion: '1.23',
       manifests: ns('tenant-a', 'tenant-b') + hijack + se('tenant-b', 'own', 'api.payments.example.com', '2024-01-01T00:00:00Z', '["*"]'),
       // In tenant-a too: its own definition only wins because it happens to be the older one.
-      findings: [{ resourceName: 'hijack', affectedNamespaces: ['tenant-a', 'tenant-b'] }],
+      findings: [{ resourceName: 'hijack', affectedNamespaces: ['tenant-a', 'tenant-b'] }, { resourceName: 'own', subjectKey: 'ServiceEntry:api.payments.example.com:overridden', affectedNamespaces: ['tenant-b'] }],
     },
     {
       name: "issue 13 repro: bar's older public VirtualService decides foo's routing",
@@ -169,6 +173,15 @@ spec: {egress: [{hosts: ["*/*"]}]}
             expect(f.evidence.overriddenOwnDefinitions).toEqual([{ namespace: 'foo', winner: 'VirtualService bar/theirs', decidedBy: 'age', overridden: ['VirtualService foo/mine'] }]);
           },
         },
+        {
+          severity: 'critical',
+          namespace: 'foo',
+          resourceName: 'mine',
+          subjectKey: 'VirtualService:api.example.com:overridden',
+          affectedNamespaces: ['foo'],
+          messageIncludes: ['VirtualService foo/mine is not used for api.example.com in its own namespace: VirtualService bar/theirs comes first in creation order', 'so bar decides foo\'s traffic'],
+          check: (f) => expect(f.evidence).toMatchObject({ winner: 'VirtualService bar/theirs', decidedBy: 'age' }),
+        },
       ],
     },
     {
@@ -185,6 +198,7 @@ spec: {egress: [{hosts: ["*/*"]}]}
             expect(f.evidence.currentWinnerByAge).toBeUndefined();
           },
         },
+        { resourceName: 'mine', subjectKey: 'VirtualService:api.example.com:overridden', affectedNamespaces: ['foo'], messageIncludes: ['is exported to foo by name'], check: (f) => expect(f.evidence.decidedBy).toBe('export-group') },
       ],
     },
     {
@@ -193,7 +207,10 @@ spec: {egress: [{hosts: ["*/*"]}]}
       name: "before 1.24, without a Sidecar, a ServiceEntry exported by name overrides the namespace's own public one",
       istioVersion: '1.23',
       manifests: ns('tenant-a', 'tenant-b') + se('tenant-a', 'named', 'api.payments.example.com', '2024-06-01T00:00:00Z', '[tenant-b]') + se('tenant-b', 'own', 'api.payments.example.com', '2024-01-01T00:00:00Z', '["*"]'),
-      findings: [{ resourceName: 'named', affectedNamespaces: ['tenant-b'], messageIncludes: ["overrides tenant-b's own ServiceEntry tenant-b/own"] }],
+      findings: [
+        { resourceName: 'named', affectedNamespaces: ['tenant-b'], messageIncludes: ["overrides tenant-b's own ServiceEntry tenant-b/own"] },
+        { resourceName: 'own', subjectKey: 'ServiceEntry:api.payments.example.com:overridden', affectedNamespaces: ['tenant-b'], messageIncludes: ['is exported to tenant-b by name'] },
+      ],
     },
   ],
 });
