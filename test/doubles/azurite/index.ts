@@ -59,11 +59,13 @@ export async function startAzuriteQueue(options: { startTimeoutMs?: number; pki?
   const killOnExit = () => child.kill('SIGTERM');
   process.once('exit', killOnExit);
   let output = '';
+  // A guard against a hung start, not a performance check: a loaded 2-core machine can take a minute.
+  const startTimeoutMs = options.startTimeoutMs ?? 180_000;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGTERM');
-      reject(new Error(`Azurite did not start within ${options.startTimeoutMs ?? 20000} ms: ${output}`));
-    }, options.startTimeoutMs ?? 20000);
+      reject(new Error(`Azurite did not start within ${startTimeoutMs} ms: ${output}`));
+    }, startTimeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (/successfully listen/.test(output)) {
