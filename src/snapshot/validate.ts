@@ -8,22 +8,11 @@
  *    type Reconciled/Accepted with status "False", or a validation message of level ERROR
  *    (IstioStatus: `conditions[]` and `validationMessages[]` with `level`).
  */
-import { Ajv, type ValidateFunction } from 'ajv';
 import { admissionRejection, describeRejection } from './admission/index.js';
-import { KIND_SCHEMAS } from './schemas/index.js';
-import type { InputProblem, K8sObject, SnapshotKind } from './types.js';
-
-const ajv = new Ajv({ allErrors: false, strict: true });
-const validators = new Map<SnapshotKind, ValidateFunction>();
-
-function validatorFor(kind: SnapshotKind): ValidateFunction | undefined {
-  if (validators.has(kind)) return validators.get(kind);
-  const schema = KIND_SCHEMAS[kind];
-  if (!schema) return undefined;
-  const validate = ajv.compile(schema);
-  validators.set(kind, validate);
-  return validate;
-}
+// ajv's code for the schemas of schemas/index.ts, generated ahead of time: compiling them at
+// run time cost most of a small scan's start-up (docs/performance.md "Start-up").
+import { KIND_VALIDATORS } from './schemas/validators.gen.js';
+import type { InputProblem, K8sObject } from './types.js';
 
 function describe(object: K8sObject): string {
   const { namespace, name } = object.metadata;
@@ -36,7 +25,7 @@ function refOf(object: K8sObject): NonNullable<InputProblem['resource']> {
 
 /** Wrong field types, or undefined when the object's fields have the shapes the rules expect. */
 export function schemaProblem(object: K8sObject): InputProblem | undefined {
-  const validate = validatorFor(object.snapshotKind);
+  const validate = KIND_VALIDATORS[object.snapshotKind];
   if (!validate) return undefined;
   if (validate({ spec: object.spec, ...object.body })) return undefined;
   const error = validate.errors?.[0];

@@ -8,6 +8,10 @@
  * Field shapes follow the Istio API reference (networking.istio.io / security.istio.io
  * v1: ServiceEntry, VirtualService, DestinationRule, Sidecar, Gateway, PeerAuthentication,
  * AuthorizationPolicy) and the Kubernetes core/v1 and rbac/v1 types.
+ *
+ * The scanner does not compile these at run time: scripts/generate-kind-validators.ts turns
+ * them into ajv's standalone code (validators.gen.ts, which validate.ts uses). Regenerate it
+ * after any change here; test/unit/snapshot/kind-validators.test.ts fails until then.
  */
 import type { SchemaObject } from 'ajv';
 import type { SnapshotKind } from '../types.js';
