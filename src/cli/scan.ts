@@ -8,14 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { discoverConfigFile, repositoryRoot } from '../config/discover.js';
-import { loadScannerConfig } from '../config/load.js';
 import { ALL_RULES } from '../rules/registry.js';
 import { expiredSuppressions } from '../rules/suppression.js';
 import { progressFor } from './progress.js';
 import { defaultConfig, type ScannerConfig } from '../config/types.js';
 import { scanSnapshot } from '../report/scan-result.js';
 import { reportFormat, type RenderContext } from '../report/formats.js';
-import { BaselineError, parseBaselineReport } from '../report/baseline.js';
 import { withComparison } from '../report/compare.js';
 import { failingFindings } from '../report/gate.js';
 import { applyTenantScope, splitTenantList, tenantMatcher } from '../report/scope.js';
@@ -146,6 +144,8 @@ async function loadConfig(options: ScanOptions, source: Source, io: CliIo): Prom
     if (path) io.stderr(`Using configuration ${relative(cwd, path) || path} (found without --config; --no-config ignores it).\n`);
   }
   if (!path) return { config: defaultConfig() };
+  // Loaded only with a configuration file (it compiles its schema with ajv): start-up.
+  const { loadScannerConfig } = await import('../config/load.js');
   try {
     return { config: await loadScannerConfig(path, { knownRuleIds: ALL_RULES.map((rule) => rule.meta.id) }), path };
   } catch (error) {
@@ -458,7 +458,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
   const soleTenant = tenants.length === 1 && DNS_1123_LABEL.test(tenants[0]!) ? tenants[0] : undefined;
   const scanOptions: ScanOptions = { ...options, namespace: options.namespace ?? soleTenant };
   if (scanOptions.namespace !== undefined && !DNS_1123_LABEL.test(scanOptions.namespace)) throw new UsageError(`--namespace must be a Kubernetes namespace name (DNS-1123 label), got "${scanOptions.namespace}"`);
-  const baseline = options.baseline ? readBaseline(resolve(io.cwd, options.baseline), options.baseline) : undefined;
+  const baseline = options.baseline ? await readBaseline(resolve(io.cwd, options.baseline), options.baseline) : undefined;
 
   let inputs: ClusterInput[];
   let change: ChangeRun | undefined;
@@ -540,7 +540,9 @@ function warnAboutObjectsOutsideTenants(snapshot: ClusterSnapshot, tenants: stri
   io.stderr(`warning: ${outside.length} scanned object(s) are outside the tenant namespaces (${tenants.join(', ')}): ${named}${outside.length > 5 ? ', ...' : ''}. Findings about them are left out; give their namespace with --tenant or --namespace to judge them.\n`);
 }
 
-function readBaseline(path: string, shownAs: string): Map<string, Finding[]> {
+async function readBaseline(path: string, shownAs: string): Promise<Map<string, Finding[]>> {
+  // Loaded only with --baseline (it compiles its schema with ajv): start-up.
+  const { BaselineError, parseBaselineReport } = await import('../report/baseline.js');
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

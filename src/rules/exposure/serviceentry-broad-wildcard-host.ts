@@ -1,4 +1,5 @@
-import { parse } from 'tldts';
+import { createRequire } from 'node:module';
+import type * as Tldts from 'tldts';
 import { refOf } from '../../mesh/accessors.js';
 import { isWildcard, wildcardSuffix } from '../../mesh/hosts.js';
 import type { Rule, RuleResult } from '../types.js';
@@ -13,9 +14,14 @@ export interface BroadWildcard {
   reason: string;
 }
 
+// The Public Suffix List is loaded on the first wildcard host that needs it, not at start-up
+// (docs/performance.md "Start-up"); tldts is CommonJS, so require() loads it synchronously.
+let tldts: typeof Tldts | undefined;
+
 /** True when `domain` is a public suffix (ICANN section) or not a name under one at all. */
 function isPublicSuffixOrUnknown(domain: string): boolean {
-  const parsed = parse(domain, { allowPrivateDomains: false });
+  tldts ??= createRequire(import.meta.url)('tldts') as typeof Tldts;
+  const parsed = tldts.parse(domain, { allowPrivateDomains: false });
   return !parsed.domain || parsed.publicSuffix === domain;
 }
 

@@ -10,8 +10,10 @@
  * numbers, `self.all(l1, self.exists_one(...))`) runs as an equivalent set check; a property
  * test keeps the two in agreement.
  */
-import { celEnv, isCelError, parse, plan, type CelInput } from '@bufbuild/cel';
-import { strings } from '@bufbuild/cel/ext';
+import { createRequire } from 'node:module';
+import type * as Cel from '@bufbuild/cel';
+import type { CelInput } from '@bufbuild/cel';
+import type * as CelExt from '@bufbuild/cel/ext';
 
 export interface KubeValidationRule {
   rule: string;
@@ -61,8 +63,23 @@ export interface SchemaViolation {
 
 type Evaluator = (self: unknown) => boolean;
 
-const celEnvironment = celEnv({ funcs: strings });
 const evaluators = new Map<string, Evaluator>();
+
+/**
+ * @bufbuild/cel (with protobuf, about 130 modules) is loaded when the first rule is compiled,
+ * not at start-up: a scan without Istio objects, or a live scan, never needs it (docs/performance.md
+ * "Start-up"). Its CommonJS build, so that require() loads it synchronously.
+ */
+let celRuntime: { cel: typeof Cel; environment: ReturnType<typeof Cel.celEnv> } | undefined;
+function loadCel(): NonNullable<typeof celRuntime> {
+  if (!celRuntime) {
+    const require = createRequire(import.meta.url);
+    const cel = require('@bufbuild/cel') as typeof Cel;
+    const { strings } = require('@bufbuild/cel/ext') as typeof CelExt;
+    celRuntime = { cel, environment: cel.celEnv({ funcs: strings }) };
+  }
+  return celRuntime;
+}
 
 /** Linear equivalents of rules whose CEL form is quadratic in list length. */
 const EQUIVALENT_RULES: Record<string, Evaluator> = {
@@ -82,16 +99,17 @@ const EQUIVALENT_RULES: Record<string, Evaluator> = {
 export function celEvaluator(rule: string): Evaluator {
   let evaluator = evaluators.get(rule);
   if (evaluator) return evaluator;
+  const { cel, environment } = loadCel();
   let program: ((bindings: Record<string, CelInput>) => unknown) | undefined;
   try {
-    program = plan(celEnvironment, parse(rule)) as (bindings: Record<string, CelInput>) => unknown;
+    program = cel.plan(environment, cel.parse(rule)) as (bindings: Record<string, CelInput>) => unknown;
   } catch {
     program = undefined;
   }
   evaluator = (self) => {
     if (!program) return false;
     const result = program({ self: self as CelInput });
-    return !isCelError(result) && result === true;
+    return !cel.isCelError(result) && result === true;
   };
   evaluators.set(rule, evaluator);
   return evaluator;
