@@ -6,14 +6,16 @@
  * API server, not refused, so they pass; null fields are pruned unless `nullable`.
  *
  * Cost is linear in the value: each node is visited once against its schema, and each CEL
- * rule runs once per node it sits on. The one quadratic rule of the Istio CRDs (unique port
- * numbers, `self.all(l1, self.exists_one(...))`) runs as an equivalent set check; a property
- * test keeps the two in agreement.
+ * rule runs once per node it sits on. The rules of the vendored Istio CRDs run as plain
+ * functions with the same results (crd-rules.ts, checked against CEL by property): the CEL
+ * runtime costs most of a small scan's start-up, and the one quadratic rule (unique port
+ * numbers, `self.all(l1, self.exists_one(...))`) becomes a set check. Other rules use CEL.
  */
 import { createRequire } from 'node:module';
 import type * as Cel from '@bufbuild/cel';
 import type { CelInput } from '@bufbuild/cel';
 import type * as CelExt from '@bufbuild/cel/ext';
+import { EQUIVALENT_RULES, type Evaluator } from './crd-rules.js';
 
 export interface KubeValidationRule {
   rule: string;
@@ -61,13 +63,11 @@ export interface SchemaViolation {
   rule?: string;
 }
 
-type Evaluator = (self: unknown) => boolean;
-
 const evaluators = new Map<string, Evaluator>();
 
 /**
- * @bufbuild/cel (with protobuf, about 130 modules) is loaded when the first rule is compiled,
- * not at start-up: a scan without Istio objects, or a live scan, never needs it (docs/performance.md
+ * @bufbuild/cel (with protobuf, about 130 modules) is loaded when the first rule without a
+ * plain-function equivalent (crd-rules.ts) is compiled, not at start-up (docs/performance.md
  * "Start-up"). Its CommonJS build, so that require() loads it synchronously.
  */
 let celRuntime: { cel: typeof Cel; environment: ReturnType<typeof Cel.celEnv> } | undefined;
@@ -80,20 +80,6 @@ function loadCel(): NonNullable<typeof celRuntime> {
   }
   return celRuntime;
 }
-
-/** Linear equivalents of rules whose CEL form is quadratic in list length. */
-const EQUIVALENT_RULES: Record<string, Evaluator> = {
-  'self.all(l1, self.exists_one(l2, l1.number == l2.number))': (self) => {
-    if (!Array.isArray(self)) return false;
-    const numbers = new Set<unknown>();
-    for (const item of self) {
-      const number = item !== null && typeof item === 'object' ? (item as Record<string, unknown>).number : undefined;
-      if (numbers.has(number)) return false;
-      numbers.add(number);
-    }
-    return true;
-  },
-};
 
 /** A CEL rule compiled once; an evaluation error counts as a failed rule, as in the API server. */
 export function celEvaluator(rule: string): Evaluator {
