@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type * as Tldts from 'tldts';
+import { loadOnFirstUse } from '../../load-on-first-use.js';
 import { refOf } from '../../mesh/accessors.js';
 import { isWildcard, wildcardSuffix } from '../../mesh/hosts.js';
 import type { Rule, RuleResult } from '../types.js';
@@ -20,7 +20,7 @@ let tldts: typeof Tldts | undefined;
 
 /** True when `domain` is a public suffix (ICANN section) or not a name under one at all. */
 function isPublicSuffixOrUnknown(domain: string): boolean {
-  tldts ??= createRequire(import.meta.url)('tldts') as typeof Tldts;
+  tldts ??= loadOnFirstUse<typeof Tldts>('tldts');
   const parsed = tldts.parse(domain, { allowPrivateDomains: false });
   return !parsed.domain || parsed.publicSuffix === domain;
 }

@@ -11,11 +11,11 @@
  * runtime costs most of a small scan's start-up, and the one quadratic rule (unique port
  * numbers, `self.all(l1, self.exists_one(...))`) becomes a set check. Other rules use CEL.
  */
-import { createRequire } from 'node:module';
 import type * as Cel from '@bufbuild/cel';
 import type { CelInput } from '@bufbuild/cel';
 import type * as CelExt from '@bufbuild/cel/ext';
 import { EQUIVALENT_RULES, type Evaluator } from './crd-rules.js';
+import { loadOnFirstUse } from '../../load-on-first-use.js';
 
 export interface KubeValidationRule {
   rule: string;
@@ -73,9 +73,8 @@ const evaluators = new Map<string, Evaluator>();
 let celRuntime: { cel: typeof Cel; environment: ReturnType<typeof Cel.celEnv> } | undefined;
 function loadCel(): NonNullable<typeof celRuntime> {
   if (!celRuntime) {
-    const require = createRequire(import.meta.url);
-    const cel = require('@bufbuild/cel') as typeof Cel;
-    const { strings } = require('@bufbuild/cel/ext') as typeof CelExt;
+    const cel = loadOnFirstUse<typeof Cel>('@bufbuild/cel');
+    const { strings } = loadOnFirstUse<typeof CelExt>('@bufbuild/cel/ext');
     celRuntime = { cel, environment: cel.celEnv({ funcs: strings }) };
   }
   return celRuntime;
