@@ -23,6 +23,7 @@
  */
 import type { SidecarEgressHost } from './accessors.js';
 import type { ConfigObject } from './config-objects.js';
+import { DestinationRuleIndex } from './destination-rules.js';
 import { isExportedTo } from './exportto.js';
 import { HostIndex, hostMatches, hostsOverlap } from './hosts.js';
 import { scopeImportsHosts, type SidecarIndex, type SidecarScope } from './sidecars.js';
@@ -35,31 +36,41 @@ import { scopeImportsHosts, type SidecarIndex, type SidecarScope } from './sidec
  * open meshes slow, so copies are made only by toArray().
  */
 export class OwnerList implements Iterable<string> {
+  /** Sorted owners of `shared` this namespace receives nothing from (every object hidden by its own DestinationRules). */
+  private readonly hidden: readonly string[];
+
   constructor(
     /** Sorted, shared between namespaces; never modified. */
     private readonly shared: readonly string[],
     /** The importing namespace, left out of `shared`. */
     private readonly excluded: string,
-    /** Sorted owners not in `shared`. */
+    /** Sorted owners not in `shared` (or in `hidden`). */
     private readonly extra: readonly string[] = [],
-  ) {}
+    hidden: Iterable<string> = [],
+  ) {
+    this.hidden = [...new Set(hidden)].filter((owner) => owner !== excluded && sortedHas(shared, owner)).sort();
+  }
 
   static of(owners: Iterable<string>): OwnerList {
     return new OwnerList([...new Set(owners)].sort(), '', []);
   }
 
+  private inShared(owner: string): boolean {
+    return owner !== this.excluded && sortedHas(this.shared, owner) && !sortedHas(this.hidden, owner);
+  }
+
   /** The same list plus `owners` (still sharing the storage of the shared part). */
   with(owners: Iterable<string>): OwnerList {
-    const extra = [...new Set([...this.extra, ...owners])].filter((owner) => owner !== this.excluded && !sortedHas(this.shared, owner)).sort();
-    return extra.length === this.extra.length ? this : new OwnerList(this.shared, this.excluded, extra);
+    const extra = [...new Set([...this.extra, ...owners])].filter((owner) => owner !== this.excluded && !this.inShared(owner)).sort();
+    return extra.length === this.extra.length ? this : new OwnerList(this.shared, this.excluded, extra, this.hidden);
   }
 
   get size(): number {
-    return this.shared.length - (sortedHas(this.shared, this.excluded) ? 1 : 0) + this.extra.length;
+    return this.shared.length - (sortedHas(this.shared, this.excluded) ? 1 : 0) - this.hidden.length + this.extra.length;
   }
 
   has(namespace: string): boolean {
-    return namespace !== this.excluded && (sortedHas(this.shared, namespace) || sortedHas(this.extra, namespace));
+    return this.inShared(namespace) || (namespace !== this.excluded && sortedHas(this.extra, namespace));
   }
 
   /** The first `limit` owners in sorted order. */
@@ -70,7 +81,7 @@ export class OwnerList implements Iterable<string> {
     while (out.length < limit && (i < this.shared.length || j < this.extra.length)) {
       if (j >= this.extra.length || (i < this.shared.length && this.shared[i]! < this.extra[j]!)) {
         const owner = this.shared[i++]!;
-        if (owner !== this.excluded) out.push(owner);
+        if (this.inShared(owner)) out.push(owner);
       } else {
         out.push(this.extra[j++]!);
       }
@@ -174,27 +185,40 @@ export class ImportGraph {
   private readonly namedCache = new Map<string, ConfigObject[]>();
   /** DestinationRules that configure some service of their namespace visible elsewhere. */
   private readonly rulesReachingOthers = new Set<ConfigObject>();
+  /** Every imported DestinationRule entry under the service hosts it is imported through. */
+  private readonly ruleEntries = new HostIndex<ImportEntry>();
+  /** Own-rule host pattern -> owner namespaces of the rule entries it covers (see hiddenRules). */
+  private readonly coveredOwnersCache = new Map<string, Set<string>>();
+  /** `*` egress key + own-rule patterns -> the public rules those patterns hide. */
+  private readonly hiddenStarCache = new Map<string, ReadonlySet<ConfigObject>>();
+  readonly destinationRules: DestinationRuleIndex;
 
   /**
    * @param configs every exportable object of the snapshot (Services and ServiceEntries are also what DestinationRules attach to)
    * @param counts which objects are candidates for import (e.g. tenant-owned); Services are never imported config
+   * @param destinationRules Istio's DestinationRule index over every rule of `configs` (built from them when absent)
    */
   constructor(
     configs: ConfigObject[],
     private readonly sidecars: SidecarIndex,
     counts: (config: ConfigObject) => boolean = () => true,
+    destinationRules?: DestinationRuleIndex,
   ) {
+    this.destinationRules = destinationRules ?? new DestinationRuleIndex(configs, sidecars.rootNamespace);
     const servicesByNamespace = new Map<string, ConfigObject[]>();
+    const ruleNamespaces = new Set<string>();
     for (const config of configs) if (config.kind === 'Service' || config.kind === 'ServiceEntry') pushTo(servicesByNamespace, config.namespace, config);
     for (const config of configs) {
       if (config.kind === 'Service' || !config.appliesToSidecars || !counts(config)) continue;
-      if (config.kind === 'DestinationRule') this.addDestinationRule(config, servicesByNamespace.get(config.namespace) ?? []);
+      if (config.kind === 'DestinationRule') ruleNamespaces.add(config.namespace);
       else this.addEntry({ config, hosts: config.hosts }, config.exportTo.scope.all, config.exportTo.scope.names);
     }
+    for (const namespace of ruleNamespaces) this.addDestinationRules(namespace, servicesByNamespace.get(namespace) ?? [], counts);
   }
 
   private addEntry(entry: ImportEntry, isPublic: boolean, namedTargets: Iterable<string>): void {
     if (entry.hosts.length === 0) return;
+    if (entry.config.kind === 'DestinationRule') for (const host of entry.hosts) this.ruleEntries.add(host, entry);
     if (isPublic) {
       for (const host of entry.hosts) this.publicIndex.add(host, entry);
       pushTo(this.publicByNamespace, entry.config.namespace, entry);
@@ -205,30 +229,82 @@ export class ImportGraph {
   }
 
   /**
-   * A DestinationRule of M reaches namespace N for a service S of M that its host covers when
-   * both the rule and S are exported to N (getExportedDestinationRuleFromNamespace checks
-   * the rule's exportTo against the client namespace; N only imports S if S is visible there).
+   * The DestinationRules of M that reach other namespaces, each under the hosts of M's services
+   * it configures there. For a service S of M, only M's most specific exported rules for S's
+   * host are consulted (getExportedDestinationRuleFromNamespace after MostSpecificHostMatch);
+   * such a rule reaches N when both it and S are exported to N (N only imports S if S is
+   * visible there). Whether N's own rules hide it is decided per namespace (hiddenRules).
    */
-  private addDestinationRule(rule: ConfigObject, servicesOfNamespace: ConfigObject[]): void {
-    const owner = rule.namespace;
-    const publicHosts: string[] = [];
-    const namedHosts = new Map<string, string[]>();
+  private addDestinationRules(owner: string, servicesOfNamespace: ConfigObject[], counts: (config: ConfigObject) => boolean): void {
+    const publicHosts = new Map<ConfigObject, string[]>();
+    const namedHosts = new Map<ConfigObject, Map<string, string[]>>();
     for (const service of servicesOfNamespace) {
       for (const serviceHost of service.hosts) {
-        if (!rule.hosts.some((ruleHost) => hostMatches(ruleHost, serviceHost))) continue;
-        if (rule.exportTo.scope.all && service.exportTo.scope.all) {
-          publicHosts.push(serviceHost);
-          continue;
-        }
-        for (const target of new Set([...rule.exportTo.scope.names, ...service.exportTo.scope.names])) {
-          if (target === owner || !isExportedTo(rule.exportTo.scope, owner, target) || !isExportedTo(service.exportTo.scope, owner, target)) continue;
-          pushTo(namedHosts, target, serviceHost);
+        const found = this.destinationRules.exportedRules(owner, serviceHost);
+        if (!found) continue;
+        for (const rule of found.rules) {
+          if (!rule.appliesToSidecars || !counts(rule)) continue;
+          if (rule.exportTo.scope.all && service.exportTo.scope.all) {
+            pushTo(publicHosts, rule, serviceHost);
+            continue;
+          }
+          for (const target of new Set([...rule.exportTo.scope.names, ...service.exportTo.scope.names])) {
+            if (target === owner || !isExportedTo(rule.exportTo.scope, owner, target) || !isExportedTo(service.exportTo.scope, owner, target)) continue;
+            let byTarget = namedHosts.get(rule);
+            if (!byTarget) namedHosts.set(rule, (byTarget = new Map()));
+            pushTo(byTarget, target, serviceHost);
+          }
         }
       }
     }
-    this.addEntry({ config: rule, hosts: publicHosts }, true, []);
-    for (const [target, hosts] of namedHosts) this.addEntry({ config: rule, hosts }, false, [target]);
-    if (publicHosts.length > 0 || namedHosts.size > 0) this.rulesReachingOthers.add(rule);
+    for (const [rule, hosts] of publicHosts) this.addEntry({ config: rule, hosts }, true, []);
+    for (const [rule, byTarget] of namedHosts) for (const [target, hosts] of byTarget) this.addEntry({ config: rule, hosts }, false, [target]);
+    for (const rule of [...publicHosts.keys(), ...namedHosts.keys()]) this.rulesReachingOthers.add(rule);
+  }
+
+  /**
+   * Step 1 of Istio's lookup: a rule of `namespace` itself for a host (its namespaceLocal
+   * index) hides every other namespace's rule for it. Own-rule patterns that cover no foreign
+   * rule entry change nothing, so the answer depends only on the patterns that do: namespaces
+   * with the same ones (usually none) share it.
+   */
+  private hidingPatterns(namespace: string): string[] {
+    const out: string[] = [];
+    for (const pattern of this.destinationRules.ownHosts(namespace)) {
+      let owners = this.coveredOwnersCache.get(pattern);
+      if (!owners) {
+        owners = new Set(this.ruleEntries.coveredBy(pattern).map((entry) => entry.config.namespace));
+        this.coveredOwnersCache.set(pattern, owners);
+      }
+      if (owners.size > 1 || (owners.size === 1 && !owners.has(namespace))) out.push(pattern);
+    }
+    return out.sort();
+  }
+
+  /** Is a rule imported through `hosts` hidden by own rules with these patterns (every host covered)? */
+  private static hiddenBy(patterns: readonly string[], hosts: readonly string[]): boolean {
+    return hosts.every((host) => patterns.some((pattern) => hostMatches(pattern, host)));
+  }
+
+  /** The public rules of `star` that own-rule `patterns` hide (cached per `*` egress and patterns). */
+  private hiddenStarRules(starKey: string, star: StarImports, patterns: readonly string[]): ReadonlySet<ConfigObject> {
+    if (patterns.length === 0) return EMPTY;
+    const key = `${starKey}\u0000${patterns.join('\n')}`;
+    let hidden = this.hiddenStarCache.get(key);
+    if (!hidden) {
+      const found = new Set<ConfigObject>();
+      for (const pattern of patterns) {
+        for (const entry of this.ruleEntries.coveredBy(pattern)) {
+          const config = entry.config;
+          if (found.has(config) || !star.imported.has(config)) continue;
+          const publicEntry = this.publicEntryOf.get(config);
+          if (publicEntry && ImportGraph.hiddenBy(patterns, publicEntry.hosts)) found.add(config);
+        }
+      }
+      hidden = found;
+      this.hiddenStarCache.set(key, hidden);
+    }
+    return hidden;
   }
 
   /** False when a (counted) DestinationRule can never apply outside its namespace, whatever the Sidecars. */
@@ -268,33 +344,51 @@ export class ImportGraph {
   /** Foreign objects imported by one scope of `scope.namespace`. */
   scopeImports(scope: SidecarScope): ScopeImports {
     const namespace = scope.namespace;
+    const starKey = starKeyOf(scope.egressHosts);
     const star = this.starImports(scope.egressHosts);
+    // DestinationRules of other namespaces for hosts this namespace has rules of its own for
+    // are never consulted by its proxies (Istio's lookup stops at the proxy's namespace).
+    const patterns = this.hidingPatterns(namespace);
+    const hiddenStar = this.hiddenStarRules(starKey, star, patterns);
+    const inStar = (config: ConfigObject) => star.imported.has(config) && !hiddenStar.has(config);
+    const hiddenRule = (config: ConfigObject, hosts: readonly string[]) => config.kind === 'DestinationRule' && patterns.length > 0 && ImportGraph.hiddenBy(patterns, hosts);
     // Public objects it imports through `ns/host` egress beyond the `*` ones, and objects
     // exported to it by name. Never its own objects (not foreign).
     const namedPublic = new Set<ConfigObject>();
     for (const egress of scope.egressHosts) {
       if (!namesNamespace(egress) || egress.namespace === namespace) continue;
-      for (const config of this.namedImports(egress)) if (!star.imported.has(config)) namedPublic.add(config);
+      for (const config of this.namedImports(egress)) {
+        if (star.imported.has(config) || namedPublic.has(config)) continue;
+        if (!hiddenRule(config, this.publicEntryOf.get(config)?.hosts ?? [])) namedPublic.add(config);
+      }
     }
     const privateObjects = new Set<ConfigObject>();
     for (const entry of this.namedTo.get(namespace) ?? []) {
       const config = entry.config;
-      if (!star.imported.has(config) && !namedPublic.has(config) && scopeImportsHosts(scope, config.namespace, entry.hosts)) privateObjects.add(config);
+      if (!inStar(config) && !namedPublic.has(config) && scopeImportsHosts(scope, config.namespace, entry.hosts) && !hiddenRule(config, entry.hosts)) privateObjects.add(config);
     }
     const namedPublicByOwner = new Map<string, ConfigObject[]>();
     for (const config of namedPublic) pushTo(namedPublicByOwner, config.namespace, config);
     const privateByOwner = new Map<string, ConfigObject[]>();
     for (const config of privateObjects) pushTo(privateByOwner, config.namespace, config);
-    const beyondStar = (owners: Iterable<string>) => [...new Set(owners)].filter((owner) => !star.byOwner.has(owner)).sort();
-    const publicOwnerList = new OwnerList(star.sortedOwners, namespace, beyondStar(namedPublicByOwner.keys()));
-    const ownerList = new OwnerList(star.sortedOwners, namespace, beyondStar([...namedPublicByOwner.keys(), ...privateByOwner.keys()]));
-    const publicObjectCount = star.imported.size - (star.byOwner.get(namespace)?.length ?? 0) + namedPublic.size;
+    // Owners of the `*` imports whose every imported object is hidden.
+    const hiddenOwners: string[] = [];
+    const hiddenByOwner = new Map<string, number>();
+    for (const config of hiddenStar) if (config.namespace !== namespace) hiddenByOwner.set(config.namespace, (hiddenByOwner.get(config.namespace) ?? 0) + 1);
+    for (const [owner, count] of hiddenByOwner) if (count === star.byOwner.get(owner)?.length) hiddenOwners.push(owner);
+    const starOwns = (owner: string) => star.byOwner.has(owner) && !hiddenOwners.includes(owner);
+    const beyondStar = (owners: Iterable<string>) => [...new Set(owners)].filter((owner) => !starOwns(owner)).sort();
+    const publicOwnerList = new OwnerList(star.sortedOwners, namespace, beyondStar(namedPublicByOwner.keys()), hiddenOwners);
+    const ownerList = new OwnerList(star.sortedOwners, namespace, beyondStar([...namedPublicByOwner.keys(), ...privateByOwner.keys()]), hiddenOwners);
+    let hiddenForeign = 0;
+    for (const count of hiddenByOwner.values()) hiddenForeign += count;
+    const publicObjectCount = star.imported.size - (star.byOwner.get(namespace)?.length ?? 0) - hiddenForeign + namedPublic.size;
     const objectCount = publicObjectCount + privateObjects.size;
     const list = (owners: OwnerList, limit: number, withPrivate: boolean): ConfigObject[] => {
       const out: ConfigObject[] = [];
       // Every listed owner contributes at least one object, so `limit` owners are enough.
       for (const owner of owners.first(limit)) {
-        const objects = [...(star.byOwner.get(owner) ?? []), ...(namedPublicByOwner.get(owner) ?? []), ...(withPrivate ? (privateByOwner.get(owner) ?? []) : [])];
+        const objects = [...(star.byOwner.get(owner) ?? []).filter((config) => !hiddenStar.has(config)), ...(namedPublicByOwner.get(owner) ?? []), ...(withPrivate ? (privateByOwner.get(owner) ?? []) : [])];
         for (const config of objects) {
           if (out.length >= limit) return out;
           out.push(config);
@@ -363,7 +457,12 @@ export class ImportGraph {
     }
     const groupsByEgress = new HostIndex<ImporterGroup>();
     for (const group of groups.values()) for (const egress of group.starEgress) groupsByEgress.add(egress.dnsName, group);
-    return new PublicImporterIndex((config) => this.publicEntryOf.get(config), groupsByEgress, groupOf, namingOwner);
+    // Own DestinationRule hosts of these namespaces: a namespace with a rule of its own for a host never uses another's.
+    const ownRuleHosts = new HostIndex<string>();
+    for (const { namespace, hosts } of this.destinationRules.ownHostsByNamespace()) {
+      if (groupOf.has(namespace)) for (const host of hosts) ownRuleHosts.add(host, namespace);
+    }
+    return new PublicImporterIndex((config) => this.publicEntryOf.get(config), groupsByEgress, groupOf, namingOwner, ownRuleHosts);
   }
 }
 
@@ -382,46 +481,65 @@ export class PublicImporterIndex {
     private readonly groupOf: Map<string, ImporterGroup>,
     /** Owner namespace -> the namespaces whose egress names it, with the host they name. */
     private readonly namingOwner: Map<string, Array<{ namespace: string; dnsName: string }>>,
+    /** Host keys of each namespace's own DestinationRules (step 1 of Istio's lookup). */
+    private readonly ownRuleHosts: HostIndex<string> = new HostIndex(),
   ) {}
 
+  /** Namespaces whose own DestinationRules cover every host `config` (a rule) is imported through: they never use it. */
+  private hiders(config: ConfigObject, hosts: readonly string[]): Set<string> {
+    if (config.kind !== 'DestinationRule' || hosts.length === 0) return new Set();
+    let out: Set<string> | undefined;
+    for (const host of hosts) {
+      const covering = new Set(this.ownRuleHosts.matching(host));
+      out = out ? new Set([...out].filter((namespace) => covering.has(namespace))) : covering;
+      if (out.size === 0) break;
+    }
+    out?.delete(config.namespace);
+    return out ?? new Set();
+  }
+
   /** The groups importing `config` through `*` egress, and the other namespaces importing it by naming its owner. */
-  private importers(config: ConfigObject): { groups: Set<ImporterGroup>; naming: Set<string> } {
+  private importers(config: ConfigObject): { groups: Set<ImporterGroup>; naming: Set<string>; hidden: Set<string> } {
     const groups = new Set<ImporterGroup>();
     const naming = new Set<string>();
     const entry = this.publicEntryOf(config);
-    if (!entry) return { groups, naming };
+    if (!entry) return { groups, naming, hidden: new Set() };
     for (const host of entry.hosts) for (const group of this.groupsByEgress.overlapping(host)) groups.add(group);
     for (const { namespace, dnsName } of this.namingOwner.get(config.namespace) ?? []) {
       if (naming.has(namespace) || groups.has(this.groupOf.get(namespace)!)) continue;
       if (entry.hosts.some((host) => hostsOverlap(dnsName, host))) naming.add(namespace);
     }
-    return { groups, naming };
+    // Importers whose own rules hide this one.
+    const hidden = new Set([...this.hiders(config, entry.hosts)].filter((namespace) => naming.has(namespace) || groups.has(this.groupOf.get(namespace)!)));
+    return { groups, naming, hidden };
   }
 
   /** Namespaces other than the owner whose proxies import `config` (a public object): exact count and the first `limit` names. */
   importersOf(config: ConfigObject, limit = 10): { count: number; sample: string[] } {
     const owner = config.namespace;
-    const { groups, naming } = this.importers(config);
-    let count = naming.size;
+    const { groups, naming, hidden } = this.importers(config);
+    let count = naming.size - hidden.size;
     const sample: string[] = [...naming];
     for (const group of groups) {
       count += group.namespaces.length;
-      // Each group is sorted, so its first limit + 1 names (the owner may be one) hold its share of the global first `limit`.
-      sample.push(...group.namespaces.slice(0, limit + 1));
+      // Each group is sorted, so its first limit + 1 + hidden names (the owner and hidden ones may be among them) hold its share of the global first `limit`.
+      sample.push(...group.namespaces.slice(0, limit + 1 + hidden.size));
     }
     if (groups.has(this.groupOf.get(owner)!)) count -= 1;
-    return { count, sample: sample.filter((namespace) => namespace !== owner).sort().slice(0, limit) };
+    return { count, sample: sample.filter((namespace) => namespace !== owner && !hidden.has(namespace)).sort().slice(0, limit) };
   }
 
   /** Every namespace other than the owner whose proxies import `config` (a public object), sorted. */
   allImportersOf(config: ConfigObject): string[] {
     const owner = config.namespace;
-    const { groups, naming } = this.importers(config);
+    const { groups, naming, hidden } = this.importers(config);
     const out: string[] = [...naming];
     for (const group of groups) out.push(...group.namespaces);
-    return out.filter((namespace) => namespace !== owner).sort();
+    return out.filter((namespace) => namespace !== owner && !hidden.has(namespace)).sort();
   }
 }
+
+const EMPTY: ReadonlySet<ConfigObject> = new Set();
 
 function pushTo<K, T>(map: Map<K, T[]>, key: K, value: T): void {
   const list = map.get(key);

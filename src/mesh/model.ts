@@ -1,6 +1,7 @@
 import type { ScannerConfig } from '../config/types.js';
 import type { ClusterSnapshot, K8sObject } from '../snapshot/types.js';
 import { buildConfigObjects, type ConfigObject } from './config-objects.js';
+import { DestinationRuleIndex } from './destination-rules.js';
 import { effectiveExportTo } from './exportto.js';
 import { GatewayApiModel } from './gateway-api.js';
 import { HostIndex } from './hosts.js';
@@ -26,6 +27,7 @@ export class MeshModel {
   private serviceHostIndexCache?: HostIndex<{ config: ConfigObject; host: string }>;
   private definitionHostIndexCache?: HostIndex<{ config: ConfigObject; host: string }>;
   private importGraphCache?: ImportGraph;
+  private destinationRulesCache?: DestinationRuleIndex;
   private publicImportersCache?: PublicImporterIndex;
   private tenantNamespacesCache?: readonly string[];
   private nonSystemImportersCache?: PublicImporterIndex;
@@ -150,8 +152,14 @@ export class MeshModel {
 
   /** Foreign tenant configuration imported by each namespace's scopes (GAMMA producer routes included). */
   importGraph(): ImportGraph {
-    this.importGraphCache ??= new ImportGraph([...this.configObjects(), ...this.meshRouteConfigs()], this.sidecars(), (config) => this.isContaminatingConfig(config));
+    this.importGraphCache ??= new ImportGraph([...this.configObjects(), ...this.meshRouteConfigs()], this.sidecars(), (config) => this.isContaminatingConfig(config), this.destinationRules());
     return this.importGraphCache;
+  }
+
+  /** Istio's DestinationRule index over every DestinationRule: which rules a proxy uses for a service (destination-rules.ts). */
+  destinationRules(): DestinationRuleIndex {
+    this.destinationRulesCache ??= new DestinationRuleIndex(this.configObjects(), this.rootNamespace);
+    return this.destinationRulesCache;
   }
 
   /** Kubernetes Gateway API listeners, route attachments, ReferenceGrants and mesh routes. */

@@ -12,7 +12,13 @@ import { normalizeObject } from '../../src/snapshot/build.js';
 import type { K8sObject } from '../../src/snapshot/types.js';
 import { hostileManifest, namespaceName } from './arbitraries.js';
 
-const EXPORTABLE = new Set(['ServiceEntry', 'VirtualService', 'DestinationRule']);
+/**
+ * DestinationRules are left out of the tightening property: in Istio, tightening the most
+ * specific exported rule of a namespace can let a less specific one reach a client that the
+ * first one hid (getExportedDestinationRuleFromNamespace filters exportTo after choosing the
+ * most specific host; see test/unit/mesh/imports.test.ts and destination-rules.test.ts).
+ */
+const EXPORTABLE = new Set(['ServiceEntry', 'VirtualService']);
 const isExportable = (manifest: Record<string, unknown>) => typeof manifest.kind === 'string' && EXPORTABLE.has(manifest.kind);
 
 /**

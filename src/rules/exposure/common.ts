@@ -81,7 +81,7 @@ export function publicImportSummary(model: MeshModel, config: ConfigObject): { t
     // Say why nobody imports it: Sidecar scoping, or (for a DestinationRule) Istio's lookup order.
     const why =
       config.kind === 'DestinationRule' && !model.importGraph().destinationRuleReachesOthers(config)
-        ? `Istio applies a DestinationRule outside its namespace only for services of that namespace, and no Service or ServiceEntry of ${config.namespace} has its host`
+        ? `Istio applies a DestinationRule outside its namespace only for services of that namespace, as its most specific exported rule for them, and it is that for no Service or ServiceEntry of ${config.namespace}`
         : 'their Sidecars do not import it';
     return { text: `none of the ${countOf(others, 'other tenant namespace')} imports it today (${why})`, evidence };
   }

@@ -28,6 +28,23 @@ runRuleTests(exportToWildcardRule, {
     { name: 'system namespaces are skipped', manifests: vs('aks-istio-system', '["*"]') },
   ],
   invalid: [
+    {
+      // PushContext.destinationRule: a client with a rule of its own for the host never consults the owner's.
+      name: "a DestinationRule exported to *: clients with their own rule for the host do not import it",
+      manifests:
+        ns('tenant-a', 'tenant-b', 'tenant-c') +
+        '---\napiVersion: v1\nkind: Service\nmetadata: {name: payments, namespace: tenant-a}\nspec: {ports: [{port: 80}]}\n' +
+        '---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: payments, namespace: tenant-a}\nspec: {host: payments, exportTo: ["*"]}\n' +
+        '---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: own, namespace: tenant-c}\nspec: {host: "*.tenant-a.svc.cluster.local", exportTo: ["."]}\n',
+      findings: [
+        {
+          resourceKind: 'DestinationRule',
+          affectedNamespaces: ['tenant-b'],
+          messageIncludes: ['1 of 2 other tenant namespaces imports it (tenant-b)'],
+          check: (f) => expect(f.evidence).toMatchObject({ importingNamespaceCount: 1, importingNamespaces: ['tenant-b'] }),
+        },
+      ],
+    },
     { name: 'tenant exports to *', manifests: vs('tenant-a', '["*"]'), findings: [{ severity: 'high', namespace: 'tenant-a', affectedNamespaces: [], messageIncludes: ['"*"'] }] },
     {
       name: 'the message says which tenant namespaces import it today',

@@ -41,13 +41,13 @@ kind: Service
 metadata: {name: payments, namespace: team-payments}
 spec: {ports: [{port: 8080, name: http}]}
 `;
-const plaintextRule = (namespace: string) => `
+const plaintextRule = (namespace: string, name = 'payments-plaintext', host = 'payments.team-payments.svc.cluster.local', exportTo?: string) => `
 ---
 apiVersion: networking.istio.io/v1
 kind: DestinationRule
-metadata: {name: payments-plaintext, namespace: ${namespace}}
+metadata: {name: ${name}, namespace: ${namespace}}
 spec:
-  host: payments.team-payments.svc.cluster.local
+  host: "${host}"${exportTo ? `\n  exportTo: ${exportTo}` : ''}
   trafficPolicy: {tls: {mode: DISABLE}}
 `;
 
@@ -74,6 +74,21 @@ runRuleTests(namespaceImportsForeignConfigRule, {
       // namespace only (push_context.go destinationRule): a rule in a third namespace stays at home.
       name: "demo: a DestinationRule over another tenant's Service only affects its own namespace",
       manifests: ns('team-analytics', 'team-payments', 'team-orders') + payments + plaintextRule('team-analytics'),
+    },
+    {
+      // PushContext.destinationRule looks in the client's own namespace first and stops there.
+      name: "a client's own DestinationRule for the host hides the service owner's",
+      manifests: ns('team-analytics', 'team-payments') + payments + plaintextRule('team-payments') + plaintextRule('team-analytics', 'own-rule', 'payments.team-payments.svc.cluster.local', '["."]'),
+    },
+    {
+      name: "a client's own wildcard DestinationRule hides the service owner's exact one",
+      manifests: ns('team-analytics', 'team-payments') + payments + plaintextRule('team-payments') + plaintextRule('team-analytics', 'own-rule', '*.local', '["."]'),
+    },
+    {
+      // getExportedDestinationRuleFromNamespace: the owner's most specific rule for the host is chosen
+      // before its exportTo is checked; one not exported to the client sends the lookup to the root namespace.
+      name: "the owner's most specific rule, not exported to the client, hides its wildcard one",
+      manifests: ns('team-analytics', 'team-payments') + payments + plaintextRule('team-payments', 'exact', 'payments', '[".", "team-orders"]') + plaintextRule('team-payments', 'wide', '*.team-payments.svc.cluster.local'),
     },
     {
       // Allowed by configuration: not reported at all.
@@ -157,6 +172,24 @@ spec: {egress: [{hosts: ["./*"]}]}
       findings: [
         { namespace: 'team-analytics', messageIncludes: ['Namespace team-analytics imports DestinationRule team-payments/payments-plaintext, owned by another tenant namespace (team-payments).'] },
         { namespace: 'team-orders', check: (f) => expect(f.evidence.foreignObjects).toEqual(['DestinationRule team-payments/payments-plaintext']) },
+      ],
+    },
+    {
+      name: "the owner's rule reaches the clients without a rule of their own for the host, and only its most specific one",
+      manifests:
+        ns('team-analytics', 'team-payments', 'team-orders') +
+        payments +
+        plaintextRule('team-payments', 'exact', 'payments') +
+        plaintextRule('team-payments', 'wide', '*.team-payments.svc.cluster.local') +
+        plaintextRule('team-analytics', 'own-rule', 'payments.team-payments.svc.cluster.local', '["."]'),
+      findings: [
+        {
+          namespace: 'team-orders',
+          check: (f) => {
+            expect(f.evidence.foreignObjects).toEqual(['DestinationRule team-payments/exact']);
+            expect(f.evidence.foreignObjectCount).toBe(1);
+          },
+        },
       ],
     },
     {

@@ -121,6 +121,45 @@ describe('import graph: DestinationRules follow the services they configure', ()
     expect(drOwners(objects, namespace)).toEqual(expected);
   });
 
+  // PushContext.destinationRule stops at the first place with a match (destination-rules.ts).
+  const drObjects = (objects: K8sObject[], namespace: string) =>
+    model([...tenants, ...objects])
+      .importGraph()
+      .importsOf(namespace)
+      .scopes.flatMap((scope) => scope.listObjects())
+      .map((config) => describeObject(config.object));
+  it.each<[string, K8sObject[], string, string[]]>([
+    ["the client's own rule for the host hides the service owner's", [service('tenant-b', 'payments'), dr('tenant-b', 'payments', 'payments'), dr('tenant-c', 'mine', 'payments.tenant-b.svc.cluster.local', ['.'])], 'tenant-c', []],
+    ["the client's own wildcard rule hides it too", [service('tenant-b', 'payments'), dr('tenant-b', 'payments', 'payments'), dr('tenant-c', 'mine', '*.cluster.local', ['.'])], 'tenant-c', []],
+    ["a workload-selected rule of the client's namespace hides it for the whole namespace", [service('tenant-b', 'payments'), dr('tenant-b', 'payments', 'payments'), obj('DestinationRule', 'tenant-c', 'mine', { host: 'payments.tenant-b.svc.cluster.local', workloadSelector: { matchLabels: { app: 'x' } } })], 'tenant-c', []],
+    ["the client's rule for another host hides nothing", [service('tenant-b', 'payments'), dr('tenant-b', 'payments', 'payments'), dr('tenant-c', 'mine', 'other.tenant-b.svc.cluster.local', ['.'])], 'tenant-c', ['DestinationRule tenant-b/payments']],
+    ["a client rule exported only elsewhere is not the client's own", [service('tenant-b', 'payments'), dr('tenant-b', 'payments', 'payments'), dr('tenant-c', 'mine', 'payments.tenant-b.svc.cluster.local', ['tenant-d'])], 'tenant-c', ['DestinationRule tenant-b/payments']],
+    ['only the most specific of the owner\'s rules: exact beats wildcard', [service('tenant-b', 'payments'), dr('tenant-b', 'exact', 'payments'), dr('tenant-b', 'wide', '*.tenant-b.svc.cluster.local')], 'tenant-c', ['DestinationRule tenant-b/exact']],
+    ['the wildcard still configures the services the exact rule does not name', [service('tenant-b', 'payments'), service('tenant-b', 'orders'), dr('tenant-b', 'exact', 'payments'), dr('tenant-b', 'wide', '*.tenant-b.svc.cluster.local')], 'tenant-c', ['DestinationRule tenant-b/exact', 'DestinationRule tenant-b/wide']],
+    ['a most specific rule not exported to the client hides the less specific ones (the lookup falls through to root)', [service('tenant-b', 'payments'), dr('tenant-b', 'exact', 'payments', ['.', 'tenant-d']), dr('tenant-b', 'wide', '*.tenant-b.svc.cluster.local')], 'tenant-c', []],
+    ['... while the namespace it is exported to gets it', [service('tenant-b', 'payments'), dr('tenant-b', 'exact', 'payments', ['.', 'tenant-d']), dr('tenant-b', 'wide', '*.tenant-b.svc.cluster.local')], 'tenant-d', ['DestinationRule tenant-b/exact']],
+    ['several rules of the owner for the same host are all used (merged)', [service('tenant-b', 'payments'), dr('tenant-b', 'one', 'payments'), dr('tenant-b', 'two', 'payments.tenant-b.svc.cluster.local')], 'tenant-c', ['DestinationRule tenant-b/one', 'DestinationRule tenant-b/two']],
+  ])('%s', (_name, objects, namespace, expected) => {
+    expect(drObjects(objects, namespace).sort()).toEqual(expected);
+  });
+
+  it('the hiding is per namespace: a client without a rule of its own still imports the owner\'s', () => {
+    const objects = [service('tenant-b', 'payments'), dr('tenant-b', 'payments', 'payments'), dr('tenant-c', 'mine', '*.local', ['.'])];
+    const graph = model([...tenants, ...objects]).importGraph();
+    expect(graph.importsOf('tenant-c').owners).toEqual([]);
+    expect(graph.importsOf('tenant-c').scopes[0]!.objectCount).toBe(0);
+    expect(graph.importsOf('tenant-a').owners).toEqual(['tenant-b']);
+    expect(graph.importsOf('tenant-d').scopes[0]!.objectCount).toBe(1);
+  });
+
+  it('an owner stays listed when only some of its imported objects are hidden', () => {
+    const objects = [service('tenant-b', 'payments'), dr('tenant-b', 'payments', 'payments'), se('tenant-b', 'api', ['api.example.com']), dr('tenant-c', 'mine', 'payments.tenant-b.svc.cluster.local', ['.'])];
+    const imports = model([...tenants, ...objects]).importGraph().importsOf('tenant-c');
+    expect(imports.owners).toEqual(['tenant-b']);
+    expect(imports.scopes[0]!.listObjects().map((config) => describeObject(config.object))).toEqual(['ServiceEntry tenant-b/api']);
+    expect(imports.scopes[0]!.objectCount).toBe(1);
+  });
+
   it("is imported when the client's Sidecar imports the service, not the rule's host", () => {
     const objects = [service('tenant-b', 'payments'), dr('tenant-b', 'payments', 'payments')];
     const sidecar = (hosts: string[]) => obj('Sidecar', 'tenant-c', 'default', { egress: [{ hosts }] });
@@ -165,6 +204,35 @@ describe('public importer index', () => {
               const imported = m.importGraph().importsOf(namespace).scopes.some((scope) => scope.listObjects().includes(config));
               expect(imported).toBe(expected.includes(namespace));
             }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("agrees with the import graph on public DestinationRules hidden by the importers' own rules (property)", () => {
+    const ruleHost = fc.constantFrom('svc', '*.t1.svc.cluster.local', 'svc.t1.svc.cluster.local', 'svc.t2.svc.cluster.local', '*.cluster.local', '*.local', 'a.example.com', '*.example.com');
+    const sidecarHosts = fc.option(fc.constantFrom(['./*'], ['*/*'], ['./*', 't1/*'], ['./*', '*/svc.t1.svc.cluster.local'], ['./*', 't2/*.example.com']));
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ namespace: fc.constantFrom('t1', 't2', 't3', 't4'), host: ruleHost, exportTo: fc.constantFrom(['*'], ['.'], ['t3'], ['.', 't4']) }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.record({ namespace: fc.constantFrom('t1', 't2', 't3', 't4'), hosts: sidecarHosts }), { maxLength: 3 }),
+        (rules, sidecars) => {
+          const objects = [
+            ...namespaces(...names),
+            obj('Service', 't1', 'svc'),
+            obj('Service', 't2', 'svc'),
+            se('t2', 'api', ['a.example.com', 'b.example.com']),
+            ...sidecars.map((sidecar, i) => obj('Sidecar', sidecar.namespace, `s${i}`, sidecar.hosts ? { egress: [{ hosts: sidecar.hosts }] } : {})),
+            ...rules.map((rule, i) => obj('DestinationRule', rule.namespace, `r${i}`, { host: rule.host, exportTo: rule.exportTo })),
+          ];
+          const m = model(objects);
+          const index = m.publicImporters();
+          for (const config of m.configObjects().filter((c) => c.kind === 'DestinationRule' && c.exportTo.scope.all)) {
+            const fromGraph = m.tenantNamespaces().filter((namespace) => namespace !== config.namespace && m.importGraph().importsOf(namespace).scopes.some((scope) => scope.listPublicObjects().includes(config)));
+            expect(index.allImportersOf(config)).toEqual(fromGraph);
+            expect(index.importersOf(config, 2)).toEqual({ count: fromGraph.length, sample: fromGraph.slice(0, 2) });
           }
         },
       ),
