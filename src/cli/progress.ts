@@ -67,6 +67,15 @@ export function progressFor(io: CliIo, quiet: boolean | undefined): Progress {
   return createProgress(io.stderr, { mode: progressMode(io, quiet), now: io.now, columns: io.stderrColumns });
 }
 
+/**
+ * A count with en-US thousands separators (12,345), as toLocaleString('en-US') writes it, without
+ * its cost: the first locale-aware call initialises ICU number formatting, about 10 ms of every
+ * offline scan's start-up (docs/performance.md "Start-up").
+ */
+export function grouped(count: number): string {
+  return Number.isSafeInteger(count) && count >= 0 && !Object.is(count, -0) ? String(count).replace(/\B(?=(\d{3})+$)/g, ',') : count.toLocaleString('en-US');
+}
+
 /** Text from outside on one line: control characters (escape sequences, line breaks) become spaces. */
 export function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex
@@ -84,7 +93,7 @@ interface ClusterState {
 export function formatClusterProgress(cluster: string, state: ClusterState): string {
   const objects = [...state.objectsByKind.values()].reduce((sum, n) => sum + n, 0);
   const problems = [...state.unread.entries()].filter(([, status]) => status !== 'absent');
-  const parts = [`${oneLine(cluster)}: ${state.done.size}/${SNAPSHOT_KINDS.length} kinds, ${objects.toLocaleString('en-US')} objects`];
+  const parts = [`${oneLine(cluster)}: ${state.done.size}/${SNAPSHOT_KINDS.length} kinds, ${grouped(objects)} objects`];
   if (state.current && !state.done.has(state.current)) parts.push(`reading ${state.current}`);
   if (problems.length > 0) parts.push(`not readable: ${problems.map(([kind, status]) => `${kind} (${status})`).join(', ')}`);
   return parts.join(' - ');
@@ -163,7 +172,7 @@ export function createProgress(write: (text: string) => void, options: ProgressO
       }
     },
     files(read, found) {
-      update(`reading manifests: ${read.toLocaleString('en-US')}/${found.toLocaleString('en-US')} files`);
+      update(`reading manifests: ${grouped(read)}/${grouped(found)} files`);
     },
     fleet(line) {
       update(oneLine(line));

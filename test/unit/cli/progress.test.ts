@@ -7,8 +7,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { runCli } from '../../../src/cli/program.js';
-import { createProgress, PLAIN_INTERVAL_MS, progressMode, TERMINAL_DELAY_MS, type ProgressMode } from '../../../src/cli/progress.js';
+import { createProgress, grouped, PLAIN_INTERVAL_MS, progressMode, TERMINAL_DELAY_MS, type ProgressMode } from '../../../src/cli/progress.js';
 import type { CliIo } from '../../../src/cli/io.js';
 import { SNAPSHOT_KINDS } from '../../../src/snapshot/types.js';
 
@@ -162,5 +163,15 @@ describe('scan of a folder with many files', () => {
     expect(status).toBe(0);
     expect(stderr).not.toContain('reading manifests');
     expect(stderr).not.toContain('\x1b');
+  });
+});
+
+describe('counts', () => {
+  it('are grouped as toLocaleString("en-US") groups them (without initialising ICU at start-up)', () => {
+    expect(grouped(1234567)).toBe('1,234,567');
+    expect(grouped(-0)).toBe((-0).toLocaleString('en-US'));
+    fc.assert(fc.property(fc.oneof(fc.nat(), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: -1_000_000, max: -1 }), fc.double({ noNaN: true })), (count) => {
+      expect(grouped(count)).toBe(count.toLocaleString('en-US'));
+    }));
   });
 });
