@@ -166,16 +166,16 @@ export class DestinationRuleIndex {
   }
 
   /** The host keys step 1 consults for proxies of `namespace` (its namespaceLocal rules; root: its private rules). */
-  ownHosts(namespace: string): string[] {
+  ownHosts(namespace: string): Iterable<string> {
     const bucket = namespace === this.rootNamespace ? this.rootLocal : this.namespaceLocal.get(namespace);
-    return bucket ? [...bucket.hosts()] : [];
+    return bucket ? bucket.hosts() : [];
   }
 
   /** Every namespace with rules of its own (namespaceLocal; root: its private rules), with their host keys. */
   *ownHostsByNamespace(): Iterable<{ namespace: string; hosts: string[] }> {
-    for (const namespace of this.namespaceLocal.keys()) yield { namespace, hosts: this.ownHosts(namespace) };
+    for (const namespace of this.namespaceLocal.keys()) yield { namespace, hosts: [...this.ownHosts(namespace)] };
     if (!this.namespaceLocal.has(this.rootNamespace)) {
-      const hosts = this.ownHosts(this.rootNamespace);
+      const hosts = [...this.ownHosts(this.rootNamespace)];
       if (hosts.length > 0) yield { namespace: this.rootNamespace, hosts };
     }
   }

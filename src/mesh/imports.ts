@@ -25,7 +25,7 @@ import type { SidecarEgressHost } from './accessors.js';
 import type { ConfigObject } from './config-objects.js';
 import { DestinationRuleIndex } from './destination-rules.js';
 import { isExportedTo } from './exportto.js';
-import { HostIndex, hostMatches, hostsOverlap } from './hosts.js';
+import { HostIndex, hostMatches, hostsOverlap, isWildcard } from './hosts.js';
 import { scopeImportsHosts, type SidecarIndex, type SidecarScope } from './sidecars.js';
 
 /**
@@ -46,9 +46,9 @@ export class OwnerList implements Iterable<string> {
     private readonly excluded: string,
     /** Sorted owners not in `shared` (or in `hidden`). */
     private readonly extra: readonly string[] = [],
-    hidden: Iterable<string> = [],
+    hidden: readonly string[] = NO_OWNERS,
   ) {
-    this.hidden = [...new Set(hidden)].filter((owner) => owner !== excluded && sortedHas(shared, owner)).sort();
+    this.hidden = hidden.length === 0 ? NO_OWNERS : [...new Set(hidden)].filter((owner) => owner !== excluded && sortedHas(shared, owner)).sort();
   }
 
   static of(owners: Iterable<string>): OwnerList {
@@ -98,6 +98,8 @@ export class OwnerList implements Iterable<string> {
     return this.toArray()[Symbol.iterator]();
   }
 }
+
+const NO_OWNERS: readonly string[] = Object.freeze([]);
 
 function sortedHas(list: readonly string[], value: string): boolean {
   let low = 0;
@@ -187,27 +189,40 @@ export class ImportGraph {
   private readonly rulesReachingOthers = new Set<ConfigObject>();
   /** Every imported DestinationRule entry under the service hosts it is imported through. */
   private readonly ruleEntries = new HostIndex<ImportEntry>();
-  /** Own-rule host pattern -> owner namespaces of the rule entries it covers (see hiddenRules). */
+  /** Own-rule wildcard pattern -> owner namespaces of the rule entries it covers (see hidingPatterns). */
   private readonly coveredOwnersCache = new Map<string, Set<string>>();
   /** `*` egress key + own-rule patterns -> the public rules those patterns hide. */
   private readonly hiddenStarCache = new Map<string, ReadonlySet<ConfigObject>>();
+  /** Hostnames that Services or ServiceEntries of several namespaces define, with those definitions. */
+  private readonly contestedHosts = new Map<string, ConfigObject[]>();
+  /** Public rule entries imported through a contested hostname (see hostDead). */
+  private readonly contestedPublicEntries: ImportEntry[] = [];
   readonly destinationRules: DestinationRuleIndex;
 
   /**
    * @param configs every exportable object of the snapshot (Services and ServiceEntries are also what DestinationRules attach to)
    * @param counts which objects are candidates for import (e.g. tenant-owned); Services are never imported config
    * @param destinationRules Istio's DestinationRule index over every rule of `configs` (built from them when absent)
+   * @param chooseDefinition which of several definitions of one hostname visible to a scope its proxies use
+   *   (precedence.ts chooseServiceDefinition); without it every definition counts
    */
   constructor(
     configs: ConfigObject[],
     private readonly sidecars: SidecarIndex,
     counts: (config: ConfigObject) => boolean = () => true,
     destinationRules?: DestinationRuleIndex,
+    private readonly chooseDefinition?: (scope: SidecarScope, candidates: ConfigObject[]) => ConfigObject | undefined,
   ) {
     this.destinationRules = destinationRules ?? new DestinationRuleIndex(configs, sidecars.rootNamespace);
     const servicesByNamespace = new Map<string, ConfigObject[]>();
     const ruleNamespaces = new Set<string>();
-    for (const config of configs) if (config.kind === 'Service' || config.kind === 'ServiceEntry') pushTo(servicesByNamespace, config.namespace, config);
+    const definitionsByHost = new Map<string, ConfigObject[]>();
+    for (const config of configs) {
+      if (config.kind !== 'Service' && config.kind !== 'ServiceEntry') continue;
+      pushTo(servicesByNamespace, config.namespace, config);
+      for (const host of new Set(config.hosts)) pushTo(definitionsByHost, host, config);
+    }
+    for (const [host, definitions] of definitionsByHost) if (new Set(definitions.map((config) => config.namespace)).size > 1) this.contestedHosts.set(host, definitions);
     for (const config of configs) {
       if (config.kind === 'Service' || !config.appliesToSidecars || !counts(config)) continue;
       if (config.kind === 'DestinationRule') ruleNamespaces.add(config.namespace);
@@ -233,7 +248,7 @@ export class ImportGraph {
    * it configures there. For a service S of M, only M's most specific exported rules for S's
    * host are consulted (getExportedDestinationRuleFromNamespace after MostSpecificHostMatch);
    * such a rule reaches N when both it and S are exported to N (N only imports S if S is
-   * visible there). Whether N's own rules hide it is decided per namespace (hiddenRules).
+   * visible there). Whether N's own rules hide it is decided per namespace (hidingPatterns, ruleDeadIn).
    */
   private addDestinationRules(owner: string, servicesOfNamespace: ConfigObject[], counts: (config: ConfigObject) => boolean): void {
     const publicHosts = new Map<ConfigObject, string[]>();
@@ -257,7 +272,11 @@ export class ImportGraph {
         }
       }
     }
-    for (const [rule, hosts] of publicHosts) this.addEntry({ config: rule, hosts }, true, []);
+    for (const [rule, hosts] of publicHosts) {
+      const entry = { config: rule, hosts };
+      this.addEntry(entry, true, []);
+      if (hosts.some((host) => this.contestedHosts.has(host))) this.contestedPublicEntries.push(entry);
+    }
     for (const [rule, byTarget] of namedHosts) for (const [target, hosts] of byTarget) this.addEntry({ config: rule, hosts }, false, [target]);
     for (const rule of [...publicHosts.keys(), ...namedHosts.keys()]) this.rulesReachingOthers.add(rule);
   }
@@ -271,6 +290,11 @@ export class ImportGraph {
   private hidingPatterns(namespace: string): string[] {
     const out: string[] = [];
     for (const pattern of this.destinationRules.ownHosts(namespace)) {
+      if (!isWildcard(pattern)) {
+        // An exact host covers few entries (those through that very host): no cache needed.
+        if (this.ruleEntries.exactly(pattern).some((entry) => entry.config.namespace !== namespace)) out.push(pattern);
+        continue;
+      }
       let owners = this.coveredOwnersCache.get(pattern);
       if (!owners) {
         owners = new Set(this.ruleEntries.coveredBy(pattern).map((entry) => entry.config.namespace));
@@ -278,12 +302,50 @@ export class ImportGraph {
       }
       if (owners.size > 1 || (owners.size === 1 && !owners.has(namespace))) out.push(pattern);
     }
-    return out.sort();
+    return out.length > 1 ? out.sort() : out;
   }
 
   /** Is a rule imported through `hosts` hidden by own rules with these patterns (every host covered)? */
   private static hiddenBy(patterns: readonly string[], hosts: readonly string[]): boolean {
     return hosts.every((host) => patterns.some((pattern) => hostMatches(pattern, host)));
+  }
+
+  /**
+   * A namespace's proxies use one definition per hostname (sidecar.go selectServices; the choice
+   * is precedence.ts chooseServiceDefinition's) and look DestinationRules up in that
+   * definition's namespace only: a rule of M reaches a scope through a hostname that several
+   * namespaces define only when the scope picks M's definition.
+   */
+  private definitionNamespace(scope: SidecarScope, host: string, cache: Map<string, string | undefined>): string | undefined {
+    if (cache.has(host)) return cache.get(host);
+    const candidates = (this.contestedHosts.get(host) ?? []).filter(
+      (config) => isExportedTo(config.exportTo.scope, config.namespace, scope.namespace) && scopeImportsHosts(scope, config.namespace, [host]),
+    );
+    const namespace = candidates.length === 0 ? undefined : (this.chooseDefinition?.(scope, candidates) ?? candidates[0]!).namespace;
+    cache.set(host, namespace);
+    return namespace;
+  }
+
+  /** Is every host through which `config` (a rule) would reach `scope` covered by its own rules or defined for it by another namespace? */
+  private ruleDeadIn(scope: SidecarScope, config: ConfigObject, hosts: readonly string[], patterns: readonly string[], cache: Map<string, string | undefined>): boolean {
+    if (config.kind !== 'DestinationRule') return false;
+    return hosts.every(
+      (host) =>
+        patterns.some((pattern) => hostMatches(pattern, host)) ||
+        (this.chooseDefinition !== undefined && this.contestedHosts.has(host) && this.definitionNamespace(scope, host, cache) !== config.namespace),
+    );
+  }
+
+  /** Does no scope of `namespace` use `config` (a public rule) through `hosts`? For the public importer index. */
+  ruleDeadFor(namespace: string, config: ConfigObject, hosts: readonly string[]): boolean {
+    const patterns = this.hidingPatterns(namespace);
+    return this.sidecars.scopesOf(namespace).every((scope) => this.ruleDeadIn(scope, config, hosts, patterns, new Map()));
+  }
+
+  /** Is `config` a public rule entry some of whose hosts several namespaces define? */
+  isContestedRule(config: ConfigObject): boolean {
+    const entry = this.publicEntryOf.get(config);
+    return entry !== undefined && config.kind === 'DestinationRule' && this.chooseDefinition !== undefined && entry.hosts.some((host) => this.contestedHosts.has(host));
   }
 
   /** The public rules of `star` that own-rule `patterns` hide (cached per `*` egress and patterns). */
@@ -349,9 +411,19 @@ export class ImportGraph {
     // DestinationRules of other namespaces for hosts this namespace has rules of its own for
     // are never consulted by its proxies (Istio's lookup stops at the proxy's namespace).
     const patterns = this.hidingPatterns(namespace);
-    const hiddenStar = this.hiddenStarRules(starKey, star, patterns);
+    const choices = new Map<string, string | undefined>();
+    const hiddenRule = (config: ConfigObject, hosts: readonly string[]) => this.ruleDeadIn(scope, config, hosts, patterns, choices);
+    // Public rules reaching the scope through hostnames several namespaces define, whose
+    // definition this scope takes from another namespace (usually none: a per-namespace check).
+    let hiddenStar = this.hiddenStarRules(starKey, star, patterns);
+    if (this.chooseDefinition) {
+      const extra: ConfigObject[] = [];
+      for (const entry of this.contestedPublicEntries) {
+        if (star.imported.has(entry.config) && !hiddenStar.has(entry.config) && hiddenRule(entry.config, entry.hosts)) extra.push(entry.config);
+      }
+      if (extra.length > 0) hiddenStar = new Set([...hiddenStar, ...extra]);
+    }
     const inStar = (config: ConfigObject) => star.imported.has(config) && !hiddenStar.has(config);
-    const hiddenRule = (config: ConfigObject, hosts: readonly string[]) => config.kind === 'DestinationRule' && patterns.length > 0 && ImportGraph.hiddenBy(patterns, hosts);
     // Public objects it imports through `ns/host` egress beyond the `*` ones, and objects
     // exported to it by name. Never its own objects (not foreign).
     const namedPublic = new Set<ConfigObject>();
@@ -462,7 +534,10 @@ export class ImportGraph {
     for (const { namespace, hosts } of this.destinationRules.ownHostsByNamespace()) {
       if (groupOf.has(namespace)) for (const host of hosts) ownRuleHosts.add(host, namespace);
     }
-    return new PublicImporterIndex((config) => this.publicEntryOf.get(config), groupsByEgress, groupOf, namingOwner, ownRuleHosts);
+    return new PublicImporterIndex((config) => this.publicEntryOf.get(config), groupsByEgress, groupOf, namingOwner, ownRuleHosts, {
+      contested: (config) => this.isContestedRule(config),
+      deadFor: (namespace, config, hosts) => this.ruleDeadFor(namespace, config, hosts),
+    });
   }
 }
 
@@ -483,6 +558,8 @@ export class PublicImporterIndex {
     private readonly namingOwner: Map<string, Array<{ namespace: string; dnsName: string }>>,
     /** Host keys of each namespace's own DestinationRules (step 1 of Istio's lookup). */
     private readonly ownRuleHosts: HostIndex<string> = new HostIndex(),
+    /** Rules reaching importers through hostnames several namespaces define: decided per importer. */
+    private readonly hostChoice?: { contested: (config: ConfigObject) => boolean; deadFor: (namespace: string, config: ConfigObject, hosts: readonly string[]) => boolean },
   ) {}
 
   /** Namespaces whose own DestinationRules cover every host `config` (a rule) is imported through: they never use it. */
@@ -509,8 +586,14 @@ export class PublicImporterIndex {
       if (naming.has(namespace) || groups.has(this.groupOf.get(namespace)!)) continue;
       if (entry.hosts.some((host) => hostsOverlap(dnsName, host))) naming.add(namespace);
     }
-    // Importers whose own rules hide this one.
-    const hidden = new Set([...this.hiders(config, entry.hosts)].filter((namespace) => naming.has(namespace) || groups.has(this.groupOf.get(namespace)!)));
+    // Importers whose own rules hide this one (or, through a hostname several namespaces define, that use another's definition).
+    let hidden: Set<string>;
+    if (this.hostChoice?.contested(config)) {
+      const candidates = [...naming, ...[...groups].flatMap((group) => group.namespaces)].filter((namespace) => namespace !== config.namespace);
+      hidden = new Set(candidates.filter((namespace) => this.hostChoice!.deadFor(namespace, config, entry.hosts)));
+    } else {
+      hidden = new Set([...this.hiders(config, entry.hosts)].filter((namespace) => naming.has(namespace) || groups.has(this.groupOf.get(namespace)!)));
+    }
     return { groups, naming, hidden };
   }
 

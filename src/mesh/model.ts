@@ -8,6 +8,7 @@ import { HostIndex } from './hosts.js';
 import { ImportGraph, type PublicImporterIndex } from './imports.js';
 import { isAksAddon, namespaceInjection, namespacesEnabledByDefault, type InjectionState } from './injection.js';
 import { classifyNamespace, type NamespaceClass } from './namespaces.js';
+import { chooseServiceDefinition } from './precedence.js';
 import { IstioIngressModel } from './istio-ingress.js';
 import { SidecarIndex, type ScopeShapes } from './sidecars.js';
 import { versionLabel } from './version.js';
@@ -152,7 +153,13 @@ export class MeshModel {
 
   /** Foreign tenant configuration imported by each namespace's scopes (GAMMA producer routes included). */
   importGraph(): ImportGraph {
-    this.importGraphCache ??= new ImportGraph([...this.configObjects(), ...this.meshRouteConfigs()], this.sidecars(), (config) => this.isContaminatingConfig(config), this.destinationRules());
+    this.importGraphCache ??= new ImportGraph(
+      [...this.configObjects(), ...this.meshRouteConfigs()],
+      this.sidecars(),
+      (config) => this.isContaminatingConfig(config),
+      this.destinationRules(),
+      (scope, candidates) => chooseServiceDefinition(scope.namespace, candidates, this.snapshot.istioVersion, { sidecarDeclared: scope.kind !== 'default' })?.winner,
+    );
     return this.importGraphCache;
   }
 

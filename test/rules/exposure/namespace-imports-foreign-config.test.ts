@@ -193,6 +193,20 @@ spec: {egress: [{hosts: ["./*"]}]}
       ],
     },
     {
+      // sidecar.go selectServices keeps one definition per hostname (a Kubernetes Service over a
+      // ServiceEntry from 1.24); PushContext.destinationRule then reads that definition's namespace.
+      name: "a DestinationRule over a ServiceEntry that loses its hostname to a Service is not imported",
+      manifests:
+        ns('tenant-a', 'tenant-b', 'team-payments') +
+        payments +
+        se('tenant-b', 'shadow', 'payments.team-payments.svc.cluster.local', '["*"]') +
+        plaintextRule('tenant-b', 'shadow-rule', 'payments.team-payments.svc.cluster.local', '["*"]'),
+      findings: [
+        { namespace: 'tenant-a', check: (f) => expect(f.evidence.foreignObjects).toEqual(['ServiceEntry tenant-b/shadow']) },
+        { namespace: 'team-payments', check: (f) => expect(f.evidence.foreignObjects).toEqual(['ServiceEntry tenant-b/shadow']) },
+      ],
+    },
+    {
       name: 'shared-namespace objects without explicit exportTo count',
       manifests: ns('tenant-a', 'shared-egress') + se('shared-egress', 'github', 'github.com'),
       config: { sharedNamespaces: ['shared-egress'] },

@@ -160,6 +160,34 @@ describe('import graph: DestinationRules follow the services they configure', ()
     expect(imports.scopes[0]!.objectCount).toBe(1);
   });
 
+  /**
+   * sidecar.go selectServices keeps one definition per hostname (precedence.ts); the rules are
+   * then looked up in that definition's namespace (PushContext.destinationRule step 2).
+   */
+  describe('a hostname several namespaces define: only the chosen definition brings its rules', () => {
+    const apiSe = (ns: string, created: string) => obj('ServiceEntry', ns, 'api', { hosts: ['api.example.com'] }, { created });
+    const apiRule = dr('tenant-b', 'api', 'api.example.com');
+
+    it("a namespace defining the host itself uses its own definition, not the other's rules", () => {
+      const objects = [apiSe('tenant-b', '2020-01-01T00:00:00Z'), apiSe('tenant-c', '2021-01-01T00:00:00Z'), apiRule];
+      expect(drObjects(objects, 'tenant-c')).toEqual(['ServiceEntry tenant-b/api']);
+    });
+
+    it('elsewhere the older definition wins, and with it its rules', () => {
+      expect(drObjects([apiSe('tenant-b', '2020-01-01T00:00:00Z'), apiSe('tenant-c', '2021-01-01T00:00:00Z'), apiRule], 'tenant-a').sort()).toEqual(['DestinationRule tenant-b/api', 'ServiceEntry tenant-b/api', 'ServiceEntry tenant-c/api']);
+      expect(drObjects([apiSe('tenant-b', '2021-01-01T00:00:00Z'), apiSe('tenant-c', '2020-01-01T00:00:00Z'), apiRule], 'tenant-a').sort()).toEqual(['ServiceEntry tenant-b/api', 'ServiceEntry tenant-c/api']);
+    });
+
+    it("a Kubernetes Service beats a ServiceEntry of its host (1.24+): the entry's namespace's rules do not apply", () => {
+      const objects = [service('tenant-c', 'payments'), se('tenant-b', 'shadow', ['payments.tenant-c.svc.cluster.local']), dr('tenant-b', 'shadow', 'payments.tenant-c.svc.cluster.local')];
+      expect(drObjects(objects, 'tenant-a')).toEqual(['ServiceEntry tenant-b/shadow']);
+      // The public importer index agrees.
+      const m = model([...tenants, ...objects]);
+      const rule = m.configObjects().find((config) => config.kind === 'DestinationRule')!;
+      expect(m.publicImporters().allImportersOf(rule)).toEqual([]);
+    });
+  });
+
   it("is imported when the client's Sidecar imports the service, not the rule's host", () => {
     const objects = [service('tenant-b', 'payments'), dr('tenant-b', 'payments', 'payments')];
     const sidecar = (hosts: string[]) => obj('Sidecar', 'tenant-c', 'default', { egress: [{ hosts }] });
@@ -224,6 +252,8 @@ describe('public importer index', () => {
             obj('Service', 't1', 'svc'),
             obj('Service', 't2', 'svc'),
             se('t2', 'api', ['a.example.com', 'b.example.com']),
+            // a.example.com is defined twice: each importer uses one definition, and only its namespace's rules.
+            obj('ServiceEntry', 't3', 'api', { hosts: ['a.example.com'] }, { created: '2020-01-01T00:00:00Z' }),
             ...sidecars.map((sidecar, i) => obj('Sidecar', sidecar.namespace, `s${i}`, sidecar.hosts ? { egress: [{ hosts: sidecar.hosts }] } : {})),
             ...rules.map((rule, i) => obj('DestinationRule', rule.namespace, `r${i}`, { host: rule.host, exportTo: rule.exportTo })),
           ];
