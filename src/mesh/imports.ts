@@ -89,6 +89,11 @@ export class OwnerList implements Iterable<string> {
     return out;
   }
 
+  /** The storage: the shared part (minus `excluded`) and this list's extras. */
+  parts(): { shared: readonly string[]; excluded: string; extra: readonly string[] } {
+    return { shared: this.shared, excluded: this.excluded, extra: this.extra };
+  }
+
   /** A fresh sorted array of every owner. */
   toArray(): string[] {
     return this.first(Number.POSITIVE_INFINITY);
@@ -599,17 +604,47 @@ export class PublicImporterIndex {
 
   /** Namespaces other than the owner whose proxies import `config` (a public object): exact count and the first `limit` names. */
   importersOf(config: ConfigObject, limit = 10): { count: number; sample: string[] } {
+    const summary = this.importerSummary(config);
+    return { count: summary.size, sample: summary.first(limit) };
+  }
+
+  /**
+   * The importers of `config` (a public object) as allImportersOf lists them, without listing
+   * them: exact size, the first names in sorted order and membership, from the importing groups
+   * (each sorted) and the namespaces naming the owner. Work follows the number of groups and
+   * naming namespaces, not the number of importers. Computed on first use.
+   */
+  importerSummary(config: ConfigObject): { readonly size: number; first(limit: number): string[]; has(namespace: string): boolean } {
     const owner = config.namespace;
-    const { groups, naming, hidden } = this.importers(config);
-    let count = naming.size - hidden.size;
-    const sample: string[] = [...naming];
-    for (const group of groups) {
-      count += group.namespaces.length;
-      // Each group is sorted, so its first limit + 1 + hidden names (the owner and hidden ones may be among them) hold its share of the global first `limit`.
-      sample.push(...group.namespaces.slice(0, limit + 1 + hidden.size));
-    }
-    if (groups.has(this.groupOf.get(owner)!)) count -= 1;
-    return { count, sample: sample.filter((namespace) => namespace !== owner && !hidden.has(namespace)).sort().slice(0, limit) };
+    const groupOf = this.groupOf;
+    let found: { groups: Set<ImporterGroup>; naming: Set<string>; hidden: Set<string> } | undefined;
+    const importers = () => (found ??= this.importers(config));
+    let size: number | undefined;
+    return {
+      get size() {
+        if (size === undefined) {
+          const { groups, naming, hidden } = importers();
+          size = naming.size - hidden.size;
+          for (const group of groups) size += group.namespaces.length;
+          if (groups.has(groupOf.get(owner)!)) size -= 1;
+        }
+        return size;
+      },
+      first(limit: number): string[] {
+        const { groups, naming, hidden } = importers();
+        const sample: string[] = [...naming];
+        // Each group is sorted, so its first limit + 1 + hidden names (the owner and hidden ones may be among them) hold its share of the global first `limit`.
+        for (const group of groups) for (const namespace of group.namespaces.slice(0, limit + 1 + hidden.size)) sample.push(namespace);
+        return sample.filter((namespace) => namespace !== owner && !hidden.has(namespace)).sort().slice(0, limit);
+      },
+      has(namespace: string): boolean {
+        if (namespace === owner) return false;
+        const { groups, naming, hidden } = importers();
+        if (hidden.has(namespace)) return false;
+        const group = groupOf.get(namespace);
+        return naming.has(namespace) || (group !== undefined && groups.has(group));
+      },
+    };
   }
 
   /** Every namespace other than the owner whose proxies import `config` (a public object), sorted. */

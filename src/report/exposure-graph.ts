@@ -18,6 +18,7 @@
  * severe edges are kept (up to `maxEdges`) and the rest counted.
  */
 import type { Finding, Severity } from '../rules/types.js';
+import { summaryOf } from '../rules/list-summary.js';
 import { SEVERITY_ORDER } from './render/common.js';
 
 export const EXPOSURE_EDGE_KINDS = ['imports', 'hijack', 'shadow', 'ingress'] as const;
@@ -61,6 +62,8 @@ export interface ExposureGraph {
 export interface ExposureGraphOptions {
   /** Most edges to keep (default DEFAULT_MAX_GRAPH_EDGES). */
   maxEdges?: number;
+  /** Distinct omitted edges counted exactly (default MAX_COUNTED_OMISSIONS). */
+  maxCountedOmissions?: number;
 }
 
 export const DEFAULT_MAX_GRAPH_EDGES = 5_000;
@@ -113,27 +116,68 @@ function ingressEdges(finding: Finding, add: EdgeSink): void {
 /** Rule ids whose findings draw edges (for legends and docs). */
 export const EDGE_RULE_IDS: readonly string[] = Object.keys(EDGE_EXTRACTORS);
 
+/** Kept edges by kind and target namespace. */
+type KeptEdges = Map<string, ExposureEdge[]>;
+const keptKey = (kind: ExposureEdgeKind, to: string) => `${kind}\u0000${to}`;
+
+/**
+ * Once the graph is full and the omitted edges are counted past their bound, a finding can only
+ * add to the edges already kept (each edge counts its findings, whatever order they come in).
+ * For the rules whose edges are a product of two namespace lists (every importer x every owner
+ * in an open mesh), these find exactly the kept edges the finding adds to, and how many times,
+ * without walking the product: the graph costs the findings' size, not namespaces squared.
+ */
+const KEPT_EDGE_FINDERS: Record<string, (finding: Finding, kept: KeptEdges, hit: (edge: ExposureEdge) => void) => void> = {
+  'namespace-imports-foreign-config': (finding, kept, hit) => {
+    const owners = summaryOf(finding.evidence, 'foreignOwners');
+    if (!owners) return;
+    // One pair per owner of the list (the owner lists hold each namespace once).
+    for (const edge of kept.get(keptKey('imports', finding.namespace)) ?? []) if (owners.has(edge.from)) hit(edge);
+  },
+  'host-conflict-cross-namespace': (finding, kept, hit) => {
+    const owners = new Map<string, number>();
+    for (const owner of strings(finding.evidence.conflictingOwners)) owners.set(owner, (owners.get(owner) ?? 0) + 1);
+    if (owners.size === 0) return;
+    for (const affected of finding.affectedNamespaces) {
+      for (const edge of kept.get(keptKey('hijack', affected)) ?? []) for (let i = owners.get(edge.from) ?? 0; i > 0; i--) hit(edge);
+    }
+  },
+};
+
 export function exposureGraphOf(findings: readonly Finding[], tenantNamespaces: readonly string[], options: ExposureGraphOptions = {}): ExposureGraph {
   const maxEdges = options.maxEdges ?? DEFAULT_MAX_GRAPH_EDGES;
+  const maxOmissions = options.maxCountedOmissions ?? MAX_COUNTED_OMISSIONS;
   const edges = new Map<string, ExposureEdge>();
   const omitted = new Set<string>();
   let omittedCapped = false;
   // Most severe findings first, so the edges kept under the bound are the ones that matter most.
   const relevant = findings.filter((finding) => !finding.suppressed && EDGE_EXTRACTORS[finding.ruleId]);
   relevant.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  let kept: KeptEdges | undefined;
   for (const finding of relevant) {
+    const finder = KEPT_EDGE_FINDERS[finding.ruleId];
+    if (finder && edges.size >= maxEdges && omittedCapped) {
+      if (!kept) {
+        kept = new Map();
+        for (const edge of edges.values()) {
+          const list = kept.get(keptKey(edge.kind, edge.to));
+          if (list) list.push(edge);
+          else kept.set(keptKey(edge.kind, edge.to), [edge]);
+        }
+      }
+      finder(finding, kept, (edge) => countFinding(edge, finding));
+      continue;
+    }
     EDGE_EXTRACTORS[finding.ruleId]!(finding, (from, to, kind) => {
       if (!from || !to || from === to) return;
       const key = `${kind}\u0000${from}\u0000${to}`;
       const edge = edges.get(key);
       if (edge) {
-        edge.findingCount += 1;
-        if (edge.findingIds.length < FINDING_IDS_PER_EDGE && !edge.findingIds.includes(finding.findingId)) edge.findingIds.push(finding.findingId);
-        if (SEVERITY_ORDER[finding.severity] < SEVERITY_ORDER[edge.severity]) edge.severity = finding.severity;
+        countFinding(edge, finding);
         return;
       }
       if (edges.size >= maxEdges) {
-        if (omitted.size < MAX_COUNTED_OMISSIONS) omitted.add(key);
+        if (omitted.size < maxOmissions) omitted.add(key);
         else if (!omitted.has(key)) omittedCapped = true;
         return;
       }
@@ -150,6 +194,13 @@ export function exposureGraphOf(findings: readonly Finding[], tenantNamespaces: 
     (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compare(a.from, b.from) || compare(a.to, b.to) || compare(a.kind, b.kind),
   );
   return { tenantNamespaces: [...tenants].sort(compare), otherNamespaces: [...others].sort(compare), edges: sorted, omittedEdges: omitted.size, omittedEdgesCapped: omittedCapped };
+}
+
+/** One more finding behind a kept edge. */
+function countFinding(edge: ExposureEdge, finding: Finding): void {
+  edge.findingCount += 1;
+  if (edge.findingIds.length < FINDING_IDS_PER_EDGE && !edge.findingIds.includes(finding.findingId)) edge.findingIds.push(finding.findingId);
+  if (SEVERITY_ORDER[finding.severity] < SEVERITY_ORDER[edge.severity]) edge.severity = finding.severity;
 }
 
 function compare(a: string, b: string): number {

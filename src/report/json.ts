@@ -12,7 +12,7 @@
  */
 import type { SchemaObject } from 'ajv';
 import { CATEGORIES, type Finding } from '../rules/types.js';
-import { boundedEvidence, boundedList, boundedMatrix } from './bounded.js';
+import { boundedAffected, boundedEvidence, boundedMatrix } from './bounded.js';
 import { failingFindings, gateExemption, type FailOn } from './gate.js';
 import type { BaselineState, ClusterScanResult, FindingScope, ScanReport } from './types.js';
 
@@ -80,8 +80,8 @@ export interface JsonReport {
 function jsonFinding(finding: Finding, result?: ClusterScanResult, failOn?: FailOn): JsonFinding {
   const scope = result?.scope?.scopes.get(finding.findingId);
   const baselineState = result?.comparison?.states.get(finding.findingId);
-  // Read once: for the largest lists this is a getter that builds the list on each read.
-  const affectedNamespaces = finding.affectedNamespaces;
+  // From the rule's summary when it gives one: the largest lists are never built (bounded.ts).
+  const affected = boundedAffected(finding);
   return {
     findingId: finding.findingId,
     ruleId: finding.ruleId,
@@ -91,8 +91,8 @@ function jsonFinding(finding: Finding, result?: ClusterScanResult, failOn?: Fail
     message: finding.message,
     namespace: finding.namespace,
     resource: finding.resource ? { apiVersion: finding.resource.apiVersion, kind: finding.resource.kind, name: finding.resource.name, namespace: finding.resource.namespace } : null,
-    affectedNamespaces: boundedList(affectedNamespaces),
-    affectedNamespaceCount: affectedNamespaces.length,
+    affectedNamespaces: affected.listed,
+    affectedNamespaceCount: affected.count,
     evidence: boundedEvidence(finding.evidence),
     remediation: finding.remediation,
     fix: finding.fix ?? null,

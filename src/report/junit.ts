@@ -11,6 +11,7 @@
  * the document.
  */
 import { resourceLabel, sortFindings } from './render/common.js';
+import { boundedAffected } from './bounded.js';
 import { gateExemption, type FailOn } from './gate.js';
 import type { Finding } from '../rules/types.js';
 import type { ClusterScanResult, ScanReport } from './types.js';
@@ -48,7 +49,8 @@ function details(finding: Finding, clusterName: string): string {
   const resource = resourceLabel(finding);
   if (resource) lines.push(`resource: ${resource}`);
   if (finding.source) lines.push(`file: ${finding.source.file}:${finding.source.line}`);
-  if (finding.affectedNamespaces.length > 0) lines.push(`affected namespaces: ${finding.affectedNamespaces.length}`);
+  const affected = boundedAffected(finding, 0).count;
+  if (affected > 0) lines.push(`affected namespaces: ${affected}`);
   lines.push(`remediation: ${finding.remediation}`, `finding id: ${finding.findingId}`);
   return lines.join('\n');
 }

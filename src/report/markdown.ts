@@ -10,6 +10,7 @@
  * from precomputed row lengths, so 200,000 findings cost one pass, not one render per try.
  */
 import { countBySeverity } from './scan-result.js';
+import { summaryOf } from '../rules/list-summary.js';
 import { SEVERITIES, type Finding, type Severity } from '../rules/types.js';
 import { exposureGraphOf, type ExposureEdge, type ExposureEdgeKind } from './exposure-graph.js';
 import { comparisonSummary, findingMarks, groupBySeverity, resourceLabel, scopeSummary, sortFindings } from './render/common.js';
@@ -150,9 +151,10 @@ function clusterParts(result: ClusterScanResult, docsBaseUrl: string | undefined
   if (matrixRows.length > 0) {
     // Sparse: only importing namespaces are rows, one cell listing the owners they import from.
     const rows = matrixRows.map((row) => {
-      const owners = result.exposureMatrix[row]!;
-      const listed = owners.slice(0, MAX_OWNERS_PER_ROW).map(escapeMarkdown).join(', ');
-      return `| ${escapeMarkdown(row)} | ${listed}${owners.length > MAX_OWNERS_PER_ROW ? ` and ${owners.length - MAX_OWNERS_PER_ROW} more` : ''} |`;
+      // Bounded from the row's summary: the row itself is never built (scan-result.ts exposureMatrixOf).
+      const owners = summaryOf(result.exposureMatrix, row)!;
+      const listed = owners.first(MAX_OWNERS_PER_ROW).map(escapeMarkdown).join(', ');
+      return `| ${escapeMarkdown(row)} | ${listed}${owners.size > MAX_OWNERS_PER_ROW ? ` and ${owners.size - MAX_OWNERS_PER_ROW} more` : ''} |`;
     });
     parts.push('\n**Tenant exposure matrix** (each importing namespace and the foreign owners it imports configuration from)\n\n| importing namespace | imports configuration owned by |\n|---|---|', { rows, what: 'importing namespace(s)' }, '\n');
   }

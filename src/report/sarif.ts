@@ -14,7 +14,7 @@ import { ALL_RULES } from '../rules/registry.js';
 import { SEVERITIES, type Finding, type Rule, type Severity } from '../rules/types.js';
 import { gateExemption, type FailOn } from './gate.js';
 import { repositoryUrl, ruleDocUrl } from './links.js';
-import { boundedList } from './bounded.js';
+import { boundedAffected } from './bounded.js';
 import type { ClusterScanResult, ScanReport } from './types.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -159,7 +159,7 @@ function toResult(finding: Finding, cluster: ClusterScanResult, index: Map<strin
   const scope = cluster.scope?.scopes.get(finding.findingId);
   const baselineState = cluster.comparison?.states.get(finding.findingId);
   const gating = failOn !== undefined && gateExemption(cluster, finding, failOn) === undefined;
-  const affectedNamespaces = finding.affectedNamespaces;
+  const affected = boundedAffected(finding);
   const result: Result = {
     ruleId: finding.ruleId,
     // Context of a tenant scan is shown, never raised: a note whatever its severity.
@@ -173,8 +173,8 @@ function toResult(finding: Finding, cluster: ClusterScanResult, index: Map<strin
       cluster: clusterName,
       namespace: finding.namespace,
       // Bounded like the JSON report (src/report/bounded.ts); the count is exact.
-      affectedNamespaces: boundedList(affectedNamespaces),
-      affectedNamespaceCount: affectedNamespaces.length,
+      affectedNamespaces: affected.listed,
+      affectedNamespaceCount: affected.count,
       findingId: finding.findingId,
       ...(scope ? { scope } : {}),
       ...(failOn !== undefined ? { failsGate: gating } : {}),

@@ -5,6 +5,7 @@
 import type { ScannerConfig } from '../config/types.js';
 import { buildMeshModel } from '../mesh/model.js';
 import { evaluateSnapshot, unreadableKinds } from '../rules/engine.js';
+import { listSummaryOf, summaryOfList, withListSummary } from '../rules/list-summary.js';
 import { SEVERITIES, type Finding, type Severity } from '../rules/types.js';
 import { clusterReadFailure } from '../snapshot/coverage.js';
 import type { ClusterSnapshot, SnapshotKind } from '../snapshot/types.js';
@@ -62,13 +63,31 @@ export function scanSnapshot(snapshot: ClusterSnapshot, config: ScannerConfig, o
   return { record, findings, exposureMatrix, tenantNamespaceNames: model.tenantNamespaces() };
 }
 
-/** Importing namespace -> foreign owners, from the headline exposure findings (evidence.foreignOwners). */
+/**
+ * Importing namespace -> foreign owners, from the headline exposure findings
+ * (evidence.foreignOwners). In an open mesh every namespace imports from nearly every other
+ * one, so a row the rule summarises (list-summary.ts) is a getter that builds it when read,
+ * with the summary recorded beside it: the outputs bound rows from the summaries
+ * (bounded.ts boundedMatrix, matrixOwners) and never build namespaces x owners names.
+ */
 export function exposureMatrixOf(findings: Finding[]): Record<string, string[]> {
   const matrix: Record<string, string[]> = {};
   for (const finding of findings) {
     if (finding.ruleId !== 'namespace-imports-foreign-config' || finding.suppressed) continue;
-    const owners = finding.evidence.foreignOwners;
-    if (Array.isArray(owners)) matrix[finding.namespace] = owners.map(String).sort();
+    const evidence = finding.evidence;
+    const summary = listSummaryOf(evidence, 'foreignOwners');
+    if (summary) {
+      delete matrix[finding.namespace];
+      Object.defineProperty(matrix, finding.namespace, { get: () => (evidence.foreignOwners as unknown[]).map(String).sort(), enumerable: true, configurable: true });
+      withListSummary(matrix, finding.namespace, summary);
+      continue;
+    }
+    const owners = evidence.foreignOwners;
+    if (!Array.isArray(owners)) continue;
+    const row = owners.map(String).sort();
+    delete matrix[finding.namespace];
+    matrix[finding.namespace] = row;
+    withListSummary(matrix, finding.namespace, summaryOfList(row));
   }
   return matrix;
 }

@@ -3,6 +3,7 @@ import { buildMeshModel, type MeshModel } from '../mesh/model.js';
 import { isUnreadable } from '../snapshot/coverage.js';
 import type { ClusterSnapshot, CoverageEntry, SnapshotKind } from '../snapshot/types.js';
 import { computeFindingId } from './finding-id.js';
+import { listSummaryOf, withListSummary } from './list-summary.js';
 import { ALL_RULES } from './registry.js';
 import { applySuppressions, indexObjects, objectOf } from './suppression.js';
 import type { Finding, Rule, RuleContext, RuleResult } from './types.js';
@@ -86,4 +87,7 @@ function keepLazyAffectedNamespaces(result: RuleResult, finding: Finding): void 
   const descriptor = Object.getOwnPropertyDescriptor(result, 'affectedNamespaces');
   if (descriptor?.get) Object.defineProperty(finding, 'affectedNamespaces', { get: descriptor.get, enumerable: true, configurable: true });
   else finding.affectedNamespaces = result.affectedNamespaces ?? [];
+  // The bounded outputs read the list through its summary when the rule gives one (list-summary.ts).
+  const summary = listSummaryOf(result, 'affectedNamespaces');
+  if (summary) withListSummary(finding, 'affectedNamespaces', summary);
 }

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { stringify as toYaml } from 'yaml';
 import { SEVERITIES, type Finding, type Severity } from '../../rules/types.js';
-import { boundedEvidence } from '../bounded.js';
+import { boundedAffected, boundedEvidence } from '../bounded.js';
 import { exposureGraphOf, EXPOSURE_EDGE_KINDS, EXPOSURE_EDGE_VERBS, type ExposureEdgeKind } from '../exposure-graph.js';
 import { ruleDocUrl } from '../links.js';
 import { countBySeverity } from '../scan-result.js';
@@ -58,7 +58,7 @@ function sha256(text: string): string {
 /** What the finding's affected-namespace count is: the count field when the list is bounded, else the list. */
 function affectedCount(finding: Finding): number {
   const declared = (finding as Finding & { affectedNamespaceCount?: number }).affectedNamespaceCount;
-  return typeof declared === 'number' ? declared : finding.affectedNamespaces.length;
+  return typeof declared === 'number' ? declared : boundedAffected(finding, 0).count;
 }
 
 function severityChips(counts: Record<Severity, number>, suppressed: number): string {
@@ -204,7 +204,7 @@ function findingEntry(finding: Finding, clusterName: string, docsBaseUrl: string
   const namespace = finding.namespace || '(cluster)';
   const resource = resourceLabel(finding);
   const affected = affectedCount(finding);
-  const listed = finding.affectedNamespaces.slice(0, MAX_LISTED_AFFECTED);
+  const listed = boundedAffected(finding, MAX_LISTED_AFFECTED).listed;
   const details: Array<[string, string]> = [['title', escapeHtml(finding.title)]];
   if (finding.source) details.push(['location', `<span class="mono">${escapeHtml(finding.source.file)}:${finding.source.line}</span>`]);
   if (affected > 0) details.push(['affected namespaces', `${count(affected)}: ${escapeHtml(listed.join(', '))}${affected > listed.length ? ` and ${count(affected - listed.length)} more` : ''}`]);

@@ -13,6 +13,8 @@ import { SEVERITIES, type Finding, type Severity } from '../../rules/types.js';
 import { gatingFindings, type FailOn } from '../gate.js';
 import type { ClusterScanResult, ScanReport } from '../types.js';
 import { exposureGraphOf } from '../exposure-graph.js';
+import { matrixOwners } from '../bounded.js';
+import { summaryOf } from '../../rules/list-summary.js';
 import { comparisonSummary, findingMarks, groupBySeverity, resourceLabel, scopeSummary, sortFindings } from './common.js';
 import { displayWidth, escapeControlCharacters as safe, firstSentence, truncate, wrap } from './text.js';
 
@@ -67,8 +69,8 @@ function listThatFits(names: readonly string[], total: number, width: number): s
 export function renderExposureMatrix(matrix: Record<string, string[]>, paint: Paint = plain, width: number = DEFAULT_TABLE_WIDTH): string[] {
   const rows = Object.keys(matrix).sort();
   if (rows.length === 0) return ['  No tenant namespace imports configuration owned by another tenant.'];
-  const columnSet = new Set<string>();
-  for (const row of rows) for (const owner of matrix[row]!) columnSet.add(owner);
+  // The union of the rows without building each row (bounded.ts matrixOwners).
+  const columnSet = matrixOwners(matrix);
   const columns = [...columnSet].sort().map(safe);
   const rowLabels = rows.map(safe);
   let rowWidth = 'importing namespace'.length;
@@ -87,9 +89,10 @@ export function renderExposureMatrix(matrix: Record<string, string[]>, paint: Pa
   }
   const lines = wrap(`importing namespace <- owners (${count(rows.length)} importing, ${count(columnSet.size)} imported from):`, width, '  ');
   for (const [index, row] of rows.slice(0, MAX_EXPOSURE_ROWS).entries()) {
-    const owners = matrix[row]!;
+    const owners = summaryOf(matrix, row)!;
     const head = `    ${truncate(rowLabels[index]!, Math.floor(width / 2))} <- `;
-    lines.push(head + listThatFits(owners, owners.length, width - displayWidth(head)));
+    // Each name takes at least one column plus ", ", so no more than the width's worth can fit.
+    lines.push(head + listThatFits(owners.first(Math.max(1, width)), owners.size, width - displayWidth(head)));
   }
   if (rows.length > MAX_EXPOSURE_ROWS) lines.push(`    and ${count(rows.length - MAX_EXPOSURE_ROWS)} more importing namespace(s); the JSON and HTML reports list them all`);
   return lines;

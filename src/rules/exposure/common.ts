@@ -5,6 +5,7 @@ import type { MeshModel } from '../../mesh/model.js';
 import type { ConfigObject } from '../../mesh/config-objects.js';
 import { describe, refOf } from '../../mesh/accessors.js';
 import { exportToEvidence } from '../../mesh/exportto.js';
+import { summaryOfList, type ListSummary } from '../list-summary.js';
 import type { FindingFix } from '../types.js';
 
 export const ISTIO_DOCS = {
@@ -95,15 +96,16 @@ export function publicImportSummary(model: MeshModel, config: ConfigObject): { t
 /**
  * The tenant namespaces (other than the owner) whose proxies import a public object today,
  * as a getter for RuleResult.affectedNamespaces: the list is built when an output reads it
- * (see engine.ts keepLazyAffectedNamespaces). ["*"] when Sidecars or Services were not read,
- * because who imports it is then unknown.
+ * (see engine.ts keepLazyAffectedNamespaces), and a summary of it (exact count, first names)
+ * for the outputs that bound it, read without building it (see list-summary.ts). ["*"] when
+ * Sidecars or Services were not read, because who imports it is then unknown.
  */
-export function publicImportersGetter(model: MeshModel, config: ConfigObject): () => string[] {
-  if (!config.appliesToSidecars) return () => [];
+export function publicImporters(model: MeshModel, config: ConfigObject): { list: () => string[]; summary: ListSummary } {
+  if (!config.appliesToSidecars) return { list: () => [], summary: summaryOfList([]) };
   const unread = IMPORT_SCOPE_KINDS.some((kind) => kindUnread(model.snapshot, kind));
-  if (unread) return () => ['*'];
+  if (unread) return { list: () => ['*'], summary: summaryOfList(['*']) };
   const index = model.publicImporters();
-  return () => index.allImportersOf(config);
+  return { list: () => index.allImportersOf(config), summary: index.importerSummary(config) };
 }
 
 /** Short list for messages: "a", "a and b", "a, b and c", "a, b, c and 4 more". */

@@ -1,7 +1,8 @@
 import { describe, refOf } from '../../mesh/accessors.js';
 import { reachesOtherNamespaces } from '../../mesh/exportto.js';
+import { summaryOfList, withListSummary } from '../list-summary.js';
 import type { Rule, RuleResult } from '../types.js';
-import { configEvidence, countOf, exportToOwnNamespaceFix, ISTIO_DOCS, listForMessage, publicImportersGetter, publicImportSummary, versionEvidence } from './common.js';
+import { configEvidence, countOf, exportToOwnNamespaceFix, ISTIO_DOCS, listForMessage, publicImporters, publicImportSummary, versionEvidence } from './common.js';
 
 /**
  * exportto-missing: a tenant (or shared-namespace) ServiceEntry, VirtualService or DestinationRule without its own
@@ -34,8 +35,8 @@ export const exportToMissingRule: Rule = {
       const by = config.exportTo.source === 'built-in-default' ? 'the built-in default "*"' : `the mesh default ${config.exportTo.meshField}`;
       const imports = config.exportTo.scope.all ? publicImportSummary(model, config) : undefined;
       // Exported to every namespace: who imports it today; exported by name: those names.
-      const importers = config.exportTo.scope.all ? publicImportersGetter(model, config) : () => named;
-      results.push({
+      const importers = config.exportTo.scope.all ? publicImporters(model, config) : { list: () => named, summary: summaryOfList(named) };
+      const result: RuleResult = {
         severity,
         message: visibleNowhere
           ? `${describe(config.object)} has no exportTo, and the mesh default ${config.exportTo.meshField} as this Istio version reads it makes it visible in no namespace; it would widen if that default changed.`
@@ -47,12 +48,13 @@ export const exportToMissingRule: Rule = {
         namespace: config.namespace,
         resource: refOf(config.object),
         get affectedNamespaces() {
-          return importers();
+          return importers.list();
         },
         evidence: { ...configEvidence(config), ...imports?.evidence, ...versionEvidence(model) },
         fix: exportToOwnNamespaceFix(config.object),
         source: config.object.source,
-      });
+      };
+      results.push(withListSummary(result, 'affectedNamespaces', importers.summary));
     }
     return results;
   },

@@ -1,6 +1,7 @@
 import { describe, refOf } from '../../mesh/accessors.js';
+import { withListSummary } from '../list-summary.js';
 import type { Rule, RuleResult } from '../types.js';
-import { configEvidence, exportToOwnNamespaceFix, ISTIO_DOCS, publicImportersGetter, publicImportSummary, versionEvidence } from './common.js';
+import { configEvidence, exportToOwnNamespaceFix, ISTIO_DOCS, publicImporters, publicImportSummary, versionEvidence } from './common.js';
 
 /** exportto-wildcard: a tenant object exports itself to every namespace on purpose. */
 export const exportToWildcardRule: Rule = {
@@ -23,8 +24,8 @@ export const exportToWildcardRule: Rule = {
       if (cls === 'system') continue;
       const shared = cls === 'shared';
       const imports = shared ? undefined : publicImportSummary(model, config);
-      const importers = publicImportersGetter(model, config);
-      results.push({
+      const importers = publicImporters(model, config);
+      const result: RuleResult = {
         severity: shared ? 'info' : 'high',
         message: shared
           ? `${describe(config.object)} in shared namespace ${config.namespace} is exported to all namespaces (intentional share).`
@@ -33,12 +34,13 @@ export const exportToWildcardRule: Rule = {
         resource: refOf(config.object),
         // Who imports it today (other tenants); exportTo "*" also reaches namespaces created later, as the message says.
         get affectedNamespaces() {
-          return importers();
+          return importers.list();
         },
         evidence: { ...configEvidence(config), namespaceClass: cls, ...imports?.evidence, ...versionEvidence(model) },
         fix: shared ? undefined : exportToOwnNamespaceFix(config.object),
         source: config.object.source,
-      });
+      };
+      results.push(withListSummary(result, 'affectedNamespaces', importers.summary));
     }
     return results;
   },

@@ -5,6 +5,7 @@ import type { ConfigObject } from '../../mesh/config-objects.js';
 import { OwnerList, type NamespaceImports } from '../../mesh/imports.js';
 import type { MeshModel } from '../../mesh/model.js';
 import { scopeEvidence } from '../../mesh/sidecars.js';
+import { withListSummary } from '../list-summary.js';
 import type { Rule, RuleResult } from '../types.js';
 import { countOf, defaultSidecarManifest, ISTIO_DOCS, listForMessage, namespaceRef, versionEvidence } from './common.js';
 
@@ -121,7 +122,8 @@ function contaminationFinding(model: MeshModel, imports: NamespaceImports, overr
     namespace,
     resource: namespaceRef(namespace),
     affectedNamespaces: [namespace],
-    evidence: {
+    // Bounded outputs and the exposure matrix read the owner lists through their summaries (list-summary.ts).
+    evidence: withListSummary({
       get foreignOwners() {
         return owners.toArray();
       },
@@ -133,15 +135,21 @@ function contaminationFinding(model: MeshModel, imports: NamespaceImports, overr
       scopes: imports.scopes
         .map((scope, index) => ({ scope, owners: scopeOwners[index]! }))
         .filter(({ owners: scopeList }) => scopeList.size > 0)
-        .map(({ scope, owners: scopeList }) => ({
-          ...scopeEvidence(scope.scope),
-          get foreignOwners() {
-            return scopeList.toArray();
-          },
-          objectCount: scope.publicObjectCount + overridingIn(scope).length,
-        })),
+        .map(({ scope, owners: scopeList }) =>
+          withListSummary(
+            {
+              ...scopeEvidence(scope.scope),
+              get foreignOwners() {
+                return scopeList.toArray();
+              },
+              objectCount: scope.publicObjectCount + overridingIn(scope).length,
+            },
+            'foreignOwners',
+            scopeList,
+          ),
+        ),
       ...versionEvidence(model),
-    },
+    }, 'foreignOwners', owners),
     fix: namespaceScope.kind === 'default' ? { type: 'manifest', manifest: defaultSidecarManifest(namespace, model.rootNamespace) } : undefined,
   };
 }

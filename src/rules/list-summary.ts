@@ -1,0 +1,74 @@
+/**
+ * Lists that reports bound (src/report/bounded.ts: the first MAX_LISTED_ITEMS names and an
+ * exact count) can be given by a rule as a summary too: the exact size and the first names in
+ * the list's own order, read without building the list. In an open mesh a finding's
+ * affectedNamespaces or evidence.foreignOwners name nearly every namespace, so building each
+ * list in full to print fifty of its names makes a report cost namespaces squared.
+ *
+ * The summary rides beside the list under a symbol key (not enumerable): the list itself
+ * (usually a getter) stays what the finding means, for JSON.stringify, Log Analytics rows and
+ * the digests of bench/findings-digest.ts; outputs that bound the list ask for the summary
+ * first. A summary must agree with its list: `size === list.length`,
+ * `first(n)` deep-equals `list.slice(0, n)`, `has(x) === list.includes(x)`.
+ */
+export interface ListSummary {
+  readonly size: number;
+  /** The first `limit` entries, in the list's order. */
+  first(limit: number): string[];
+  has(item: string): boolean;
+  /**
+   * For lists stored as a part shared between many lists (sorted, read-only) minus one entry
+   * plus their own extras (OwnerList): the parts, so a union over many lists reads each shared
+   * part once (src/report/bounded.ts matrixOwners).
+   */
+  parts?(): { shared: readonly string[]; excluded: string; extra: readonly string[] };
+}
+
+const SUMMARIES = Symbol('listSummaries');
+
+type WithSummaries = { [SUMMARIES]?: Map<string, ListSummary> };
+
+/** Records `summary` as the summary of `target[key]`; returns `target`. */
+export function withListSummary<T extends object>(target: T, key: string, summary: ListSummary): T {
+  const holder = target as T & WithSummaries;
+  let summaries = holder[SUMMARIES];
+  if (!summaries) {
+    summaries = new Map();
+    Object.defineProperty(target, SUMMARIES, { value: summaries, enumerable: false, configurable: true });
+  }
+  summaries.set(key, summary);
+  return target;
+}
+
+/** The summary recorded for `target[key]`, if any. */
+export function listSummaryOf(target: object, key: string): ListSummary | undefined {
+  return (target as WithSummaries)[SUMMARIES]?.get(key);
+}
+
+/** A summary of a list already built (sorted or not: the list's order is kept). */
+export function summaryOfList(list: readonly string[]): ListSummary {
+  let set: Set<string> | undefined;
+  return {
+    size: list.length,
+    first: (limit) => list.slice(0, limit),
+    has: (item) => (set ??= new Set(list)).has(item),
+  };
+}
+
+/**
+ * The summary of `target[key]`: the recorded one, else one over the list as it is (a getter is
+ * read once). Undefined when the value is not a list.
+ */
+export function summaryOf(target: object, key: string): ListSummary | undefined {
+  const recorded = listSummaryOf(target, key);
+  if (recorded) return recorded;
+  const value = (target as Record<string, unknown>)[key];
+  return Array.isArray(value) ? summaryOfList(value as string[]) : undefined;
+}
+
+/** Copies the summaries recorded on `from` to `to`: a spread copy loses them (the key is not enumerable). */
+export function copyListSummaries<T extends object>(from: object, to: T): T {
+  const summaries = (from as WithSummaries)[SUMMARIES];
+  if (summaries) for (const [key, summary] of summaries) withListSummary(to, key, summary);
+  return to;
+}
