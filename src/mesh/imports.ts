@@ -582,6 +582,18 @@ export class PublicImporterIndex {
 
   /** The groups importing `config` through `*` egress, and the other namespaces importing it by naming its owner. */
   private importers(config: ConfigObject): { groups: Set<ImporterGroup>; naming: Set<string>; hidden: Set<string> } {
+    // Asked twice per flagged object (the message's count, then the report's bounded list): computed once.
+    let found = this.importersCache.get(config);
+    if (!found) {
+      found = this.findImporters(config);
+      this.importersCache.set(config, found);
+    }
+    return found;
+  }
+
+  private readonly importersCache = new WeakMap<ConfigObject, { groups: Set<ImporterGroup>; naming: Set<string>; hidden: Set<string> }>();
+
+  private findImporters(config: ConfigObject): { groups: Set<ImporterGroup>; naming: Set<string>; hidden: Set<string> } {
     const groups = new Set<ImporterGroup>();
     const naming = new Set<string>();
     const entry = this.publicEntryOf(config);
