@@ -15,6 +15,8 @@ import { summarize, type Summary } from './stats.js';
 
 export interface ProcessMeasure {
   wallMs: Summary;
+  /** CPU time of the process (user + system, all threads): what compares on a shared machine. */
+  cpuMs: Summary;
   maxRssMb: Summary;
 }
 
@@ -28,6 +30,8 @@ export interface EndToEndResult {
   parseOnly: ProcessMeasure;
   /** cli / parse-only median wall time. */
   wallRatio: number;
+  /** cli / parse-only median CPU time (the target: at most 1.5). */
+  cpuRatio: number;
   findingsReported: number;
 }
 
@@ -53,7 +57,7 @@ export function writeFleetYaml(fleet: RawObject[], dir: string): { files: number
 const NODE = process.execPath;
 
 /** Runs `node --import tsx --import bench/maxrss-preload.ts ARGS`, returns wall time and peak RSS. */
-async function timeChild(args: string[], rssFile: string): Promise<{ wallMs: number; maxRssMb: number; exitCode: number; stderr: string }> {
+async function timeChild(args: string[], rssFile: string): Promise<{ wallMs: number; cpuMs: number; maxRssMb: number; exitCode: number; stderr: string }> {
   const started = performance.now();
   const child = spawn(NODE, ['--import', 'tsx', '--import', './bench/maxrss-preload.ts', ...args], {
     cwd: process.cwd(),
@@ -64,8 +68,8 @@ async function timeChild(args: string[], rssFile: string): Promise<{ wallMs: num
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
   const wallMs = performance.now() - started;
-  const maxRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
-  return { wallMs, maxRssMb, exitCode, stderr };
+  const [maxRssKb, cpuMicros] = readFileSync(rssFile, 'utf8').split(' ').map(Number);
+  return { wallMs, cpuMs: cpuMicros! / 1000, maxRssMb: maxRssKb! / 1024, exitCode, stderr };
 }
 
 export async function benchmarkEndToEnd(size: FleetSize, runs: number): Promise<EndToEndResult> {
@@ -79,8 +83,8 @@ export async function benchmarkEndToEnd(size: FleetSize, runs: number): Promise<
     const rssFile = join(dir, 'maxrss');
     const cliArgs = ['src/cli/main.ts', 'scan', '--manifests', manifests, '--format', 'json', '--output', report, '--fail-on', 'none'];
 
-    const cli: Array<{ wallMs: number; maxRssMb: number }> = [];
-    const parse: Array<{ wallMs: number; maxRssMb: number }> = [];
+    const cli: Array<{ wallMs: number; cpuMs: number; maxRssMb: number }> = [];
+    const parse: Array<{ wallMs: number; cpuMs: number; maxRssMb: number }> = [];
     for (let run = 0; run < runs; run++) {
       const scan = await timeChild(cliArgs, rssFile);
       if (scan.exitCode !== 0) throw new Error(`the CLI exited with ${scan.exitCode}: ${scan.stderr.slice(0, 2000)}`);
@@ -91,8 +95,9 @@ export async function benchmarkEndToEnd(size: FleetSize, runs: number): Promise<
     }
     const document = JSON.parse(readFileSync(report, 'utf8')) as { clusters?: Array<{ findings?: unknown[] }> };
     const findingsReported = (document.clusters ?? []).reduce((sum, cluster) => sum + (cluster.findings?.length ?? 0), 0);
-    const measure = (samples: Array<{ wallMs: number; maxRssMb: number }>): ProcessMeasure => ({
+    const measure = (samples: Array<{ wallMs: number; cpuMs: number; maxRssMb: number }>): ProcessMeasure => ({
       wallMs: summarize(samples.map((s) => s.wallMs)),
+      cpuMs: summarize(samples.map((s) => s.cpuMs)),
       maxRssMb: summarize(samples.map((s) => s.maxRssMb)),
     });
     const cliMeasure = measure(cli);
@@ -106,6 +111,7 @@ export async function benchmarkEndToEnd(size: FleetSize, runs: number): Promise<
       cli: cliMeasure,
       parseOnly: parseMeasure,
       wallRatio: cliMeasure.wallMs.median / parseMeasure.wallMs.median,
+      cpuRatio: cliMeasure.cpuMs.median / parseMeasure.cpuMs.median,
       findingsReported,
     };
   } finally {

@@ -1,9 +1,15 @@
 /**
  * Preloaded into a benchmarked child process (`--import ./bench/maxrss-preload.ts`): writes the
- * process's peak resident set size in KiB to $BENCH_MAXRSS_FILE when it exits. Works whatever
- * the child does with its exit code, and needs no external `time` binary.
+ * process's peak resident set size in KiB and its CPU time (user + system, every thread) in
+ * microseconds, separated by a space, to $BENCH_MAXRSS_FILE when it exits. Works whatever the
+ * child does with its exit code, and needs no external `time` binary.
  */
 import { writeFileSync } from 'node:fs';
 
 const target = process.env.BENCH_MAXRSS_FILE;
-if (target) process.on('exit', () => writeFileSync(target, String(process.resourceUsage().maxRSS)));
+if (target) {
+  process.on('exit', () => {
+    const usage = process.resourceUsage();
+    writeFileSync(target, `${usage.maxRSS} ${usage.userCPUTime + usage.systemCPUTime}`);
+  });
+}
