@@ -20,6 +20,7 @@
  */
 import type { ClusterSnapshot, K8sObject } from '../snapshot/types.js';
 import { isRecord, labelsMatch, stringList, stringMapOf } from './accessors.js';
+import { boolEnvOf, istiodDeployments } from './istiod-flags.js';
 import { podTemplateOf, WORKLOAD_KINDS } from './workloads.js';
 import { readAksFacts, isIstioAddon } from '../inventory/aks-facts.js';
 
@@ -75,13 +76,6 @@ export function isGatewayWorkload(workload: K8sObject): boolean {
   return containersOf(workload).some((container) => container.name === 'istio-proxy' && (stringList(container.args) ?? []).includes('router'));
 }
 
-/** Env value of istiod containers: Go's strconv.ParseBool. */
-function parseGoBool(value: string): boolean | undefined {
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
-  return undefined;
-}
-
 /**
  * PILOT_SCOPE_GATEWAY_TO_NAMESPACE from the istiod Deployments of the snapshot. With several
  * revisions it counts as on only if every istiod sets it. Not visible: Istio's default (off).
@@ -91,7 +85,7 @@ export function gatewayScoping(snapshot: ClusterSnapshot): GatewayScoping {
   // Strict merging exists from Istio 1.31 (pilot/pkg/features/pilot.go, default true).
   const strictDefault = version.major > 1 || (version.major === 1 && version.minor >= 31);
   const versionText = `Istio ${version.major}.${version.minor} (${version.source})`;
-  const istiods = snapshot.objects.Deployment.filter((deployment) => deployment.metadata.name.startsWith('istiod') || templateMetadata(deployment).labels.app === 'istiod');
+  const istiods = istiodDeployments(snapshot);
   if (istiods.length === 0) {
     return {
       scoped: false,
@@ -100,15 +94,7 @@ export function gatewayScoping(snapshot: ClusterSnapshot): GatewayScoping {
       strictMergingSource: strictDefault ? `${STRICT_MERGING_ENV} not visible: default true on ${versionText}` : `not in ${versionText} (Istio 1.31+)`,
     };
   }
-  const envOf = (deployment: K8sObject, name: string): boolean | undefined => {
-    let value: boolean | undefined;
-    for (const container of containersOf(deployment)) {
-      for (const env of Array.isArray(container.env) ? container.env.filter(isRecord) : []) {
-        if (env.name === name && typeof env.value === 'string') value = parseGoBool(env.value);
-      }
-    }
-    return value;
-  };
+  const envOf = boolEnvOf;
   const values = istiods.map((deployment) => ({ name: `${deployment.metadata.namespace}/${deployment.metadata.name}`, value: envOf(deployment, SCOPE_GATEWAY_ENV) ?? false, strict: strictDefault && (envOf(deployment, STRICT_MERGING_ENV) ?? true) }));
   // Either setting counts as on only if every istiod has it (a proxy may connect to any revision).
   const scoped = values.every((entry) => entry.value);

@@ -8,6 +8,7 @@ import { HostIndex } from './hosts.js';
 import { ImportGraph, type PublicImporterIndex } from './imports.js';
 import { isAksAddon, namespaceInjection, namespacesEnabledByDefault, type InjectionState } from './injection.js';
 import { classifyNamespace, type NamespaceClass } from './namespaces.js';
+import { hostPrecedenceMode, type HostPrecedenceMode } from './istiod-flags.js';
 import { chooseServiceDefinition } from './precedence.js';
 import { IstioIngressModel } from './istio-ingress.js';
 import { SidecarIndex, type ScopeShapes } from './sidecars.js';
@@ -29,6 +30,7 @@ export class MeshModel {
   private definitionHostIndexCache?: HostIndex<{ config: ConfigObject; host: string }>;
   private importGraphCache?: ImportGraph;
   private destinationRulesCache?: DestinationRuleIndex;
+  private hostPrecedenceCache?: HostPrecedenceMode;
   private publicImportersCache?: PublicImporterIndex;
   private tenantNamespacesCache?: readonly string[];
   private nonSystemImportersCache?: PublicImporterIndex;
@@ -158,9 +160,15 @@ export class MeshModel {
       this.sidecars(),
       (config) => this.isContaminatingConfig(config),
       this.destinationRules(),
-      (scope, candidates) => chooseServiceDefinition(scope.namespace, candidates, this.snapshot.istioVersion, { sidecarDeclared: scope.kind !== 'default' })?.winner,
+      (scope, candidates) => chooseServiceDefinition(scope.namespace, candidates, this.snapshot.istioVersion, { sidecarDeclared: scope.kind !== 'default', unified: this.hostPrecedence.unified })?.winner,
     );
     return this.importGraphCache;
+  }
+
+  /** Which host precedence istiod applies: the version's, unless an istiod sets PILOT_UNIFIED_SIDECAR_SCOPE off. */
+  get hostPrecedence(): HostPrecedenceMode {
+    this.hostPrecedenceCache ??= hostPrecedenceMode(this.snapshot);
+    return this.hostPrecedenceCache;
   }
 
   /** Istio's DestinationRule index over every DestinationRule: which rules a proxy uses for a service (destination-rules.ts). */

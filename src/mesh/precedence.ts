@@ -7,7 +7,8 @@
  * to N by name, then public ones (`*` anywhere in exportTo makes a service public), each list
  * oldest first.
  *
- * - Istio >= 1.24 (PILOT_UNIFIED_SIDECAR_SCOPE, istio/istio#51776), with or without a
+ * - Istio >= 1.24 (PILOT_UNIFIED_SIDECAR_SCOPE, istio/istio#51776; istiod may set it off, read by
+ *   istiod-flags.ts hostPrecedenceMode), with or without a
  *   Sidecar: N's own namespace wins; else a Kubernetes Service beats a ServiceEntry; else
  *   the first candidate in the order above.
  * - Before 1.24, with a Sidecar (egressListener.selectServices): N's own namespace wins; else
@@ -43,6 +44,8 @@ export interface HostChoice {
 export interface ProxyScopeInfo {
   /** True when the proxy's scope comes from a Sidecar resource; false for Istio's built-in default (no Sidecar). */
   sidecarDeclared: boolean;
+  /** PILOT_UNIFIED_SIDECAR_SCOPE in force (istiod-flags.ts hostPrecedenceMode); by default, from the version (1.24+). */
+  unified?: boolean;
 }
 
 function oldestFirst(configs: ConfigObject[]): ConfigObject[] {
@@ -86,7 +89,7 @@ export function chooseServiceDefinition(namespace: string, candidates: ConfigObj
   if (candidates.length === 0) return undefined;
   if (candidates.length === 1) return { winner: candidates[0]!, decidedBy: 'only-candidate', tiedByAge: [] };
   const services = candidates.filter((config) => config.kind === 'Service');
-  const unified = hasHostPrecedence124(version);
+  const unified = proxy.unified ?? hasHostPrecedence124(version);
   if (unified || proxy.sidecarDeclared) {
     const own = candidates.filter((config) => config.namespace === namespace);
     if (own.length > 0) return pick(own, 'own-namespace');

@@ -6,6 +6,7 @@ import type { ConfigObject } from '../../mesh/config-objects.js';
 import { describe, refOf } from '../../mesh/accessors.js';
 import { exportToEvidence } from '../../mesh/exportto.js';
 import { summaryOfList, type ListSummary } from '../list-summary.js';
+import { hasHostPrecedence124 } from '../../mesh/version.js';
 import type { FindingFix } from '../types.js';
 
 export const ISTIO_DOCS = {
@@ -25,6 +26,11 @@ export const ISTIO_DOCS = {
 /** Evidence every version-aware finding carries. */
 export function versionEvidence(model: MeshModel): Record<string, unknown> {
   return { istioVersionAssumed: model.istioVersionAssumed, istioVersionSource: model.snapshot.istioVersion.source };
+}
+
+/** Host precedence, when an istiod flag makes it differ from the version's (PILOT_UNIFIED_SIDECAR_SCOPE off on 1.24+). */
+export function hostPrecedenceEvidence(model: MeshModel): Record<string, unknown> {
+  return model.hostPrecedence.unified === hasHostPrecedence124(model.snapshot.istioVersion) ? {} : { hostPrecedence: model.hostPrecedence.source };
 }
 
 export function configEvidence(config: ConfigObject): Record<string, unknown> {

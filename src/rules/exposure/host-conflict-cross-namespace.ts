@@ -4,10 +4,9 @@ import { isExportedTo } from '../../mesh/exportto.js';
 import { hostsOverlap } from '../../mesh/hosts.js';
 import { answeredNamespaces, answersByShape, scopeImportsHosts, shapeImportsHosts, type ScopeShape } from '../../mesh/sidecars.js';
 import { chooseServiceDefinition, chooseVirtualService, type DecidedBy, type HostChoice } from '../../mesh/precedence.js';
-import { hasHostPrecedence124 } from '../../mesh/version.js';
 import type { MeshModel } from '../../mesh/model.js';
 import type { Rule, RuleResult } from '../types.js';
-import { countOf, ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
+import { countOf, hostPrecedenceEvidence, ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
 
 /**
  * host-conflict-cross-namespace: for some tenant namespace N, ServiceEntries (or mesh
@@ -83,7 +82,8 @@ function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService',
   const sidecars = model.sidecars();
   const version = model.snapshot.istioVersion;
   // ServiceEntries: from 1.24 a namespace's own definition always decides there. VirtualServices: never by itself.
-  const ownServiceEntryWins = kind === 'ServiceEntry' && hasHostPrecedence124(version);
+  const unified = model.hostPrecedence.unified;
+  const ownServiceEntryWins = kind === 'ServiceEntry' && unified;
   const publicDefinitions = oldestFirst(definitions.filter((config) => config.exportTo.scope.all));
   const publicServices = services.filter((service) => service.exportTo.scope.all);
   // Definitions that a namespace sees other than through `*` exports: its own, and those naming it.
@@ -132,7 +132,7 @@ function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService',
       visibleServices = services.filter((service) => sees(service, service.hosts));
     }
     if (new Set(visible.map((config) => config.namespace)).size < 2) return undefined;
-    const proxy = { sidecarDeclared: shape.sidecarDeclared };
+    const proxy = { sidecarDeclared: shape.sidecarDeclared, unified };
     const choice = kind === 'ServiceEntry' ? chooseServiceDefinition(namespace, [...visible, ...visibleServices], version, proxy) : chooseVirtualService(namespace, visible);
     if (!choice || choice.winner.kind === 'Service') return undefined;
     const overridden = choice.winner.namespace === namespace ? [] : visible.filter((config) => config.namespace === namespace);
@@ -203,6 +203,7 @@ function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService',
       })),
       decidedBy: windowNamespaces.length > 0 ? 'age' : 'export-group',
       ...versionEvidence(model),
+      ...(kind === 'ServiceEntry' ? hostPrecedenceEvidence(model) : {}),
     },
     source: winner.object.source,
   };
@@ -219,7 +220,7 @@ function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService',
         resource: refOf(config.object),
         affectedNamespaces: [override.namespace],
         subjectKey: `${kind}:${host}:overridden`,
-        evidence: { host, kind, winner: describe(override.winner.object), decidedBy: override.decidedBy, conflictingOwners: contenderOwners, ...versionEvidence(model) },
+        evidence: { host, kind, winner: describe(override.winner.object), decidedBy: override.decidedBy, conflictingOwners: contenderOwners, ...versionEvidence(model), ...(kind === 'ServiceEntry' ? hostPrecedenceEvidence(model) : {}) },
         source: config.object.source,
       });
     }

@@ -6,7 +6,7 @@ import { chooseServiceDefinition } from '../../mesh/precedence.js';
 import { answeredNamespaces, answersByShape, scopeImportsHosts, shapeImportsHosts, type ScopeShape } from '../../mesh/sidecars.js';
 import type { MeshModel } from '../../mesh/model.js';
 import type { Rule, RuleResult } from '../types.js';
-import { configEvidence, countOf, exportToOwnNamespaceFix, ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
+import { configEvidence, countOf, exportToOwnNamespaceFix, hostPrecedenceEvidence, ISTIO_DOCS, listForMessage, versionEvidence } from './common.js';
 
 /**
  * serviceentry-shadows-service: a ServiceEntry in M declares (or covers by wildcard) the
@@ -60,7 +60,7 @@ function entryWinsInOwnNamespace(model: MeshModel, entry: ConfigObject, entryHos
   if (!serviceVisible) return true;
   if (isWildcard(entryHost)) return false;
   const sidecarDeclared = scopes[0]!.kind !== 'default';
-  return chooseServiceDefinition(namespace, [entry, service], model.snapshot.istioVersion, { sidecarDeclared })?.winner === entry;
+  return chooseServiceDefinition(namespace, [entry, service], model.snapshot.istioVersion, { sidecarDeclared, unified: model.hostPrecedence.unified })?.winner === entry;
 }
 
 /**
@@ -87,7 +87,7 @@ function namespacesWhereEntryWins(model: MeshModel, entry: ConfigObject, entryHo
     if (!serviceVisible) return true;
     // A wildcard entry never beats the exact Service name (most specific match wins).
     if (isWildcard(entryHost)) return undefined;
-    const choice = chooseServiceDefinition(namespace, [entry, service], model.snapshot.istioVersion, { sidecarDeclared: shape.sidecarDeclared });
+    const choice = chooseServiceDefinition(namespace, [entry, service], model.snapshot.istioVersion, { sidecarDeclared: shape.sidecarDeclared, unified: model.hostPrecedence.unified });
     return choice?.winner === entry ? true : undefined;
   };
   return answeredNamespaces(answersByShape(model.nonSystemShapes(), namespacesSingledOutBy([entry, service]), entryWins));
@@ -122,6 +122,7 @@ function shadowFinding(model: MeshModel, entry: ConfigObject, entryHost: string,
       namespacesWhereEntryWins: winning,
       winsInOwnNamespace: winsInOwn,
       ...versionEvidence(model),
+      ...hostPrecedenceEvidence(model),
     },
     fix: exportToOwnNamespaceFix(entry.object),
     source: entry.object.source,

@@ -22,6 +22,19 @@ metadata: {name: ${name}, namespace: ${namespace}${created ? `, creationTimestam
 spec: {hosts: [api.example.com], http: [{route: [{destination: {host: ${name}.${namespace}.svc.cluster.local}}]}]${extra}}
 `;
 
+const istiodUnified = (value: string) => `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: istiod, namespace: istio-system}
+spec:
+  template:
+    metadata: {labels: {app: istiod}}
+    spec:
+      containers:
+      - name: discovery
+        image: docker.io/istio/pilot:1.26.2
+        env: [{name: PILOT_UNIFIED_SIDECAR_SCOPE, value: "${value}"}]
+`;
 const shared = se('shared-egress', 'payments-api', 'api.payments.example.com', '2024-03-01T00:00:00Z');
 const hijack = se('tenant-a', 'hijack', 'api.payments.example.com', '2023-01-01T00:00:00Z');
 
@@ -32,6 +45,10 @@ runRuleTests(hostConflictCrossNamespaceRule, {
       // Same objects as the 1.23 hijack-window case below: from 1.24 the proxy's own namespace always wins.
       name: "from 1.24 a namespace's own public definition wins there",
       manifests: ns('tenant-a', 'tenant-b') + hijack + se('tenant-b', 'own', 'api.payments.example.com', '2024-01-01T00:00:00Z', '["*"]'),
+    },
+    {
+      name: "1.24+ with PILOT_UNIFIED_SIDECAR_SCOPE=true on istiod, a namespace's own public definition still wins there",
+      manifests: ns('tenant-a', 'tenant-b') + hijack + se('tenant-b', 'own', 'api.payments.example.com', '2024-01-01T00:00:00Z', '["*"]') + istiodUnified('true'),
     },
     {
       name: 'before 1.24, without Sidecars, the Kubernetes Service decides',
@@ -155,6 +172,15 @@ spec: {egress: [{hosts: ["*/*"]}]}
       manifests: ns('tenant-a', 'tenant-b') + hijack + se('tenant-b', 'own', 'api.payments.example.com', '2024-01-01T00:00:00Z', '["*"]'),
       // In tenant-a too: its own definition only wins because it happens to be the older one.
       findings: [{ resourceName: 'hijack', affectedNamespaces: ['tenant-a', 'tenant-b'] }, { resourceName: 'own', subjectKey: 'ServiceEntry:api.payments.example.com:overridden', affectedNamespaces: ['tenant-b'] }],
+    },
+    {
+      // PILOT_UNIFIED_SIDECAR_SCOPE=false on 1.24+ (the 1.23 compatibility profile): selectServices' legacy path.
+      name: "1.24+ with PILOT_UNIFIED_SIDECAR_SCOPE=false on istiod, without a Sidecar, a namespace's own public definition is in the hijack window",
+      manifests: ns('tenant-a', 'tenant-b') + hijack + se('tenant-b', 'own', 'api.payments.example.com', '2024-01-01T00:00:00Z', '["*"]') + istiodUnified('false'),
+      findings: [
+        { resourceName: 'hijack', affectedNamespaces: ['tenant-a', 'tenant-b'], check: (f) => expect(String(f.evidence.hostPrecedence)).toContain('PILOT_UNIFIED_SIDECAR_SCOPE=false') },
+        { resourceName: 'own', subjectKey: 'ServiceEntry:api.payments.example.com:overridden', affectedNamespaces: ['tenant-b'] },
+      ],
     },
     {
       name: "issue 13 repro: bar's older public VirtualService decides foo's routing",

@@ -33,6 +33,20 @@ metadata: {name: default, namespace: istio-system}
 spec: {egress: [{hosts: ["*/*"]}]}
 `;
 
+const istiod = (unified: string) => `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: istiod, namespace: istio-system}
+spec:
+  template:
+    metadata: {labels: {app: istiod}}
+    spec:
+      containers:
+      - name: discovery
+        image: docker.io/istio/pilot:1.26.2
+        env: [{name: PILOT_UNIFIED_SIDECAR_SCOPE, value: "${unified}"}]
+`;
+
 runRuleTests(serviceEntryShadowsServiceRule, {
   valid: [
     {
@@ -77,6 +91,24 @@ runRuleTests(serviceEntryShadowsServiceRule, {
       istioVersion: '1.23',
       manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + payments() + shadow('payments.tenant-b.svc.cluster.local') + rootSidecar,
       findings: [{ severity: 'critical', affectedNamespaces: ['tenant-c'], check: (f) => expect(f.evidence.istioVersionAssumed).toBe('1.23') }],
+    },
+    {
+      // pilot/pkg/features/experimental.go PILOT_UNIFIED_SIDECAR_SCOPE (the 1.23 compatibility profile sets it off):
+      // sidecar.go selectServices then takes its legacy path, as before 1.24.
+      name: '1.24+ with PILOT_UNIFIED_SIDECAR_SCOPE=false on istiod, behind a Sidecar, the older ServiceEntry beats the Service (critical)',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + payments() + shadow('payments.tenant-b.svc.cluster.local') + rootSidecar + istiod('false'),
+      findings: [
+        {
+          severity: 'critical',
+          affectedNamespaces: ['tenant-c'],
+          check: (f) => expect(String(f.evidence.hostPrecedence)).toContain('PILOT_UNIFIED_SIDECAR_SCOPE=false on Deployment istio-system/istiod'),
+        },
+      ],
+    },
+    {
+      name: '1.24+ with PILOT_UNIFIED_SIDECAR_SCOPE=true on istiod, behind a Sidecar, the Service still wins elsewhere (high)',
+      manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + payments() + shadow('payments.tenant-b.svc.cluster.local') + rootSidecar + istiod('true'),
+      findings: [{ severity: 'high', affectedNamespaces: ['tenant-a'], check: (f) => expect(f.evidence.hostPrecedence).toBeUndefined() }],
     },
     {
       // Istio < 1.24 without a Sidecar: DefaultSidecarScopeForNamespace prefers the Kubernetes Service.
