@@ -89,8 +89,12 @@ export class OwnerList implements Iterable<string> {
     return out;
   }
 
-  /** The storage: the shared part (minus `excluded`) and this list's extras. */
-  parts(): { shared: readonly string[]; excluded: string; extra: readonly string[] } {
+  /**
+   * The storage: the shared part (minus `excluded`) and this list's extras. Undefined when the
+   * list also leaves out hidden owners of the shared part: a union must then read it whole.
+   */
+  parts(): { shared: readonly string[]; excluded: string; extra: readonly string[] } | undefined {
+    if (this.hidden.length > 0) return undefined;
     return { shared: this.shared, excluded: this.excluded, extra: this.extra };
   }
 

@@ -19,9 +19,10 @@ export interface ListSummary {
   /**
    * For lists stored as a part shared between many lists (sorted, read-only) minus one entry
    * plus their own extras (OwnerList): the parts, so a union over many lists reads each shared
-   * part once (src/report/bounded.ts matrixOwners).
+   * part once (src/report/bounded.ts matrixOwners). Undefined when the list leaves out more of
+   * the shared part (then it is read whole).
    */
-  parts?(): { shared: readonly string[]; excluded: string; extra: readonly string[] };
+  parts?(): { shared: readonly string[]; excluded: string; extra: readonly string[] } | undefined;
 }
 
 const SUMMARIES = Symbol('listSummaries');

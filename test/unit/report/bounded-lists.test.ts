@@ -155,6 +155,25 @@ function referenceGraph(findings: readonly Finding[], maxEdges: number, maxOmiss
   return { edges: sorted, omitted: omitted.size, capped };
 }
 
+describe('matrix owners with rows that leave out owners hidden by their own DestinationRules', () => {
+  it('an owner every row leaves out (its own row, and a row whose own rule hides its only import) is not an owner of the matrix', () => {
+    const objects = [
+      obj('Namespace', '', 'istio-system'),
+      ...['tenant-b', 'tenant-c', 'tenant-d'].map((name) => obj('Namespace', '', name)),
+      obj('Service', 'tenant-b', 'payments'),
+      obj('DestinationRule', 'tenant-b', 'payments', { host: 'payments', exportTo: ['*'] }),
+      obj('ServiceEntry', 'tenant-d', 'api', { hosts: ['api.example.com'], exportTo: ['*'], resolution: 'DNS', ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] }),
+      // Rules of their own for the host: Istio never consults tenant-b's there (PushContext.destinationRule step 1).
+      obj('DestinationRule', 'tenant-c', 'own', { host: 'payments.tenant-b.svc.cluster.local', exportTo: ['.'] }),
+      obj('DestinationRule', 'tenant-d', 'own', { host: '*.tenant-b.svc.cluster.local', exportTo: ['.'] }),
+    ];
+    const result = scan(objects);
+    const plainMatrix = JSON.parse(JSON.stringify(result.exposureMatrix)) as Record<string, string[]>;
+    expect(plainMatrix).toEqual({ 'tenant-b': ['tenant-d'], 'tenant-c': ['tenant-d'] });
+    expect([...matrixOwners(result.exposureMatrix)]).toEqual(['tenant-d']);
+  });
+});
+
 describe('summaries agree with the lists they stand for (property)', () => {
   // Namespace i's Sidecar: none (imports everything), only its own namespace and the root, or
   // its own namespace plus some others by name.
