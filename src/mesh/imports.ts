@@ -297,6 +297,29 @@ export class ImportGraph {
    * with the same ones (usually none) share it.
    */
   private hidingPatterns(namespace: string): string[] {
+    // Asked for every (contested rule, importer) pair by the public importer index: once per namespace.
+    let cached = this.hidingPatternsCache.get(namespace);
+    if (!cached) {
+      cached = this.findHidingPatterns(namespace);
+      this.hidingPatternsCache.set(namespace, cached);
+    }
+    return cached;
+  }
+
+  private readonly hidingPatternsCache = new Map<string, string[]>();
+  /** Scope -> hostname -> namespace of the definition it uses (definitionNamespace), shared by every question about the scope. */
+  private readonly definitionChoices = new WeakMap<SidecarScope, Map<string, string | undefined>>();
+
+  private choicesOf(scope: SidecarScope): Map<string, string | undefined> {
+    let choices = this.definitionChoices.get(scope);
+    if (!choices) {
+      choices = new Map();
+      this.definitionChoices.set(scope, choices);
+    }
+    return choices;
+  }
+
+  private findHidingPatterns(namespace: string): string[] {
     const out: string[] = [];
     for (const pattern of this.destinationRules.ownHosts(namespace)) {
       if (!isWildcard(pattern)) {
@@ -348,7 +371,7 @@ export class ImportGraph {
   /** Does no scope of `namespace` use `config` (a public rule) through `hosts`? For the public importer index. */
   ruleDeadFor(namespace: string, config: ConfigObject, hosts: readonly string[]): boolean {
     const patterns = this.hidingPatterns(namespace);
-    return this.sidecars.scopesOf(namespace).every((scope) => this.ruleDeadIn(scope, config, hosts, patterns, new Map()));
+    return this.sidecars.scopesOf(namespace).every((scope) => this.ruleDeadIn(scope, config, hosts, patterns, this.choicesOf(scope)));
   }
 
   /** Is `config` a public rule entry some of whose hosts several namespaces define? */
@@ -420,7 +443,7 @@ export class ImportGraph {
     // DestinationRules of other namespaces for hosts this namespace has rules of its own for
     // are never consulted by its proxies (Istio's lookup stops at the proxy's namespace).
     const patterns = this.hidingPatterns(namespace);
-    const choices = new Map<string, string | undefined>();
+    const choices = this.choicesOf(scope);
     const hiddenRule = (config: ConfigObject, hosts: readonly string[]) => this.ruleDeadIn(scope, config, hosts, patterns, choices);
     // Public rules reaching the scope through hostnames several namespaces define, whose
     // definition this scope takes from another namespace (usually none: a per-namespace check).
