@@ -1,6 +1,7 @@
 import { expect } from '@jest/globals';
 import { hostConflictCrossNamespaceRule } from '../../../src/rules/exposure/host-conflict-cross-namespace.js';
 import { runRuleTests } from '../../helpers/rule-tester.js';
+import { istiodDeployment } from '../../helpers/istiod.js';
 
 const ns = (...names: string[]) => names.map((name) => `---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`).join('');
 const se = (namespace: string, name: string, host: string, created: string, exportTo?: string) => `
@@ -22,19 +23,7 @@ metadata: {name: ${name}, namespace: ${namespace}${created ? `, creationTimestam
 spec: {hosts: [api.example.com], http: [{route: [{destination: {host: ${name}.${namespace}.svc.cluster.local}}]}]${extra}}
 `;
 
-const istiodUnified = (value: string) => `---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: istiod, namespace: istio-system}
-spec:
-  template:
-    metadata: {labels: {app: istiod}}
-    spec:
-      containers:
-      - name: discovery
-        image: docker.io/istio/pilot:1.26.2
-        env: [{name: PILOT_UNIFIED_SIDECAR_SCOPE, value: "${value}"}]
-`;
+const istiodUnified = (value: string) => istiodDeployment({ PILOT_UNIFIED_SIDECAR_SCOPE: value });
 const shared = se('shared-egress', 'payments-api', 'api.payments.example.com', '2024-03-01T00:00:00Z');
 const hijack = se('tenant-a', 'hijack', 'api.payments.example.com', '2023-01-01T00:00:00Z');
 

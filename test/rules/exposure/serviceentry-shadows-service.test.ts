@@ -1,6 +1,7 @@
 import { expect } from '@jest/globals';
 import { serviceEntryShadowsServiceRule } from '../../../src/rules/exposure/serviceentry-shadows-service.js';
 import { runRuleTests } from '../../helpers/rule-tester.js';
+import { istiodDeployment } from '../../helpers/istiod.js';
 
 const ns = (...names: string[]) => names.map((name) => `---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`).join('');
 const payments = (annotation = '') => `
@@ -33,19 +34,7 @@ metadata: {name: default, namespace: istio-system}
 spec: {egress: [{hosts: ["*/*"]}]}
 `;
 
-const istiod = (unified: string) => `---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: istiod, namespace: istio-system}
-spec:
-  template:
-    metadata: {labels: {app: istiod}}
-    spec:
-      containers:
-      - name: discovery
-        image: docker.io/istio/pilot:1.26.2
-        env: [{name: PILOT_UNIFIED_SIDECAR_SCOPE, value: "${unified}"}]
-`;
+const istiod = (unified: string) => istiodDeployment({ PILOT_UNIFIED_SIDECAR_SCOPE: unified });
 
 runRuleTests(serviceEntryShadowsServiceRule, {
   valid: [

@@ -2,23 +2,12 @@ import { expect } from '@jest/globals';
 import { gatewaySelectsForeignWorkloadRule } from '../../../src/rules/ingress/gateway-selects-foreign-workload.js';
 import { runRuleTests } from '../../helpers/rule-tester.js';
 import { gatewayDeployment, gatewayVirtualService, istioGateway, ns } from './fixtures.js';
+import { istiodDeployment } from '../../helpers/istiod.js';
 
 const EXTERNAL = { istio: 'aks-istio-ingressgateway-external' };
 const platform = ns('aks-istio-ingress', 'tenant-a', 'tenant-b') + gatewayDeployment('aks-istio-ingress', 'aks-istio-ingressgateway-external-asm-1-26', { ...EXTERNAL, app: 'aks-istio-ingressgateway-external' });
 const tenantGateway = (selector: Record<string, string> | null) => istioGateway('tenant-a', 'mine', ['shop.example.com'], { selector });
-const istiod = (value: string) => `---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: istiod, namespace: istio-system}
-spec:
-  template:
-    metadata: {labels: {app: istiod}}
-    spec:
-      containers:
-      - name: discovery
-        image: docker.io/istio/pilot:1.26.2
-        env: [{name: PILOT_SCOPE_GATEWAY_TO_NAMESPACE, value: "${value}"}]
-`;
+const istiod = (value: string) => istiodDeployment({ PILOT_SCOPE_GATEWAY_TO_NAMESPACE: value });
 
 /** A proxy Istio deployed for the Gateway API Gateway infra/shared (managed deployment). */
 const managed = ns('infra', 'tenant-a') + gatewayDeployment('infra', 'shared-istio', { 'gateway.networking.k8s.io/gateway-name': 'shared', 'gateway.istio.io/managed': 'istio.io-gateway-controller' });
