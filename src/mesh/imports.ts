@@ -21,6 +21,7 @@
  * object (PublicImporterIndex) is answered from the other side: the `*` egress groups whose
  * hosts overlap the object's, plus the namespaces whose egress names the owner.
  */
+import { jsonListBytes, jsonStringBytes } from '../json-bytes.js';
 import type { SidecarEgressHost } from './accessors.js';
 import type { ConfigObject } from './config-objects.js';
 import { DestinationRuleIndex } from './destination-rules.js';
@@ -653,9 +654,10 @@ export class PublicImporterIndex {
    * (each sorted) and the namespaces naming the owner. Work follows the number of groups and
    * naming namespaces, not the number of importers. Computed on first use.
    */
-  importerSummary(config: ConfigObject): { readonly size: number; first(limit: number): string[]; has(namespace: string): boolean } {
+  importerSummary(config: ConfigObject): { readonly size: number; first(limit: number): string[]; has(namespace: string): boolean; jsonBytes(): number } {
     const owner = config.namespace;
     const groupOf = this.groupOf;
+    const groupBytes = (group: ImporterGroup) => this.groupJsonBytes(group);
     let found: { groups: Set<ImporterGroup>; naming: Set<string>; hidden: Set<string> } | undefined;
     const importers = () => (found ??= this.importers(config));
     let size: number | undefined;
@@ -683,8 +685,31 @@ export class PublicImporterIndex {
         const group = groupOf.get(namespace);
         return naming.has(namespace) || (group !== undefined && groups.has(group));
       },
+      // Counted as `size` is: the naming namespaces and whole groups, less the hidden ones and the owner.
+      jsonBytes(): number {
+        const { groups, naming, hidden } = importers();
+        let bytes = 0;
+        for (const namespace of naming) bytes += jsonStringBytes(namespace);
+        for (const namespace of hidden) bytes -= jsonStringBytes(namespace);
+        for (const group of groups) bytes += groupBytes(group);
+        if (groups.has(groupOf.get(owner)!)) bytes -= jsonStringBytes(owner);
+        return jsonListBytes(this.size, bytes);
+      },
     };
   }
+
+  /** Sum of the JSON bytes of a group's names, once per group (groups are shared by many objects). */
+  private groupJsonBytes(group: ImporterGroup): number {
+    let bytes = this.groupBytesCache.get(group);
+    if (bytes === undefined) {
+      bytes = 0;
+      for (const namespace of group.namespaces) bytes += jsonStringBytes(namespace);
+      this.groupBytesCache.set(group, bytes);
+    }
+    return bytes;
+  }
+
+  private readonly groupBytesCache = new WeakMap<ImporterGroup, number>();
 
   /** Every namespace other than the owner whose proxies import `config` (a public object), sorted. */
   allImportersOf(config: ConfigObject): string[] {

@@ -6,11 +6,13 @@
  * list in full to print fifty of its names makes a report cost namespaces squared.
  *
  * The summary rides beside the list under a symbol key (not enumerable): the list itself
- * (usually a getter) stays what the finding means, for JSON.stringify, Log Analytics rows and
- * the digests of bench/findings-digest.ts; outputs that bound the list ask for the summary
- * first. A summary must agree with its list: `size === list.length`,
+ * (usually a getter) stays what the finding means, for JSON.stringify and the digests of
+ * bench/findings-digest.ts; outputs that bound the list (by count, or by JSON size for the Log
+ * Analytics rows) ask for the summary first. A summary must agree with its list: `size === list.length`,
  * `first(n)` deep-equals `list.slice(0, n)`, `has(x) === list.includes(x)`.
  */
+import { jsonListBytes, jsonStringBytes } from '../json-bytes.js';
+
 export interface ListSummary {
   readonly size: number;
   /** The first `limit` entries, in the list's order. */
@@ -23,6 +25,12 @@ export interface ListSummary {
    * the shared part (then it is read whole).
    */
   parts?(): { shared: readonly string[]; excluded: string; extra: readonly string[] } | undefined;
+  /**
+   * `Buffer.byteLength(JSON.stringify(list))`, for outputs that bound a list by its JSON size
+   * (Log Analytics rows) and must report the size of the whole: from per-part sums, without
+   * reading every name. Absent: the output reads the list.
+   */
+  jsonBytes?(): number;
 }
 
 const SUMMARIES = Symbol('listSummaries');
@@ -53,6 +61,7 @@ export function summaryOfList(list: readonly string[]): ListSummary {
     size: list.length,
     first: (limit) => list.slice(0, limit),
     has: (item) => (set ??= new Set(list)).has(item),
+    jsonBytes: () => jsonListBytes(list.length, list.reduce((sum, item) => sum + jsonStringBytes(item), 0)),
   };
 }
 
@@ -72,4 +81,20 @@ export function copyListSummaries<T extends object>(from: object, to: T): T {
   const summaries = (from as WithSummaries)[SUMMARIES];
   if (summaries) for (const [key, summary] of summaries) withListSummary(to, key, summary);
   return to;
+}
+
+/**
+ * `{ ...source, ...overrides }` without reading `source`'s getters: a spread copy reads each
+ * getter, which builds the lazy lists (an open mesh's importers) of every copied finding. The
+ * copy keeps the getters, the key order of the spread, and `source`'s summaries.
+ */
+export function copyKeepingLists<T extends object>(source: T, overrides: Partial<T>): T {
+  const copy = {} as T;
+  for (const key of Reflect.ownKeys(source)) {
+    const descriptor = Object.getOwnPropertyDescriptor(source, key)!;
+    if (descriptor.enumerable) Object.defineProperty(copy, key, { ...descriptor, configurable: true, ...('value' in descriptor ? { writable: true } : {}) });
+  }
+  // Redefining a key keeps its place, as the spread does.
+  for (const key of Reflect.ownKeys(overrides)) Object.defineProperty(copy, key, { value: (overrides as Record<PropertyKey, unknown>)[key], enumerable: true, writable: true, configurable: true });
+  return copyListSummaries(source, copy);
 }

@@ -13,7 +13,7 @@
 import { compiledGlob } from '../config/globs.js';
 import type { ConfigSuppression, ScannerConfig } from '../config/types.js';
 import type { ClusterSnapshot, K8sObject, SnapshotKind } from '../snapshot/types.js';
-import { copyListSummaries } from './list-summary.js';
+import { copyKeepingLists } from './list-summary.js';
 import type { Finding } from './types.js';
 
 export const SUPPRESS_ANNOTATION = 'isolation-scanner.io/suppress';
@@ -96,16 +96,16 @@ export function applySuppressions(findings: Finding[], snapshot: ClusterSnapshot
   const now = config.now ?? new Date();
   return findings.map((finding) => {
     const verdict = annotationVerdict(finding, snapshot, objects);
-    if (verdict.reason) return copyListSummaries(finding, { ...finding, suppressed: true, suppressionReason: verdict.reason });
+    if (verdict.reason) return copyKeepingLists(finding, { suppressed: true, suppressionReason: verdict.reason });
     const matching = config.suppressions.filter((suppression) => suppressionMatches(suppression, finding));
     const active = matching.find((suppression) => !isExpired(suppression, now));
     if (active) {
-      return copyListSummaries(finding, { ...finding, suppressed: true, suppressionReason: `${active.reason} (configuration${active.expires ? `, until ${active.expires}` : ''})` });
+      return copyKeepingLists(finding, { suppressed: true, suppressionReason: `${active.reason} (configuration${active.expires ? `, until ${active.expires}` : ''})` });
     }
     const notes: Record<string, unknown> = {};
     const expired = matching.filter((suppression) => isExpired(suppression, now));
     if (expired.length > 0) notes.suppressionExpired = expired.map((suppression) => ({ reason: suppression.reason, expires: suppression.expires }));
     if (verdict.missingReason) notes.suppressionIgnored = verdict.missingReason;
-    return Object.keys(notes).length > 0 ? copyListSummaries(finding, { ...finding, evidence: copyListSummaries(finding.evidence, { ...finding.evidence, ...notes }) }) : finding;
+    return Object.keys(notes).length > 0 ? copyKeepingLists(finding, { evidence: copyKeepingLists(finding.evidence, notes) }) : finding;
   });
 }

@@ -8,10 +8,11 @@
  * boolean = true/false, dynamic = any JSON value (object, array, or null when absent).
  */
 import { computeFindingId } from '../../rules/finding-id.js';
+import { listSummaryOf } from '../../rules/list-summary.js';
 import type { Finding } from '../../rules/types.js';
 import type { ScanRecord } from '../types.js';
 import { SCANNER_VERSION } from '../../version.js';
-import { limitJsonSize } from './truncate.js';
+import { limitJsonSize, truncatedJson, utf8Prefix } from './truncate.js';
 
 /** Row of IstioIsolationFindings_CL (a type alias, so it is also a Record<string, unknown> for the SDK). */
 export type FindingRow = {
@@ -82,7 +83,7 @@ export const STRING_COLUMN_BUDGET_CHARS = 8 * 1024;
 export function toFindingRow(finding: Finding, record: ScanRecord): FindingRow {
   const cluster = clusterColumns(record);
   const resource = finding.resource;
-  const affectedNamespaces = Array.isArray(finding.affectedNamespaces) ? finding.affectedNamespaces.map(String) : [];
+  const affected = affectedNamespacesColumn(finding, DYNAMIC_COLUMN_BUDGET_BYTES);
   return {
     TimeGenerated: isoTime(record.timeGenerated),
     ScanId: text(record.scanId),
@@ -99,9 +100,9 @@ export function toFindingRow(finding: Finding, record: ScanRecord): FindingRow {
     ResourceName: text(resource?.name),
     ResourceNamespace: text(resource?.namespace),
     ResourceApiVersion: text(resource?.apiVersion),
-    AffectedNamespaces: limitJsonSize(affectedNamespaces, DYNAMIC_COLUMN_BUDGET_BYTES) as string[],
+    AffectedNamespaces: affected.value as string[],
     // The count stays the true length even if the list itself had to be truncated.
-    AffectedNamespaceCount: affectedNamespaces.length,
+    AffectedNamespaceCount: affected.count,
     Evidence: limitJsonSize(finding.evidence ?? {}, DYNAMIC_COLUMN_BUDGET_BYTES),
     Remediation: text(finding.remediation),
     Fix: finding.fix === undefined ? null : limitJsonSize(finding.fix, DYNAMIC_COLUMN_BUDGET_BYTES),
@@ -109,6 +110,29 @@ export function toFindingRow(finding: Finding, record: ScanRecord): FindingRow {
     SuppressionReason: text(finding.suppressionReason),
     ScannerVersion: scannerVersion(record),
   };
+}
+
+/**
+ * The AffectedNamespaces column (the list, or limitJsonSize's marker past `budgetBytes`) and the
+ * list's length. In an open mesh the list names nearly every namespace: when the rule summarises
+ * it (src/rules/list-summary.ts) the column is made from the summary's size, JSON size and first
+ * names, the same value without building the whole list for every finding.
+ */
+export function affectedNamespacesColumn(finding: Finding, budgetBytes: number): { value: unknown; count: number } {
+  const summary = listSummaryOf(finding, 'affectedNamespaces');
+  if (!summary?.jsonBytes) {
+    const list = Array.isArray(finding.affectedNamespaces) ? finding.affectedNamespaces.map(String) : [];
+    return { value: limitJsonSize(list, budgetBytes), count: list.length };
+  }
+  const count = summary.size;
+  const bytes = summary.jsonBytes();
+  if (bytes <= budgetBytes) return { value: summary.first(count), count };
+  // A prefix of at most budgetBytes bytes lies within the first budgetBytes / 3 + 1 names (each is at least `"",`).
+  const head = `[${summary
+    .first(Math.floor(budgetBytes / 3) + 1)
+    .map((name) => JSON.stringify(name))
+    .join(',')}`;
+  return { value: truncatedJson(bytes, (maxBytes) => utf8Prefix(head, maxBytes), budgetBytes), count };
 }
 
 export function toScanRow(record: ScanRecord): ScanRow {

@@ -38,12 +38,20 @@ export function limitJsonSize(value: unknown, budgetBytes: number): unknown {
   }
   const originalBytes = Buffer.byteLength(json, 'utf8');
   if (originalBytes <= budgetBytes) return value === undefined ? null : value;
+  return truncatedJson(originalBytes, (maxBytes) => utf8Prefix(json, maxBytes), budgetBytes);
+}
 
+/**
+ * The marker limitJsonSize gives for a JSON text of `originalBytes` over budget, from its
+ * prefixes only (`prefixOf(n)`: the longest prefix of at most n bytes), so a caller that knows
+ * the size of a long list's JSON need not build the whole text (rows.ts, affected namespaces).
+ */
+export function truncatedJson(originalBytes: number, prefixOf: (maxBytes: number) => string, budgetBytes: number): TruncatedValue {
   // Escaping inside partialJson (quotes, backslashes) makes the marker bigger than the prefix,
   // so shrink the prefix by the overshoot until the marker fits; a few rounds at most.
   let keepBytes = budgetBytes - jsonByteLength(markerFor('', originalBytes));
   for (let round = 0; round < 16 && keepBytes > 0; round++) {
-    const marker = markerFor(utf8Prefix(json, keepBytes), originalBytes);
+    const marker = markerFor(prefixOf(keepBytes), originalBytes);
     const overshoot = jsonByteLength(marker) - budgetBytes;
     if (overshoot <= 0) return marker;
     keepBytes -= Math.max(overshoot, 1);
@@ -56,7 +64,7 @@ function markerFor(partialJson: string, originalBytes: number): TruncatedValue {
 }
 
 /** The longest prefix of `text` whose UTF-8 encoding is at most `maxBytes`, never splitting a character. */
-function utf8Prefix(text: string, maxBytes: number): string {
+export function utf8Prefix(text: string, maxBytes: number): string {
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= maxBytes) return text;
   let end = maxBytes;

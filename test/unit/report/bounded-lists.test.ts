@@ -19,7 +19,10 @@ import { renderTable } from '../../../src/report/render/table.js';
 import { scanSnapshot } from '../../../src/report/scan-result.js';
 import type { ClusterScanResult, ScanReport } from '../../../src/report/types.js';
 import { SEVERITY_ORDER } from '../../../src/report/render/common.js';
+import { affectedNamespacesColumn, toFindingRow } from '../../../src/report/log-analytics/rows.js';
+import { limitJsonSize } from '../../../src/report/log-analytics/truncate.js';
 import { listSummaryOf } from '../../../src/rules/list-summary.js';
+import { applySuppressions } from '../../../src/rules/suppression.js';
 import type { Finding } from '../../../src/rules/types.js';
 import type { K8sObject } from '../../../src/snapshot/types.js';
 import { obj, snapshot } from '../mesh/fixtures.js';
@@ -52,7 +55,7 @@ function scan(objects: K8sObject[]): ClusterScanResult {
  * Wraps every lazily built list (affectedNamespaces, evidence.foreignOwners and the matrix rows)
  * so that each read adds the length of the list it builds to the count.
  */
-function countListReads(result: ClusterScanResult): { names: () => number } {
+function countListReads(result: ClusterScanResult, { evidence = true }: { evidence?: boolean } = {}): { names: () => number } {
   let names = 0;
   const wrap = (target: object, key: string) => {
     const descriptor = Object.getOwnPropertyDescriptor(target, key);
@@ -69,10 +72,11 @@ function countListReads(result: ClusterScanResult): { names: () => number } {
   };
   for (const finding of result.findings) {
     wrap(finding, 'affectedNamespaces');
+    if (!evidence) continue;
     wrap(finding.evidence, 'foreignOwners');
     for (const scope of Array.isArray(finding.evidence.scopes) ? (finding.evidence.scopes as object[]) : []) wrap(scope, 'foreignOwners');
   }
-  for (const row of Object.keys(result.exposureMatrix)) wrap(result.exposureMatrix, row);
+  if (evidence) for (const row of Object.keys(result.exposureMatrix)) wrap(result.exposureMatrix, row);
   return { names: () => names };
 }
 
@@ -124,6 +128,68 @@ describe('bounded lists in the reports of an open mesh', () => {
   });
 });
 
+/** The AffectedNamespaces column at several budgets (past and within) equals limitJsonSize over the full list. */
+function expectColumnsOfFullLists(findings: readonly Finding[]): void {
+  for (const finding of findings) {
+    const full = finding.affectedNamespaces;
+    const summary = listSummaryOf(finding, 'affectedNamespaces');
+    if (summary?.jsonBytes) expect(summary.jsonBytes()).toBe(Buffer.byteLength(JSON.stringify(full), 'utf8'));
+    for (const budget of [0, 40, 130, 100_000]) expect(affectedNamespacesColumn(finding, budget)).toEqual({ value: limitJsonSize(full, budget), count: full.length });
+  }
+}
+
+describe('Log Analytics rows and suppressions of an open mesh', () => {
+  it('make the AffectedNamespaces column, within and past its budget, without building any importer list; rows equal those of the full lists', () => {
+    for (const count of [60, 120]) {
+      const result = scan(openMesh(count));
+      const plain = JSON.parse(JSON.stringify(result.findings)) as Finding[];
+      const reads = countListReads(result, { evidence: false });
+      const rows = result.findings.map((finding) => toFindingRow(finding, result.record));
+      // Past the budget: the marker's size and prefix, from the summary's JSON size and first names.
+      const columns = result.findings.map((finding) => affectedNamespacesColumn(finding, 200));
+      expect(reads.names()).toBe(0);
+      expect(JSON.stringify(rows)).toBe(JSON.stringify(plain.map((finding) => toFindingRow(finding, result.record))));
+      expect(columns).toEqual(plain.map((finding) => ({ value: limitJsonSize(finding.affectedNamespaces, 200), count: finding.affectedNamespaces.length })));
+      expect(columns.some(({ value }) => (value as { truncated?: boolean }).truncated === true)).toBe(true);
+      expect(rows.filter((row) => row.RuleId === 'exportto-wildcard').every((row) => row.AffectedNamespaceCount === count - 1)).toBe(true);
+    }
+  });
+
+  it('suppress and annotate findings without building their importer lists, keeping their summaries and the spread copy\'s JSON', () => {
+    for (const count of [60, 120]) {
+      const objects = openMesh(count);
+      const result = scan(objects);
+      const config = {
+        ...defaultConfig(),
+        now: new Date('2025-01-01T00:00:00Z'),
+        suppressions: [
+          { ruleId: 'exportto-wildcard', reason: 'shared on purpose' },
+          { ruleId: 'exportto-missing', reason: 'old waiver', expires: '2024-01-01' },
+        ],
+      };
+      const before = result.findings.map((finding) => JSON.stringify(finding));
+      const reads = countListReads(result);
+      const after = applySuppressions(result.findings, snapshot(objects), config);
+      expect(reads.names()).toBe(0);
+      const changed = after.filter((finding, index) => finding !== result.findings[index]);
+      expect(changed.some((finding) => finding.suppressed)).toBe(true);
+      expect(changed.some((finding) => 'suppressionExpired' in finding.evidence)).toBe(true);
+      for (const finding of changed) expect(listSummaryOf(finding, 'affectedNamespaces')).toBe(listSummaryOf(result.findings[after.indexOf(finding)]!, 'affectedNamespaces'));
+      // The same JSON, key order included, as the spread copies made.
+      after.forEach((finding, index) => {
+        const original = JSON.parse(before[index]!) as Finding;
+        const expected =
+          finding === result.findings[index]
+            ? original
+            : finding.suppressed
+              ? { ...original, suppressed: true, suppressionReason: finding.suppressionReason }
+              : { ...original, evidence: { ...original.evidence, suppressionExpired: finding.evidence.suppressionExpired } };
+        expect(JSON.stringify(finding)).toBe(JSON.stringify(expected));
+      });
+    }
+  });
+});
+
 /** The exposure graph as defined before the kept-edge finders: every pair of every finding walked. */
 function referenceGraph(findings: readonly Finding[], maxEdges: number, maxOmissions: number): { edges: ExposureEdge[]; omitted: number; capped: boolean } {
   const edges = new Map<string, ExposureEdge>();
@@ -171,6 +237,9 @@ describe('matrix owners with rows that leave out owners hidden by their own Dest
     const plainMatrix = JSON.parse(JSON.stringify(result.exposureMatrix)) as Record<string, string[]>;
     expect(plainMatrix).toEqual({ 'tenant-b': ['tenant-d'], 'tenant-c': ['tenant-d'] });
     expect([...matrixOwners(result.exposureMatrix)]).toEqual(['tenant-d']);
+    // Importers hidden by their own rules are left out of the JSON size as of the list.
+    expect(result.findings.some((finding) => finding.ruleId === 'exportto-wildcard' && finding.resource?.name === 'payments')).toBe(true);
+    expectColumnsOfFullLists(result.findings);
   });
 });
 
@@ -196,6 +265,7 @@ describe('summaries agree with the lists they stand for (property)', () => {
           const plainEvidence = JSON.parse(JSON.stringify(finding.evidence)) as Record<string, unknown>;
           expect(boundedEvidence(finding.evidence)).toEqual(boundedEvidence(plainEvidence));
         }
+        expectColumnsOfFullLists(result.findings);
         const plainMatrix = JSON.parse(JSON.stringify(result.exposureMatrix)) as Record<string, string[]>;
         expect(boundedMatrix(result.exposureMatrix)).toEqual(boundedMatrix(plainMatrix));
         expect([...matrixOwners(result.exposureMatrix)].sort()).toEqual([...new Set(Object.values(plainMatrix).flat())].sort());
