@@ -23,6 +23,7 @@
  *  6. otherwise another tenant's business: left out of the report and counted.
  */
 import { minimatch } from 'minimatch';
+import { listSummaryOf, withListSummary } from '../rules/list-summary.js';
 import type { Finding } from '../rules/types.js';
 import { countBySeverity } from './scan-result.js';
 import type { ClusterScanResult, FindingScope } from './types.js';
@@ -36,12 +37,29 @@ export interface TenantScopeOptions {
   comparing: boolean;
 }
 
-export type TenantMatcher = (namespace: string) => boolean;
+/** `names`: the tenants when every pattern is a plain name (lists are then asked about those names only). */
+export type TenantMatcher = ((namespace: string) => boolean) & { readonly names?: ReadonlySet<string> };
 
 export function tenantMatcher(patterns: string[]): TenantMatcher {
   const exact = new Set(patterns.filter((pattern) => !/[*?[\]{}!]/.test(pattern)));
   const globs = patterns.filter((pattern) => !exact.has(pattern));
-  return (namespace) => namespace !== '' && (exact.has(namespace) || globs.some((glob) => minimatch(namespace, glob)));
+  const matcher = (namespace: string) => namespace !== '' && (exact.has(namespace) || globs.some((glob) => minimatch(namespace, glob)));
+  return globs.length === 0 ? Object.assign(matcher, { names: exact }) : matcher;
+}
+
+/**
+ * Does `holder[key]` (a list of namespaces) name a tenant? Through the list's summary when the
+ * tenants are plain names (list-summary.ts): in an open mesh owner lists and matrix rows name
+ * nearly every namespace, and building each one to find a tenant costs namespaces squared.
+ */
+function namesTenant(holder: object, key: string, isTenant: TenantMatcher): boolean {
+  const summary = isTenant.names ? listSummaryOf(holder, key) : undefined;
+  if (summary) {
+    for (const name of isTenant.names!) if (summary.has(name)) return true;
+    return false;
+  }
+  const value = (holder as Record<string, unknown>)[key];
+  return Array.isArray(value) && value.some((entry) => typeof entry === 'string' && isTenant(entry));
 }
 
 /** `--tenant a,b --tenant c` and `tenant: [a]` to one list of names or globs; empty entries are errors for the caller. */
@@ -49,15 +67,9 @@ export function splitTenantList(values: string[]): string[] {
   return values.flatMap((value) => value.split(',')).map((entry) => entry.trim());
 }
 
-/** Namespaces named as owners of the configuration at fault in a finding's evidence. */
-function evidenceOwners(evidence: Record<string, unknown>): string[] {
-  const owners: string[] = [];
-  for (const key of Object.keys(evidence)) {
-    if (key !== 'owners' && !key.endsWith('Owners')) continue;
-    const value = evidence[key];
-    if (Array.isArray(value)) for (const entry of value) if (typeof entry === 'string') owners.push(entry);
-  }
-  return owners;
+/** Does the evidence name a tenant among the owners of the configuration at fault? */
+function ownedByTenant(evidence: Record<string, unknown>, isTenant: TenantMatcher): boolean {
+  return Object.keys(evidence).some((key) => (key === 'owners' || key.endsWith('Owners')) && namesTenant(evidence, key, isTenant));
 }
 
 function isNamespacePosture(finding: Finding): boolean {
@@ -70,7 +82,7 @@ export function scopeOf(finding: Finding, isTenant: TenantMatcher, options: Pick
   const objectNamespace = finding.resource?.namespace ?? '';
   if (finding.category === 'coverage') return namespace === '' || isTenant(namespace) || isTenant(objectNamespace) ? 'tenant' : undefined;
   if (!isNamespacePosture(finding) && ((objectNamespace !== '' && isTenant(objectNamespace)) || (options.comparing && finding.source !== undefined))) return 'tenant';
-  if (evidenceOwners(finding.evidence).some(isTenant)) return 'tenant';
+  if (ownedByTenant(finding.evidence, isTenant)) return 'tenant';
   const postureOf = finding.resource?.kind === 'Namespace' ? finding.resource.name : namespace;
   if (isNamespacePosture(finding) && isTenant(postureOf)) return options.comparing || finding.source !== undefined ? 'tenant' : 'context';
   if (namespace === '' || namespace === options.rootNamespace || finding.category === 'mesh' || finding.category === 'platform') return 'context';
@@ -96,9 +108,13 @@ export function applyTenantScope(result: ClusterScanResult, options: TenantScope
     scopes.set(finding.findingId, scope);
     kept.push(finding);
   }
+  // Rows are copied as they are (getters and summaries kept), so bounded outputs still read them from their summaries.
   const exposureMatrix: Record<string, string[]> = {};
-  for (const [importer, owners] of Object.entries(result.exposureMatrix)) {
-    if (isTenant(importer) || owners.some(isTenant)) exposureMatrix[importer] = owners;
+  for (const importer of Object.keys(result.exposureMatrix)) {
+    if (!isTenant(importer) && !namesTenant(result.exposureMatrix, importer, isTenant)) continue;
+    Object.defineProperty(exposureMatrix, importer, { ...Object.getOwnPropertyDescriptor(result.exposureMatrix, importer)!, enumerable: true, configurable: true });
+    const summary = listSummaryOf(result.exposureMatrix, importer);
+    if (summary) withListSummary(exposureMatrix, importer, summary);
   }
   const resolved = result.comparison?.resolved.filter((finding) => scopeOf(finding, isTenant, options) === 'tenant');
   return {

@@ -17,6 +17,7 @@ import { renderMarkdown } from '../../../src/report/markdown.js';
 import { renderSarif } from '../../../src/report/sarif.js';
 import { renderTable } from '../../../src/report/render/table.js';
 import { scanSnapshot } from '../../../src/report/scan-result.js';
+import { applyTenantScope } from '../../../src/report/scope.js';
 import type { ClusterScanResult, ScanReport } from '../../../src/report/types.js';
 import { SEVERITY_ORDER } from '../../../src/report/render/common.js';
 import { affectedNamespacesColumn, toFindingRow } from '../../../src/report/log-analytics/rows.js';
@@ -187,6 +188,33 @@ describe('Log Analytics rows and suppressions of an open mesh', () => {
         expect(JSON.stringify(finding)).toBe(JSON.stringify(expected));
       });
     }
+  });
+});
+
+describe('tenant scope of an open mesh', () => {
+  const scoped = (result: ClusterScanResult, tenants: string[]) => applyTenantScope(result, { tenants, rootNamespace: 'istio-system', comparing: false });
+  /** What the scope keeps and how it marks it, as plain JSON. */
+  const view = (result: ClusterScanResult) => JSON.stringify({ findings: result.findings.map((finding) => [finding.findingId, result.scope!.scopes.get(finding.findingId)]), outOfScope: result.scope!.outOfScope, counts: result.record.findingCounts, matrix: result.exposureMatrix });
+
+  it('scopes findings and matrix rows to named tenants without building owner lists or rows, and its JSON report reads none either', async () => {
+    for (const count of [60, 120]) {
+      const result = scan(openMesh(count));
+      const plain: ClusterScanResult = { ...result, findings: JSON.parse(JSON.stringify(result.findings)) as Finding[], exposureMatrix: JSON.parse(JSON.stringify(result.exposureMatrix)) as Record<string, string[]> };
+      const reads = countListReads(result);
+      const tenants = [ns(1), ns(count - 2)];
+      const narrowed = scoped(result, tenants);
+      await text(renderJsonChunks(reportOf(narrowed)));
+      expect(reads.names()).toBe(0);
+      expect(view(narrowed)).toBe(view(scoped(plain, tenants)));
+      // Every row imports from both tenants: all kept.
+      expect(Object.keys(narrowed.exposureMatrix)).toHaveLength(count);
+    }
+  });
+
+  it('scopes to globs as it did over the full lists', () => {
+    const result = scan(openMesh(40, (i) => (i % 3 === 0 ? ['./*', `${ns((i + 1) % 40)}/*`] : undefined)));
+    const plain: ClusterScanResult = { ...result, findings: JSON.parse(JSON.stringify(result.findings)) as Finding[], exposureMatrix: JSON.parse(JSON.stringify(result.exposureMatrix)) as Record<string, string[]> };
+    for (const tenants of [['tenant-00*'], [ns(3), 'tenant-01?'], [ns(4)]]) expect(view(scoped(result, tenants))).toBe(view(scoped(plain, tenants)));
   });
 });
 
