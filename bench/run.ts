@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: the five fleet-scale benchmarks (evaluation, shapes, collection, end to end,
- * ingestion; issues 8 and 19), a table on stdout and the same
+ * ingestion; issues 8 and 19) and the start-up of the compiled CLI (issue 19), a table on stdout and the same
  * figures as JSON in bench/results/latest.json. Method and current figures: docs/performance.md.
  *
  *   npm run bench                          # everything, 3 runs each
- *   npm run bench -- --only eval,collect   # a subset (eval, shapes, collect, e2e, ingest)
+ *   npm run bench -- --only eval,collect   # a subset (eval, shapes, collect, e2e, ingest, startup)
  *   npm run bench -- --runs 5              # more runs (median, min, max are reported)
  *   npm run bench -- --collect-runs 15     # runs of the (cheap, noisy) collection benchmark, default 9
+ *   npm run bench -- --startup-runs 25     # runs of each start-up command (builds dist/ first), default 15
  *   npm run bench -- --sizes small,large   # evaluation sizes (default small,large,huge)
  *   npm run bench -- --fleet small         # fleet of the collect/e2e/ingest benchmarks (default large)
  *   npm run bench -- --tenant-sizes 1250,2500  # namespace counts of the shapes benchmark (default 1250,2500,5000,10000)
@@ -27,9 +28,10 @@ import { SIZES, type FleetSize } from './generator.js';
 import { benchmarkIngestion, type IngestResult } from './ingest.js';
 import { fmt, summarize, type Summary } from './stats.js';
 import type { ShapesWorkerResult } from './shapes-worker.js';
+import { benchmarkStartup, STARTUP_TARGET_S, type StartupResult } from './startup.js';
 import { TENANT_SIZES } from './tenant-fleet.js';
 
-const BENCHMARKS = ['eval', 'shapes', 'collect', 'e2e', 'ingest'] as const;
+const BENCHMARKS = ['eval', 'shapes', 'collect', 'e2e', 'ingest', 'startup'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 type SizeName = keyof typeof SIZES;
 
@@ -93,6 +95,7 @@ function parseOptions() {
       only: { type: 'string' },
       runs: { type: 'string', default: '3' },
       'collect-runs': { type: 'string', default: '9' },
+      'startup-runs': { type: 'string', default: '15' },
       sizes: { type: 'string', default: 'small,large,huge' },
       fleet: { type: 'string', default: 'large' },
       'tenant-sizes': { type: 'string', default: TENANT_SIZES.join(',') },
@@ -105,14 +108,15 @@ function parseOptions() {
   if (unknown.length > 0) throw new Error(`--only: unknown benchmark ${unknown.join(', ')}; use ${BENCHMARKS.join(', ')}`);
   const runs = Number(values.runs);
   const collectRuns = Number(values['collect-runs']);
-  for (const [flag, value] of [['--runs', runs], ['--collect-runs', collectRuns]] as const) {
+  const startupRuns = Number(values['startup-runs']);
+  for (const [flag, value] of [['--runs', runs], ['--collect-runs', collectRuns], ['--startup-runs', startupRuns]] as const) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} must be a positive integer, got ${value}`);
   }
   const sizes = values.sizes.split(',').map((name) => name.trim());
   for (const name of [...sizes, values.fleet]) if (!(name in SIZES)) throw new Error(`unknown size ${name}; use ${Object.keys(SIZES).join(', ')}`);
   const tenantSizes = values['tenant-sizes'].split(',').map(Number);
   if (tenantSizes.length < 2 || tenantSizes.some((n) => !Number.isInteger(n) || n < 10)) throw new Error('--tenant-sizes: at least two namespace counts, e.g. 1250,2500');
-  return { tenantSizes, only: only as Benchmark[], runs, collectRuns, sizes: sizes as SizeName[], fleet: SIZES[values.fleet as SizeName], out: values.out, pin: !values['no-pin'] && existsSync('/usr/bin/taskset') };
+  return { tenantSizes, only: only as Benchmark[], runs, collectRuns, startupRuns, sizes: sizes as SizeName[], fleet: SIZES[values.fleet as SizeName], out: values.out, pin: !values['no-pin'] && existsSync('/usr/bin/taskset') };
 }
 
 /** Runs `node ARGS` (optionally pinned to CPU 0) and returns its last stdout line. */
@@ -353,6 +357,16 @@ function render(report: BenchReport): string {
       ),
     );
   }
+  if (report.startup) {
+    const s = report.startup;
+    parts.push(
+      table(
+        `6. Start-up of the compiled CLI (bench/startup.ts: dist/, a tiny manifest folder), ${s.runs} runs each; load average ${fmt(s.loadAverageAtStart, 2)} -> ${fmt(s.loadAverageAtEnd, 2)}`,
+        ['command', 'CPU ms (user+sys)', 'wall ms'],
+        s.results.map((result) => [result.name, ms(result.cpuMs), ms(result.wallMs)]),
+      ),
+    );
+  }
   parts.push(table('Targets', ['', 'benchmark', 'profile', 'target', 'actual'], report.targets.map((t) => [t.met ? 'met' : 'MISSED', t.benchmark, t.profile, t.target, t.actual])));
   for (const missed of report.targets.filter((t) => !t.met && t.cause)) parts.push(`MISSED ${missed.benchmark} ${missed.profile} (${missed.target}): ${missed.cause}`);
   return parts.join('\n');
@@ -363,7 +377,7 @@ function render(report: BenchReport): string {
 interface BenchReport {
   generatedAt: string;
   environment: { node: string; platform: string; cpus: number; cpuModel: string; memoryGb: number; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
-  options: { only: Benchmark[]; runs: number; collectRuns: number; sizes: string[]; fleet: string; pinnedToOneCpu: boolean };
+  options: { only: Benchmark[]; runs: number; collectRuns: number; startupRuns: number; sizes: string[]; fleet: string; pinnedToOneCpu: boolean };
   targets: TargetCheck[];
   eval?: EvalSizeResult[];
   evalHotSpots?: RuleTiming[];
@@ -371,6 +385,7 @@ interface BenchReport {
   collect?: CollectResult;
   e2e?: EndToEndResult;
   ingest?: IngestResult;
+  startup?: StartupResult;
   durationS?: number;
 }
 
@@ -380,7 +395,7 @@ async function main(): Promise<void> {
   const report: BenchReport = {
     generatedAt: new Date().toISOString(),
     environment: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), loadAverageAtStart: loadavg().map((l) => Number(fmt(l, 2))), loadAverageAtEnd: [] },
-    options: { only: options.only, runs: options.runs, collectRuns: options.collectRuns, sizes: options.sizes, fleet: options.fleet.name, pinnedToOneCpu: options.pin },
+    options: { only: options.only, runs: options.runs, collectRuns: options.collectRuns, startupRuns: options.startupRuns, sizes: options.sizes, fleet: options.fleet.name, pinnedToOneCpu: options.pin },
     targets: [],
   };
   const fleet: FleetSize = options.fleet;
@@ -412,6 +427,13 @@ async function main(): Promise<void> {
   if (options.only.includes('ingest')) {
     progress(`ingest ${fleet.name}: scanning once, then warm-up + ${options.runs} upload(s)`);
     report.ingest = await benchmarkIngestion(fleet, options.runs);
+  }
+  if (options.only.includes('startup')) {
+    progress(`startup: npm run build, then warm-up + ${options.startupRuns} run(s) of node -e 0, --version and a tiny scan`);
+    report.startup = benchmarkStartup(options.startupRuns);
+    for (const result of report.startup.results.filter((measure) => measure.name !== 'node -e 0')) {
+      report.targets.push({ benchmark: 'startup', profile: result.name, target: `CPU time <= ${STARTUP_TARGET_S * 1000} ms`, actual: `${fmt(result.cpuMs.median, 0)} ms (floor node -e 0: ${fmt(report.startup.results[0]!.cpuMs.median, 0)} ms)`, met: result.cpuMs.median <= STARTUP_TARGET_S * 1000 });
+    }
   }
   report.environment.loadAverageAtEnd = loadavg().map((l) => Number(fmt(l, 2)));
   report.durationS = Math.round((performance.now() - started) / 1000);

@@ -9,6 +9,7 @@
  * load average is printed: CPU time grows under load too (shared caches, frequency).
  *
  *   node --import tsx bench/startup.ts [--runs 15] [--no-build] [--out FILE]
+ *   npm run bench -- --only startup [--startup-runs 15]   # benchmark 6 of bench/run.ts
  *
  * Method and figures: docs/performance.md "Start-up". `node --cpu-prof` on the scan command
  * (printed with --print-commands) names what remains.
@@ -103,28 +104,42 @@ function range(summary: Summary): string {
   return `${fmt(summary.median, 0)} (${fmt(summary.min, 0)}-${fmt(summary.max, 0)})`;
 }
 
+export interface StartupResult {
+  node: string;
+  runs: number;
+  loadAverageAtStart: number;
+  loadAverageAtEnd: number;
+  targetCpuMs: number;
+  results: StartupMeasure[];
+}
+
+/** Builds dist/ (unless `build` is false), measures the three commands on the tiny folder, cleans up. Used by `npm run bench -- --only startup` too. */
+export function benchmarkStartup(runs: number, build = true): StartupResult {
+  if (build) execFileSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const dir = mkdtempSync(join(tmpdir(), 'iis-startup-'));
+  try {
+    mkdirManifests(dir);
+    const loadAverageAtStart = loadavg()[0]!;
+    const results = measureStartup(runs, dir);
+    return { node: process.version, runs, loadAverageAtStart, loadAverageAtEnd: loadavg()[0]!, targetCpuMs: STARTUP_TARGET_S * 1000, results };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, 'no-build': { type: 'boolean', default: false }, out: { type: 'string' }, 'print-commands': { type: 'boolean', default: false } } });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${values.runs}`);
-  if (!values['no-build']) execFileSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const dir = mkdtempSync(join(tmpdir(), 'iis-startup-'));
-  try {
-    mkdirManifests(dir);
-    const loadAtStart = loadavg()[0]!;
-    const results = measureStartup(runs, dir);
-    const loadAtEnd = loadavg()[0]!;
-    console.log(`Start-up of the compiled CLI (node ${process.version}), ${runs} runs each, median (min-max); load average ${fmt(loadAtStart, 2)} -> ${fmt(loadAtEnd, 2)}`);
-    console.log('command          CPU ms (user+sys)   wall ms            target');
-    for (const result of results) {
-      const target = result.name === 'node -e 0' ? '(floor)' : result.cpuMs.median <= STARTUP_TARGET_S * 1000 ? `<= ${STARTUP_TARGET_S * 1000} met` : `<= ${STARTUP_TARGET_S * 1000} MISSED`;
-      console.log(`${result.name.padEnd(17)}${range(result.cpuMs).padEnd(20)}${range(result.wallMs).padEnd(19)}${target}`);
-      if (values['print-commands']) console.log(`  ${result.command.join(' ')}`);
-    }
-    if (values.out) writeFileSync(values.out, `${JSON.stringify({ node: process.version, runs, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAtEnd, targetCpuMs: STARTUP_TARGET_S * 1000, results }, null, 2)}\n`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const startup = benchmarkStartup(runs, !values['no-build']);
+  console.log(`Start-up of the compiled CLI (node ${process.version}), ${runs} runs each, median (min-max); load average ${fmt(startup.loadAverageAtStart, 2)} -> ${fmt(startup.loadAverageAtEnd, 2)}`);
+  console.log('command          CPU ms (user+sys)   wall ms            target');
+  for (const result of startup.results) {
+    const target = result.name === 'node -e 0' ? '(floor)' : result.cpuMs.median <= STARTUP_TARGET_S * 1000 ? `<= ${STARTUP_TARGET_S * 1000} met` : `<= ${STARTUP_TARGET_S * 1000} MISSED`;
+    console.log(`${result.name.padEnd(17)}${range(result.cpuMs).padEnd(20)}${range(result.wallMs).padEnd(19)}${target}`);
+    if (values['print-commands']) console.log(`  ${result.command.join(' ')}`);
   }
+  if (values.out) writeFileSync(values.out, `${JSON.stringify(startup, null, 2)}\n`);
 }
 
 function mkdirManifests(dir: string): void {
