@@ -66,7 +66,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--azure', 'discover and scan the AKS clusters visible to the Azure credential')
     .option('--subscription <ids...>', 'with --azure: subscriptions to scan (default: all visible)')
     .option('--resource-group <names...>', 'with --azure: resource groups to scan')
-    .option('--send-to-log-analytics', 'also upload findings and scan records (needs LOGS_INGESTION_ENDPOINT, LOGS_DCR_IMMUTABLE_ID, LOGS_FINDINGS_STREAM, LOGS_SCANS_STREAM)')
+    .option('--send-to-log-analytics', 'also upload findings and scan records (needs LOGS_INGESTION_ENDPOINT and LOGS_DCR_IMMUTABLE_ID; LOGS_FINDINGS_STREAM and LOGS_SCANS_STREAM default to the deployed streams)')
     .option('--tenant <namespaces>', 'judge only these namespaces (comma-separated names or globs) and what their objects do to others; cluster-level findings are context and never fail the gate (default: tenant in the configuration)', collect)
     .option('--against [snapshot]', 'treat the manifests as a change on top of a base: a saved snapshot FILE, or (without FILE) the live cluster of --kubeconfig/--context; report introduced, resolved and unchanged findings and gate on introduced ones')
     .option('--removed <path>', 'with --against: manifest file or folder whose objects the change deletes (their old content, e.g. from git show BASE:path); repeatable', collect)

@@ -6,6 +6,7 @@
  */
 import { parseScannerConfig } from './load.js';
 import { defaultConfig, type ScannerConfig } from './types.js';
+import { readLogsIngestionSettings, settingValue, type LogsIngestionSettings } from './logs-settings.js';
 
 /** Every 6 hours on the hour (NCRONTAB: second minute hour day month day-of-week). */
 export const DEFAULT_SCAN_SCHEDULE = '0 0 */6 * * *';
@@ -49,12 +50,7 @@ export interface AppSettings {
    * credential is admin-equivalent. Off by default: such clusters are `skipped` with a finding.
    */
   allowLocalAccountCredentials: boolean;
-  logs: {
-    endpoint: string;
-    dcrImmutableId: string;
-    findingsStream: string;
-    scansStream: string;
-  };
+  logs: LogsIngestionSettings;
   scannerConfig: ScannerConfig;
 }
 
@@ -95,12 +91,9 @@ export class AppSettingsError extends Error {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Storage queue names: 3-63 lowercase letters, digits and single hyphens, starting and ending alphanumeric. */
 const QUEUE_NAME = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/;
-/** Placeholders in local.settings.sample.json look like "<...>"; treat them as unset. */
-const PLACEHOLDER = /^<.*>$/s;
 
 function setting(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value && !PLACEHOLDER.test(value) ? value : undefined;
+  return settingValue(env, name);
 }
 
 function commaList(value: string | undefined): string[] {
@@ -179,17 +172,8 @@ export function readAppSettings(env: NodeJS.ProcessEnv = process.env, options: {
     problems.push(`SCAN_LOCAL_ACCOUNT_CLUSTERS must be "true" or "false" (got "${localAccounts}")`);
   }
 
-  const logs = {
-    endpoint: setting(env, 'LOGS_INGESTION_ENDPOINT') ?? '',
-    dcrImmutableId: setting(env, 'LOGS_DCR_IMMUTABLE_ID') ?? '',
-    findingsStream: setting(env, 'LOGS_FINDINGS_STREAM') ?? 'Custom-IstioIsolationFindings_CL',
-    scansStream: setting(env, 'LOGS_SCANS_STREAM') ?? 'Custom-IstioIsolationScans_CL',
-  };
-  if (needsLogs) {
-    if (!logs.endpoint) problems.push('LOGS_INGESTION_ENDPOINT: the data collection endpoint (logs ingestion URI) is required');
-    else if (!logs.endpoint.startsWith('https://')) problems.push(`LOGS_INGESTION_ENDPOINT must be an https:// URL (got "${logs.endpoint}")`);
-    if (!logs.dcrImmutableId) problems.push('LOGS_DCR_IMMUTABLE_ID: the immutable id (dcr-...) of the data collection rule is required');
-  }
+  const { settings: logs, problems: logsProblems } = readLogsIngestionSettings(env);
+  if (needsLogs) problems.push(...logsProblems);
 
   const settings: AppSettings = {
     runningInAzure,

@@ -11,6 +11,7 @@ import type { TokenCredential } from '@azure/identity';
 import { LogsIngestionClient, type LogsIngestionClientOptions, type LogsUploadFailure } from '@azure/monitor-ingestion';
 import type { ClusterScanResult } from '../types.js';
 import { toFindingRow, toScanRow, type ScanRow } from './rows.js';
+import { readLogsIngestionSettings } from '../../config/logs-settings.js';
 
 export interface LogAnalyticsSinkOptions {
   /** Data collection endpoint (or DCR ingestion endpoint), https://<name>.<region>.ingest.monitor.azure.com */
@@ -29,33 +30,17 @@ export interface LogAnalyticsSinkOptions {
   clientOptions?: LogsIngestionClientOptions;
 }
 
-/** The environment settings read by sinkOptionsFromEnv (app settings / local.settings.json). */
-export const SINK_ENV_SETTINGS = ['LOGS_INGESTION_ENDPOINT', 'LOGS_DCR_IMMUTABLE_ID', 'LOGS_FINDINGS_STREAM', 'LOGS_SCANS_STREAM'] as const;
-
 /**
- * Builds sink options from app settings, shared by the Functions app and the CLI's
- * --send-to-log-analytics. Throws one error naming every missing or invalid setting.
+ * Builds sink options from app settings, read as the Functions app reads them
+ * (config/logs-settings.ts: placeholders are unset, stream names have defaults). Used by the
+ * CLI's --send-to-log-analytics. Throws one error naming every missing or invalid setting.
  */
 export function sinkOptionsFromEnv(env: Record<string, string | undefined>, credential: TokenCredential): LogAnalyticsSinkOptions {
-  const value = (name: (typeof SINK_ENV_SETTINGS)[number]) => (env[name] ?? '').trim();
-  const missing = SINK_ENV_SETTINGS.filter((name) => value(name) === '');
-  const problems = missing.length > 0 ? [`missing setting${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`] : [];
-  const endpoint = value('LOGS_INGESTION_ENDPOINT');
-  if (endpoint !== '') {
-    const protocol = URL.canParse(endpoint) ? new URL(endpoint).protocol : '';
-    // The SDK only sends bearer tokens over TLS, so an http:// or malformed endpoint can never work.
-    if (protocol !== 'https:') problems.push(`LOGS_INGESTION_ENDPOINT must be an https:// URL (the data collection endpoint's logs ingestion URL), got "${endpoint}"`);
-  }
+  const { settings, problems } = readLogsIngestionSettings(env);
   if (problems.length > 0) {
     throw new Error(`Log Analytics sink is not configured: ${problems.join('; ')}. See docs/log-analytics.md.`);
   }
-  return {
-    endpoint,
-    ruleId: value('LOGS_DCR_IMMUTABLE_ID'),
-    findingsStream: value('LOGS_FINDINGS_STREAM'),
-    scansStream: value('LOGS_SCANS_STREAM'),
-    credential,
-  };
+  return { endpoint: settings.endpoint, ruleId: settings.dcrImmutableId, findingsStream: settings.findingsStream, scansStream: settings.scansStream, credential };
 }
 
 /** Rows of one stream that did not arrive after the SDK's retries. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { readAppSettings, type AppSettingsError } from '../../../src/config/app-settings.js';
 import { LogAnalyticsSink, sinkOptionsFromEnv } from '../../../src/report/log-analytics/sink.js';
 import { StaticTokenCredential } from '../../helpers/credentials.js';
 
@@ -23,11 +24,40 @@ describe('sinkOptionsFromEnv', () => {
     expect(new LogAnalyticsSink(options)).toBeInstanceOf(LogAnalyticsSink);
   });
 
-  it('names every missing setting in one error', () => {
-    expect(() => sinkOptionsFromEnv({ LOGS_INGESTION_ENDPOINT: complete.LOGS_INGESTION_ENDPOINT, LOGS_SCANS_STREAM: '  ' }, credential)).toThrow(
-      'Log Analytics sink is not configured: missing settings LOGS_DCR_IMMUTABLE_ID, LOGS_FINDINGS_STREAM, LOGS_SCANS_STREAM. See docs/log-analytics.md.',
+  it('names every missing required setting in one error; stream names default to the deployed streams', () => {
+    expect(() => sinkOptionsFromEnv({ LOGS_SCANS_STREAM: '  ' }, credential)).toThrow(
+      'Log Analytics sink is not configured: LOGS_INGESTION_ENDPOINT: the data collection endpoint (logs ingestion URL) is required; LOGS_DCR_IMMUTABLE_ID: the immutable id (dcr-...) of the data collection rule is required. See docs/log-analytics.md.',
     );
-    expect(() => sinkOptionsFromEnv({}, credential)).toThrow(/LOGS_INGESTION_ENDPOINT, LOGS_DCR_IMMUTABLE_ID, LOGS_FINDINGS_STREAM, LOGS_SCANS_STREAM/);
+    const options = sinkOptionsFromEnv({ LOGS_INGESTION_ENDPOINT: complete.LOGS_INGESTION_ENDPOINT, LOGS_DCR_IMMUTABLE_ID: complete.LOGS_DCR_IMMUTABLE_ID, LOGS_SCANS_STREAM: '  ' }, credential);
+    expect([options.findingsStream, options.scansStream]).toEqual([complete.LOGS_FINDINGS_STREAM, complete.LOGS_SCANS_STREAM]);
+  });
+
+  it('reads the settings exactly as the Functions app does (placeholders are unset)', () => {
+    const envs: Array<Record<string, string | undefined>> = [
+      complete,
+      { ...complete, LOGS_FINDINGS_STREAM: '<findings stream>', LOGS_SCANS_STREAM: 'Custom-Other_CL' },
+      { ...complete, LOGS_DCR_IMMUTABLE_ID: '<dcr-...>' },
+      { ...complete, LOGS_INGESTION_ENDPOINT: 'http://dce.example' },
+      { LOGS_INGESTION_ENDPOINT: ' https://dce.example ', LOGS_DCR_IMMUTABLE_ID: 'dcr-1' },
+    ];
+    for (const env of envs) {
+      const app = (() => {
+        try {
+          return { logs: readAppSettings({ AzureWebJobsStorage: "UseDevelopmentStorage=true", ...env }, { needsLogs: true }).logs };
+        } catch (error) {
+          return { problems: (error as AppSettingsError).problems.filter((problem) => problem.startsWith('LOGS_')) };
+        }
+      })();
+      const cli = (() => {
+        try {
+          const { endpoint, ruleId, findingsStream, scansStream } = sinkOptionsFromEnv(env, credential);
+          return { logs: { endpoint, dcrImmutableId: ruleId, findingsStream, scansStream } };
+        } catch (error) {
+          return { problems: /not configured: (.*)\. See/.exec((error as Error).message)![1]!.split('; ') };
+        }
+      })();
+      expect(cli).toEqual(app);
+    }
   });
 
   it.each(['http://dce.westeurope-1.ingest.monitor.azure.com', 'dce.westeurope-1.ingest.monitor.azure.com'])('rejects the non-https endpoint %s', (endpoint) => {
