@@ -15,10 +15,12 @@ import https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 import { assembleSnapshot } from '../src/snapshot/assemble.js';
 import { normalizeObject } from '../src/snapshot/build.js';
+import { GATEKEEPER_CONSTRAINTS_GROUP, KIND_INFO, classifyKind, type KindInfo } from '../src/snapshot/kinds.js';
 import type { K8sObject } from '../src/snapshot/types.js';
 import { DEFAULT_CONCURRENCY, collectLiveSnapshot } from '../src/snapshot/live/index.js';
 import { PAGE_SIZE } from '../src/snapshot/live/list.js';
-import { startKubeApiServerDouble, type RecordedRequest } from '../test/doubles/kube-apiserver/index.js';
+import { DEFAULT_GROUP_VERSIONS, startKubeApiServerDouble, type GroupServing, type RecordedRequest } from '../test/doubles/kube-apiserver/index.js';
+import { labelsMatch, parseLabelSelector } from '../test/doubles/kube-apiserver/label-selector.js';
 import { generateFleet, type FleetSize } from './generator.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -26,16 +28,138 @@ export interface RequestAccounting {
   total: number;
   /** Non-resource GETs: /api, /apis, group versions. */
   discovery: number;
+  /** Discovery GETs the scanner must send (expectedRequests). */
+  expectedDiscovery: number;
   /** LIST pages actually requested. */
   listPages: number;
-  /** Sum over listed kinds of max(1, ceil(objects of that kind / 500)). */
+  /** Sum over listed resources of max(1, ceil(objects of that resource / 500)). */
   expectedListPages: number;
   /** GETs of single objects by name (the mesh config ConfigMaps). */
   namedGets: number;
-  /** True when total = discovery + expected list pages + named gets and every LIST used limit=500. */
+  expectedNamedGets: number;
+  /** True when every category matches its expectation, no request repeats and every LIST used limit=500. */
   matchesExpected: boolean;
-  /** Kinds whose page count differed from the expectation, if any. */
+  /** What differed from the expectation, if anything. */
   mismatches: string[];
+}
+
+/**
+ * What a collection of a fleet from the double must request, and nothing more (architecture.md
+ * "Scale"): `/apis`, then per served API group its preferred version's resource list plus the
+ * first understood version serving each kind the preferred one lacks (kyverno.io/v2 for
+ * PolicyException), the constraint group when served; one LIST series per served resource
+ * (keyed by group and resource, not by kind: Istio's and the Gateway API's Gateway are two
+ * resources) with the objects matching its label selector; the mesh ConfigMaps by name in the
+ * root namespace (istio, istio-sidecar-injector and three names per revision in use).
+ */
+export interface RequestExpectation {
+  discoveryPaths: string[];
+  /** `group/resource` -> objects the LIST series returns (0 still takes one page). */
+  listObjects: Map<string, number>;
+  namedGetPaths: string[];
+}
+
+/** Derives the expectation from the fleet and the double's served versions, not from the scanner's request log. */
+export function expectedRequests(fleet: ReadonlyArray<Record<string, unknown>>, groupVersions: Record<string, GroupServing> = DEFAULT_GROUP_VERSIONS): RequestExpectation {
+  const infos = Object.values(KIND_INFO) as KindInfo[];
+  const servedAt = (info: KindInfo) => (info.group === '' ? ['v1'] : info.versions.filter((version) => groupVersions[info.group]?.versions.includes(version)));
+  const discoveryPaths = ['/apis'];
+  for (const group of [...new Set(infos.map((info) => info.group))].filter((g) => g !== '')) {
+    const serving = groupVersions[group];
+    const kinds = infos.filter((info) => info.group === group && servedAt(info).length > 0);
+    if (!serving || kinds.length === 0) continue;
+    const preferred = serving.preferred ?? serving.versions[0]!;
+    const versions = new Set([preferred]);
+    for (const info of kinds) if (!servedAt(info).includes(preferred)) versions.add(servedAt(info)[0]!);
+    for (const version of versions) discoveryPaths.push(`/apis/${group}/${version}`);
+  }
+  const constraintKinds = new Set(fleet.filter((o) => String(o.apiVersion).startsWith(`${GATEKEEPER_CONSTRAINTS_GROUP}/`)).map((o) => String(o.kind)));
+  const constraintServing = groupVersions[GATEKEEPER_CONSTRAINTS_GROUP];
+  if (constraintKinds.size > 0 && constraintServing) discoveryPaths.push(`/apis/${GATEKEEPER_CONSTRAINTS_GROUP}/${constraintServing.preferred ?? constraintServing.versions[0]!}`);
+
+  const listObjects = new Map<string, number>();
+  for (const info of infos) if (info.kind !== 'ConfigMap' && servedAt(info).length > 0) listObjects.set(`${info.group}/${info.plural}`, 0);
+  for (const kind of constraintKinds) listObjects.set(`${GATEKEEPER_CONSTRAINTS_GROUP}/${kind.toLowerCase()}`, 0);
+  const revisions = new Set<string>();
+  const namespaces = new Set<string>();
+  for (const object of fleet) {
+    const metadata = (object.metadata ?? {}) as { name?: string; namespace?: string; labels?: Record<string, string> };
+    const labels = metadata.labels ?? {};
+    const classified = classifyKind(String(object.apiVersion), String(object.kind));
+    if (!('snapshotKind' in classified)) continue;
+    const kind = classified.snapshotKind;
+    if (kind === 'Namespace') namespaces.add(metadata.name ?? '');
+    if (labels['istio.io/rev'] && (kind === 'Namespace' || kind === 'Pod' || kind === 'MutatingWebhookConfiguration' || (kind === 'Deployment' && metadata.name?.startsWith('istiod')))) revisions.add(labels['istio.io/rev']);
+    const key = kind === 'Constraint' ? `${GATEKEEPER_CONSTRAINTS_GROUP}/${String(object.kind).toLowerCase()}` : `${KIND_INFO[kind].group}/${KIND_INFO[kind].plural}`;
+    const selector = kind === 'Constraint' ? undefined : KIND_INFO[kind].labelSelector;
+    if (listObjects.has(key) && (!selector || labelsMatch(parseLabelSelector(selector), labels))) listObjects.set(key, listObjects.get(key)! + 1);
+  }
+  revisions.delete('default');
+  const root = namespaces.has('aks-istio-system') ? 'aks-istio-system' : 'istio-system';
+  const names = ['istio', 'istio-sidecar-injector', ...[...revisions].flatMap((r) => [`istio-${r}`, `istio-shared-configmap-${r}`, `istio-sidecar-injector-${r}`])];
+  return { discoveryPaths, listObjects, namedGetPaths: names.map((name) => `/api/v1/namespaces/${root}/configmaps/${name}`) };
+}
+
+/** Checks the request log against the expectation: counts per category, pages per LIST path, no request sent twice. */
+export function accountRequests(log: RecordedRequest[], expected: RequestExpectation): RequestAccounting {
+  const mismatches: string[] = [];
+  const lists = log.filter((request) => request.attributes.verb === 'list');
+  const discovery = log.filter((request) => request.attributes.nonResourceURL !== undefined);
+  const namedGets = log.filter((request) => request.attributes.verb === 'get' && request.attributes.resource !== undefined);
+  const other = log.length - lists.length - discovery.length - namedGets.length;
+  if (other > 0) mismatches.push(`${other} request(s) neither discovery, LIST nor GET by name`);
+
+  const seen = new Set<string>();
+  for (const request of log) {
+    const key = `${request.path}?${new URLSearchParams(request.query).toString()}`;
+    if (seen.has(key)) mismatches.push(`sent twice: ${request.path}${request.query.continue ? ' (a continue page)' : ''}`);
+    seen.add(key);
+  }
+  const compareSets = (what: string, actual: string[], wanted: string[]) => {
+    const wantedSet = new Set(wanted);
+    const actualSet = new Set(actual);
+    const extra = [...actualSet].filter((path) => !wantedSet.has(path));
+    const missing = wanted.filter((path) => !actualSet.has(path));
+    if (extra.length > 0) mismatches.push(`${what} not needed: ${extra.join(', ')}`);
+    if (missing.length > 0) mismatches.push(`${what} missing: ${missing.join(', ')}`);
+  };
+  compareSets('discovery', discovery.map((request) => request.path), expected.discoveryPaths);
+  compareSets('GET by name', namedGets.map((request) => request.path), expected.namedGetPaths);
+
+  // Pages per LIST path (/apis/<group>/<version>/<resource>): one series per resource, at one version.
+  const pagesPerPath = new Map<string, number>();
+  for (const request of lists) pagesPerPath.set(request.path, (pagesPerPath.get(request.path) ?? 0) + 1);
+  const pathsPerResource = new Map<string, string[]>();
+  for (const request of lists) {
+    const resource = `${request.attributes.group ?? ''}/${request.attributes.resource ?? ''}`;
+    const paths = pathsPerResource.get(resource) ?? [];
+    if (!paths.includes(request.path)) paths.push(request.path);
+    pathsPerResource.set(resource, paths);
+  }
+  let expectedListPages = 0;
+  for (const [resource, objects] of expected.listObjects) {
+    const pages = Math.max(1, Math.ceil(objects / PAGE_SIZE));
+    expectedListPages += pages;
+    const paths = pathsPerResource.get(resource) ?? [];
+    if (paths.length === 0) mismatches.push(`${resource}: not listed`);
+    if (paths.length > 1) mismatches.push(`${resource}: listed at ${paths.length} paths (${paths.join(', ')})`);
+    for (const path of paths) if (pagesPerPath.get(path) !== pages) mismatches.push(`${path}: ${pagesPerPath.get(path)} pages, expected ${pages} (${objects} objects)`);
+  }
+  for (const [resource, paths] of pathsPerResource) if (!expected.listObjects.has(resource)) mismatches.push(`${resource}: listed (${paths.join(', ')}) but not expected`);
+  if (!lists.every((request) => request.query.limit === String(PAGE_SIZE))) mismatches.push(`some LIST requests did not use limit=${PAGE_SIZE}`);
+  const expectedDiscovery = expected.discoveryPaths.length;
+  const expectedNamedGets = expected.namedGetPaths.length;
+  return {
+    total: log.length,
+    discovery: discovery.length,
+    expectedDiscovery,
+    listPages: lists.length,
+    expectedListPages,
+    namedGets: namedGets.length,
+    expectedNamedGets,
+    matchesExpected: mismatches.length === 0 && log.length === expectedDiscovery + expectedListPages + expectedNamedGets,
+    mismatches,
+  };
 }
 
 export interface CollectResult {
@@ -62,35 +186,8 @@ export interface CollectResult {
   unreadKinds: string[];
 }
 
-/** Checks the request log against the request-count contract of architecture.md "Scale". */
-export function accountRequests(log: RecordedRequest[], objectsPerKind: Map<string, number>): RequestAccounting {
-  const lists = log.filter((request) => request.attributes.verb === 'list');
-  const discovery = log.filter((request) => request.attributes.nonResourceURL !== undefined).length;
-  const namedGets = log.filter((request) => request.attributes.verb === 'get' && request.attributes.resource !== undefined).length;
-  const pagesPerKind = new Map<string, number>();
-  for (const request of lists) pagesPerKind.set(request.kind ?? '?', (pagesPerKind.get(request.kind ?? '?') ?? 0) + 1);
-  let expectedListPages = 0;
-  const mismatches: string[] = [];
-  for (const [kind, pages] of pagesPerKind) {
-    const expected = Math.max(1, Math.ceil((objectsPerKind.get(kind) ?? 0) / PAGE_SIZE));
-    expectedListPages += expected;
-    if (pages !== expected) mismatches.push(`${kind}: ${pages} pages, expected ${expected}`);
-  }
-  const everyListPaged = lists.every((request) => request.query.limit === String(PAGE_SIZE));
-  if (!everyListPaged) mismatches.push(`some LIST requests did not use limit=${PAGE_SIZE}`);
-  return {
-    total: log.length,
-    discovery,
-    listPages: lists.length,
-    expectedListPages,
-    namedGets,
-    matchesExpected: mismatches.length === 0 && log.length === discovery + expectedListPages + namedGets,
-    mismatches,
-  };
-}
-
 /** The floor: GET every logged URL over HTTPS (verified) with the token, JSON.parse each body. */
-async function replay(log: RecordedRequest[], baseUrl: string, agentFor: () => https.Agent, token: string): Promise<number> {
+export async function replayFloor(log: RecordedRequest[], baseUrl: string, agentFor: () => https.Agent, token: string): Promise<number> {
   // Group into series (same path = pages of one LIST, sequential by nature of `continue`).
   const series = new Map<string, RecordedRequest[]>();
   for (const request of log) series.set(request.path, [...(series.get(request.path) ?? []), request]);
@@ -149,8 +246,7 @@ function timeAssembly(fleet: Array<Record<string, unknown>>, clusterName: string
 
 export async function benchmarkCollection(size: FleetSize, runs: number): Promise<CollectResult> {
   const fleet = generateFleet(size);
-  const objectsPerKind = new Map<string, number>();
-  for (const object of fleet) objectsPerKind.set(String(object.kind), (objectsPerKind.get(String(object.kind)) ?? 0) + 1);
+  const expected = expectedRequests(fleet);
 
   const double = await startKubeApiServerDouble({ objects: fleet });
   const kubeConfig = new KubeConfig();
@@ -165,7 +261,7 @@ export async function benchmarkCollection(size: FleetSize, runs: number): Promis
     };
     // Warm-up (JIT, TLS session, the double's caches); not measured.
     const warm = await scanOnce();
-    await replay(warm.log, double.url, () => agent, double.token);
+    await replayFloor(warm.log, double.url, () => agent, double.token);
 
     const scanTimes: number[] = [];
     const floorTimes: number[] = [];
@@ -178,7 +274,7 @@ export async function benchmarkCollection(size: FleetSize, runs: number): Promis
       // A fresh agent per replay: the floor pays for its connections like the scan does.
       const floorAgent = new https.Agent({ keepAlive: true, ca: double.caPem });
       const started = performance.now();
-      floorConnections = (await countConnections(() => replay(last.log, double.url, () => floorAgent, double.token))).connections;
+      floorConnections = (await countConnections(() => replayFloor(last.log, double.url, () => floorAgent, double.token))).connections;
       const floorMs = performance.now() - started;
       floorAgent.destroy();
       return floorMs;
@@ -193,7 +289,7 @@ export async function benchmarkCollection(size: FleetSize, runs: number): Promis
       // is what the scanner's client does today; tells how much of the gap is connection set-up.
       const oneShotAgents: https.Agent[] = [];
       const oneShotStarted = performance.now();
-      await replay(last.log, double.url, () => oneShotAgents[oneShotAgents.push(new https.Agent({ ca: double.caPem })) - 1]!, double.token);
+      await replayFloor(last.log, double.url, () => oneShotAgents[oneShotAgents.push(new https.Agent({ ca: double.caPem })) - 1]!, double.token);
       floorNewConnectionTimes.push(performance.now() - oneShotStarted);
       for (const oneShot of oneShotAgents) oneShot.destroy();
       scanTimes.push(last.ms);
@@ -218,7 +314,7 @@ export async function benchmarkCollection(size: FleetSize, runs: number): Promis
       connections: { scan: last.connections, floor: floorConnections },
       assemblyMs: summarize(assemblyTimes),
       floorNewConnectionPerRequestMs: summarize(floorNewConnectionTimes),
-      requests: accountRequests(last.log, objectsPerKind),
+      requests: accountRequests(last.log, expected),
       unreadKinds,
     };
   } finally {
