@@ -1,11 +1,13 @@
 /**
- * Benchmark 3 (end to end): the offline CLI (`scan --manifests DIR --format json --output
- * FILE`) on a generated fleet written as YAML files (one file per namespace), as a child
- * process: wall time and peak RSS. Baseline: a child process that merely parses the same
- * files with the same `yaml` package (bench/parse-only.ts). Both children start the same way
- * (`node --import tsx`), so TypeScript loading is in both and cancels out in the difference.
+ * Benchmark 3 (end to end): the compiled CLI (`node dist/src/cli/main.js scan --manifests DIR
+ * --format json --output FILE --no-config`, what the installed package's bin runs) on a
+ * generated fleet written as YAML files (one file per namespace), as a child process: CPU time,
+ * wall time and peak RSS. Floor: a plain-JavaScript child that merely parses the same files
+ * with the same `yaml` package (bench/parse-only.mjs). dist/ is built once first (`npm run
+ * build`, as bench/startup.ts does). Neither child loads TypeScript: through tsx the CLI
+ * compiled about 200 modules on the fly and the floor a few, so that cost did not cancel out.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,10 +58,10 @@ export function writeFleetYaml(fleet: RawObject[], dir: string): { files: number
 
 const NODE = process.execPath;
 
-/** Runs `node --import tsx --import bench/maxrss-preload.ts ARGS`, returns wall time and peak RSS. */
+/** Runs `node --import ./bench/maxrss-preload.mjs ARGS`, returns wall time, CPU time and peak RSS. */
 async function timeChild(args: string[], rssFile: string): Promise<{ wallMs: number; cpuMs: number; maxRssMb: number; exitCode: number; stderr: string }> {
   const started = performance.now();
-  const child = spawn(NODE, ['--import', 'tsx', '--import', './bench/maxrss-preload.ts', ...args], {
+  const child = spawn(NODE, ['--import', './bench/maxrss-preload.mjs', ...args], {
     cwd: process.cwd(),
     env: { ...process.env, BENCH_MAXRSS_FILE: rssFile },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -72,7 +74,9 @@ async function timeChild(args: string[], rssFile: string): Promise<{ wallMs: num
   return { wallMs, cpuMs: cpuMicros! / 1000, maxRssMb: maxRssKb! / 1024, exitCode, stderr };
 }
 
-export async function benchmarkEndToEnd(size: FleetSize, runs: number): Promise<EndToEndResult> {
+/** Builds dist/ (unless `build` is false), then times the compiled CLI and the floor `runs` times each, interleaved. */
+export async function benchmarkEndToEnd(size: FleetSize, runs: number, build = true): Promise<EndToEndResult> {
+  if (build) execFileSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const dir = mkdtempSync(join(tmpdir(), `iis-bench-${size.name}-`));
   try {
     const manifests = join(dir, 'manifests');
@@ -81,7 +85,7 @@ export async function benchmarkEndToEnd(size: FleetSize, runs: number): Promise<
     const written = writeFleetYaml(fleet, manifests);
     const report = join(dir, 'report.json');
     const rssFile = join(dir, 'maxrss');
-    const cliArgs = ['src/cli/main.ts', 'scan', '--manifests', manifests, '--format', 'json', '--output', report, '--fail-on', 'none'];
+    const cliArgs = ['dist/src/cli/main.js', 'scan', '--manifests', manifests, '--format', 'json', '--output', report, '--fail-on', 'none', '--no-config'];
 
     const cli: Array<{ wallMs: number; cpuMs: number; maxRssMb: number }> = [];
     const parse: Array<{ wallMs: number; cpuMs: number; maxRssMb: number }> = [];
@@ -89,7 +93,7 @@ export async function benchmarkEndToEnd(size: FleetSize, runs: number): Promise<
       const scan = await timeChild(cliArgs, rssFile);
       if (scan.exitCode !== 0) throw new Error(`the CLI exited with ${scan.exitCode}: ${scan.stderr.slice(0, 2000)}`);
       cli.push(scan);
-      const baseline = await timeChild(['bench/parse-only.ts', manifests], rssFile);
+      const baseline = await timeChild(['bench/parse-only.mjs', manifests], rssFile);
       if (baseline.exitCode !== 0) throw new Error(`parse-only exited with ${baseline.exitCode}: ${baseline.stderr.slice(0, 2000)}`);
       parse.push(baseline);
     }
