@@ -161,6 +161,16 @@ interface ImportEntry {
   hosts: string[];
 }
 
+/** See ImportGraph.hiddenStarBase. */
+interface HiddenStarBase {
+  hidden: ReadonlySet<ConfigObject>;
+  countByOwner: ReadonlyMap<string, number>;
+  total: number;
+  /** Owners every `*` import of which is hidden, sorted. */
+  hiddenOwners: readonly string[];
+  hiddenOwnerSet: ReadonlySet<string>;
+}
+
 /** Public objects imported through the `*` + `/` + host egress of a scope. */
 interface StarImports {
   imported: Set<ConfigObject>;
@@ -207,6 +217,18 @@ export class ImportGraph {
   private readonly contestedHosts = new Map<string, ConfigObject[]>();
   /** Public rule entries imported through a contested hostname (see hostDead). */
   private readonly contestedPublicEntries: ImportEntry[] = [];
+  /** Contested hostname -> the namespaces that define it and those its definitions export to by name (see singledOutBy). */
+  private readonly contestedOwners = new Map<string, Set<string>>();
+  private readonly contestedNamed = new Map<string, Set<string>>();
+  /** Namespace -> the contested hostnames it defines / whose definitions name it in exportTo. */
+  private readonly contestedHostsDefinedBy = new Map<string, string[]>();
+  private readonly contestedHostsNaming = new Map<string, string[]>();
+  /** Contested hostname -> the public rule entries imported through it. */
+  private readonly contestedEntriesByHost = new Map<string, ImportEntry[]>();
+  /** `*` egress key and declared-ness -> the scope standing for every scope with them that no definition singles out. */
+  private readonly ordinaryScopes = new Map<string, SidecarScope>();
+  private readonly ordinaryScopeCache = new WeakMap<SidecarScope, { key: string; scope: SidecarScope }>();
+  private readonly deadClassKeys = new Map<string, string>();
   readonly destinationRules: DestinationRuleIndex;
 
   /**
@@ -232,7 +254,17 @@ export class ImportGraph {
       pushTo(servicesByNamespace, config.namespace, config);
       for (const host of new Set(config.hosts)) pushTo(definitionsByHost, host, config);
     }
-    for (const [host, definitions] of definitionsByHost) if (new Set(definitions.map((config) => config.namespace)).size > 1) this.contestedHosts.set(host, definitions);
+    for (const [host, definitions] of definitionsByHost) {
+      const owners = new Set(definitions.map((config) => config.namespace));
+      if (owners.size < 2) continue;
+      this.contestedHosts.set(host, definitions);
+      this.contestedOwners.set(host, owners);
+      const named = new Set<string>();
+      for (const config of definitions) for (const name of config.exportTo.scope.names) named.add(name);
+      this.contestedNamed.set(host, named);
+      for (const owner of owners) pushTo(this.contestedHostsDefinedBy, owner, host);
+      for (const name of named) pushTo(this.contestedHostsNaming, name, host);
+    }
     for (const config of configs) {
       if (config.kind === 'Service' || !config.appliesToSidecars || !counts(config)) continue;
       if (config.kind === 'DestinationRule') ruleNamespaces.add(config.namespace);
@@ -286,6 +318,7 @@ export class ImportGraph {
       const entry = { config: rule, hosts };
       this.addEntry(entry, true, []);
       if (hosts.some((host) => this.contestedHosts.has(host))) this.contestedPublicEntries.push(entry);
+      for (const host of new Set(hosts)) if (this.contestedHosts.has(host)) pushTo(this.contestedEntriesByHost, host, entry);
     }
     for (const [rule, byTarget] of namedHosts) for (const [target, hosts] of byTarget) this.addEntry({ config: rule, hosts }, false, [target]);
     for (const rule of [...publicHosts.keys(), ...namedHosts.keys()]) this.rulesReachingOthers.add(rule);
@@ -348,32 +381,111 @@ export class ImportGraph {
    * is precedence.ts chooseServiceDefinition's) and look DestinationRules up in that
    * definition's namespace only: a rule of M reaches a scope through a hostname that several
    * namespaces define only when the scope picks M's definition.
+   *
+   * Which definitions a scope sees, and which it picks, depend on its namespace only when the
+   * namespace defines the hostname, is named by a definition's exportTo, or names a defining
+   * namespace in its egress (singledOutBy). Any other scope sees exactly the public definitions
+   * its `*` egress hosts match, and picks among them by kind and age and by whether a Sidecar
+   * is declared: it is answered by the ordinary scope of its shape (ordinaryScopeOf), once per
+   * shape and hostname instead of once per scope (issue 19).
    */
-  private definitionNamespace(scope: SidecarScope, host: string, cache: Map<string, string | undefined>): string | undefined {
+  definitionNamespace(scope: SidecarScope, host: string): string | undefined {
+    const asked = this.singledOutBy(scope, host) ? scope : this.ordinaryScopeOf(scope).scope;
+    const cache = this.choicesOf(asked);
     if (cache.has(host)) return cache.get(host);
+    this.definitionFilters += 1;
     const candidates = (this.contestedHosts.get(host) ?? []).filter(
-      (config) => isExportedTo(config.exportTo.scope, config.namespace, scope.namespace) && scopeImportsHosts(scope, config.namespace, [host]),
+      (config) => isExportedTo(config.exportTo.scope, config.namespace, asked.namespace) && scopeImportsHosts(asked, config.namespace, [host]),
     );
-    const namespace = candidates.length === 0 ? undefined : (this.chooseDefinition?.(scope, candidates) ?? candidates[0]!).namespace;
+    const namespace = candidates.length === 0 ? undefined : (this.chooseDefinition?.(asked, candidates) ?? candidates[0]!).namespace;
     cache.set(host, namespace);
     return namespace;
   }
 
+  /** How many times definitionNamespace filtered the definitions of a hostname (a guard test counts them). */
+  definitionFilters = 0;
+
+  /** Does the choice of `scope` among the definitions of `host` (contested) depend on its namespace? See definitionNamespace. */
+  private singledOutBy(scope: SidecarScope, host: string): boolean {
+    const owners = this.contestedOwners.get(host);
+    if (!owners) return false;
+    if (owners.has(scope.namespace) || this.contestedNamed.get(host)!.has(scope.namespace)) return true;
+    for (const egress of scope.egressHosts) if (namesNamespace(egress) && owners.has(egress.namespace)) return true;
+    return false;
+  }
+
+  /**
+   * The scope standing for `scope` when no definition singles it out: a namespace no object can
+   * belong to or be exported to by name, the same `*` egress hosts, the same declared-ness.
+   */
+  private ordinaryScopeOf(scope: SidecarScope): { key: string; scope: SidecarScope } {
+    let found = this.ordinaryScopeCache.get(scope);
+    if (!found) {
+      const declared = scope.kind !== 'default';
+      const key = `${declared ? 'declared' : 'default'}\n${starKeyOf(scope.egressHosts)}`;
+      let ordinary = this.ordinaryScopes.get(key);
+      if (!ordinary) {
+        ordinary = { namespace: ORDINARY_NAMESPACE, kind: declared ? 'namespace' : 'default', egressHosts: scope.egressHosts.filter((egress) => egress.namespace === '*'), egressDeclared: declared };
+        this.ordinaryScopes.set(key, ordinary);
+      }
+      found = { key, scope: ordinary };
+      this.ordinaryScopeCache.set(scope, found);
+    }
+    return found;
+  }
+
   /** Is every host through which `config` (a rule) would reach `scope` covered by its own rules or defined for it by another namespace? */
-  private ruleDeadIn(scope: SidecarScope, config: ConfigObject, hosts: readonly string[], patterns: readonly string[], cache: Map<string, string | undefined>): boolean {
+  private ruleDeadIn(scope: SidecarScope, config: ConfigObject, hosts: readonly string[], patterns: readonly string[]): boolean {
     if (config.kind !== 'DestinationRule') return false;
     return hosts.every(
       (host) =>
         patterns.some((pattern) => hostMatches(pattern, host)) ||
-        (this.chooseDefinition !== undefined && this.contestedHosts.has(host) && this.definitionNamespace(scope, host, cache) !== config.namespace),
+        (this.chooseDefinition !== undefined && this.contestedHosts.has(host) && this.definitionNamespace(scope, host) !== config.namespace),
     );
   }
 
   /** Does no scope of `namespace` use `config` (a public rule) through `hosts`? For the public importer index. */
   ruleDeadFor(namespace: string, config: ConfigObject, hosts: readonly string[]): boolean {
     const patterns = this.hidingPatterns(namespace);
-    return this.sidecars.scopesOf(namespace).every((scope) => this.ruleDeadIn(scope, config, hosts, patterns, this.choicesOf(scope)));
+    return this.sidecars.scopesOf(namespace).every((scope) => this.ruleDeadIn(scope, config, hosts, patterns));
   }
+
+  /**
+   * Namespaces with the same key answer ruleDeadFor alike for every rule whose contested hosts
+   * single none of them out (their own-rule patterns cover those hosts, or singledOutBy is
+   * false for each of their scopes): the answer depends on the hiding patterns and on the
+   * ordinary scopes only.
+   */
+  deadClassKey(namespace: string): string {
+    let key = this.deadClassKeys.get(namespace);
+    if (key === undefined) {
+      const scopeKeys = [...new Set(this.sidecars.scopesOf(namespace).map((scope) => this.ordinaryScopeOf(scope).key))].sort();
+      key = `${this.hidingPatterns(namespace).join('\n')}\u0000${scopeKeys.join('\u0001')}`;
+      this.deadClassKeys.set(namespace, key);
+    }
+    return key;
+  }
+
+  /**
+   * The namespaces a contested `host` may single out (defining it, named by a definition's
+   * exportTo, or naming a defining namespace: a superset of singledOutBy over their scopes)
+   * whose own rules do not hide every rule through it: only their ruleDeadFor may differ from
+   * their dead class's. Undefined when `host` is not contested.
+   */
+  singledOutNamespaces(host: string, naming: (owner: string) => Iterable<string>): readonly string[] | undefined {
+    const owners = this.contestedOwners.get(host);
+    if (!owners) return undefined;
+    let found = this.singledOutCache.get(host);
+    if (!found) {
+      const all = new Set([...owners, ...this.contestedNamed.get(host)!]);
+      for (const owner of owners) for (const namespace of naming(owner)) all.add(namespace);
+      found = [...all].filter((namespace) => !this.hidingPatterns(namespace).some((pattern) => hostMatches(pattern, host)));
+      this.singledOutCache.set(host, found);
+    }
+    return found;
+  }
+
+  private readonly singledOutCache = new Map<string, string[]>();
 
   /** Is `config` a public rule entry some of whose hosts several namespaces define? */
   isContestedRule(config: ConfigObject): boolean {
@@ -436,6 +548,49 @@ export class ImportGraph {
     return imported;
   }
 
+  /**
+   * The `*` imports of `scope` hidden from scopes with its ordinary scope (definitionNamespace)
+   * and own-rule `patterns`, counted per owner: computed once per such pair, not per scope
+   * (every contested public rule was checked for every scope; issue 19).
+   */
+  private hiddenStarBase(scope: SidecarScope, starKey: string, star: StarImports, patterns: readonly string[]): HiddenStarBase {
+    const ordinary = this.ordinaryScopeOf(scope);
+    const key = `${ordinary.key}\u0000${patterns.join('\n')}`;
+    let base = this.hiddenStarBaseCache.get(key);
+    if (!base) {
+      const hidden = new Set(this.hiddenStarRules(starKey, star, patterns));
+      if (this.chooseDefinition) {
+        for (const entry of this.contestedPublicEntries) {
+          if (star.imported.has(entry.config) && !hidden.has(entry.config) && this.ruleDeadIn(ordinary.scope, entry.config, entry.hosts, patterns)) hidden.add(entry.config);
+        }
+      }
+      const countByOwner = new Map<string, number>();
+      for (const config of hidden) countByOwner.set(config.namespace, (countByOwner.get(config.namespace) ?? 0) + 1);
+      const hiddenOwners = [...countByOwner].filter(([owner, count]) => count === star.byOwner.get(owner)?.length).map(([owner]) => owner).sort();
+      base = { hidden, countByOwner, total: hidden.size, hiddenOwners, hiddenOwnerSet: new Set(hiddenOwners) };
+      this.hiddenStarBaseCache.set(key, base);
+    }
+    return base;
+  }
+
+  private readonly hiddenStarBaseCache = new Map<string, HiddenStarBase>();
+
+  /**
+   * Contested hostnames that single `scope` out (singledOutBy) and that its own-rule patterns do
+   * not cover: only rules through them may be hidden from it otherwise than from its ordinary scope.
+   */
+  private singlingHosts(scope: SidecarScope, patterns: readonly string[]): Set<string> {
+    const hosts = new Set<string>();
+    if (this.contestedHosts.size === 0 || !this.chooseDefinition) return hosts;
+    const add = (found: readonly string[] | undefined) => {
+      for (const host of found ?? []) if (!patterns.some((pattern) => hostMatches(pattern, host))) hosts.add(host);
+    };
+    add(this.contestedHostsDefinedBy.get(scope.namespace));
+    add(this.contestedHostsNaming.get(scope.namespace));
+    for (const egress of scope.egressHosts) if (namesNamespace(egress)) add(this.contestedHostsDefinedBy.get(egress.namespace));
+    return hosts;
+  }
+
   /** Foreign objects imported by one scope of `scope.namespace`. */
   scopeImports(scope: SidecarScope): ScopeImports {
     const namespace = scope.namespace;
@@ -444,19 +599,20 @@ export class ImportGraph {
     // DestinationRules of other namespaces for hosts this namespace has rules of its own for
     // are never consulted by its proxies (Istio's lookup stops at the proxy's namespace).
     const patterns = this.hidingPatterns(namespace);
-    const choices = this.choicesOf(scope);
-    const hiddenRule = (config: ConfigObject, hosts: readonly string[]) => this.ruleDeadIn(scope, config, hosts, patterns, choices);
-    // Public rules reaching the scope through hostnames several namespaces define, whose
-    // definition this scope takes from another namespace (usually none: a per-namespace check).
-    let hiddenStar = this.hiddenStarRules(starKey, star, patterns);
-    if (this.chooseDefinition) {
-      const extra: ConfigObject[] = [];
-      for (const entry of this.contestedPublicEntries) {
-        if (star.imported.has(entry.config) && !hiddenStar.has(entry.config) && hiddenRule(entry.config, entry.hosts)) extra.push(entry.config);
+    const hiddenRule = (config: ConfigObject, hosts: readonly string[]) => this.ruleDeadIn(scope, config, hosts, patterns);
+    // The `*` imports hidden from it: public rules its own rules hide, and rules through hostnames
+    // several namespaces define whose definition it takes from another namespace. Shared by the
+    // scopes with the same ordinary scope and patterns, corrected for the hostnames that single
+    // this scope out (usually none).
+    const base = this.hiddenStarBase(scope, starKey, star, patterns);
+    const corrections = new Map<ConfigObject, boolean>();
+    for (const host of this.singlingHosts(scope, patterns)) {
+      for (const entry of this.contestedEntriesByHost.get(host) ?? []) {
+        if (star.imported.has(entry.config) && !corrections.has(entry.config)) corrections.set(entry.config, hiddenRule(entry.config, entry.hosts));
       }
-      if (extra.length > 0) hiddenStar = new Set([...hiddenStar, ...extra]);
     }
-    const inStar = (config: ConfigObject) => star.imported.has(config) && !hiddenStar.has(config);
+    const isHidden = (config: ConfigObject) => corrections.get(config) ?? base.hidden.has(config);
+    const inStar = (config: ConfigObject) => star.imported.has(config) && !isHidden(config);
     // Public objects it imports through `ns/host` egress beyond the `*` ones, and objects
     // exported to it by name. Never its own objects (not foreign).
     const namedPublic = new Set<ConfigObject>();
@@ -476,24 +632,34 @@ export class ImportGraph {
     for (const config of namedPublic) pushTo(namedPublicByOwner, config.namespace, config);
     const privateByOwner = new Map<string, ConfigObject[]>();
     for (const config of privateObjects) pushTo(privateByOwner, config.namespace, config);
-    // Owners of the `*` imports whose every imported object is hidden.
-    const hiddenOwners: string[] = [];
-    const hiddenByOwner = new Map<string, number>();
-    for (const config of hiddenStar) if (config.namespace !== namespace) hiddenByOwner.set(config.namespace, (hiddenByOwner.get(config.namespace) ?? 0) + 1);
-    for (const [owner, count] of hiddenByOwner) if (count === star.byOwner.get(owner)?.length) hiddenOwners.push(owner);
-    const starOwns = (owner: string) => star.byOwner.has(owner) && !hiddenOwners.includes(owner);
+    // Owners of the `*` imports whose every imported object is hidden (never the scope's own namespace).
+    const delta = new Map<string, number>();
+    for (const [config, hidden] of corrections) if (hidden !== base.hidden.has(config)) delta.set(config.namespace, (delta.get(config.namespace) ?? 0) + (hidden ? 1 : -1));
+    const hiddenCount = (owner: string) => (base.countByOwner.get(owner) ?? 0) + (delta.get(owner) ?? 0);
+    let hiddenOwners = base.hiddenOwners;
+    if (delta.size > 0 || base.hiddenOwnerSet.has(namespace)) {
+      const owners = new Set(base.hiddenOwners);
+      for (const owner of delta.keys()) {
+        if (hiddenCount(owner) === star.byOwner.get(owner)?.length) owners.add(owner);
+        else owners.delete(owner);
+      }
+      owners.delete(namespace);
+      hiddenOwners = [...owners].sort();
+    }
+    const hiddenOwnerSet = hiddenOwners === base.hiddenOwners ? base.hiddenOwnerSet : new Set(hiddenOwners);
+    const starOwns = (owner: string) => star.byOwner.has(owner) && !hiddenOwnerSet.has(owner);
     const beyondStar = (owners: Iterable<string>) => [...new Set(owners)].filter((owner) => !starOwns(owner)).sort();
     const publicOwnerList = new OwnerList(star.sortedOwners, namespace, beyondStar(namedPublicByOwner.keys()), hiddenOwners);
     const ownerList = new OwnerList(star.sortedOwners, namespace, beyondStar([...namedPublicByOwner.keys(), ...privateByOwner.keys()]), hiddenOwners);
-    let hiddenForeign = 0;
-    for (const count of hiddenByOwner.values()) hiddenForeign += count;
+    let hiddenForeign = base.total - hiddenCount(namespace);
+    for (const count of delta.values()) hiddenForeign += count;
     const publicObjectCount = star.imported.size - (star.byOwner.get(namespace)?.length ?? 0) - hiddenForeign + namedPublic.size;
     const objectCount = publicObjectCount + privateObjects.size;
     const list = (owners: OwnerList, limit: number, withPrivate: boolean): ConfigObject[] => {
       const out: ConfigObject[] = [];
       // Every listed owner contributes at least one object, so `limit` owners are enough.
       for (const owner of owners.first(limit)) {
-        const objects = [...(star.byOwner.get(owner) ?? []).filter((config) => !hiddenStar.has(config)), ...(namedPublicByOwner.get(owner) ?? []), ...(withPrivate ? (privateByOwner.get(owner) ?? []) : [])];
+        const objects = [...(star.byOwner.get(owner) ?? []).filter((config) => !isHidden(config)), ...(namedPublicByOwner.get(owner) ?? []), ...(withPrivate ? (privateByOwner.get(owner) ?? []) : [])];
         for (const config of objects) {
           if (out.length >= limit) return out;
           out.push(config);
@@ -570,6 +736,8 @@ export class ImportGraph {
     return new PublicImporterIndex((config) => this.publicEntryOf.get(config), groupsByEgress, groupOf, namingOwner, ownRuleHosts, {
       contested: (config) => this.isContestedRule(config),
       deadFor: (namespace, config, hosts) => this.ruleDeadFor(namespace, config, hosts),
+      classKey: (namespace) => this.deadClassKey(namespace),
+      singledOut: (host) => this.singledOutNamespaces(host, (owner) => (namingOwner.get(owner) ?? []).map((naming) => naming.namespace)),
     });
   }
 }
@@ -578,6 +746,30 @@ export class ImportGraph {
 interface ImporterGroup {
   starEgress: SidecarEgressHost[];
   namespaces: string[];
+}
+
+/**
+ * Who imports one public object: whole sorted parts (importing `*` egress groups, or for a rule
+ * through a contested hostname the dead classes of those groups that use it), plus single
+ * namespaces, less the hidden ones. `hidden` holds only names of `parts` or `single`, never the
+ * owner; `single` holds no name of a part.
+ */
+interface Importers {
+  parts: Set<readonly string[]>;
+  /** The part a namespace would belong to. */
+  partOf: (namespace: string) => readonly string[] | undefined;
+  single: Set<string>;
+  hidden: Set<string>;
+}
+
+/** Questions about rules through hostnames several namespaces define, answered by the import graph. */
+interface HostChoiceQuestions {
+  contested: (config: ConfigObject) => boolean;
+  deadFor: (namespace: string, config: ConfigObject, hosts: readonly string[]) => boolean;
+  /** ImportGraph.deadClassKey. */
+  classKey: (namespace: string) => string;
+  /** ImportGraph.singledOutNamespaces; undefined for a hostname one namespace defines. */
+  singledOut: (host: string) => readonly string[] | undefined;
 }
 
 /** See ImportGraph.publicImporterIndex. */
@@ -591,9 +783,12 @@ export class PublicImporterIndex {
     private readonly namingOwner: Map<string, Array<{ namespace: string; dnsName: string }>>,
     /** Host keys of each namespace's own DestinationRules (step 1 of Istio's lookup). */
     private readonly ownRuleHosts: HostIndex<string> = new HostIndex(),
-    /** Rules reaching importers through hostnames several namespaces define: decided per importer. */
-    private readonly hostChoice?: { contested: (config: ConfigObject) => boolean; deadFor: (namespace: string, config: ConfigObject, hosts: readonly string[]) => boolean },
+    /** Rules reaching importers through hostnames several namespaces define: decided per dead class and singled-out importer. */
+    private readonly hostChoice?: HostChoiceQuestions,
   ) {}
+
+  /** How many times an importer's use of a rule through a contested hostname was decided (a guard test counts them). */
+  deadForQuestions = 0;
 
   /** Namespaces whose own DestinationRules cover every host `config` (a rule) is imported through: they never use it. */
   private hiders(config: ConfigObject, hosts: readonly string[]): Set<string> {
@@ -608,9 +803,8 @@ export class PublicImporterIndex {
     return out ?? new Set();
   }
 
-  /** The groups importing `config` through `*` egress, and the other namespaces importing it by naming its owner. */
-  private importers(config: ConfigObject): { groups: Set<ImporterGroup>; naming: Set<string>; hidden: Set<string> } {
-    // Asked twice per flagged object (the message's count, then the report's bounded list): computed once.
+  /** The importers of `config`, computed once per object (asked for the message's count, then for the report's bounded list). */
+  private importers(config: ConfigObject): Importers {
     let found = this.importersCache.get(config);
     if (!found) {
       found = this.findImporters(config);
@@ -619,28 +813,85 @@ export class PublicImporterIndex {
     return found;
   }
 
-  private readonly importersCache = new WeakMap<ConfigObject, { groups: Set<ImporterGroup>; naming: Set<string>; hidden: Set<string> }>();
+  private readonly importersCache = new WeakMap<ConfigObject, Importers>();
+  private readonly groupPart = (namespace: string) => this.groupOf.get(namespace)?.namespaces;
 
-  private findImporters(config: ConfigObject): { groups: Set<ImporterGroup>; naming: Set<string>; hidden: Set<string> } {
+  private findImporters(config: ConfigObject): Importers {
     const groups = new Set<ImporterGroup>();
     const naming = new Set<string>();
     const entry = this.publicEntryOf(config);
-    if (!entry) return { groups, naming, hidden: new Set() };
+    if (!entry) return { parts: new Set(), partOf: this.groupPart, single: naming, hidden: new Set() };
     for (const host of entry.hosts) for (const group of this.groupsByEgress.overlapping(host)) groups.add(group);
     for (const { namespace, dnsName } of this.namingOwner.get(config.namespace) ?? []) {
       if (naming.has(namespace) || groups.has(this.groupOf.get(namespace)!)) continue;
       if (entry.hosts.some((host) => hostsOverlap(dnsName, host))) naming.add(namespace);
     }
-    // Importers whose own rules hide this one (or, through a hostname several namespaces define, that use another's definition).
-    let hidden: Set<string>;
-    if (this.hostChoice?.contested(config)) {
-      const candidates = [...naming, ...[...groups].flatMap((group) => group.namespaces)].filter((namespace) => namespace !== config.namespace);
-      hidden = new Set(candidates.filter((namespace) => this.hostChoice!.deadFor(namespace, config, entry.hosts)));
-    } else {
-      hidden = new Set([...this.hiders(config, entry.hosts)].filter((namespace) => naming.has(namespace) || groups.has(this.groupOf.get(namespace)!)));
-    }
-    return { groups, naming, hidden };
+    if (this.hostChoice?.contested(config)) return this.contestedImporters(config, entry.hosts, groups, naming);
+    // Importers whose own rules hide this one.
+    const hidden = new Set([...this.hiders(config, entry.hosts)].filter((namespace) => naming.has(namespace) || groups.has(this.groupOf.get(namespace)!)));
+    return { parts: new Set([...groups].map((group) => group.namespaces)), partOf: this.groupPart, single: naming, hidden };
   }
+
+  /**
+   * The importers of a rule through a hostname several namespaces define: whether an importer's
+   * proxies use it depends on the definition each of its scopes picks (ImportGraph.ruleDeadFor).
+   * Asked once per dead class of each importing group (ImportGraph.deadClassKey), of a member
+   * the rule's hosts do not single out, and once per singled-out importer and per namespace
+   * naming the owner: not once per importer (issue 19).
+   */
+  private contestedImporters(config: ConfigObject, hosts: readonly string[], groups: Set<ImporterGroup>, naming: Set<string>): Importers {
+    const choice = this.hostChoice!;
+    const owner = config.namespace;
+    const deadFor = (namespace: string) => {
+      this.deadForQuestions += 1;
+      return choice.deadFor(namespace, config, hosts);
+    };
+    const singledOut = new Set<string>();
+    for (const host of hosts) for (const namespace of choice.singledOut(host) ?? []) singledOut.add(namespace);
+    const classes = this.deadClasses();
+    const parts = new Set<readonly string[]>();
+    for (const group of groups) {
+      for (const members of classes.byGroup.get(group)!) {
+        const representative = members.find((namespace) => namespace !== owner && !singledOut.has(namespace));
+        if (representative !== undefined && !deadFor(representative)) parts.add(members);
+      }
+    }
+    const partOf = (namespace: string) => classes.classOf.get(namespace);
+    const single = new Set<string>();
+    const hidden = new Set<string>();
+    for (const namespace of naming) {
+      single.add(namespace);
+      if (deadFor(namespace)) hidden.add(namespace);
+    }
+    for (const namespace of singledOut) {
+      if (namespace === owner || naming.has(namespace) || !groups.has(this.groupOf.get(namespace)!)) continue;
+      const dead = deadFor(namespace);
+      if (parts.has(partOf(namespace)!)) {
+        if (dead) hidden.add(namespace);
+      } else if (!dead) single.add(namespace);
+    }
+    return { parts, partOf, single, hidden };
+  }
+
+  /** Each group's members split by ImportGraph.deadClassKey (each class sorted), built on the first contested rule. */
+  private deadClasses(): { byGroup: Map<ImporterGroup, Array<readonly string[]>>; classOf: Map<string, readonly string[]> } {
+    if (!this.deadClassesCache) {
+      const byGroup = new Map<ImporterGroup, Array<readonly string[]>>();
+      const classOf = new Map<string, readonly string[]>();
+      const groups = new Set(this.groupOf.values());
+      for (const group of groups) {
+        const byKey = new Map<string, string[]>();
+        for (const namespace of group.namespaces) pushTo(byKey, this.hostChoice!.classKey(namespace), namespace);
+        const members = [...byKey.values()];
+        for (const list of members) for (const namespace of list) classOf.set(namespace, list);
+        byGroup.set(group, members);
+      }
+      this.deadClassesCache = { byGroup, classOf };
+    }
+    return this.deadClassesCache;
+  }
+
+  private deadClassesCache?: { byGroup: Map<ImporterGroup, Array<readonly string[]>>; classOf: Map<string, readonly string[]> };
 
   /** Namespaces other than the owner whose proxies import `config` (a public object): exact count and the first `limit` names. */
   importersOf(config: ConfigObject, limit = 10): { count: number; sample: string[] } {
@@ -650,78 +901,85 @@ export class PublicImporterIndex {
 
   /**
    * The importers of `config` (a public object) as allImportersOf lists them, without listing
-   * them: exact size, the first names in sorted order and membership, from the importing groups
-   * (each sorted) and the namespaces naming the owner. Work follows the number of groups and
-   * naming namespaces, not the number of importers. Computed on first use.
+   * them: exact size, the first names in sorted order and membership, from the importing parts
+   * (each sorted) and the single namespaces. Work follows the number of parts and single
+   * namespaces, not the number of importers. Computed on first use.
    */
   importerSummary(config: ConfigObject): { readonly size: number; first(limit: number): string[]; has(namespace: string): boolean; jsonBytes(): number } {
     const owner = config.namespace;
-    const groupOf = this.groupOf;
-    const groupBytes = (group: ImporterGroup) => this.groupJsonBytes(group);
-    let found: { groups: Set<ImporterGroup>; naming: Set<string>; hidden: Set<string> } | undefined;
+    const partBytes = (part: readonly string[]) => this.partJsonBytes(part);
+    let found: Importers | undefined;
     const importers = () => (found ??= this.importers(config));
+    const ownerInParts = ({ parts, partOf }: Importers) => {
+      const part = partOf(owner);
+      return part !== undefined && parts.has(part);
+    };
     let size: number | undefined;
     return {
       get size() {
         if (size === undefined) {
-          const { groups, naming, hidden } = importers();
-          size = naming.size - hidden.size;
-          for (const group of groups) size += group.namespaces.length;
-          if (groups.has(groupOf.get(owner)!)) size -= 1;
+          const found = importers();
+          size = found.single.size - found.hidden.size;
+          for (const part of found.parts) size += part.length;
+          if (ownerInParts(found)) size -= 1;
         }
         return size;
       },
       first(limit: number): string[] {
-        const { groups, naming, hidden } = importers();
-        const sample: string[] = [...naming];
-        // Each group is sorted, so its first limit + 1 + hidden names (the owner and hidden ones may be among them) hold its share of the global first `limit`.
-        for (const group of groups) for (const namespace of group.namespaces.slice(0, limit + 1 + hidden.size)) sample.push(namespace);
+        const { parts, single, hidden } = importers();
+        const sample: string[] = [...single];
+        // Each part is sorted, so its first limit + 1 + hidden names (the owner and hidden ones may be among them) hold its share of the global first `limit`.
+        for (const part of parts) for (const namespace of part.slice(0, limit + 1 + hidden.size)) sample.push(namespace);
         return sample.filter((namespace) => namespace !== owner && !hidden.has(namespace)).sort().slice(0, limit);
       },
       has(namespace: string): boolean {
         if (namespace === owner) return false;
-        const { groups, naming, hidden } = importers();
+        const { parts, partOf, single, hidden } = importers();
         if (hidden.has(namespace)) return false;
-        const group = groupOf.get(namespace);
-        return naming.has(namespace) || (group !== undefined && groups.has(group));
+        if (single.has(namespace)) return true;
+        const part = partOf(namespace);
+        return part !== undefined && parts.has(part);
       },
-      // Counted as `size` is: the naming namespaces and whole groups, less the hidden ones and the owner.
+      // Counted as `size` is: the single namespaces and whole parts, less the hidden ones and the owner.
       jsonBytes(): number {
-        const { groups, naming, hidden } = importers();
+        const found = importers();
         let bytes = 0;
-        for (const namespace of naming) bytes += jsonStringBytes(namespace);
-        for (const namespace of hidden) bytes -= jsonStringBytes(namespace);
-        for (const group of groups) bytes += groupBytes(group);
-        if (groups.has(groupOf.get(owner)!)) bytes -= jsonStringBytes(owner);
+        for (const namespace of found.single) bytes += jsonStringBytes(namespace);
+        for (const namespace of found.hidden) bytes -= jsonStringBytes(namespace);
+        for (const part of found.parts) bytes += partBytes(part);
+        if (ownerInParts(found)) bytes -= jsonStringBytes(owner);
         return jsonListBytes(this.size, bytes);
       },
     };
   }
 
-  /** Sum of the JSON bytes of a group's names, once per group (groups are shared by many objects). */
-  private groupJsonBytes(group: ImporterGroup): number {
-    let bytes = this.groupBytesCache.get(group);
+  /** Sum of the JSON bytes of a part's names, once per part (parts are shared by many objects). */
+  private partJsonBytes(part: readonly string[]): number {
+    let bytes = this.partBytesCache.get(part);
     if (bytes === undefined) {
       bytes = 0;
-      for (const namespace of group.namespaces) bytes += jsonStringBytes(namespace);
-      this.groupBytesCache.set(group, bytes);
+      for (const namespace of part) bytes += jsonStringBytes(namespace);
+      this.partBytesCache.set(part, bytes);
     }
     return bytes;
   }
 
-  private readonly groupBytesCache = new WeakMap<ImporterGroup, number>();
+  private readonly partBytesCache = new WeakMap<readonly string[], number>();
 
   /** Every namespace other than the owner whose proxies import `config` (a public object), sorted. */
   allImportersOf(config: ConfigObject): string[] {
     const owner = config.namespace;
-    const { groups, naming, hidden } = this.importers(config);
-    const out: string[] = [...naming];
-    for (const group of groups) out.push(...group.namespaces);
+    const { parts, single, hidden } = this.importers(config);
+    const out: string[] = [...single];
+    for (const part of parts) out.push(...part);
     return out.filter((namespace) => namespace !== owner && !hidden.has(namespace)).sort();
   }
 }
 
 const EMPTY: ReadonlySet<ConfigObject> = new Set();
+
+/** The namespace of ordinary scopes (ImportGraph.ordinaryScopeOf): not a valid Kubernetes name, so nothing belongs or is exported to it. */
+const ORDINARY_NAMESPACE = '\u0000ordinary';
 
 function pushTo<K, T>(map: Map<K, T[]>, key: K, value: T): void {
   const list = map.get(key);
