@@ -56,6 +56,38 @@ export class OwnerList implements Iterable<string> {
     return new OwnerList([...new Set(owners)].sort(), '', []);
   }
 
+  /**
+   * The union of lists of one importing namespace (its scopes' lists), sharing the storage of
+   * the list with the largest shared part instead of copying every owner (issue 19: a
+   * namespace with workload-selector Sidecars merged lists of every public owner). A list whose
+   * shared part `covers` says the base's holds is read through its extras and the base's hidden
+   * owners only; any other list is read whole (their shared parts are small: few `*` egress hosts).
+   */
+  static union(lists: readonly OwnerList[], covers: (base: readonly string[], other: readonly string[]) => boolean): OwnerList {
+    if (lists.length === 1) return lists[0]!;
+    let base = lists[0]!;
+    for (const list of lists) if (list.shared.length > base.shared.length) base = list;
+    if (lists.some((list) => list.excluded !== base.excluded)) return OwnerList.of(lists.flatMap((list) => list.toArray()));
+    const extra = new Set(base.extra);
+    const unhidden = new Set<string>();
+    const add = (owner: string) => {
+      if (owner === base.excluded) return;
+      if (!sortedHas(base.shared, owner)) extra.add(owner);
+      else if (sortedHas(base.hidden, owner)) unhidden.add(owner);
+    };
+    for (const list of lists) {
+      if (list === base) continue;
+      for (const owner of list.extra) add(owner);
+      if (list.shared === base.shared || covers(base.shared, list.shared)) {
+        for (const owner of base.hidden) if (list.has(owner)) unhidden.add(owner);
+      } else {
+        for (const owner of list.toArray()) add(owner);
+      }
+    }
+    if (extra.size === base.extra.length && unhidden.size === 0) return base;
+    return new OwnerList(base.shared, base.excluded, [...extra].sort(), base.hidden.filter((owner) => !unhidden.has(owner)));
+  }
+
   private inShared(owner: string): boolean {
     return owner !== this.excluded && sortedHas(this.shared, owner) && !sortedHas(this.hidden, owner);
   }
@@ -531,6 +563,7 @@ export class ImportGraph {
     const byOwner = new Map<string, ConfigObject[]>();
     for (const config of imported) pushTo(byOwner, config.namespace, config);
     const result: StarImports = { imported, byOwner, sortedOwners: Object.freeze([...byOwner.keys()].sort()) };
+    if (imported.size === this.publicEntryOf.size) this.everyPublicOwner.add(result.sortedOwners);
     this.starCache.set(key, result);
     return result;
   }
@@ -686,10 +719,18 @@ export class ImportGraph {
     };
   }
 
+  /** The union of owner lists of one namespace's scopes (OwnerList.union), without copying the shared parts. */
+  ownerUnion(lists: readonly OwnerList[]): OwnerList {
+    return OwnerList.union(lists, (base) => this.everyPublicOwner.has(base));
+  }
+
+  /** Shared parts (StarImports.sortedOwners) that hold every owner of a public object: they hold every other shared part. */
+  private readonly everyPublicOwner = new WeakSet<readonly string[]>();
+
   /** Every scope of a namespace with what it imports from other namespaces. */
   importsOf(namespace: string): NamespaceImports {
     const scopes = this.sidecars.scopesOf(namespace).map((scope) => this.scopeImports(scope));
-    const ownerList = scopes.length === 1 ? scopes[0]!.ownerList : OwnerList.of(scopes.flatMap((scope) => scope.ownerList.toArray()));
+    const ownerList = this.ownerUnion(scopes.map((scope) => scope.ownerList));
     return {
       namespace,
       scopes,

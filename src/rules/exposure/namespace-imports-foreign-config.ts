@@ -2,7 +2,7 @@ import { minimatch } from 'minimatch';
 import type { AllowedShare } from '../../config/types.js';
 import { describe } from '../../mesh/accessors.js';
 import type { ConfigObject } from '../../mesh/config-objects.js';
-import { OwnerList, type NamespaceImports } from '../../mesh/imports.js';
+import type { NamespaceImports } from '../../mesh/imports.js';
 import type { MeshModel } from '../../mesh/model.js';
 import { scopeEvidence } from '../../mesh/sidecars.js';
 import { withListSummary } from '../list-summary.js';
@@ -101,7 +101,7 @@ function contaminationFinding(model: MeshModel, imports: NamespaceImports, overr
   const overrides = new Set(overriding);
   const overridingIn = (scope: NamespaceImports['scopes'][number]) => scope.namedObjects.filter((config) => overrides.has(config));
   const scopeOwners = imports.scopes.map((scope) => scope.publicOwnerList.with(overridingIn(scope).map((config) => config.namespace)));
-  const owners = scopeOwners.length === 1 ? scopeOwners[0]! : OwnerList.of(scopeOwners.flatMap((list) => list.toArray()));
+  const owners = model.importGraph().ownerUnion(scopeOwners);
   if (owners.size === 0) return undefined;
   const listed = new Set<string>();
   let objectCount = 0;

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { defaultConfig } from '../../../src/config/types.js';
 import { describe as describeObject } from '../../../src/mesh/accessors.js';
-import { scopeImports } from '../../../src/mesh/imports.js';
+import { OwnerList, scopeImports } from '../../../src/mesh/imports.js';
 import { buildMeshModel } from '../../../src/mesh/model.js';
 import type { K8sObject } from '../../../src/snapshot/types.js';
 import { namespaces, obj, snapshot } from './fixtures.js';
@@ -93,6 +93,59 @@ describe('import graph', () => {
     expect(owners.first(1)).toEqual(['t1']);
     expect(owners.has('t2')).toBe(false);
     expect(owners.has('t3')).toBe(true);
+  });
+});
+
+/**
+ * A namespace's owners are the union of its scopes' lists (issue 19): built on the storage of the
+ * largest shared part, not copied, since a namespace without a Sidecar of its own but with
+ * workload-selector Sidecars imports from nearly every other namespace.
+ */
+describe('owner list union', () => {
+  const owner = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'x');
+  const sortedSet = (items: string[]) => [...new Set(items)].sort();
+
+  it('equals the union of the lists, sharing the largest part (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(owner, { maxLength: 5 }), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.record({ part: fc.nat(3), extra: fc.array(owner, { maxLength: 3 }), hidden: fc.array(owner, { maxLength: 3 }) }), { minLength: 1, maxLength: 4 }),
+        (partItems, specs) => {
+          // Part 0 holds every owner (as the `*` + `/` + `*` part does), the others are subsets or not.
+          const universe = Object.freeze(sortedSet(['a', 'b', 'c', 'd', 'e', 'f', 'x']));
+          const parts = [universe, ...partItems.map((items) => Object.freeze(sortedSet(items)))];
+          const lists = specs.map(({ part, extra, hidden }) => {
+            const shared = parts[part % parts.length]!;
+            return new OwnerList(shared, 'x', sortedSet(extra.filter((name) => name !== 'x' && !shared.includes(name))), hidden);
+          });
+          const union = OwnerList.union(lists, (base) => base === universe);
+          const expected = sortedSet(lists.flatMap((list) => list.toArray()));
+          expect(union.toArray()).toEqual(expected);
+          expect(union.size).toBe(expected.length);
+          expect(union.first(2)).toEqual(expected.slice(0, 2));
+          for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'x', 'y']) expect(union.has(name)).toBe(expected.includes(name));
+          const largest = lists.reduce((best, list) => ((list.parts()?.shared.length ?? -1) > (best.parts()?.shared.length ?? -1) ? list : best));
+          const unionParts = union.parts();
+          if (unionParts && lists.every((list) => list.parts())) expect(unionParts.shared).toBe(largest.parts()!.shared);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("a namespace without a Sidecar of its own keeps its default scope's shared owners (guard)", () => {
+    const names = Array.from({ length: 40 }, (_, i) => `t${String(i).padStart(2, '0')}`);
+    const objects = [
+      ...namespaces(...names),
+      ...names.map((name) => se(name, 'api', [`${name}.example.com`])),
+      obj('Sidecar', 't00', 'payments', { workloadSelector: { labels: { app: 'payments' } }, egress: [{ hosts: ['./*', 't01/*'] }] }),
+      obj('Sidecar', 't00', 'batch', { workloadSelector: { labels: { app: 'batch' } }, egress: [{ hosts: ['./*', '*/t02.example.com'] }] }),
+    ];
+    const imports = model(objects).importGraph().importsOf('t00');
+    expect(imports.scopes.map((scope) => scope.scope.kind)).toEqual(['default', 'workload', 'workload']);
+    expect(imports.ownerList.toArray()).toEqual(names.slice(1));
+    // The namespace's list is stored as its default scope's: no copy of the 39 owners.
+    expect(imports.ownerList.parts()!.shared).toBe(imports.scopes[0]!.ownerList.parts()!.shared);
   });
 });
 
