@@ -131,6 +131,22 @@ export class OwnerList implements Iterable<string> {
     return { shared: this.shared, excluded: this.excluded, extra: this.extra };
   }
 
+  /** `Buffer.byteLength(JSON.stringify(toArray()))`, from the shared part's sum (once per part) and this list's differences. */
+  jsonBytes(): number {
+    let bytes = partJsonBytes(this.shared);
+    if (sortedHas(this.shared, this.excluded)) bytes -= jsonStringBytes(this.excluded);
+    for (const owner of this.hidden) bytes -= jsonStringBytes(owner);
+    for (const owner of this.extra) bytes += jsonStringBytes(owner);
+    return jsonListBytes(this.size, bytes);
+  }
+
+  /** Does an owner satisfy `matches`? Reads the shared part once per `matches` (partMatches), then at most the hidden owners and the excluded one beyond a match. */
+  some(matches: (owner: string) => boolean): boolean {
+    if (this.extra.some(matches)) return true;
+    for (const owner of partMatches(this.shared, matches)) if (this.inShared(owner)) return true;
+    return false;
+  }
+
   /** A fresh sorted array of every owner. */
   toArray(): string[] {
     return this.first(Number.POSITIVE_INFINITY);
@@ -142,6 +158,39 @@ export class OwnerList implements Iterable<string> {
 }
 
 const NO_OWNERS: readonly string[] = Object.freeze([]);
+
+const partBytesCache = new WeakMap<readonly string[], number>();
+
+/** Sum of jsonStringBytes over a shared part's names, once per part (parts are shared by many lists). */
+function partJsonBytes(part: readonly string[]): number {
+  let bytes = partBytesCache.get(part);
+  if (bytes === undefined) {
+    bytes = 0;
+    for (const name of part) bytes += jsonStringBytes(name);
+    partBytesCache.set(part, bytes);
+  }
+  return bytes;
+}
+
+const partMatchesCache = new WeakMap<(name: string) => boolean, WeakMap<readonly string[], readonly string[]>>();
+
+/**
+ * The names of a shared part that satisfy `matches` (e.g. a --tenant glob), once per part and
+ * predicate: lists made of shared parts are asked about a predicate without reading each part per list.
+ */
+function partMatches(part: readonly string[], matches: (name: string) => boolean): readonly string[] {
+  let byPart = partMatchesCache.get(matches);
+  if (!byPart) {
+    byPart = new WeakMap();
+    partMatchesCache.set(matches, byPart);
+  }
+  let found = byPart.get(part);
+  if (!found) {
+    found = part.filter(matches);
+    byPart.set(part, found);
+  }
+  return found;
+}
 
 function sortedHas(list: readonly string[], value: string): boolean {
   let low = 0;
@@ -946,9 +995,9 @@ export class PublicImporterIndex {
    * (each sorted) and the single namespaces. Work follows the number of parts and single
    * namespaces, not the number of importers. Computed on first use.
    */
-  importerSummary(config: ConfigObject): { readonly size: number; first(limit: number): string[]; has(namespace: string): boolean; jsonBytes(): number } {
+  importerSummary(config: ConfigObject): { readonly size: number; first(limit: number): string[]; has(namespace: string): boolean; jsonBytes(): number; some(matches: (namespace: string) => boolean): boolean } {
     const owner = config.namespace;
-    const partBytes = (part: readonly string[]) => this.partJsonBytes(part);
+    const partBytes = partJsonBytes;
     let found: Importers | undefined;
     const importers = () => (found ??= this.importers(config));
     const ownerInParts = ({ parts, partOf }: Importers) => {
@@ -991,21 +1040,15 @@ export class PublicImporterIndex {
         if (ownerInParts(found)) bytes -= jsonStringBytes(owner);
         return jsonListBytes(this.size, bytes);
       },
+      // Each part's matching names once per predicate (partMatches); beyond a match, at most the hidden ones and the owner.
+      some(matches: (namespace: string) => boolean): boolean {
+        const { parts, single, hidden } = importers();
+        for (const namespace of single) if (!hidden.has(namespace) && matches(namespace)) return true;
+        for (const part of parts) for (const namespace of partMatches(part, matches)) if (namespace !== owner && !hidden.has(namespace)) return true;
+        return false;
+      },
     };
   }
-
-  /** Sum of the JSON bytes of a part's names, once per part (parts are shared by many objects). */
-  private partJsonBytes(part: readonly string[]): number {
-    let bytes = this.partBytesCache.get(part);
-    if (bytes === undefined) {
-      bytes = 0;
-      for (const namespace of part) bytes += jsonStringBytes(namespace);
-      this.partBytesCache.set(part, bytes);
-    }
-    return bytes;
-  }
-
-  private readonly partBytesCache = new WeakMap<readonly string[], number>();
 
   /** Every namespace other than the owner whose proxies import `config` (a public object), sorted. */
   allImportersOf(config: ConfigObject): string[] {

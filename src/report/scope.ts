@@ -48,16 +48,19 @@ export function tenantMatcher(patterns: string[]): TenantMatcher {
 }
 
 /**
- * Does `holder[key]` (a list of namespaces) name a tenant? Through the list's summary when the
- * tenants are plain names (list-summary.ts): in an open mesh owner lists and matrix rows name
- * nearly every namespace, and building each one to find a tenant costs namespaces squared.
+ * Does `holder[key]` (a list of namespaces) name a tenant? Through the list's summary
+ * (list-summary.ts): asked about each tenant when the tenants are plain names, else about the
+ * matcher, which the summary answers from its shared parts once per part. In an open mesh owner
+ * lists and matrix rows name nearly every namespace, and building each one to find a tenant
+ * costs namespaces squared.
  */
 function namesTenant(holder: object, key: string, isTenant: TenantMatcher): boolean {
-  const summary = isTenant.names ? listSummaryOf(holder, key) : undefined;
-  if (summary) {
-    for (const name of isTenant.names!) if (summary.has(name)) return true;
+  const summary = listSummaryOf(holder, key);
+  if (summary && isTenant.names) {
+    for (const name of isTenant.names) if (summary.has(name)) return true;
     return false;
   }
+  if (summary?.some) return summary.some(isTenant);
   const value = (holder as Record<string, unknown>)[key];
   return Array.isArray(value) && value.some((entry) => typeof entry === 'string' && isTenant(entry));
 }

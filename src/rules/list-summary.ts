@@ -31,6 +31,11 @@ export interface ListSummary {
    * reading every name. Absent: the output reads the list.
    */
   jsonBytes?(): number;
+  /**
+   * Does an entry satisfy `matches` (a --tenant glob)? From the shared parts, each read once per
+   * predicate (keep the predicate's identity across lists). Absent: the caller reads the list.
+   */
+  some?(matches: (item: string) => boolean): boolean;
 }
 
 const SUMMARIES = Symbol('listSummaries');
@@ -61,6 +66,7 @@ export function summaryOfList(list: readonly string[]): ListSummary {
     size: list.length,
     first: (limit) => list.slice(0, limit),
     has: (item) => (set ??= new Set(list)).has(item),
+    some: (matches) => list.some(matches),
     jsonBytes: () => jsonListBytes(list.length, list.reduce((sum, item) => sum + jsonStringBytes(item), 0)),
   };
 }

@@ -8,7 +8,7 @@
  * boolean = true/false, dynamic = any JSON value (object, array, or null when absent).
  */
 import { computeFindingId } from '../../rules/finding-id.js';
-import { listSummaryOf } from '../../rules/list-summary.js';
+import { listSummaryOf, type ListSummary } from '../../rules/list-summary.js';
 import type { Finding } from '../../rules/types.js';
 import type { ScanRecord } from '../types.js';
 import { SCANNER_VERSION } from '../../version.js';
@@ -103,7 +103,7 @@ export function toFindingRow(finding: Finding, record: ScanRecord): FindingRow {
     AffectedNamespaces: affected.value as string[],
     // The count stays the true length even if the list itself had to be truncated.
     AffectedNamespaceCount: affected.count,
-    Evidence: limitJsonSize(finding.evidence ?? {}, DYNAMIC_COLUMN_BUDGET_BYTES),
+    Evidence: evidenceColumn(finding.evidence ?? {}, DYNAMIC_COLUMN_BUDGET_BYTES),
     Remediation: text(finding.remediation),
     Fix: finding.fix === undefined ? null : limitJsonSize(finding.fix, DYNAMIC_COLUMN_BUDGET_BYTES),
     Suppressed: finding.suppressed === true,
@@ -133,6 +133,90 @@ export function affectedNamespacesColumn(finding: Finding, budgetBytes: number):
     .map((name) => JSON.stringify(name))
     .join(',')}`;
   return { value: truncatedJson(bytes, (maxBytes) => utf8Prefix(head, maxBytes), budgetBytes), count };
+}
+
+/**
+ * The Evidence column: limitJsonSize(evidence, budgetBytes), without building the lists a rule
+ * summarises (evidence.foreignOwners of namespace-imports-foreign-config and its scopes: in an
+ * open mesh nearly every namespace). The JSON text is taken in pieces, as JSON.stringify writes
+ * it; a summarised list counts its summary's jsonBytes and gives its first names for the marker's
+ * prefix. Anything the pieces cannot stand for (a cycle, a BigInt) goes to limitJsonSize.
+ */
+export function evidenceColumn(evidence: object, budgetBytes: number): unknown {
+  let pieces: JsonPiece[];
+  try {
+    pieces = jsonPieces(evidence);
+  } catch {
+    return limitJsonSize(evidence, budgetBytes);
+  }
+  if (!pieces.some((piece) => typeof piece !== 'string')) return limitJsonSize(evidence, budgetBytes);
+  let bytes = 0;
+  for (const piece of pieces) bytes += typeof piece === 'string' ? Buffer.byteLength(piece, 'utf8') : piece.jsonBytes!();
+  if (bytes <= budgetBytes) return evidence;
+  const prefixOf = (maxBytes: number) => {
+    let text = '';
+    let textBytes = 0;
+    for (const piece of pieces) {
+      if (textBytes > maxBytes) break;
+      if (typeof piece === 'string') {
+        text += piece;
+        textBytes += Buffer.byteLength(piece, 'utf8');
+        continue;
+      }
+      // A prefix of at most maxBytes bytes lies within the first maxBytes / 3 + 1 names (each is at least `"",`).
+      const limit = Math.floor(maxBytes / 3) + 1;
+      const names = piece.first(limit);
+      const listText = `[${names.map((name) => JSON.stringify(name)).join(',')}${piece.size <= limit ? ']' : ''}`;
+      text += listText;
+      textBytes += Buffer.byteLength(listText, 'utf8');
+      if (piece.size > limit) break;
+    }
+    return utf8Prefix(text, maxBytes);
+  };
+  return truncatedJson(bytes, prefixOf, budgetBytes);
+}
+
+/** A piece of a JSON text: text, or a list standing for its JSON (a summary with jsonBytes). */
+type JsonPiece = string | ListSummary;
+
+/**
+ * JSON.stringify(value) in pieces, summarised lists left unread: plain objects and arrays are
+ * walked as JSON.stringify walks them (own enumerable keys in order; undefined, functions and
+ * symbols left out of objects and null in arrays), anything else is stringified whole. Throws on
+ * a cycle, as JSON.stringify does.
+ */
+function jsonPieces(value: unknown, out: JsonPiece[] = [], seen = new Set<object>()): JsonPiece[] {
+  if (value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    out.push(JSON.stringify(value) ?? 'null');
+    return out;
+  }
+  if (seen.has(value)) throw new TypeError('cyclic value');
+  seen.add(value);
+  const skipped = (item: unknown) => item === undefined || typeof item === 'function' || typeof item === 'symbol';
+  if (Array.isArray(value)) {
+    out.push('[');
+    value.forEach((item: unknown, index) => {
+      if (index > 0) out.push(',');
+      if (skipped(item)) out.push('null');
+      else jsonPieces(item, out, seen);
+    });
+    out.push(']');
+  } else {
+    out.push('{');
+    let first = true;
+    for (const key of Object.keys(value)) {
+      const summary = listSummaryOf(value, key);
+      const item = summary?.jsonBytes ? undefined : (value as Record<string, unknown>)[key];
+      if (!summary?.jsonBytes && skipped(item)) continue;
+      out.push(`${first ? '' : ','}${JSON.stringify(key)}:`);
+      first = false;
+      if (summary?.jsonBytes) out.push(summary);
+      else jsonPieces(item, out, seen);
+    }
+    out.push('}');
+  }
+  seen.delete(value);
+  return out;
 }
 
 export function toScanRow(record: ScanRecord): ScanRow {

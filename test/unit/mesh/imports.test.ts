@@ -123,6 +123,13 @@ describe('owner list union', () => {
           expect(union.toArray()).toEqual(expected);
           expect(union.size).toBe(expected.length);
           expect(union.first(2)).toEqual(expected.slice(0, 2));
+          expect(union.jsonBytes()).toBe(Buffer.byteLength(JSON.stringify(expected)));
+          const glob = (name: string) => name === 'b' || name === 'x' || name === 'e';
+          expect(union.some(glob)).toBe(expected.some(glob));
+          for (const list of lists) {
+            expect(list.jsonBytes()).toBe(Buffer.byteLength(JSON.stringify(list.toArray())));
+            expect(list.some(glob)).toBe(list.toArray().some(glob));
+          }
           for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'x', 'y']) expect(union.has(name)).toBe(expected.includes(name));
           const largest = lists.reduce((best, list) => ((list.parts()?.shared.length ?? -1) > (best.parts()?.shared.length ?? -1) ? list : best));
           const unionParts = union.parts();

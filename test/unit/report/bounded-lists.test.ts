@@ -20,7 +20,7 @@ import { scanSnapshot } from '../../../src/report/scan-result.js';
 import { applyTenantScope } from '../../../src/report/scope.js';
 import type { ClusterScanResult, ScanReport } from '../../../src/report/types.js';
 import { SEVERITY_ORDER } from '../../../src/report/render/common.js';
-import { affectedNamespacesColumn, toFindingRow } from '../../../src/report/log-analytics/rows.js';
+import { affectedNamespacesColumn, evidenceColumn, toFindingRow } from '../../../src/report/log-analytics/rows.js';
 import { limitJsonSize } from '../../../src/report/log-analytics/truncate.js';
 import { listSummaryOf } from '../../../src/rules/list-summary.js';
 import { applySuppressions } from '../../../src/rules/suppression.js';
@@ -140,15 +140,18 @@ function expectColumnsOfFullLists(findings: readonly Finding[]): void {
 }
 
 describe('Log Analytics rows and suppressions of an open mesh', () => {
-  it('make the AffectedNamespaces column, within and past its budget, without building any importer list; rows equal those of the full lists', () => {
+  it('make the AffectedNamespaces and Evidence columns, within and past their budget, without building any importer or owner list; rows equal those of the full lists', () => {
     for (const count of [60, 120]) {
       const result = scan(openMesh(count));
       const plain = JSON.parse(JSON.stringify(result.findings)) as Finding[];
-      const reads = countListReads(result, { evidence: false });
+      const reads = countListReads(result);
       const rows = result.findings.map((finding) => toFindingRow(finding, result.record));
       // Past the budget: the marker's size and prefix, from the summary's JSON size and first names.
       const columns = result.findings.map((finding) => affectedNamespacesColumn(finding, 200));
+      const evidence = result.findings.map((finding) => evidenceColumn(finding.evidence, 300));
       expect(reads.names()).toBe(0);
+      expect(evidence).toEqual(plain.map((finding) => limitJsonSize(finding.evidence, 300)));
+      expect(evidence.some((value) => (value as { truncated?: boolean }).truncated === true && result.findings.some((finding) => finding.ruleId === 'namespace-imports-foreign-config'))).toBe(true);
       expect(JSON.stringify(rows)).toBe(JSON.stringify(plain.map((finding) => toFindingRow(finding, result.record))));
       expect(columns).toEqual(plain.map((finding) => ({ value: limitJsonSize(finding.affectedNamespaces, 200), count: finding.affectedNamespaces.length })));
       expect(columns.some(({ value }) => (value as { truncated?: boolean }).truncated === true)).toBe(true);
@@ -214,7 +217,22 @@ describe('tenant scope of an open mesh', () => {
   it('scopes to globs as it did over the full lists', () => {
     const result = scan(openMesh(40, (i) => (i % 3 === 0 ? ['./*', `${ns((i + 1) % 40)}/*`] : undefined)));
     const plain: ClusterScanResult = { ...result, findings: JSON.parse(JSON.stringify(result.findings)) as Finding[], exposureMatrix: JSON.parse(JSON.stringify(result.exposureMatrix)) as Record<string, string[]> };
-    for (const tenants of [['tenant-00*'], [ns(3), 'tenant-01?'], [ns(4)]]) expect(view(scoped(result, tenants))).toBe(view(scoped(plain, tenants)));
+    for (const tenants of [['tenant-00*'], [ns(3), 'tenant-01?'], [ns(4)], ['tenant-03[5-9]'], ['nobody-*']]) expect(view(scoped(result, tenants))).toBe(view(scoped(plain, tenants)));
+  });
+
+  it('scopes to globs without building owner lists or rows', () => {
+    for (const count of [60, 120]) {
+      const result = scan(openMesh(count));
+      const plain: ClusterScanResult = { ...result, findings: JSON.parse(JSON.stringify(result.findings)) as Finding[], exposureMatrix: JSON.parse(JSON.stringify(result.exposureMatrix)) as Record<string, string[]> };
+      const reads = countListReads(result);
+      for (const tenants of [['tenant-00*'], ['tenant-1?9', 'nobody'], ['nobody-*']]) {
+        const before = reads.names();
+        const narrowed = scoped(result, tenants);
+        expect(reads.names() - before).toBe(0);
+        // (view reads the kept rows.)
+        expect(view(narrowed)).toBe(view(scoped(plain, tenants)));
+      }
+    }
   });
 });
 
@@ -292,6 +310,7 @@ describe('summaries agree with the lists they stand for (property)', () => {
           if (summary) for (let i = 0; i < count; i++) expect(summary.has(ns(i))).toBe(full.includes(ns(i)));
           const plainEvidence = JSON.parse(JSON.stringify(finding.evidence)) as Record<string, unknown>;
           expect(boundedEvidence(finding.evidence)).toEqual(boundedEvidence(plainEvidence));
+          for (const budget of [40, 120, 400]) expect(evidenceColumn(finding.evidence, budget)).toEqual(limitJsonSize(plainEvidence, budget));
         }
         expectColumnsOfFullLists(result.findings);
         const plainMatrix = JSON.parse(JSON.stringify(result.exposureMatrix)) as Record<string, string[]>;
