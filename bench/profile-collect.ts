@@ -12,6 +12,7 @@
 import { writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { Session } from 'node:inspector/promises';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { KubeConfig } from '@kubernetes/client-node';
 import { collectLiveSnapshot } from '../src/snapshot/live/index.js';
 import { startKubeApiServerDouble } from '../test/doubles/kube-apiserver/index.js';
@@ -24,12 +25,20 @@ const double = await startKubeApiServerDouble({ objects: generateFleet(size) });
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromOptions(double.kubeconfig('profile'));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+// Garbage collection pauses (main thread), summed per measured run.
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
 const measure = async (work: () => Promise<unknown>) => {
   const cpu = process.cpuUsage();
   const started = performance.now();
+  const gcBefore = gcMs;
   await work();
+  // GC entries are delivered asynchronously: let them arrive before reading the sum.
+  await new Promise((resolve) => setImmediate(resolve));
   const used = process.cpuUsage(cpu);
-  return { wall: performance.now() - started, cpu: (used.user + used.system) / 1000 };
+  return { wall: performance.now() - started, cpu: (used.user + used.system) / 1000, gc: gcMs - gcBefore };
 };
 const from = double.requests.length;
 await collectLiveSnapshot(kubeConfig, { cluster: { name: 'profile' } });
@@ -41,7 +50,7 @@ const floor = async () => {
   agent.destroy();
 };
 await floor();
-const results = { scan: { wall: [] as number[], cpu: [] as number[] }, floor: { wall: [] as number[], cpu: [] as number[] } };
+const results = { scan: { wall: [] as number[], cpu: [] as number[], gc: [] as number[] }, floor: { wall: [] as number[], cpu: [] as number[], gc: [] as number[] } };
 const session = profileOut ? new Session() : undefined;
 if (session) {
   session.connect();
@@ -54,11 +63,13 @@ for (let run = 0; run < Number(runsText); run++) {
     const m = await measure(scan);
     results.scan.wall.push(m.wall);
     results.scan.cpu.push(m.cpu);
+    results.scan.gc.push(m.gc);
   }
   if (which !== 'scan') {
     const m = await measure(floor);
     results.floor.wall.push(m.wall);
     results.floor.cpu.push(m.cpu);
+    results.floor.gc.push(m.gc);
   }
 }
 if (session && profileOut) {
@@ -75,6 +86,8 @@ console.log(
     scanCpu: median(results.scan.cpu),
     floorWall: median(results.floor.wall),
     floorCpu: median(results.floor.cpu),
+    scanGc: results.scan.gc.length ? median(results.scan.gc) : undefined,
+    floorGc: results.floor.gc.length ? median(results.floor.gc) : undefined,
     ratioWall: median(ratios),
     ratioCpu: median(cpuRatios),
   }),

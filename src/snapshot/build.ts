@@ -6,11 +6,41 @@ import { isRecord } from '../records.js';
 /** A raw object as parsed from YAML/JSON or returned by the API server. */
 export type RawObject = Record<string, unknown>;
 
+// normalizeObject runs once per object of every scan (39,000 in the large benchmark fleet): its
+// helpers loop over keys instead of building entry arrays or rest objects.
+
 function stringMap(value: unknown): Record<string, string> {
   if (!isRecord(value)) return {};
   const out: Record<string, string> = {};
-  for (const [key, entry] of Object.entries(value)) if (typeof entry === 'string') out[key] = entry;
+  for (const key of Object.keys(value)) {
+    const entry = value[key];
+    if (typeof entry === 'string') out[key] = entry;
+  }
   return out;
+}
+
+/** Everything of `raw` but the fields normalizeObject lifts out, as `{ apiVersion, kind, metadata, spec, status, ...body } = raw` would. */
+function bodyOf(raw: Record<string, unknown>): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const key of Object.keys(raw)) {
+    if (key === 'apiVersion' || key === 'kind' || key === 'metadata' || key === 'spec' || key === 'status') continue;
+    // An own "__proto__" key (JSON.parse makes one) stays a plain property, as with the rest syntax.
+    if (key === '__proto__') Object.defineProperty(body, key, { value: raw[key], enumerable: true, writable: true, configurable: true });
+    else body[key] = raw[key];
+  }
+  return body;
+}
+
+/** DNS-1123 label (1-63 of a-z, 0-9 and '-', alphanumeric at both ends), without a regular expression. */
+function isDns1123Label(name: string): boolean {
+  const length = name.length;
+  if (length === 0 || length > 63) return false;
+  for (let index = 0; index < length; index++) {
+    const code = name.charCodeAt(index);
+    const alphanumeric = (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+    if (!alphanumeric && (code !== 45 || index === 0 || index === length - 1)) return false;
+  }
+  return true;
 }
 
 /** `metadata.ownerReferences` reduced to kind and name; absent when there are none (most objects). */
@@ -27,15 +57,22 @@ function ownerReferencesOf(value: unknown): { ownerReferences?: { kind: string; 
  */
 export const rawMetadata = new WeakMap<K8sObject, Record<string, unknown>>();
 
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export interface NormalizeOptions {
+  /**
+   * Keep the metadata as read in `rawMetadata` (default true). Only the admission checks of
+   * offline input read it; the live collector, whose objects the API server admitted, says false
+   * and saves a weak-map entry per object.
+   */
+  keepRawMetadata?: boolean;
+}
 
 /**
  * Turns a raw object into a K8sObject, or returns a problem. Never throws: wrong shapes
  * (metadata not an object, spec a string...) become problems the caller reports.
  */
-export function normalizeObject(raw: unknown, source?: SourceLocation): { object: K8sObject } | { problem: InputProblem } | { ignored: true } {
+export function normalizeObject(raw: unknown, source?: SourceLocation, options: NormalizeOptions = {}): { object: K8sObject } | { problem: InputProblem } | { ignored: true } {
   if (!isRecord(raw)) return { problem: { type: 'schema', message: 'document is not an object', source } };
-  const { apiVersion, kind, metadata, spec, status, ...body } = raw;
+  const { apiVersion, kind, metadata, spec, status } = raw;
   if (typeof apiVersion !== 'string' || typeof kind !== 'string') {
     return { problem: { type: 'schema', message: 'object has no string apiVersion and kind', source } };
   }
@@ -51,7 +88,7 @@ export function normalizeObject(raw: unknown, source?: SourceLocation): { object
   // ".", "*" and "~" are exportTo / Sidecar keywords: a namespace spelled like one must never
   // be taken at face value, and the API server only accepts DNS-1123 labels anyway.
   const namespaceName = classified.snapshotKind === 'Namespace' ? name : namespace;
-  if (namespaceName && !DNS_1123_LABEL.test(namespaceName)) {
+  if (namespaceName && !isDns1123Label(namespaceName)) {
     return { problem: { type: 'schema', message: `${kind} ${namespace ? `${namespace}/` : ''}${name}: namespace "${namespaceName}" is not a valid Kubernetes namespace name (DNS-1123 label)`, source, resource } };
   }
   if (spec !== undefined && !isRecord(spec)) return { problem: { type: 'schema', message: `${kind} ${namespace}/${name}: spec must be an object`, source, resource } };
@@ -71,10 +108,10 @@ export function normalizeObject(raw: unknown, source?: SourceLocation): { object
     },
     spec: (spec as Record<string, unknown> | undefined) ?? {},
     status: isRecord(status) ? status : undefined,
-    body,
+    body: bodyOf(raw),
     source,
   };
-  rawMetadata.set(object, metadata);
+  if (options.keepRawMetadata !== false) rawMetadata.set(object, metadata);
   return { object };
 }
 

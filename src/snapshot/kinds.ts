@@ -84,7 +84,26 @@ function groupOf(apiVersion: string): { group: string; version: string } {
  * Maps apiVersion + kind to the snapshot kind, or explains why not.
  * Returns 'ignored' for kinds the scanner does not need (not an error).
  */
-export function classifyKind(apiVersion: string, kind: string): { snapshotKind: SnapshotKind } | { ignored: true } | { unsupportedVersion: string } {
+export function classifyKind(apiVersion: string, kind: string): Classification {
+  // Asked once per object read, with a handful of distinct pairs: remembered (results are frozen).
+  let byKind = CLASSIFIED.get(apiVersion);
+  const known = byKind?.get(kind);
+  if (known) return known;
+  const classification = Object.freeze(classifyUncached(apiVersion, kind));
+  if (CLASSIFIED.size < MAX_REMEMBERED_API_VERSIONS) {
+    if (!byKind) CLASSIFIED.set(apiVersion, (byKind = new Map()));
+    if (byKind.size < MAX_REMEMBERED_API_VERSIONS) byKind.set(kind, classification);
+  }
+  return classification;
+}
+
+type Classification = { snapshotKind: SnapshotKind } | { ignored: true } | { unsupportedVersion: string };
+
+/** apiVersion -> kind -> classification; bounded, as input may name any number of kinds. */
+const CLASSIFIED = new Map<string, Map<string, Readonly<Classification>>>();
+const MAX_REMEMBERED_API_VERSIONS = 256;
+
+function classifyUncached(apiVersion: string, kind: string): Classification {
   const { group, version } = groupOf(apiVersion);
   if (group === GATEKEEPER_CONSTRAINTS_GROUP) return { snapshotKind: 'Constraint' };
   const info = INFO_BY_GROUP_KIND.get(`${group}/${kind}`);

@@ -103,19 +103,18 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
     progress(kind, 0, true, entry.status);
   }
 
-  // Kept per kind and joined in SNAPSHOT_KINDS order below, so the snapshot does not depend
-  // on which concurrent listing happened to finish first.
-  const itemsByKind = new Map<SnapshotKind, Record<string, unknown>[]>();
+  // Normalized as each kind's listing ends (while the other listings' pages are in flight), kept
+  // per kind and joined in SNAPSHOT_KINDS order below, so the snapshot does not depend on which
+  // concurrent listing happened to finish first.
+  const normalizedByKind = new Map<SnapshotKind, Normalized>();
   const listed = [...discovery.resources.values()].filter((resource) => resource.snapshotKind !== 'ConfigMap');
   const readKind = async (resource: ServedResource) => {
     const tally: RequestTally = { requests: 0, bytes: 0 };
     const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
     try {
-      const items = await listResource(http, resource, { tally, onPage: (count) => progress(resource.snapshotKind, count, false) });
-      // Literal env values in pod specs go before anything else sees them (./redact.ts).
-      for (const item of items) redactLiteralEnvValues(item);
-      itemsByKind.set(resource.snapshotKind, items);
-      coverage[resource.snapshotKind] = { status: 'read', apiVersion, requests: tally.requests, bytes: tally.bytes, objects: items.length };
+      const results = await listResource(http, resource, { tally, take: redactAndNormalize, onPage: (count) => progress(resource.snapshotKind, count, false) });
+      normalizedByKind.set(resource.snapshotKind, splitResults(results));
+      coverage[resource.snapshotKind] = { status: 'read', apiVersion, requests: tally.requests, bytes: tally.bytes, objects: results.length };
     } catch (error) {
       coverage[resource.snapshotKind] = coverageOfFailure(error, apiVersion, tally, 0);
     }
@@ -125,17 +124,17 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
 
   const readConstraints = async () => {
     const tally: RequestTally = { requests: 0, bytes: 0 };
-    const items: Record<string, unknown>[] = [];
+    const items: NormalizeResult[] = [];
     let failure: unknown;
     for (const resource of discovery.constraints) {
       try {
-        items.push(...(await listResource(http, resource, { tally, onPage: (count) => progress('Constraint', items.length + count, false) })));
+        for (const result of await listResource(http, resource, { tally, take: redactAndNormalize, onPage: (count) => progress('Constraint', items.length + count, false) })) items.push(result);
       } catch (error) {
         failure ??= error;
       }
     }
     const apiVersion = discovery.constraints[0] ? `${discovery.constraints[0].group}/${discovery.constraints[0].version}` : undefined;
-    itemsByKind.set('Constraint', items);
+    normalizedByKind.set('Constraint', splitResults(items));
     coverage.Constraint = failure ? { ...coverageOfFailure(failure, apiVersion ?? '', tally, items.length) } : { status: 'read', apiVersion, requests: tally.requests, bytes: tally.bytes, objects: items.length };
     progress('Constraint', items.length, true, coverage.Constraint.status);
   };
@@ -144,7 +143,14 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
   if (!discovery.unlistable.has('Constraint')) tasks.push(readConstraints);
   await mapBounded(tasks, options.concurrency ?? DEFAULT_CONCURRENCY, (task) => task());
 
-  const { objects, problems } = normalizeAll(SNAPSHOT_KINDS.flatMap((kind) => itemsByKind.get(kind) ?? []));
+  const objects: K8sObject[] = [];
+  const problems: InputProblem[] = [];
+  for (const kind of SNAPSHOT_KINDS) {
+    const normalized = normalizedByKind.get(kind);
+    if (!normalized) continue;
+    for (const object of normalized.objects) objects.push(object);
+    for (const problem of normalized.problems) problems.push(problem);
+  }
 
   // Mesh config ConfigMaps last: their names depend on the namespaces and revision labels just read.
   const namespacesRead = coverage.Namespace?.status === 'read' ? objects.filter((o) => o.snapshotKind === 'Namespace') : undefined;
@@ -154,11 +160,12 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
   coverage.ConfigMap = meshMaps.coverage;
   progress('ConfigMap', meshMaps.configMaps.length, true, meshMaps.coverage.status);
   const configMaps = normalizeAll(meshMaps.configMaps);
+  for (const object of configMaps.objects) objects.push(object);
 
   return assembleSnapshot({
     cluster: options.cluster,
     source: 'live',
-    objects: [...objects, ...configMaps.objects],
+    objects,
     inputProblems: [...problems, ...configMaps.problems],
     coverage: orderedCoverage(coverage),
     apiRequests: http.totals.requests,
@@ -170,15 +177,33 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
   });
 }
 
-function normalizeAll(raw: Record<string, unknown>[]): { objects: K8sObject[]; problems: InputProblem[] } {
+interface Normalized {
+  objects: K8sObject[];
+  problems: InputProblem[];
+}
+
+type NormalizeResult = ReturnType<typeof normalizeObject>;
+
+/** What the collector keeps of each listed item, done as its page arrives (list.ts `take`). */
+function redactAndNormalize(item: Record<string, unknown>): NormalizeResult {
+  // Literal env values in pod specs go before anything else sees them (./redact.ts).
+  redactLiteralEnvValues(item);
+  // Admitted by the API server: the admission checks that read raw metadata never run on live objects.
+  return normalizeObject(item, undefined, { keepRawMetadata: false });
+}
+
+function splitResults(results: NormalizeResult[]): Normalized {
   const objects: K8sObject[] = [];
   const problems: InputProblem[] = [];
-  for (const item of raw) {
-    const result = normalizeObject(item);
+  for (const result of results) {
     if ('object' in result) objects.push(result.object);
     else if ('problem' in result) problems.push(result.problem);
   }
   return { objects, problems };
+}
+
+function normalizeAll(raw: Record<string, unknown>[]): Normalized {
+  return splitResults(raw.map((item) => normalizeObject(item, undefined, { keepRawMetadata: false })));
 }
 
 /** Coverage in SNAPSHOT_KINDS order, so records and reports read the same every time. */

@@ -18,38 +18,59 @@ export const PAGE_SIZE = 500;
 
 export class ListExpiredError extends Error {}
 
-export interface ListOptions {
+export interface ListOptions<T> {
   tally: RequestTally;
   /** Called after every page with the number of objects read so far. */
   onPage?: (objectsRead: number) => void;
+  /**
+   * Turns each item into what the caller keeps, as its page arrives (the collector redacts and
+   * normalizes here). A page's raw objects are then garbage before the next page is parsed
+   * instead of living, and being copied by the garbage collector, until the series ends. Must
+   * not throw. Default: the item itself.
+   */
+  take?: (item: Record<string, unknown>) => T;
 }
+
+type Page = Awaited<ReturnType<KubeHttpClient['getJson']>>;
 
 /**
  * Reads every object of `resource`. Items of built-in lists come without apiVersion/kind
- * (the list carries them); they are filled in so each item stands alone.
+ * (the list carries them); they are filled in so each item stands alone. The next page is
+ * requested before the current one is handed to `take`, so the server works on it meanwhile.
  */
-export async function listResource(http: KubeHttpClient, resource: ServedResource, options: ListOptions): Promise<Record<string, unknown>[]> {
+export async function listResource<T = Record<string, unknown>>(http: KubeHttpClient, resource: ServedResource, options: ListOptions<T>): Promise<T[]> {
   const path = collectionPath(resource);
   const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
+  const take = options.take ?? ((item: Record<string, unknown>) => item as T);
+  // The selector goes with every page: a continue token only resumes the same query.
+  const request = (continueToken?: string) => http.getJson(path, { labelSelector: resource.labelSelector, limit: PAGE_SIZE, continue: continueToken }, options.tally);
   for (let round = 0; round < 2; round++) {
-    const items: Record<string, unknown>[] = [];
-    let continueToken: string | undefined;
+    const taken: T[] = [];
     try {
-      do {
-        // The selector goes with every page: a continue token only resumes the same query.
-        const { body } = await http.getJson(path, { labelSelector: resource.labelSelector, limit: PAGE_SIZE, continue: continueToken }, options.tally);
+      let page: Promise<Page> | undefined = request();
+      while (page) {
+        const { body }: Page = await page;
         if (!isRecord(body) || !Array.isArray(body.items)) {
           throw new KubeRequestError(`GET ${path}: the response is not a list (no items array)`, 'invalid-response');
         }
+        const next: string = isRecord(body.metadata) && typeof body.metadata.continue === 'string' ? body.metadata.continue : '';
+        page = next ? request(next) : undefined;
+        if (page) {
+          // Awaited by the next turn of the loop; until then a failure must not count as unhandled.
+          page.catch(() => undefined);
+          // Credentials are applied asynchronously: let the request go out before the CPU work.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
         for (const item of body.items) {
           if (!isRecord(item)) continue;
-          items.push({ ...item, apiVersion: typeof item.apiVersion === 'string' ? item.apiVersion : apiVersion, kind: typeof item.kind === 'string' ? item.kind : resource.kind });
+          // Filled in place: the page was parsed for this call alone, so no copy is needed.
+          if (typeof item.apiVersion !== 'string') item.apiVersion = apiVersion;
+          if (typeof item.kind !== 'string') item.kind = resource.kind;
+          taken.push(take(item));
         }
-        const next = isRecord(body.metadata) && typeof body.metadata.continue === 'string' ? body.metadata.continue : '';
-        continueToken = next || undefined;
-        options.onPage?.(items.length);
-      } while (continueToken);
-      return items;
+        options.onPage?.(taken.length);
+      }
+      return taken;
     } catch (error) {
       const expired = error instanceof KubeRequestError && error.failure === 'http' && error.status === 410;
       if (!expired) throw error;

@@ -18,43 +18,46 @@ export const REDACTED = '<redacted by istio-isolation-scanner>';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
 
-/** Pod specs of an object: a Pod's own, a workload's template, a CronJob's job template. */
-function podSpecsOf(item: Record<string, unknown>): Record<string, unknown>[] {
-  const spec = isRecord(item.spec) ? item.spec : undefined;
-  if (!spec) return [];
-  const specs: Record<string, unknown>[] = [spec];
-  const templateSpec = (template: unknown) => (isRecord(template) && isRecord(template.spec) ? template.spec : undefined);
-  const workload = templateSpec(spec.template);
-  if (workload) specs.push(workload);
-  const job = isRecord(spec.jobTemplate) && isRecord(spec.jobTemplate.spec) ? templateSpec(spec.jobTemplate.spec.template) : undefined;
-  if (job) specs.push(job);
-  return specs;
+/** The pod spec of a template (`{ spec }`), if any. */
+function templateSpec(template: unknown): Record<string, unknown> | undefined {
+  return isRecord(template) && isRecord(template.spec) ? template.spec : undefined;
 }
 
-/**
- * Replaces literal env values in every container of every pod spec of `item`, in place, and
- * drops the last-applied-configuration annotation (a verbatim copy of the object, env values
- * included). Returns the number of values redacted.
- */
-export function redactLiteralEnvValues(item: Record<string, unknown>): number {
+/** Literal env values of one pod spec's containers replaced; returns how many. */
+function redactPodSpec(podSpec: Record<string, unknown>): number {
   let redacted = 0;
-  if (isRecord(item.metadata) && isRecord(item.metadata.annotations) && LAST_APPLIED in item.metadata.annotations) {
-    delete item.metadata.annotations[LAST_APPLIED];
-  }
-  for (const podSpec of podSpecsOf(item)) {
-    for (const list of CONTAINER_LISTS) {
-      const containers = podSpec[list];
-      if (!Array.isArray(containers)) continue;
-      for (const container of containers) {
-        if (!isRecord(container) || !Array.isArray(container.env)) continue;
-        for (const variable of container.env) {
-          if (isRecord(variable) && 'value' in variable && variable.value !== '') {
-            variable.value = REDACTED;
-            redacted += 1;
-          }
+  for (const list of CONTAINER_LISTS) {
+    const containers = podSpec[list];
+    if (!Array.isArray(containers)) continue;
+    for (const container of containers) {
+      if (!isRecord(container) || !Array.isArray(container.env)) continue;
+      for (const variable of container.env) {
+        if (isRecord(variable) && 'value' in variable && variable.value !== '') {
+          variable.value = REDACTED;
+          redacted += 1;
         }
       }
     }
   }
+  return redacted;
+}
+
+/**
+ * Replaces literal env values in every container of every pod spec of `item` (a Pod's own, a
+ * workload's template, a CronJob's job template), in place, and drops the
+ * last-applied-configuration annotation (a verbatim copy of the object, env values included).
+ * Returns the number of values redacted. Runs on every listed object, so it allocates nothing.
+ */
+export function redactLiteralEnvValues(item: Record<string, unknown>): number {
+  if (isRecord(item.metadata) && isRecord(item.metadata.annotations) && LAST_APPLIED in item.metadata.annotations) {
+    delete item.metadata.annotations[LAST_APPLIED];
+  }
+  const spec = item.spec;
+  if (!isRecord(spec)) return 0;
+  let redacted = redactPodSpec(spec);
+  const workload = templateSpec(spec.template);
+  if (workload) redacted += redactPodSpec(workload);
+  const job = isRecord(spec.jobTemplate) ? templateSpec(isRecord(spec.jobTemplate.spec) ? spec.jobTemplate.spec.template : undefined) : undefined;
+  if (job) redacted += redactPodSpec(job);
   return redacted;
 }

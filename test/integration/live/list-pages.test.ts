@@ -1,0 +1,110 @@
+/**
+ * Guards of the LIST pager's work per page (src/snapshot/live/list.ts), counted rather than
+ * timed: listed items are handed over as parsed (no copy per object), each page is handed
+ * over as it arrives while the next one is already requested, a 410 restart starts over, and
+ * the collector's normalized objects keep no weak-map entry for raw metadata.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubeRequestError, type KubeHttpClient } from '../../../src/access/kube-http.js';
+import { normalizeObject, rawMetadata } from '../../../src/snapshot/build.js';
+import { collectLiveSnapshot } from '../../../src/snapshot/live/index.js';
+import type { ServedResource } from '../../../src/snapshot/live/discovery.js';
+import { listResource } from '../../../src/snapshot/live/list.js';
+import { startKubeApiServerDouble } from '../../doubles/kube-apiserver/index.js';
+import { FAST_HTTP } from './helpers.js';
+
+const services: ServedResource = { snapshotKind: 'Service', kind: 'Service', group: '', version: 'v1', plural: 'services', namespaced: true };
+
+/** A stand-in for KubeHttpClient.getJson that serves `pages` in order and logs every call. */
+function pagedServer(pages: Array<Array<Record<string, unknown>> | KubeRequestError>) {
+  const calls: Array<string | undefined> = [];
+  let served = 0;
+  const http = {
+    getJson: async (_path: string, query: Record<string, string | number | undefined>) => {
+      calls.push(query.continue === undefined ? undefined : String(query.continue));
+      const index = served++;
+      const page = pages[index]!;
+      if (page instanceof KubeRequestError) throw page;
+      const next = index + 1 < pages.length ? { continue: `page-${index + 1}` } : {};
+      return { status: 200, body: { kind: 'ServiceList', apiVersion: 'v1', metadata: next, items: page }, bytes: 0 };
+    },
+  };
+  return { http: http as unknown as KubeHttpClient, calls };
+}
+
+const service = (name: string) => ({ metadata: { name, namespace: 'team-a' }, spec: { ports: [{ port: 80 }] } });
+
+describe('listResource', () => {
+  it('hands over the parsed items themselves, once each, with apiVersion and kind filled in', async () => {
+    const pages = [[service('a'), service('b')], [service('c')]];
+    const { http, calls } = pagedServer(pages);
+    const seen: unknown[] = [];
+    const taken = await listResource(http, services, { tally: { requests: 0, bytes: 0 }, take: (item) => (seen.push(item), item) });
+    expect(calls).toEqual([undefined, 'page-1']);
+    expect(seen).toHaveLength(3);
+    // Identity, not equality: no copy of any object on the way.
+    seen.forEach((item, index) => expect(item).toBe(pages.flat()[index]));
+    expect(taken[2]).toMatchObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'c' } });
+  });
+
+  it('requests the next page before handing over the current one', async () => {
+    const { http, calls } = pagedServer([[service('a')], [service('b')], [service('c')]]);
+    const requestsWhenTaken: number[] = [];
+    await listResource(http, services, { tally: { requests: 0, bytes: 0 }, take: (item) => requestsWhenTaken.push(calls.length) && item });
+    expect(requestsWhenTaken).toEqual([2, 3, 3]);
+  });
+
+  it('starts over from the first page when a continue token expires (410), keeping nothing of the first round', async () => {
+    const expired = new KubeRequestError('GET /api/v1/services: HTTP 410 Expired', 'http', 410, 'Expired');
+    const { http, calls } = pagedServer([[service('a')], expired, [service('a')], [service('b')]]);
+    let takes = 0;
+    const taken = await listResource(http, services, { tally: { requests: 0, bytes: 0 }, take: (item) => (takes++, item) });
+    expect(calls).toEqual([undefined, 'page-1', undefined, 'page-3']);
+    expect(takes).toBe(3);
+    expect(taken.map((item) => (item.metadata as { name: string }).name)).toEqual(['a', 'b']);
+  });
+});
+
+describe('normalizeObject for the collector', () => {
+  it('keeps raw metadata beside the object only when asked (offline admission checks read it)', () => {
+    const raw = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'team-a' }, spec: {} };
+    const offline = normalizeObject(raw);
+    const live = normalizeObject(structuredClone(raw), undefined, { keepRawMetadata: false });
+    if (!('object' in offline) || !('object' in live)) throw new Error('not an object');
+    expect(rawMetadata.get(offline.object)).toBe(raw.metadata);
+    expect(rawMetadata.has(live.object)).toBe(false);
+    expect(live.object).toEqual(offline.object);
+  });
+
+  it('keeps every other top-level field in body, an own "__proto__" one included, as the rest syntax does', () => {
+    const raw = JSON.parse('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","namespace":"n"},"data":{"a":"1"},"__proto__":{"x":1},"binaryData":{}}') as Record<string, unknown>;
+    const result = normalizeObject(raw);
+    if (!('object' in result)) throw new Error('not an object');
+    expect(Object.keys(result.object.body)).toEqual(['data', '__proto__', 'binaryData']);
+    expect(Object.getPrototypeOf(result.object.body)).toBe(Object.prototype);
+    expect((result.object.body as { x?: number }).x).toBeUndefined();
+  });
+
+  it('accepts exactly the DNS-1123 labels as namespace names', () => {
+    const namespaceOf = (namespace: string) => normalizeObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace } });
+    for (const valid of ['a', 'team-a', '0', 'a'.repeat(63), 'a-0']) expect(namespaceOf(valid)).toHaveProperty('object');
+    for (const invalid of ['-a', 'a-', 'A', 'a.b', 'a_b', 'a'.repeat(64), '*', '~', '.', 'ä']) expect(namespaceOf(invalid)).toHaveProperty('problem');
+  });
+});
+
+describe('collectLiveSnapshot', () => {
+  it('keeps no raw metadata for the objects it read (the API server admitted them)', async () => {
+    const double = await startKubeApiServerDouble({ objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } }, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'team-a' }, spec: {} }] });
+    try {
+      const kubeConfig = new KubeConfig();
+      kubeConfig.loadFromOptions(double.kubeconfig('guard'));
+      const snapshot = await collectLiveSnapshot(kubeConfig, { cluster: { name: 'guard' }, http: FAST_HTTP });
+      expect(snapshot.objects.Service).toHaveLength(1);
+      expect(snapshot.objects.Namespace).toHaveLength(1);
+      for (const object of [...snapshot.objects.Service, ...snapshot.objects.Namespace]) expect(rawMetadata.has(object)).toBe(false);
+    } finally {
+      await double.close();
+    }
+  });
+});
