@@ -97,6 +97,17 @@ interface Budget {
   document: Document.Parsed;
 }
 
+/**
+ * Sets an own enumerable property, even for "__proto__", so a key can never reach the
+ * prototype. Plain assignment for every other key: Object.prototype's only setter is
+ * __proto__, and defineProperty for every key of every document cost about 0.1 s on the large
+ * fleet.
+ */
+function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
+}
+
 /** Builds the JavaScript value of a node. Depth is bounded by the caller's pre-scan. */
 function toValue(node: YamlNode | null | undefined, budget: Budget, viaAlias: boolean): unknown {
   if (node === null || node === undefined) return null;
@@ -124,8 +135,7 @@ function toValue(node: YamlNode | null | undefined, budget: Budget, viaAlias: bo
         continue;
       }
       const key = keyString(toValue(keyNode, budget, viaAlias));
-      // Own property even for "__proto__", so a key can never reach the prototype.
-      Object.defineProperty(object, key, { value: toValue(pair.value as YamlNode | null, budget, viaAlias), enumerable: true, writable: true, configurable: true });
+      setOwn(object, key, toValue(pair.value as YamlNode | null, budget, viaAlias));
     }
     return object;
   }
@@ -142,7 +152,7 @@ function mergeInto(object: Record<string, unknown>, value: YamlNode | null, budg
   for (const source of sources) {
     const merged = toValue(source as YamlNode | null, budget, viaAlias);
     if (merged === null || typeof merged !== 'object' || Array.isArray(merged)) throw new DocumentRefused('a merge key (<<) must refer to a mapping or a list of mappings');
-    for (const [key, entry] of Object.entries(merged)) Object.defineProperty(object, key, { value: entry, enumerable: true, writable: true, configurable: true });
+    for (const [key, entry] of Object.entries(merged)) setOwn(object, key, entry);
   }
 }
 

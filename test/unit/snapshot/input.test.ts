@@ -61,6 +61,21 @@ describe('YAML read as go-yaml v2 reads it', () => {
     expect(only('apiVersion: v1\nkind: Namespace\nmetadata: {name: first}\nmetadata: {name: second}\n').metadata.name).toBe('second');
   });
 
+  it('keeps a "__proto__" key as an own property, also through a merge key, and never as the prototype', () => {
+    const object = only('apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: a}\nspec:\n  __proto__: {polluted: true}\n  selector: &sel {__proto__: {polluted: true}, app: a}\n  extra: {<<: *sel, constructor: c}\n');
+    const spec = object.spec as Record<string, Record<string, unknown>>;
+    expect(Object.keys(spec)).toEqual(['__proto__', 'selector', 'extra']);
+    expect(Object.getPrototypeOf(spec)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(spec, '__proto__')?.value).toEqual({ polluted: true });
+    for (const mapping of [spec.selector!, spec.extra!]) {
+      expect(Object.getPrototypeOf(mapping)).toBe(Object.prototype);
+      expect(Object.prototype.hasOwnProperty.call(mapping, '__proto__')).toBe(true);
+      expect((mapping as { polluted?: unknown }).polluted).toBeUndefined();
+    }
+    expect(Object.keys(spec.extra!)).toEqual(['__proto__', 'app', 'constructor']);
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
   it('still refuses alias bombs with a clear problem', () => {
     const levels = ['l0: &l0 [a, a, a, a, a, a, a, a, a, a]', ...Array.from({ length: 6 }, (_, level) => `l${level + 1}: &l${level + 1} [${Array.from({ length: 10 }, () => `*l${level}`).join(', ')}]`)];
     const result = parseManifestText(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb, namespace: a}\ndata:\n${levels.map((line) => `  ${line}`).join('\n')}\n`, 'bomb.yaml');
