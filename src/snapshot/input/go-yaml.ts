@@ -219,16 +219,43 @@ function colonEndedScalar(token: CST.Token): CST.FlowScalar | undefined {
   return { ...key, source: `${key.source}:` };
 }
 
+/**
+ * The only variables the `yaml` package reads while parsing (debug logging): the Parser reads
+ * process.env.LOG_TOKENS once per token, the Composer LOG_STREAM once per top-level token.
+ */
+const YAML_ENV_VARIABLES = ['LOG_TOKENS', 'LOG_STREAM'] as const;
+
+/**
+ * Runs `parse` (synchronous, nothing but the `yaml` package inside) with process.env replaced by
+ * a plain object holding the variables the package reads, then puts the real one back. Node's
+ * process.env asks the C library's getenv on every read, and the Parser reads it for every
+ * token: about 40 % of the Parser's CPU time on the large fleet (3.0 s -> 1.8 s). The values
+ * seen are the real ones, so LOG_TOKENS and LOG_STREAM still work.
+ */
+function withPlainEnv<T>(parse: () => T): T {
+  const env = process.env;
+  const plain: NodeJS.ProcessEnv = {};
+  for (const name of YAML_ENV_VARIABLES) if (env[name] !== undefined) plain[name] = env[name];
+  process.env = plain;
+  try {
+    return parse();
+  } finally {
+    process.env = env;
+  }
+}
+
 /** Parses YAML text into documents with kubectl's reading of flow scalars; scalars are resolved later. */
 export function parseYamlDocuments(text: string, lineCounter: LineCounter): Document.Parsed[] {
-  const parser = new Parser(lineCounter.addNewLine);
-  // failsafe: every scalar stays a string with its style, so documentValue resolves it as go-yaml does.
-  const composer = new Composer({ schema: 'failsafe', uniqueKeys: false, merge: false, strict: false });
-  const documents: Document.Parsed[] = [];
-  for (const token of parser.parse(text)) {
-    joinFlowColons(token);
-    for (const document of composer.next(token)) documents.push(document as Document.Parsed);
-  }
-  for (const document of composer.end(false, text.length)) documents.push(document as Document.Parsed);
-  return documents;
+  return withPlainEnv(() => {
+    const parser = new Parser(lineCounter.addNewLine);
+    // failsafe: every scalar stays a string with its style, so documentValue resolves it as go-yaml does.
+    const composer = new Composer({ schema: 'failsafe', uniqueKeys: false, merge: false, strict: false });
+    const documents: Document.Parsed[] = [];
+    for (const token of parser.parse(text)) {
+      joinFlowColons(token);
+      for (const document of composer.next(token)) documents.push(document as Document.Parsed);
+    }
+    for (const document of composer.end(false, text.length)) documents.push(document as Document.Parsed);
+    return documents;
+  });
 }

@@ -76,6 +76,12 @@ describe('YAML read as go-yaml v2 reads it', () => {
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
   });
 
+  it('puts the real process.env back after parsing (it is a plain object while the yaml package runs)', () => {
+    const env = process.env;
+    expect(parseManifestText('apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\nkind: [unclosed\n', 'x.yaml').problems).toHaveLength(1);
+    expect(process.env).toBe(env);
+  });
+
   it('still refuses alias bombs with a clear problem', () => {
     const levels = ['l0: &l0 [a, a, a, a, a, a, a, a, a, a]', ...Array.from({ length: 6 }, (_, level) => `l${level + 1}: &l${level + 1} [${Array.from({ length: 10 }, () => `*l${level}`).join(', ')}]`)];
     const result = parseManifestText(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb, namespace: a}\ndata:\n${levels.map((line) => `  ${line}`).join('\n')}\n`, 'bomb.yaml');
