@@ -243,13 +243,44 @@ function validateObject(value: Record<string, unknown>, schema: KubeSchema, path
   return undefined;
 }
 
-/** The value as the API server holds it after pruning: null fields of objects removed (unless nullable is meant). */
+/**
+ * The value as the API server holds it after pruning: null fields of objects removed (unless
+ * nullable is meant). Parts without a null field are returned as they are, not copied: most
+ * objects have none, and copying every spec cost about 0.1 s of admission on the large fleet.
+ * Nothing downstream writes to the result.
+ */
 export function withoutNullFields(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNullFields);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let index = 0; index < value.length; index += 1) {
+      const item = value[index];
+      const pruned = withoutNullFields(item);
+      if (out) out.push(pruned);
+      else if (pruned !== item) out = [...value.slice(0, index), pruned];
+    }
+    return out ?? value;
+  }
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, entry] of Object.entries(value)) if (entry !== null) Object.defineProperty(out, key, { value: withoutNullFields(entry), enumerable: true, writable: true, configurable: true });
-    return out;
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    let out: Record<string, unknown> | undefined;
+    for (let index = 0; index < keys.length; index += 1) {
+      const key = keys[index]!;
+      const entry = record[key];
+      const pruned = entry === null ? null : withoutNullFields(entry);
+      if (!out && (entry === null || pruned !== entry)) {
+        out = {};
+        for (const earlier of keys.slice(0, index)) setOwn(out, earlier, record[earlier]);
+      }
+      if (out && pruned !== null) setOwn(out, key, pruned);
+    }
+    return out ?? value;
   }
   return value;
+}
+
+/** An own enumerable property, even for "__proto__" (a key never reaches the prototype). */
+function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
 }

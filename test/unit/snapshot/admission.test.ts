@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { evaluateRule, celEvaluator, validateSchema } from '../../../src/snapshot/admission/kube-schema.js';
+import { evaluateRule, celEvaluator, validateSchema, withoutNullFields } from '../../../src/snapshot/admission/kube-schema.js';
 import { admissionRejection, ISTIO_CRD_VERSION } from '../../../src/snapshot/admission/index.js';
 import { ISTIO_CRD_SCHEMAS } from '../../../src/snapshot/admission/istio-crd-schemas.gen.js';
 import { assembleSnapshot } from '../../../src/snapshot/assemble.js';
@@ -118,5 +118,40 @@ describe('CEL rules of the vendored CRDs', () => {
 
   it('prunes unknown fields instead of refusing them (newer Istio adds fields)', () => {
     expect(validateSchema({ spec: { hosts: ['a.example.com'], somethingNew: 1 } }, ISTIO_CRD_SCHEMAS.ServiceEntry!, '')).toBeUndefined();
+  });
+});
+
+describe('null fields pruned before the schema check', () => {
+  /** The definition: a fresh copy of every object and array without its null fields. */
+  function prunedCopy(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(prunedCopy);
+    if (value === null || typeof value !== 'object') return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, entry] of Object.entries(value)) if (entry !== null) Object.defineProperty(out, key, { value: prunedCopy(entry), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
+  const containsNullField = (value: unknown): boolean =>
+    Array.isArray(value) ? value.some(containsNullField) : value !== null && typeof value === 'object' ? Object.values(value).some((entry) => entry === null || containsNullField(entry)) : false;
+
+  it('equals a pruned copy (keys, order, nesting), shares what has no null field, and never changes its input', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 5 }), (value) => {
+        const before = JSON.stringify(value);
+        const pruned = withoutNullFields(value);
+        expect(JSON.stringify(pruned)).toBe(JSON.stringify(prunedCopy(value)));
+        expect(pruned).toEqual(prunedCopy(value));
+        if (!containsNullField(value)) expect(pruned).toBe(value);
+        expect(JSON.stringify(value)).toBe(before);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps a "__proto__" key as an own property when it copies', () => {
+    const value = JSON.parse('{"a": null, "__proto__": {"polluted": true}, "b": 1}') as Record<string, unknown>;
+    const pruned = withoutNullFields(value) as Record<string, unknown>;
+    expect(Object.keys(pruned)).toEqual(['__proto__', 'b']);
+    expect(Object.getPrototypeOf(pruned)).toBe(Object.prototype);
+    expect((pruned as { polluted?: unknown }).polluted).toBeUndefined();
   });
 });
