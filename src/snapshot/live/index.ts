@@ -182,28 +182,35 @@ interface Normalized {
   problems: InputProblem[];
 }
 
-type NormalizeResult = ReturnType<typeof normalizeObject>;
+/** An object, a problem, or nothing (a kind the scanner does not read): no wrapper, as thousands are held until their kind is listed. */
+type NormalizeResult = K8sObject | InputProblem | null;
+
+function normalizeLive(item: Record<string, unknown>): NormalizeResult {
+  // Admitted by the API server: the admission checks that read raw metadata never run on live objects.
+  const result = normalizeObject(item, undefined, { keepRawMetadata: false });
+  return 'object' in result ? result.object : 'problem' in result ? result.problem : null;
+}
 
 /** What the collector keeps of each listed item, done as its page arrives (list.ts `take`). */
 function redactAndNormalize(item: Record<string, unknown>): NormalizeResult {
   // Literal env values in pod specs go before anything else sees them (./redact.ts).
   redactLiteralEnvValues(item);
-  // Admitted by the API server: the admission checks that read raw metadata never run on live objects.
-  return normalizeObject(item, undefined, { keepRawMetadata: false });
+  return normalizeLive(item);
 }
 
 function splitResults(results: NormalizeResult[]): Normalized {
   const objects: K8sObject[] = [];
   const problems: InputProblem[] = [];
   for (const result of results) {
-    if ('object' in result) objects.push(result.object);
-    else if ('problem' in result) problems.push(result.problem);
+    if (result === null) continue;
+    if ('snapshotKind' in result) objects.push(result);
+    else problems.push(result);
   }
   return { objects, problems };
 }
 
 function normalizeAll(raw: Record<string, unknown>[]): Normalized {
-  return splitResults(raw.map((item) => normalizeObject(item, undefined, { keepRawMetadata: false })));
+  return splitResults(raw.map(normalizeLive));
 }
 
 /** Coverage in SNAPSHOT_KINDS order, so records and reports read the same every time. */
