@@ -183,6 +183,8 @@ export interface CollectResult {
   cpuRatio: Summary;
   /** Diagnostic: CPU time of the floor keeping every parsed body until it ends (a collector must hold what it read). */
   floorKeepingCpuMs: Summary;
+  /** Diagnostic: scan / floor keeping the bodies, CPU time per run: the scanner's own work beyond holding what it read. */
+  scanToKeepingCpuRatio: Summary;
   bytesPerScan: number;
   /** TCP+TLS connections opened by one scan and by one floor replay (keep-alive reuses them). */
   connections: { scan: number; floor: number };
@@ -306,6 +308,7 @@ export async function benchmarkCollection(size: FleetSize, runs: number): Promis
     const cpuRatios: number[] = [];
     const assemblyTimes: number[] = [];
     const floorKeepingCpuTimes: number[] = [];
+    const keepingRatios: number[] = [];
     let last = warm;
     let floorConnections = 0;
     const floorOnce = async () => {
@@ -316,29 +319,36 @@ export async function benchmarkCollection(size: FleetSize, runs: number): Promis
       floorAgent.destroy();
       return { ms, cpuMs };
     };
+    const floorKeepingOnce = async () => {
+      const keepingAgent = new https.Agent({ keepAlive: true, ca: double.caPem });
+      const kept: unknown[] = [];
+      const { cpuMs } = await timed(() => replayFloor(last.log, double.url, () => keepingAgent, double.token, kept));
+      keepingAgent.destroy();
+      kept.length = 0;
+      return cpuMs;
+    };
     for (let run = 0; run < runs; run++) {
-      // Alternate which side goes first, so neither always inherits the other's garbage.
+      // Rotate which side goes first, so none always inherits another's garbage; the diagnostic
+      // (the floor keeping every parsed body until it ends, as a collector must) takes its turn.
       let floor = { ms: 0, cpuMs: 0 };
-      if (run % 2 === 1) floor = await floorOnce();
-      last = await scanOnce();
-      if (run % 2 === 0) floor = await floorOnce();
+      let keepingCpuMs = 0;
+      for (let turn = 0; turn < 3; turn++) {
+        const side = (run + turn) % 3;
+        if (side === 0) last = await scanOnce();
+        else if (side === 1) floor = await floorOnce();
+        else keepingCpuMs = await floorKeepingOnce();
+      }
       scanTimes.push(last.ms);
       floorTimes.push(floor.ms);
       ratios.push(last.ms / floor.ms);
       scanCpuTimes.push(last.cpuMs);
       floorCpuTimes.push(floor.cpuMs);
       cpuRatios.push(last.cpuMs / floor.cpuMs);
+      floorKeepingCpuTimes.push(keepingCpuMs);
+      keepingRatios.push(last.cpuMs / keepingCpuMs);
     }
-    // Diagnostics, after the measured runs: what they keep and drop would otherwise be collected
-    // during (and charged to) whichever measured run came next.
-    for (let run = 0; run < runs; run++) {
-      // The floor keeping every parsed body until it ends, as a collector must.
-      const keepingAgent = new https.Agent({ keepAlive: true, ca: double.caPem });
-      const kept: unknown[] = [];
-      floorKeepingCpuTimes.push((await timed(() => replayFloor(last.log, double.url, () => keepingAgent, double.token, kept))).cpuMs);
-      keepingAgent.destroy();
-      kept.length = 0;
-    }
+    // After the measured runs: what it keeps and drops would otherwise be collected during (and
+    // charged to) whichever measured run came next.
     for (let run = 0; run < runs; run++) assemblyTimes.push(timeAssembly(fleetJson, `bench-${size.name}`));
     const { unreadKinds, objectsCollected } = last;
     return {
@@ -353,6 +363,7 @@ export async function benchmarkCollection(size: FleetSize, runs: number): Promis
       floorCpuMs: summarize(floorCpuTimes),
       cpuRatio: summarize(cpuRatios),
       floorKeepingCpuMs: summarize(floorKeepingCpuTimes),
+      scanToKeepingCpuRatio: summarize(keepingRatios),
       bytesPerScan: last.log.reduce((sum, request) => sum + request.bytes, 0),
       connections: { scan: last.connections, floor: floorConnections },
       assemblyMs: summarize(assemblyTimes),
