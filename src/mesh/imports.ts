@@ -336,6 +336,7 @@ export class ImportGraph {
       for (const host of new Set(config.hosts)) pushTo(definitionsByHost, host, config);
     }
     for (const [host, definitions] of definitionsByHost) {
+      if (definitions.length < 2) continue;
       const owners = new Set(definitions.map((config) => config.namespace));
       if (owners.size < 2) continue;
       this.contestedHosts.set(host, definitions);
