@@ -25,13 +25,25 @@ async function* chunksOf(rendered: RenderedReport): AsyncGenerator<string> {
   }
   let pending: string[] = [];
   let length = 0;
-  for await (const chunk of rendered) {
+  const add = (chunk: string): string | undefined => {
     pending.push(chunk);
     length += chunk.length;
-    if (length >= WRITE_PIECE_CHARS) {
-      yield pending.join('');
-      pending = [];
-      length = 0;
+    if (length < WRITE_PIECE_CHARS) return undefined;
+    const piece = pending.join('');
+    pending = [];
+    length = 0;
+    return piece;
+  };
+  // A synchronous renderer (JSON, SARIF...) is read without a promise per chunk.
+  if (Symbol.iterator in rendered) {
+    for (const chunk of rendered) {
+      const piece = add(chunk);
+      if (piece !== undefined) yield piece;
+    }
+  } else {
+    for await (const chunk of rendered) {
+      const piece = add(chunk);
+      if (piece !== undefined) yield piece;
     }
   }
   if (pending.length > 0) yield pending.join('');
