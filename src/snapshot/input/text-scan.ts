@@ -51,6 +51,25 @@ function isPreludeOnly(chunk: string): boolean {
   return chunk.split('\n').every((line) => /^\s*$/.test(line) || line.startsWith('%') || /^\s*#/.test(line));
 }
 
+/** Character codes the YAML scans compare with. */
+const TAB = 9;
+const CR = 13;
+const SPACE = 32;
+const DOUBLE_QUOTE = 34;
+const HASH = 35;
+const SINGLE_QUOTE = 39;
+const COMMA = 44;
+const DASH = 45;
+const COLON = 58;
+const GREATER = 62;
+const QUESTION = 63;
+const OPEN_SQUARE = 91;
+const BACKSLASH = 92;
+const CLOSE_SQUARE = 93;
+const OPEN_CURLY = 123;
+const PIPE = 124;
+const CLOSE_CURLY = 125;
+
 /**
  * Offset of the first point where a YAML document nests deeper than `limit`, or -1.
  * Counts block nesting by indentation (plus compact `- - ` entries) and flow nesting by
@@ -58,9 +77,10 @@ function isPreludeOnly(chunk: string): boolean {
  * only ever over-counts plain-text brackets in flow context, never misses real nesting.
  */
 export function yamlDepthExceeded(text: string, limit: number = MAX_NESTING_DEPTH): number {
+  // Character codes, not one-character strings: this scan runs over every byte of every YAML file.
   const indents: number[] = [];
   let flowDepth = 0;
-  let quote: '' | "'" | '"' = '';
+  let quote = 0; // 0, DOUBLE_QUOTE or SINGLE_QUOTE
   let blockScalarIndent = -1;
   let position = 0;
   while (position < text.length) {
@@ -68,48 +88,49 @@ export function yamlDepthExceeded(text: string, limit: number = MAX_NESTING_DEPT
     if (lineEnd === -1) lineEnd = text.length;
     let index = position;
     let indent = 0;
-    while (index < lineEnd && text[index] === ' ') { index += 1; indent += 1; }
-    const blank = index >= lineEnd || text[index] === '\r' || (text[index] === '#' && !quote && flowDepth === 0);
+    while (index < lineEnd && text.charCodeAt(index) === SPACE) { index += 1; indent += 1; }
+    const first = text.charCodeAt(index);
+    const blank = index >= lineEnd || first === CR || (first === HASH && quote === 0 && flowDepth === 0);
     if (blockScalarIndent >= 0) {
       if (blank || indent > blockScalarIndent) { position = lineEnd + 1; continue; }
       blockScalarIndent = -1;
     }
-    if (!quote && flowDepth === 0 && !blank) {
+    if (quote === 0 && flowDepth === 0 && !blank) {
       while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
       indents.push(indent);
       let dashes = 0;
-      while (text[index] === '-' && (text[index + 1] === ' ' || index + 1 >= lineEnd)) { dashes += 1; index += 2; while (text[index] === ' ') index += 1; }
+      while (text.charCodeAt(index) === DASH && (text.charCodeAt(index + 1) === SPACE || index + 1 >= lineEnd)) { dashes += 1; index += 2; while (text.charCodeAt(index) === SPACE) index += 1; }
       if (indents.length + dashes > limit) return position;
     }
     // Characters of the line: quotes, comments, flow brackets, block scalar headers.
-    let nodeStart = !quote;
+    let nodeStart = quote === 0;
     for (; index < lineEnd; index += 1) {
-      const char = text[index]!;
-      if (quote === '"') {
-        if (char === '\\') index += 1;
-        else if (char === '"') quote = '';
+      const char = text.charCodeAt(index);
+      if (quote === DOUBLE_QUOTE) {
+        if (char === BACKSLASH) index += 1;
+        else if (char === DOUBLE_QUOTE) quote = 0;
         continue;
       }
-      if (quote === "'") {
-        if (char === "'" && text[index + 1] === "'") index += 1;
-        else if (char === "'") quote = '';
+      if (quote === SINGLE_QUOTE) {
+        if (char === SINGLE_QUOTE && text.charCodeAt(index + 1) === SINGLE_QUOTE) index += 1;
+        else if (char === SINGLE_QUOTE) quote = 0;
         continue;
       }
-      if (char === ' ' || char === '\t') continue;
-      if (char === '#' && (index === 0 || text[index - 1] === ' ' || text[index - 1] === '\t')) break;
-      if (nodeStart && (char === '"' || char === "'")) { quote = char; nodeStart = false; continue; }
-      if (flowDepth === 0 && nodeStart && (char === '|' || char === '>')) { blockScalarIndent = indent; break; }
-      if ((char === '[' || char === '{') && (flowDepth > 0 || nodeStart)) {
+      if (char === SPACE || char === TAB) continue;
+      if (char === HASH && (index === 0 || text.charCodeAt(index - 1) === SPACE || text.charCodeAt(index - 1) === TAB)) break;
+      if (nodeStart && (char === DOUBLE_QUOTE || char === SINGLE_QUOTE)) { quote = char; nodeStart = false; continue; }
+      if (flowDepth === 0 && nodeStart && (char === PIPE || char === GREATER)) { blockScalarIndent = indent; break; }
+      if ((char === OPEN_SQUARE || char === OPEN_CURLY) && (flowDepth > 0 || nodeStart)) {
         flowDepth += 1;
         if (indents.length + flowDepth > limit) return index;
         nodeStart = true;
         continue;
       }
-      if ((char === ']' || char === '}') && flowDepth > 0) { flowDepth -= 1; nodeStart = false; continue; }
-      if (char === ',' && flowDepth > 0) { nodeStart = true; continue; }
-      if (char === ':' || char === '?' || char === '-') {
-        const after = text[index + 1];
-        if (after === undefined || after === ' ' || after === '\t' || after === '\r' || index + 1 >= lineEnd || (flowDepth > 0 && ',[]{}'.includes(after))) { nodeStart = true; continue; }
+      if ((char === CLOSE_SQUARE || char === CLOSE_CURLY) && flowDepth > 0) { flowDepth -= 1; nodeStart = false; continue; }
+      if (char === COMMA && flowDepth > 0) { nodeStart = true; continue; }
+      if (char === COLON || char === QUESTION || char === DASH) {
+        const after = text.charCodeAt(index + 1); // NaN past the end
+        if (Number.isNaN(after) || after === SPACE || after === TAB || after === CR || index + 1 >= lineEnd || (flowDepth > 0 && (after === COMMA || after === OPEN_SQUARE || after === CLOSE_SQUARE || after === OPEN_CURLY || after === CLOSE_CURLY))) { nodeStart = true; continue; }
       }
       nodeStart = false;
     }

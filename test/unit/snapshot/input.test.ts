@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { loadManifests, MAX_JSON_FILE_BYTES, MAX_MANIFEST_FILE_BYTES, parseManifestText } from '../../../src/snapshot/manifests.js';
 import { resolvePlainScalar } from '../../../src/snapshot/input/go-yaml.js';
 import { scanJson, splitYamlDocuments, yamlDepthExceeded } from '../../../src/snapshot/input/text-scan.js';
@@ -185,5 +186,79 @@ describe('standard input, FIFOs and kinds the scanner does not evaluate', () => 
     expect(run.stderr).toMatch(/note: the manifests hold only kinds the scanner does not evaluate \(.*CustomResourceDefinition.*\)/);
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout).clusters).toHaveLength(1);
+  });
+});
+
+describe('the YAML depth pre-scan', () => {
+  /** The scan as first written (one-character strings), kept as the definition the faster scan must match. */
+  function referenceDepthExceeded(text: string, limit: number): number {
+    const indents: number[] = [];
+    let flowDepth = 0;
+    let quote: '' | "'" | '"' = '';
+    let blockScalarIndent = -1;
+    let position = 0;
+    while (position < text.length) {
+      let lineEnd = text.indexOf('\n', position);
+      if (lineEnd === -1) lineEnd = text.length;
+      let index = position;
+      let indent = 0;
+      while (index < lineEnd && text[index] === ' ') { index += 1; indent += 1; }
+      const blank = index >= lineEnd || text[index] === '\r' || (text[index] === '#' && !quote && flowDepth === 0);
+      if (blockScalarIndent >= 0) {
+        if (blank || indent > blockScalarIndent) { position = lineEnd + 1; continue; }
+        blockScalarIndent = -1;
+      }
+      if (!quote && flowDepth === 0 && !blank) {
+        while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+        indents.push(indent);
+        let dashes = 0;
+        while (text[index] === '-' && (text[index + 1] === ' ' || index + 1 >= lineEnd)) { dashes += 1; index += 2; while (text[index] === ' ') index += 1; }
+        if (indents.length + dashes > limit) return position;
+      }
+      // Characters of the line: quotes, comments, flow brackets, block scalar headers.
+      let nodeStart = !quote;
+      for (; index < lineEnd; index += 1) {
+        const char = text[index]!;
+        if (quote === '"') {
+          if (char === '\\') index += 1;
+          else if (char === '"') quote = '';
+          continue;
+        }
+        if (quote === "'") {
+          if (char === "'" && text[index + 1] === "'") index += 1;
+          else if (char === "'") quote = '';
+          continue;
+        }
+        if (char === ' ' || char === '\t') continue;
+        if (char === '#' && (index === 0 || text[index - 1] === ' ' || text[index - 1] === '\t')) break;
+        if (nodeStart && (char === '"' || char === "'")) { quote = char; nodeStart = false; continue; }
+        if (flowDepth === 0 && nodeStart && (char === '|' || char === '>')) { blockScalarIndent = indent; break; }
+        if ((char === '[' || char === '{') && (flowDepth > 0 || nodeStart)) {
+          flowDepth += 1;
+          if (indents.length + flowDepth > limit) return index;
+          nodeStart = true;
+          continue;
+        }
+        if ((char === ']' || char === '}') && flowDepth > 0) { flowDepth -= 1; nodeStart = false; continue; }
+        if (char === ',' && flowDepth > 0) { nodeStart = true; continue; }
+        if (char === ':' || char === '?' || char === '-') {
+          const after = text[index + 1];
+          if (after === undefined || after === ' ' || after === '\t' || after === '\r' || index + 1 >= lineEnd || (flowDepth > 0 && ',[]{}'.includes(after))) { nodeStart = true; continue; }
+        }
+        nodeStart = false;
+      }
+      position = lineEnd + 1;
+    }
+    return -1;
+  }
+
+  it('finds the same offset as its definition on YAML-like text, for limits both exceeded and not', () => {
+    const piece = fc.constantFrom('\n', ' ', '  ', '\t', '\r', '-', '- ', '- - ', ':', ': ', '?', '? ', '#', ' #', '"', "'", "''", '\\', '[', ']', '{', '}', ',', '|', '>', 'a', 'key', 'x: y', '---');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 200 }).map((parts) => parts.join('')), fc.integer({ min: 1, max: 6 }), (text, limit) => {
+        expect(yamlDepthExceeded(text, limit)).toBe(referenceDepthExceeded(text, limit));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
