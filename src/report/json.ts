@@ -168,21 +168,41 @@ export function buildJsonReport(report: ScanReport): JsonReport {
 }
 
 /**
- * `value` serialized as JSON.stringify(value, null, 2), except that the array standing where
- * STREAMED is comes from `items`, each item a series of chunks serialized at indent 0: the
- * text comes out in pieces and no string holds all of it.
+ * JSON.stringify(value, null, 2) as it reads `levels` levels deep in a document: every line
+ * after the first indented by 2 x `levels` spaces. The value is serialized inside `levels`
+ * arrays and cut out, instead of a pass over the text inserting the spaces (the findings of a
+ * large report are tens of megabytes).
  */
-function* withStreamedArray(value: unknown, items: Iterable<Iterable<string>>): Generator<string> {
-  const text = JSON.stringify(value, null, 2);
+export function indentedJson(value: unknown, levels: number): string {
+  let wrapped = value;
+  for (let level = 0; level < levels; level += 1) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, 2);
+  // Wrapper i opens with 2i spaces, "[" and a newline and closes with a newline, 2i spaces and "]".
+  let start = 2 * levels;
+  let end = text.length;
+  for (let level = 0; level < levels; level += 1) {
+    start += 2 * level + 2;
+    end -= 2 * level + 2;
+  }
+  return text.slice(start, end);
+}
+
+/**
+ * `value` serialized as indentedJson(value, levels), except that the array standing where
+ * STREAMED is comes from `items(itemLevels)`, each item a series of chunks already serialized
+ * at the array's item depth: the text comes out in pieces and no string holds all of it.
+ */
+function* withStreamedArray(value: unknown, items: (itemLevels: number) => Iterable<Iterable<string>>, levels = 0): Generator<string> {
+  const text = indentedJson(value, levels);
   const marker = JSON.stringify(STREAMED);
   const hole = text.indexOf(marker);
   const line = text.slice(text.lastIndexOf('\n', hole) + 1, hole);
   const itemIndent = `${' '.repeat(line.length - line.trimStart().length)}  `;
   yield `${text.slice(0, hole)}[`;
   let count = 0;
-  for (const item of items) {
+  for (const item of items(itemIndent.length / 2)) {
     yield `${count > 0 ? ',' : ''}\n${itemIndent}`;
-    for (const chunk of item) yield chunk.replace(/\n/g, `\n${itemIndent}`);
+    yield* item;
     count += 1;
   }
   yield `${count > 0 ? `\n${itemIndent.slice(2)}` : ''}]${text.slice(hole + marker.length)}`;
@@ -193,13 +213,13 @@ function* withStreamedArray(value: unknown, items: Iterable<Iterable<string>>): 
  * plus a final newline, produced one finding at a time.
  */
 export function* renderJsonChunks(report: ScanReport): Generator<string> {
-  function* findingsOf(result: ClusterScanResult): Generator<Iterable<string>> {
-    for (const finding of result.findings) yield [JSON.stringify(jsonFinding(finding, result, report.failOn), null, 2)];
+  function* findingsOf(result: ClusterScanResult, levels: number): Generator<Iterable<string>> {
+    for (const finding of result.findings) yield [indentedJson(jsonFinding(finding, result, report.failOn), levels)];
   }
-  function* clusters(): Generator<Iterable<string>> {
-    for (const result of report.clusters) yield withStreamedArray(jsonCluster(result, STREAMED), findingsOf(result));
+  function* clusters(levels: number): Generator<Iterable<string>> {
+    for (const result of report.clusters) yield withStreamedArray(jsonCluster(result, STREAMED), (findingLevels) => findingsOf(result, findingLevels), levels);
   }
-  yield* withStreamedArray(jsonReportOf(report, STREAMED), clusters());
+  yield* withStreamedArray(jsonReportOf(report, STREAMED), clusters);
   yield '\n';
 }
 

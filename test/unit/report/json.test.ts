@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { buildJsonReport, JSON_REPORT_SCHEMA, renderJson } from '../../../src/report/json.js';
+import fc from 'fast-check';
+import { buildJsonReport, indentedJson, JSON_REPORT_SCHEMA, renderJson } from '../../../src/report/json.js';
 import { sampleReport } from './fixtures.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
@@ -37,5 +38,25 @@ describe('JSON report', () => {
     const broken2 = structuredClone(document);
     broken2.clusters[0]!.findings[0]!.severity = 'urgent';
     expect(validate(broken2)).toBe(false);
+  });
+
+  it('streams byte for byte JSON.stringify of the whole document, with no, one and several clusters and findings', () => {
+    const cluster = sampleReport.clusters[0]!;
+    const variants = [
+      sampleReport,
+      { ...sampleReport, clusters: [] },
+      { ...sampleReport, clusters: [{ ...cluster, findings: [] }] },
+      { ...sampleReport, clusters: [cluster, { ...cluster, findings: cluster.findings.slice(0, 1) }, cluster], failOn: 'high' as const },
+    ];
+    for (const report of variants) expect(renderJson(report)).toBe(`${JSON.stringify(buildJsonReport(report), null, 2)}\n`);
+  });
+
+  it('indents a value as JSON.stringify does at any depth', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.integer({ min: 0, max: 5 }), (value, levels) => {
+        expect(indentedJson(value, levels)).toBe(JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(levels)}`));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
