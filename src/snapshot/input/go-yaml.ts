@@ -221,7 +221,7 @@ function colonEndedScalar(token: CST.Token): CST.FlowScalar | undefined {
 
 /**
  * The only variables the `yaml` package reads while parsing (debug logging): the Parser reads
- * process.env.LOG_TOKENS once per token, the Composer LOG_STREAM once per top-level token.
+ * the LOG_TOKENS variable of process.env once per token, the Composer LOG_STREAM once per top-level token.
  */
 const YAML_ENV_VARIABLES = ['LOG_TOKENS', 'LOG_STREAM'] as const;
 
