@@ -998,7 +998,6 @@ export class PublicImporterIndex {
    */
   importerSummary(config: ConfigObject): { readonly size: number; first(limit: number): string[]; has(namespace: string): boolean; jsonBytes(): number; some(matches: (namespace: string) => boolean): boolean } {
     const owner = config.namespace;
-    const partBytes = partJsonBytes;
     let found: Importers | undefined;
     const importers = () => (found ??= this.importers(config));
     const ownerInParts = ({ parts, partOf }: Importers) => {
@@ -1037,7 +1036,7 @@ export class PublicImporterIndex {
         let bytes = 0;
         for (const namespace of found.single) bytes += jsonStringBytes(namespace);
         for (const namespace of found.hidden) bytes -= jsonStringBytes(namespace);
-        for (const part of found.parts) bytes += partBytes(part);
+        for (const part of found.parts) bytes += partJsonBytes(part);
         if (ownerInParts(found)) bytes -= jsonStringBytes(owner);
         return jsonListBytes(this.size, bytes);
       },

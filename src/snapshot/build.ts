@@ -1,7 +1,7 @@
 import { classifyKind } from './kinds.js';
 import { revisionTagsOf } from './revision-tags.js';
 import { emptyObjects, type ClusterIdentity, type ClusterSnapshot, type InputProblem, type IstioVersion, type K8sObject, type MeshConfig, type SourceLocation } from './types.js';
-import { isRecord } from '../records.js';
+import { isRecord, setOwnProperty } from '../records.js';
 
 /** A raw object as parsed from YAML/JSON or returned by the API server. */
 export type RawObject = Record<string, unknown>;
@@ -25,8 +25,7 @@ function bodyOf(raw: Record<string, unknown>): Record<string, unknown> {
   for (const key of Object.keys(raw)) {
     if (key === 'apiVersion' || key === 'kind' || key === 'metadata' || key === 'spec' || key === 'status') continue;
     // An own "__proto__" key (JSON.parse makes one) stays a plain property, as with the rest syntax.
-    if (key === '__proto__') Object.defineProperty(body, key, { value: raw[key], enumerable: true, writable: true, configurable: true });
-    else body[key] = raw[key];
+    setOwnProperty(body, key, raw[key]);
   }
   return body;
 }

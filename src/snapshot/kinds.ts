@@ -92,7 +92,7 @@ export function classifyKind(apiVersion: string, kind: string): Classification {
   const classification = Object.freeze(classifyUncached(apiVersion, kind));
   if (CLASSIFIED.size < MAX_REMEMBERED_API_VERSIONS) {
     if (!byKind) CLASSIFIED.set(apiVersion, (byKind = new Map()));
-    if (byKind.size < MAX_REMEMBERED_API_VERSIONS) byKind.set(kind, classification);
+    if (byKind.size < MAX_REMEMBERED_KINDS_PER_API_VERSION) byKind.set(kind, classification);
   }
   return classification;
 }
@@ -102,6 +102,7 @@ type Classification = { snapshotKind: SnapshotKind } | { ignored: true } | { uns
 /** apiVersion -> kind -> classification; bounded, as input may name any number of kinds. */
 const CLASSIFIED = new Map<string, Map<string, Readonly<Classification>>>();
 const MAX_REMEMBERED_API_VERSIONS = 256;
+const MAX_REMEMBERED_KINDS_PER_API_VERSION = 256;
 
 function classifyUncached(apiVersion: string, kind: string): Classification {
   const { group, version } = groupOf(apiVersion);

@@ -16,6 +16,7 @@ import type { CelInput } from '@bufbuild/cel';
 import type * as CelExt from '@bufbuild/cel/ext';
 import { EQUIVALENT_RULES, type Evaluator } from './crd-rules.js';
 import { loadOnFirstUse } from '../../load-on-first-use.js';
+import { setOwnProperty } from '../../records.js';
 
 export interface KubeValidationRule {
   rule: string;
@@ -270,17 +271,11 @@ export function withoutNullFields(value: unknown): unknown {
       const pruned = entry === null ? null : withoutNullFields(entry);
       if (!out && (entry === null || pruned !== entry)) {
         out = {};
-        for (const earlier of keys.slice(0, index)) setOwn(out, earlier, record[earlier]);
+        for (const earlier of keys.slice(0, index)) setOwnProperty(out, earlier, record[earlier]);
       }
-      if (out && pruned !== null) setOwn(out, key, pruned);
+      if (out && pruned !== null) setOwnProperty(out, key, pruned);
     }
     return out ?? value;
   }
   return value;
-}
-
-/** An own enumerable property, even for "__proto__" (a key never reaches the prototype). */
-function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-  else object[key] = value;
 }

@@ -12,6 +12,7 @@
  * `convertToJSONableObject` (map keys become strings).
  */
 import { Composer, isAlias, isMap, isScalar, isSeq, Parser, type Alias, type CST, type Document, type LineCounter, type Node as YamlNode } from 'yaml';
+import { setOwnProperty } from '../../records.js';
 
 /** A document the reader refuses (alias bomb, value JSON cannot hold). */
 export class DocumentRefused extends Error {}
@@ -97,17 +98,6 @@ interface Budget {
   document: Document.Parsed;
 }
 
-/**
- * Sets an own enumerable property, even for "__proto__", so a key can never reach the
- * prototype. Plain assignment for every other key: Object.prototype's only setter is
- * __proto__, and defineProperty for every key of every document cost about 0.1 s on the large
- * fleet.
- */
-function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-  else object[key] = value;
-}
-
 /** Builds the JavaScript value of a node. Depth is bounded by the caller's pre-scan. */
 function toValue(node: YamlNode | null | undefined, budget: Budget, viaAlias: boolean): unknown {
   if (node === null || node === undefined) return null;
@@ -135,7 +125,7 @@ function toValue(node: YamlNode | null | undefined, budget: Budget, viaAlias: bo
         continue;
       }
       const key = keyString(toValue(keyNode, budget, viaAlias));
-      setOwn(object, key, toValue(pair.value as YamlNode | null, budget, viaAlias));
+      setOwnProperty(object, key, toValue(pair.value as YamlNode | null, budget, viaAlias));
     }
     return object;
   }
@@ -152,7 +142,7 @@ function mergeInto(object: Record<string, unknown>, value: YamlNode | null, budg
   for (const source of sources) {
     const merged = toValue(source as YamlNode | null, budget, viaAlias);
     if (merged === null || typeof merged !== 'object' || Array.isArray(merged)) throw new DocumentRefused('a merge key (<<) must refer to a mapping or a list of mappings');
-    for (const [key, entry] of Object.entries(merged)) setOwn(object, key, entry);
+    for (const [key, entry] of Object.entries(merged)) setOwnProperty(object, key, entry);
   }
 }
 

@@ -57,7 +57,7 @@ export function redactLiteralEnvValues(item: Record<string, unknown>): number {
   let redacted = redactPodSpec(spec);
   const workload = templateSpec(spec.template);
   if (workload) redacted += redactPodSpec(workload);
-  const job = isRecord(spec.jobTemplate) ? templateSpec(isRecord(spec.jobTemplate.spec) ? spec.jobTemplate.spec.template : undefined) : undefined;
+  const job = templateSpec(templateSpec(spec.jobTemplate)?.template);
   if (job) redacted += redactPodSpec(job);
   return redacted;
 }
