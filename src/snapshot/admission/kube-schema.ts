@@ -152,12 +152,29 @@ function scalarKey(value: unknown): string {
   return value !== null && typeof value === 'object' ? JSON.stringify(value) : `${typeof value}:${String(value)}`;
 }
 
-function violation(path: string, message: string): SchemaViolation {
-  return { path, message, kind: 'schema' };
+/**
+ * Where a node sits, as a chain to its parent: the string (spec.ports[1].number) is written only
+ * for a violation, not at each of the thousands of nodes a valid object has.
+ */
+type Path = string | { parent: Path; key: string | number; form: 'field' | 'index' | 'entry' };
+
+function pathText(path: Path): string {
+  if (typeof path === 'string') return path;
+  const parent = pathText(path.parent);
+  if (path.form === 'field') return parent ? `${parent}.${path.key}` : String(path.key);
+  return `${parent}[${path.form === 'index' ? path.key : JSON.stringify(path.key)}]`;
+}
+
+function violation(path: Path, message: string): SchemaViolation {
+  return { path: pathText(path), message, kind: 'schema' };
 }
 
 /** The first violation of `value` against `schema`, or undefined. `value` must not be null-pruned yet. */
 export function validateSchema(value: unknown, schema: KubeSchema, path: string): SchemaViolation | undefined {
+  return validateAt(value, schema, path);
+}
+
+function validateAt(value: unknown, schema: KubeSchema, path: Path): SchemaViolation | undefined {
   if (value === null) {
     return schema.nullable ? undefined : violation(path, 'must not be null');
   }
@@ -185,26 +202,26 @@ export function validateSchema(value: unknown, schema: KubeSchema, path: string)
   }
   for (const [keyword, alternatives] of [['oneOf', schema.oneOf], ['anyOf', schema.anyOf]] as const) {
     if (!alternatives) continue;
-    const matching = alternatives.filter((alternative) => validateSchema(value, alternative, path) === undefined).length;
+    const matching = alternatives.filter((alternative) => validateAt(value, alternative, path) === undefined).length;
     if (keyword === 'oneOf' ? matching !== 1 : matching === 0) return violation(path, keyword === 'oneOf' ? 'must set exactly one of its alternative fields' : 'matches none of its allowed forms');
   }
   for (const part of schema.allOf ?? []) {
-    const found = validateSchema(value, part, path);
+    const found = validateAt(value, part, path);
     if (found) return found;
   }
-  if (schema.not && validateSchema(value, schema.not, path) === undefined) return violation(path, 'sets fields that must not be set together');
+  if (schema.not && validateAt(value, schema.not, path) === undefined) return violation(path, 'sets fields that must not be set together');
   for (const rule of schema['x-kubernetes-validations'] ?? []) {
-    if (!evaluateRule(rule.rule, value)) return { path, message: rule.message ?? `failed rule: ${rule.rule}`, kind: 'cel', rule: rule.rule };
+    if (!evaluateRule(rule.rule, value)) return { path: pathText(path), message: rule.message ?? `failed rule: ${rule.rule}`, kind: 'cel', rule: rule.rule };
   }
   return undefined;
 }
 
-function validateArray(value: unknown[], schema: KubeSchema, path: string): SchemaViolation | undefined {
+function validateArray(value: unknown[], schema: KubeSchema, path: Path): SchemaViolation | undefined {
   if (schema.maxItems !== undefined && value.length > schema.maxItems) return violation(path, `must have at most ${schema.maxItems} items`);
   if (schema.minItems !== undefined && value.length < schema.minItems) return violation(path, `must have at least ${schema.minItems} items`);
   if (schema.items) {
     for (let index = 0; index < value.length; index += 1) {
-      const found = validateSchema(value[index], schema.items, `${path}[${index}]`);
+      const found = validateAt(value[index], schema.items, { parent: path, key: index, form: 'index' });
       if (found) return found;
     }
   }
@@ -215,28 +232,37 @@ function validateArray(value: unknown[], schema: KubeSchema, path: string): Sche
     for (let index = 0; index < value.length; index += 1) {
       const item = value[index];
       const key = listType === 'set' ? scalarKey(item) : keys.map((name) => scalarKey((item as Record<string, unknown>)[name])).join('\u0000');
-      if (seen.has(key)) return violation(`${path}[${index}]`, listType === 'set' ? 'duplicate entry' : `duplicate entry with the same ${keys.join(', ')}`);
+      if (seen.has(key)) return violation({ parent: path, key: index, form: 'index' }, listType === 'set' ? 'duplicate entry' : `duplicate entry with the same ${keys.join(', ')}`);
       seen.add(key);
     }
   }
   return undefined;
 }
 
-function validateObject(value: Record<string, unknown>, schema: KubeSchema, path: string): SchemaViolation | undefined {
-  const present = Object.keys(value).filter((key) => value[key] !== null || schema.properties?.[key]?.nullable);
-  if (schema.maxProperties !== undefined && present.length > schema.maxProperties) return violation(path, `must have at most ${schema.maxProperties} entries`);
-  if (schema.minProperties !== undefined && present.length < schema.minProperties) return violation(path, `must have at least ${schema.minProperties} entries`);
-  for (const name of schema.required ?? []) {
-    if (value[name] === undefined || value[name] === null) return violation(path ? `${path}.${name}` : name, 'is required');
+/** A field that counts as set: not null, unless its schema allows null. */
+function isPresent(value: Record<string, unknown>, key: string, schema: KubeSchema): boolean {
+  return value[key] !== null || Boolean(schema.properties?.[key]?.nullable);
+}
+
+function validateObject(value: Record<string, unknown>, schema: KubeSchema, path: Path): SchemaViolation | undefined {
+  const keys = Object.keys(value);
+  if (schema.maxProperties !== undefined || schema.minProperties !== undefined) {
+    let present = 0;
+    for (const key of keys) if (isPresent(value, key, schema)) present += 1;
+    if (schema.maxProperties !== undefined && present > schema.maxProperties) return violation(path, `must have at most ${schema.maxProperties} entries`);
+    if (schema.minProperties !== undefined && present < schema.minProperties) return violation(path, `must have at least ${schema.minProperties} entries`);
   }
-  for (const key of present) {
-    const childPath = path ? `${path}.${key}` : key;
+  for (const name of schema.required ?? []) {
+    if (value[name] === undefined || value[name] === null) return violation({ parent: path, key: name, form: 'field' }, 'is required');
+  }
+  for (const key of keys) {
+    if (!isPresent(value, key, schema)) continue;
     const property = schema.properties?.[key];
     if (property) {
-      const found = validateSchema(value[key], property, childPath);
+      const found = validateAt(value[key], property, { parent: path, key, form: 'field' });
       if (found) return found;
     } else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
-      const found = validateSchema(value[key], schema.additionalProperties, `${path}[${JSON.stringify(key)}]`);
+      const found = validateAt(value[key], schema.additionalProperties, { parent: path, key, form: 'entry' });
       if (found) return found;
     }
     // Other unknown fields are pruned by the API server, not refused.

@@ -77,6 +77,10 @@ const CLOSE_CURLY = 125;
  * only ever over-counts plain-text brackets in flow context, never misses real nesting.
  */
 export function yamlDepthExceeded(text: string, limit: number = MAX_NESTING_DEPTH): number {
+  // Every level counted below takes a character of its own (a line's first character, each `- `,
+  // each bracket) and a line at most one more, so fewer than `limit` characters cannot exceed it:
+  // most documents of a manifest folder are a few hundred characters and are not scanned.
+  if (text.length < limit) return -1;
   // Character codes, not one-character strings: this scan runs over every byte of every YAML file.
   const indents: number[] = [];
   let flowDepth = 0;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { evaluateRule, celEvaluator, validateSchema, withoutNullFields } from '../../../src/snapshot/admission/kube-schema.js';
+import { evaluateRule, celEvaluator, validateSchema, withoutNullFields, type KubeSchema } from '../../../src/snapshot/admission/kube-schema.js';
 import { admissionRejection, ISTIO_CRD_VERSION } from '../../../src/snapshot/admission/index.js';
 import { ISTIO_CRD_SCHEMAS } from '../../../src/snapshot/admission/istio-crd-schemas.gen.js';
 import { assembleSnapshot } from '../../../src/snapshot/assemble.js';
@@ -114,6 +114,27 @@ describe('CEL rules of the vendored CRDs', () => {
   it('treats a CEL evaluation error as a failed rule, as the API server does', () => {
     expect(evaluateRule("duration(self) >= duration('1ms')", 'soon')).toBe(false);
     expect(evaluateRule("duration(self) >= duration('1ms')", '1.5s')).toBe(true);
+  });
+
+  it('names the field of a violation in the API server notation (fields, list items, map entries, required fields)', () => {
+    const schema: KubeSchema = {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: {
+            ports: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['number'], items: { type: 'object', required: ['number'], properties: { number: { type: 'integer', maximum: 10 } } } },
+            labels: { type: 'object', additionalProperties: { type: 'string' } },
+          },
+        },
+      },
+    };
+    expect(validateSchema({ spec: { ports: [{ number: 1 }, { number: 11 }] } }, schema, '')?.path).toBe('spec.ports[1].number');
+    expect(validateSchema({ spec: { ports: [{ number: 1 }, { name: 'x' }] } }, schema, '')?.path).toBe('spec.ports[1].number');
+    expect(validateSchema({ spec: { ports: [{ number: 1 }, { number: 1 }] } }, schema, '')).toMatchObject({ path: 'spec.ports[1]', message: 'duplicate entry with the same number' });
+    expect(validateSchema({ spec: { labels: { 'a.b/c': 3 } } }, schema, '')?.path).toBe('spec.labels["a.b/c"]');
+    expect(validateSchema({ ports: [{ number: 12 }] }, schema.properties!.spec!, 'spec')?.path).toBe('spec.ports[0].number');
+    expect(validateSchema({ spec: { ports: [{ number: 1 }], labels: { a: 'b' } } }, schema, '')).toBeUndefined();
   });
 
   it('prunes unknown fields instead of refusing them (newer Istio adds fields)', () => {

@@ -261,4 +261,19 @@ describe('the YAML depth pre-scan', () => {
       { numRuns: 5000 },
     );
   });
+
+  it('never finds a text shorter than the limit too deep (the bound that lets the scan skip such texts)', () => {
+    const piece = fc.constantFrom('\n', ' ', '  ', '-', '- ', '- - ', '-\n', ': ', '? ', '[', '{', '[[', '{[', ',', 'a', 'k:', '"', "'", '|');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }).map((parts) => parts.join('')), fc.integer({ min: 1, max: 8 }), (text, extra) => {
+        const limit = text.length + extra;
+        expect(referenceDepthExceeded(text, limit)).toBe(-1);
+        expect(referenceDepthExceeded(text, text.length)).toBe(yamlDepthExceeded(text, text.length));
+      }),
+      { numRuns: 5000 },
+    );
+    // At the bound itself a text can be too deep: one bracket per level.
+    expect(yamlDepthExceeded('[[[[', 3)).toBe(2);
+    expect(referenceDepthExceeded('[[[[', 3)).toBe(2);
+  });
 });
