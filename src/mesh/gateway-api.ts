@@ -343,9 +343,11 @@ export class GatewayApiModel {
       list.push(entry);
       this.grantsByNamespace.set(grant.metadata.namespace, list);
     }
-    const services = new Set(snapshot.objects.Service.map((service) => `${service.metadata.namespace}/${service.metadata.name}`));
+    // Indexed on the first route that names a Service or a ServiceEntry as its parent: most
+    // clusters have no such route, and these are keys for every Service and ServiceEntry.
+    let services: Set<string> | undefined;
+    let serviceEntries: Map<string, K8sObject> | undefined;
     const servicesKnown = snapshot.coverage.Service?.status !== 'forbidden' && snapshot.coverage.Service?.status !== 'failed';
-    const serviceEntries = new Map(snapshot.objects.ServiceEntry.map((entry) => [`${entry.metadata.namespace}/${entry.metadata.name}`, entry]));
     for (const kind of ROUTE_KINDS) {
       for (const object of snapshot.objects[kind]) {
         const route = routeOf(object);
@@ -354,9 +356,11 @@ export class GatewayApiModel {
           if (isGatewayParent(parent)) this.attach(route, parent);
           else if (isServiceParent(parent)) {
             // A route to a missing Service is not accepted (referenceAllowed "parent service not found").
+            services ??= new Set(snapshot.objects.Service.map((service) => `${service.metadata.namespace}/${service.metadata.name}`));
             if (servicesKnown && !services.has(`${parent.namespace}/${parent.name}`)) continue;
             this.meshRoutes.push({ route, parent, serviceNamespace: parent.namespace, hosts: [serviceHostname(parent.name, parent.namespace, snapshot.clusterDomain)], producer: parent.namespace === route.namespace });
           } else if (isServiceEntryParent(parent)) {
+            serviceEntries ??= new Map(snapshot.objects.ServiceEntry.map((serviceEntry) => [`${serviceEntry.metadata.namespace}/${serviceEntry.metadata.name}`, serviceEntry]));
             const entry = serviceEntries.get(`${parent.namespace}/${parent.name}`);
             if (!entry) continue;
             const hosts = (stringList(entry.spec.hosts) ?? []).map((host) => host.toLowerCase());

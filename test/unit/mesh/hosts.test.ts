@@ -107,4 +107,35 @@ describe('HostIndex', () => {
       { numRuns: 500 },
     );
   });
+
+  it('gives the same entries in the same order whether hosts are added before or after the first wildcard query (property)', () => {
+    const host = fc.tuple(fc.constantFrom('', '*.', '*'), fc.array(fc.constantFrom('a', 'b', 'com', 'x'), { minLength: 1, maxLength: 3 })).map(([prefix, labels]) => `${prefix}${labels.join('.')}`);
+    fc.assert(
+      fc.property(fc.array(host, { maxLength: 12 }), fc.array(host, { maxLength: 12 }), host, (first, second, query) => {
+        const upfront = new HostIndex<number>();
+        [...first, ...second].forEach((entry, position) => upfront.add(entry, position));
+        const interleaved = new HostIndex<number>();
+        first.forEach((entry, position) => interleaved.add(entry, position));
+        interleaved.overlapping('*.com');
+        second.forEach((entry, position) => interleaved.add(entry, first.length + position));
+        expect(interleaved.overlapping(query)).toEqual(upfront.overlapping(query));
+        expect(interleaved.coveredBy(query)).toEqual(upfront.coveredBy(query));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('files hosts under their parent suffixes only for a query by a wildcard', () => {
+    const idx = new HostIndex<string>();
+    for (const entry of ['a.ns.svc.cluster.local', 'b.ns.svc.cluster.local', '*.example.com']) idx.add(entry, entry);
+    expect(idx.matching('a.ns.svc.cluster.local')).toEqual(['a.ns.svc.cluster.local']);
+    expect(idx.overlapping('b.ns.svc.cluster.local')).toEqual(['b.ns.svc.cluster.local']);
+    expect(idx.exactly('*.example.com')).toEqual(['*.example.com']);
+    expect(idx.suffixEntries).toBe(0);
+    expect(idx.overlapping('*.svc.cluster.local')).toEqual(['a.ns.svc.cluster.local', 'b.ns.svc.cluster.local']);
+    expect(idx.suffixEntries).toBe(9); // four suffixes of each Service host, one of the wildcard's
+    idx.add('c.ns.svc.cluster.local', 'c.ns.svc.cluster.local');
+    expect(idx.suffixEntries).toBe(13);
+    expect(idx.coveredBy('*.ns.svc.cluster.local')).toEqual(['a.ns.svc.cluster.local', 'b.ns.svc.cluster.local', 'c.ns.svc.cluster.local']);
+  });
 });
