@@ -87,16 +87,14 @@ export class MeshModel {
 
   /** ServiceEntries, VirtualServices, DestinationRules and Services with hosts and effective exportTo. */
   configObjects(): ConfigObject[] {
-    if (!this.configObjectsCache) {
-      this.configObjectsCache = buildConfigObjects(this.snapshot);
-      this.configByObject = new Map(this.configObjectsCache.map((config) => [config.object, config]));
-    }
+    this.configObjectsCache ??= buildConfigObjects(this.snapshot);
     return this.configObjectsCache;
   }
 
+  /** The ConfigObject of an object; the lookup is built on first use (no rule asks, so a scan does not pay for it). */
   configOf(object: K8sObject): ConfigObject | undefined {
-    this.configObjects();
-    return this.configByObject!.get(object);
+    this.configByObject ??= new Map(this.configObjects().map((config) => [config.object, config]));
+    return this.configByObject.get(object);
   }
 
   sidecars(): SidecarIndex {

@@ -241,8 +241,11 @@ export function parseYamlDocuments(text: string, lineCounter: LineCounter): Docu
     // failsafe: every scalar stays a string with its style, so documentValue resolves it as go-yaml does.
     const composer = new Composer({ schema: 'failsafe', uniqueKeys: false, merge: false, strict: false });
     const documents: Document.Parsed[] = [];
+    // A flow collection opens with `[` or `{`: without either there is nothing to rewrite, and
+    // most manifest documents have neither (no walk of their syntax tree).
+    const mayHaveFlow = text.includes('[') || text.includes('{');
     for (const token of parser.parse(text)) {
-      joinFlowColons(token);
+      if (mayHaveFlow) joinFlowColons(token);
       for (const document of composer.next(token)) documents.push(document as Document.Parsed);
     }
     for (const document of composer.end(false, text.length)) documents.push(document as Document.Parsed);

@@ -30,6 +30,11 @@ runRuleTests(exportToUnknownNamespaceRule, {
       findings: [{ severity: 'medium', namespace: 'tenant-a', affectedNamespaces: ['tenant-z'], subjectKey: 'tenant-z', messageIncludes: ['tenant-z'] }],
     },
     {
+      name: 'names several namespaces nobody created, listed in order',
+      manifests: namespaces + se('["tenant-z", ".", "tenant-b", "tenant-q"]'),
+      findings: [{ namespace: 'tenant-a', affectedNamespaces: ['tenant-q', 'tenant-z'], subjectKey: 'tenant-q,tenant-z', messageIncludes: ['2 namespaces', 'tenant-q and tenant-z'] }],
+    },
+    {
       name: 'a Service annotation naming an unknown namespace',
       manifests: `${namespaces}
 ---

@@ -32,6 +32,13 @@ describe('YAML read as go-yaml v2 reads it', () => {
     expect(se.spec.endpoints).toEqual([{ address: '001:db8::', labels: { v: 'x:' } }, { address: '2001:db8::1' }]);
   });
 
+  it('rewrites a flow collection in a block document that opens only a `[` or only a `{`', () => {
+    const sequence = only('apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se\n  namespace: a\nspec:\n  hosts:\n  - a.example.com\n  addresses: [001:db8::]\n');
+    expect(sequence.spec.addresses).toEqual(['001:db8::']);
+    const mapping = only('apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se\n  namespace: a\nspec:\n  hosts:\n  - a.example.com\n  endpoints:\n  - {address: 001:db8::}\n');
+    expect(mapping.spec.endpoints).toEqual([{ address: '001:db8::' }]);
+  });
+
   it.each([
     ['yes', true], ['on', true], ['Y', true], ['off', false], ['No', false], ['~', null], ['', null],
     ['0777', 511], ['0o17', 15], ['0x1F', 31], ['+0x1F', 31], ['0b101', 5], ['1_000', 1000], ['09', 9], ['1e3', 1000], ['.5', 0.5],
