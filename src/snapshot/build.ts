@@ -1,33 +1,57 @@
 import { classifyKind } from './kinds.js';
 import { revisionTagsOf } from './revision-tags.js';
-import { emptyObjects, type ClusterIdentity, type ClusterSnapshot, type InputProblem, type IstioVersion, type K8sObject, type MeshConfig, type SourceLocation } from './types.js';
+import { emptyObjects, type ClusterIdentity, type ClusterSnapshot, type InputProblem, type IstioVersion, type K8sObject, type MeshConfig, type ObjectMeta, type SourceLocation } from './types.js';
 import { isRecord, setOwnProperty } from '../records.js';
 
 /** A raw object as parsed from YAML/JSON or returned by the API server. */
 export type RawObject = Record<string, unknown>;
 
-// normalizeObject runs once per object of every scan (39,000 in the large benchmark fleet): its
-// helpers loop over keys instead of building entry arrays or rest objects.
+// normalizeObject runs once per object of every scan (39,000 in the large benchmark fleet), and a
+// live collector keeps every object it returns: its helpers loop over keys instead of building
+// entry arrays or rest objects, and it allocates no object it can share or take over as read.
 
+/**
+ * The empty labels, annotations or body of every object that has none (most objects): one
+ * frozen object instead of three held per object. Nothing writes into a snapshot's objects.
+ */
+const EMPTY: Record<string, never> = Object.freeze({});
+
+/**
+ * A string map (labels, annotations) as `Record<string, string>`: the mapping as read when it
+ * is already exactly that (a plain object of string values, no "__proto__" key, which plain
+ * assignment would have dropped), else a copy of its string entries.
+ */
 function stringMap(value: unknown): Record<string, string> {
-  if (!isRecord(value)) return {};
+  if (!isRecord(value)) return EMPTY;
+  const keys = Object.keys(value);
+  if (keys.length === 0) return EMPTY;
+  let asRead = Object.getPrototypeOf(value) === Object.prototype;
+  for (let index = 0; asRead && index < keys.length; index++) {
+    const key = keys[index]!;
+    asRead = typeof value[key] === 'string' && key !== '__proto__';
+  }
+  if (asRead) return value as Record<string, string>;
   const out: Record<string, string> = {};
-  for (const key of Object.keys(value)) {
+  for (const key of keys) {
     const entry = value[key];
     if (typeof entry === 'string') out[key] = entry;
   }
   return out;
 }
 
+function isLifted(key: string): boolean {
+  return key === 'apiVersion' || key === 'kind' || key === 'metadata' || key === 'spec' || key === 'status';
+}
+
 /** Everything of `raw` but the fields normalizeObject lifts out, as `{ apiVersion, kind, metadata, spec, status, ...body } = raw` would. */
 function bodyOf(raw: Record<string, unknown>): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
+  let body: Record<string, unknown> | undefined;
   for (const key of Object.keys(raw)) {
-    if (key === 'apiVersion' || key === 'kind' || key === 'metadata' || key === 'spec' || key === 'status') continue;
+    if (isLifted(key)) continue;
     // An own "__proto__" key (JSON.parse makes one) stays a plain property, as with the rest syntax.
-    setOwnProperty(body, key, raw[key]);
+    setOwnProperty((body ??= {}), key, raw[key]);
   }
-  return body;
+  return body ?? EMPTY;
 }
 
 /** DNS-1123 label (1-63 of a-z, 0-9 and '-', alphanumeric at both ends), without a regular expression. */
@@ -42,11 +66,11 @@ function isDns1123Label(name: string): boolean {
   return true;
 }
 
-/** `metadata.ownerReferences` reduced to kind and name; absent when there are none (most objects). */
-function ownerReferencesOf(value: unknown): { ownerReferences?: { kind: string; name: string }[] } {
-  if (!Array.isArray(value)) return {};
+/** `metadata.ownerReferences` reduced to kind and name; undefined when there are none (most objects). */
+function ownerReferencesOf(value: unknown): { kind: string; name: string }[] | undefined {
+  if (!Array.isArray(value)) return undefined;
   const owners = value.filter(isRecord).filter((owner) => typeof owner.kind === 'string' && typeof owner.name === 'string').map((owner) => ({ kind: owner.kind as string, name: owner.name as string }));
-  return owners.length > 0 ? { ownerReferences: owners } : {};
+  return owners.length > 0 ? owners : undefined;
 }
 
 /**
@@ -79,33 +103,34 @@ export function normalizeObject(raw: unknown, source?: SourceLocation, options: 
   if ('ignored' in classified) return { ignored: true };
   const name = isRecord(metadata) && typeof metadata.name === 'string' ? metadata.name : '';
   const namespace = isRecord(metadata) && typeof metadata.namespace === 'string' ? metadata.namespace : '';
-  const resource = { apiVersion, kind, name, namespace };
   if ('unsupportedVersion' in classified) {
-    return { problem: { type: 'unsupported', message: `unknown API version ${classified.unsupportedVersion}`, source, resource } };
+    return { problem: { type: 'unsupported', message: `unknown API version ${classified.unsupportedVersion}`, source, resource: { apiVersion, kind, name, namespace } } };
   }
-  if (!isRecord(metadata) || !name) return { problem: { type: 'schema', message: `${kind} has no metadata.name`, source, resource } };
+  if (!isRecord(metadata) || !name) return { problem: { type: 'schema', message: `${kind} has no metadata.name`, source, resource: { apiVersion, kind, name, namespace } } };
   // ".", "*" and "~" are exportTo / Sidecar keywords: a namespace spelled like one must never
   // be taken at face value, and the API server only accepts DNS-1123 labels anyway.
   const namespaceName = classified.snapshotKind === 'Namespace' ? name : namespace;
   if (namespaceName && !isDns1123Label(namespaceName)) {
-    return { problem: { type: 'schema', message: `${kind} ${namespace ? `${namespace}/` : ''}${name}: namespace "${namespaceName}" is not a valid Kubernetes namespace name (DNS-1123 label)`, source, resource } };
+    return { problem: { type: 'schema', message: `${kind} ${namespace ? `${namespace}/` : ''}${name}: namespace "${namespaceName}" is not a valid Kubernetes namespace name (DNS-1123 label)`, source, resource: { apiVersion, kind, name, namespace } } };
   }
-  if (spec !== undefined && !isRecord(spec)) return { problem: { type: 'schema', message: `${kind} ${namespace}/${name}: spec must be an object`, source, resource } };
+  if (spec !== undefined && !isRecord(spec)) return { problem: { type: 'schema', message: `${kind} ${namespace}/${name}: spec must be an object`, source, resource: { apiVersion, kind, name, namespace } } };
+  const objectMeta: ObjectMeta = {
+    name,
+    namespace,
+    labels: stringMap(metadata.labels),
+    annotations: stringMap(metadata.annotations),
+    creationTimestamp: typeof metadata.creationTimestamp === 'string' ? metadata.creationTimestamp : undefined,
+    uid: typeof metadata.uid === 'string' ? metadata.uid : undefined,
+    resourceVersion: typeof metadata.resourceVersion === 'string' ? metadata.resourceVersion : undefined,
+  };
+  const ownerReferences = ownerReferencesOf(metadata.ownerReferences);
+  if (ownerReferences) objectMeta.ownerReferences = ownerReferences;
   const object: K8sObject = {
     apiVersion,
     kind,
     snapshotKind: classified.snapshotKind,
-    metadata: {
-      name,
-      namespace,
-      labels: stringMap(metadata.labels),
-      annotations: stringMap(metadata.annotations),
-      creationTimestamp: typeof metadata.creationTimestamp === 'string' ? metadata.creationTimestamp : undefined,
-      uid: typeof metadata.uid === 'string' ? metadata.uid : undefined,
-      resourceVersion: typeof metadata.resourceVersion === 'string' ? metadata.resourceVersion : undefined,
-      ...ownerReferencesOf(metadata.ownerReferences),
-    },
-    spec: (spec as Record<string, unknown> | undefined) ?? {},
+    metadata: objectMeta,
+    spec: (spec as Record<string, unknown> | undefined) ?? EMPTY,
     status: isRecord(status) ? status : undefined,
     body: bodyOf(raw),
     source,
@@ -138,6 +163,11 @@ export const NEWEST_BEHAVIOUR: IstioVersion = { major: 1, minor: 30, patch: 3, s
 export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
   const objects = emptyObjects();
   const namespaces: ClusterSnapshot['namespaces'] = new Map();
+  // Namespaces the objects are in, in order of first appearance (runs of one namespace, as in
+  // listings, are one entry): the namespaces not declared are inferred in that order, after
+  // the declared ones, without a second pass over every object.
+  const objectNamespaces: string[] = [];
+  let previousNamespace = '';
   for (const object of input.objects) {
     objects[object.snapshotKind].push(object);
     if (object.snapshotKind === 'Namespace') {
@@ -149,11 +179,12 @@ export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
         creationTimestamp: object.metadata.creationTimestamp,
       });
     }
+    const ns = object.metadata.namespace;
+    if (ns && ns !== previousNamespace) objectNamespaces.push((previousNamespace = ns));
   }
   const rootNamespace = input.meshConfig?.rootNamespace ?? 'istio-system';
-  for (const object of input.objects) {
-    const ns = object.metadata.namespace;
-    if (ns && !namespaces.has(ns)) namespaces.set(ns, { name: ns, labels: {}, annotations: {}, inferred: true });
+  for (const ns of objectNamespaces) {
+    if (!namespaces.has(ns)) namespaces.set(ns, { name: ns, labels: {}, annotations: {}, inferred: true });
   }
   const meshConfig: MeshConfig = { rootNamespace, fieldSources: {}, raw: {}, ...input.meshConfig };
   const coverage: ClusterSnapshot['coverage'] = { ...input.coverage };

@@ -12,7 +12,8 @@ import { admissionRejection, describeRejection } from './admission/index.js';
 // ajv's code for the schemas of schemas/index.ts, generated ahead of time: compiling them at
 // run time cost most of a small scan's start-up (docs/performance.md "Start-up").
 import { KIND_VALIDATORS } from './schemas/validators.gen.js';
-import type { InputProblem, K8sObject } from './types.js';
+import { KIND_SCHEMAS } from './schemas/index.js';
+import type { InputProblem, K8sObject, SnapshotKind } from './types.js';
 
 function describe(object: K8sObject): string {
   const { namespace, name } = object.metadata;
@@ -23,11 +24,36 @@ function refOf(object: K8sObject): NonNullable<InputProblem['resource']> {
   return { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace };
 }
 
+/**
+ * What a kind's schema is applied to. A schema describes the object as written (`{ spec, ...body }`);
+ * most only look at the root's `spec`, or only at root fields that live in `body` (RBAC rules,
+ * subjects, ConfigMap data), and no schema constrains the root beyond its properties. Such a
+ * schema gives the same verdict and error path on the K8sObject itself (whose `spec` is the same)
+ * or on `body`, so the object is not copied (schemaProblem runs on every object of every scan).
+ */
+type SchemaTarget = 'object' | 'body' | 'copy';
+
+function schemaTargetOf(kind: SnapshotKind): SchemaTarget {
+  const schema = KIND_SCHEMAS[kind];
+  if (!schema || schema.type !== 'object' || Object.keys(schema).some((key) => key !== 'type' && key !== 'properties')) return 'copy';
+  const properties = Object.keys((schema.properties ?? {}) as Record<string, unknown>);
+  if (properties.every((name) => name === 'spec')) return 'object';
+  if (!properties.includes('spec')) return 'body';
+  return 'copy';
+}
+
+const SCHEMA_TARGETS = new Map((Object.keys(KIND_SCHEMAS) as SnapshotKind[]).map((kind) => [kind, schemaTargetOf(kind)]));
+
+function schemaInput(object: K8sObject): unknown {
+  const target = SCHEMA_TARGETS.get(object.snapshotKind) ?? 'copy';
+  return target === 'object' ? object : target === 'body' ? object.body : { spec: object.spec, ...object.body };
+}
+
 /** Wrong field types, or undefined when the object's fields have the shapes the rules expect. */
 export function schemaProblem(object: K8sObject): InputProblem | undefined {
   const validate = KIND_VALIDATORS[object.snapshotKind];
   if (!validate) return undefined;
-  if (validate({ spec: object.spec, ...object.body })) return undefined;
+  if (validate(schemaInput(object))) return undefined;
   const error = validate.errors?.[0];
   const path = (error?.instancePath ?? '').replace(/^\//, '').split('/').join('.') || '(root)';
   return {
@@ -93,6 +119,14 @@ export function admissionProblem(object: K8sObject): InputProblem | undefined {
  */
 function rejectedOnlyForMetadata(object: K8sObject): boolean {
   return admissionRejection(object)?.by === 'metadata';
+}
+
+/**
+ * Why partitionValidObjects sets aside an object of an admitted source (live: no admission
+ * checks), or undefined when the rules may use it. The live collector asks as each page arrives.
+ */
+export function admittedObjectProblem(object: K8sObject): InputProblem | undefined {
+  return schemaProblem(object) ?? statusProblem(object);
 }
 
 /** Splits objects into those the rules may use and problems for the rest. Order is kept. */

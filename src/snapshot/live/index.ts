@@ -18,6 +18,7 @@ import { KubeConfigError, kubeConfigForContext, loadKubeConfig, selectContexts }
 import { mapBounded } from '../../concurrency.js';
 import { assembleSnapshot } from '../assemble.js';
 import { normalizeObject } from '../build.js';
+import { admittedObjectProblem } from '../validate.js';
 import { SNAPSHOT_KINDS, type ClusterIdentity, type ClusterSnapshot, type CoverageEntry, type CoverageStatus, type InputProblem, type IstioVersion, type K8sObject, type MeshRevisionProfile, type SnapshotKind } from '../types.js';
 import { coverageStatusOf, discoverResources, errorMessage, httpStatusOf, type ServedResource } from './discovery.js';
 import { redactLiteralEnvValues } from './redact.js';
@@ -143,30 +144,39 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
   if (!discovery.unlistable.has('Constraint')) tasks.push(readConstraints);
   await mapBounded(tasks, options.concurrency ?? DEFAULT_CONCURRENCY, (task) => task());
 
-  const objects: K8sObject[] = [];
-  const problems: InputProblem[] = [];
-  for (const kind of SNAPSHOT_KINDS) {
-    const normalized = normalizedByKind.get(kind);
-    if (!normalized) continue;
-    for (const object of normalized.objects) objects.push(object);
-    for (const problem of normalized.problems) problems.push(problem);
-  }
-
   // Mesh config ConfigMaps last: their names depend on the namespaces and revision labels just read.
-  const namespacesRead = coverage.Namespace?.status === 'read' ? objects.filter((o) => o.snapshotKind === 'Namespace') : undefined;
+  // Every object read counts here, also those set aside as invalid (as when they were looked for among all objects read).
+  const objectsOf = (kind: SnapshotKind) => {
+    const normalized = normalizedByKind.get(kind);
+    return normalized ? [...normalized.objects, ...normalized.setAside.map((aside) => aside.object)] : [];
+  };
+  const namespacesRead = coverage.Namespace?.status === 'read' ? objectsOf('Namespace') : undefined;
   const rootNamespaces = rootNamespaceCandidates(namespacesRead, options.aksCluster);
-  const names = meshConfigMapNames(knownRevisions(objects, rootNamespaces, options.aksCluster));
+  const revisionHolders = REVISION_HOLDER_KINDS.flatMap(objectsOf);
+  const names = meshConfigMapNames(knownRevisions(revisionHolders, rootNamespaces, options.aksCluster));
   const meshMaps = await readMeshConfigMaps(http, rootNamespaces, names, options.concurrency ?? DEFAULT_CONCURRENCY);
   coverage.ConfigMap = meshMaps.coverage;
   progress('ConfigMap', meshMaps.configMaps.length, true, meshMaps.coverage.status);
-  const configMaps = normalizeAll(meshMaps.configMaps);
-  for (const object of configMaps.objects) objects.push(object);
+  const configMaps = splitResults(meshMaps.configMaps.map(normalizeAndCheck));
+
+  // In SNAPSHOT_KINDS order, the ConfigMaps read by name last; problems as assembleSnapshot would
+  // give them: those of reading every object, then those of the objects set aside.
+  const objects: K8sObject[] = [];
+  const problems: InputProblem[] = [];
+  const setAside: InputProblem[] = [];
+  for (const normalized of [...SNAPSHOT_KINDS.map((kind) => normalizedByKind.get(kind)), configMaps]) {
+    if (!normalized) continue;
+    for (const object of normalized.objects) objects.push(object);
+    for (const problem of normalized.problems) problems.push(problem);
+    for (const aside of normalized.setAside) setAside.push(aside.problem);
+  }
 
   return assembleSnapshot({
     cluster: options.cluster,
     source: 'live',
     objects,
-    inputProblems: [...problems, ...configMaps.problems],
+    objectsValidated: true,
+    inputProblems: [...problems, ...setAside],
     coverage: orderedCoverage(coverage),
     apiRequests: http.totals.requests,
     aksCluster: options.aksCluster,
@@ -178,40 +188,64 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
 }
 
 interface Normalized {
+  /** Objects the rules may use. */
   objects: K8sObject[];
+  /** Items that could not be read as objects (normalizeObject). */
   problems: InputProblem[];
+  /** Objects set aside as invalid (schema, negative status: admittedObjectProblem). */
+  setAside: SetAside[];
 }
 
-/** An object, a problem, or nothing (a kind the scanner does not read): no wrapper, as thousands are held until their kind is listed. */
-type NormalizeResult = K8sObject | InputProblem | null;
+/** An object set aside by admittedObjectProblem, and why: rare, so the wrapper costs nothing. */
+class SetAside {
+  constructor(
+    readonly object: K8sObject,
+    readonly problem: InputProblem,
+  ) {}
+}
 
-function normalizeLive(item: Record<string, unknown>): NormalizeResult {
+/**
+ * An object, a problem, an object set aside, or nothing (a kind the scanner does not read): no
+ * wrapper for the common cases, as thousands are held until their kind is listed.
+ */
+type NormalizeResult = K8sObject | InputProblem | SetAside | null;
+
+/**
+ * What the collector keeps of each item: the object, checked right away (schema and status,
+ * as assembleSnapshot would for a live source) while it is still in the processor's caches.
+ */
+function normalizeAndCheck(item: Record<string, unknown>): NormalizeResult {
   // Admitted by the API server: the admission checks that read raw metadata never run on live objects.
   const result = normalizeObject(item, undefined, { keepRawMetadata: false });
-  return 'object' in result ? result.object : 'problem' in result ? result.problem : null;
+  if ('object' in result) {
+    const problem = admittedObjectProblem(result.object);
+    return problem ? new SetAside(result.object, problem) : result.object;
+  }
+  return 'problem' in result ? result.problem : null;
 }
 
 /** What the collector keeps of each listed item, done as its page arrives (list.ts `take`). */
 function redactAndNormalize(item: Record<string, unknown>): NormalizeResult {
   // Literal env values in pod specs go before anything else sees them (./redact.ts).
   redactLiteralEnvValues(item);
-  return normalizeLive(item);
+  return normalizeAndCheck(item);
 }
 
 function splitResults(results: NormalizeResult[]): Normalized {
   const objects: K8sObject[] = [];
   const problems: InputProblem[] = [];
+  const setAside: SetAside[] = [];
   for (const result of results) {
     if (result === null) continue;
-    if ('snapshotKind' in result) objects.push(result);
+    if (result instanceof SetAside) setAside.push(result);
+    else if ('snapshotKind' in result) objects.push(result);
     else problems.push(result);
   }
-  return { objects, problems };
+  return { objects, problems, setAside };
 }
 
-function normalizeAll(raw: Record<string, unknown>[]): Normalized {
-  return splitResults(raw.map(normalizeLive));
-}
+/** Kinds whose `istio.io/rev` labels name revisions in use (knownRevisions). */
+const REVISION_HOLDER_KINDS: SnapshotKind[] = ['Namespace', 'Pod', 'MutatingWebhookConfiguration', 'Deployment'];
 
 /** Coverage in SNAPSHOT_KINDS order, so records and reports read the same every time. */
 function orderedCoverage(coverage: Partial<Record<SnapshotKind, CoverageEntry>>): Partial<Record<SnapshotKind, CoverageEntry>> {

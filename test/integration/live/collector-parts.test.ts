@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { KubeConfig } from '@kubernetes/client-node';
 import { retryAfterMs } from '../../../src/access/kube-http.js';
+import { assembleSnapshot } from '../../../src/snapshot/assemble.js';
 import { normalizeObject } from '../../../src/snapshot/build.js';
 import { collectLiveSnapshot } from '../../../src/snapshot/live/index.js';
 import { parseGroupList, versionsToTry } from '../../../src/snapshot/live/discovery.js';
 import { knownRevisions, meshConfigMapNames, rootNamespaceCandidates } from '../../../src/snapshot/live/mesh-configmaps.js';
-import type { K8sObject } from '../../../src/snapshot/types.js';
+import { SNAPSHOT_KINDS, type K8sObject } from '../../../src/snapshot/types.js';
 import { startKubeApiServerDouble } from '../../doubles/kube-apiserver/index.js';
 import { rbacAllows, ruleAllows } from '../../doubles/kube-apiserver/rbac.js';
 import { DEMO_DIR, FAST_HTTP, REPO_ROOT } from './helpers.js';
@@ -66,6 +67,41 @@ describe('mesh config ConfigMaps', () => {
 
   it('names the maps istiod and the AKS add-on read', () => {
     expect(meshConfigMapNames(['asm-1-24'])).toEqual(['istio', 'istio-sidecar-injector', 'istio-asm-1-24', 'istio-shared-configmap-asm-1-24', 'istio-sidecar-injector-asm-1-24']);
+  });
+});
+
+describe('objects checked as their page arrives', () => {
+  it('sets aside and reports the same objects, in the same order, as assembling everything read would; set-aside objects still name revisions', async () => {
+    const raws: Array<Record<string, unknown>> = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'istio-injection': 'enabled' } } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'team-a', labels: { 'istio.io/rev': 'asm-1-26' } }, spec: { containers: [] }, status: { conditions: [{ type: 'Accepted', status: 'False' }] } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'bad', namespace: 'team-a' }, spec: { ports: 'http' } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'good', namespace: 'team-a' }, spec: { ports: [{ port: 80 }] } },
+      { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'se-bad', namespace: 'team-a' }, spec: { hosts: ['a.example.com'], exportTo: '*' } },
+      { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'se-good', namespace: 'team-a' }, spec: { hosts: ['b.example.com'] } },
+      { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'vs', namespace: 'team-a' }, spec: { hosts: ['b.example.com'] }, status: { validationMessages: [{ level: 'ERROR', type: { code: 'IST0101' } }] } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: { not: 'a string' } } },
+    ];
+    const double = await startKubeApiServerDouble({ objects: raws });
+    try {
+      const kubeConfig = new KubeConfig();
+      kubeConfig.loadFromOptions(double.kubeconfig('checked'));
+      const live = await collectLiveSnapshot(kubeConfig, { cluster: { name: 'checked' }, http: FAST_HTTP });
+      // The reference: every object read, in the collector's order (kinds in SNAPSHOT_KINDS order,
+      // the ConfigMaps read by name last), checked by assembleSnapshot itself.
+      const normalized = raws.map((raw) => object(structuredClone(raw)));
+      const ordered = [...SNAPSHOT_KINDS.filter((kind) => kind !== 'ConfigMap').flatMap((kind) => normalized.filter((o) => o.snapshotKind === kind)), ...normalized.filter((o) => o.snapshotKind === 'ConfigMap')];
+      const reference = assembleSnapshot({ cluster: { name: 'checked' }, source: 'live', objects: ordered });
+      expect(live.inputProblems.map((problem) => problem.message)).toEqual(reference.inputProblems.map((problem) => problem.message));
+      expect(live.inputProblems.map((problem) => problem.resource?.name)).toEqual(['bad', 'se-bad', 'vs', 'p', 'istio']);
+      for (const kind of SNAPSHOT_KINDS) expect(live.objects[kind].map((o) => o.metadata.name)).toEqual(reference.objects[kind].map((o) => o.metadata.name));
+      expect([...live.namespaces.keys()]).toEqual([...reference.namespaces.keys()]);
+      // The Pod set aside for its status still names a revision in use: its ConfigMaps are asked for.
+      expect(double.requests.map((request) => request.path)).toContain('/api/v1/namespaces/istio-system/configmaps/istio-asm-1-26');
+    } finally {
+      await double.close();
+    }
   });
 });
 

@@ -86,6 +86,34 @@ describe('normalizeObject for the collector', () => {
     expect((result.object.body as { x?: number }).x).toBeUndefined();
   });
 
+  it('holds labels and annotations as read when they are plain string maps, copies their string entries otherwise, and shares one frozen empty object for what an object lacks', () => {
+    const normalized = (raw: Record<string, unknown>) => {
+      const result = normalizeObject(raw, undefined, { keepRawMetadata: false });
+      if (!('object' in result)) throw new Error('not an object');
+      return result.object;
+    };
+    const labels = { app: 'a', 'istio.io/rev': 'asm-1-25' };
+    const annotations = { note: 'x', count: 3 };
+    const labelled = normalized({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'team-a', labels, annotations }, spec: { ports: [] } });
+    expect(labelled.metadata.labels).toBe(labels);
+    expect(labelled.metadata.annotations).toEqual({ note: 'x' });
+    // An own "__proto__" key (JSON.parse makes one) is not taken over: the copy drops it, as plain assignment always did.
+    const hostile = JSON.parse('{"__proto__":"x","app":"a"}') as Record<string, string>;
+    const withProto = normalized({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'team-a', labels: hostile }, spec: {} });
+    expect(withProto.metadata.labels).not.toBe(hostile);
+    expect(Object.keys(withProto.metadata.labels)).toEqual(['app']);
+    expect(Object.getPrototypeOf(withProto.metadata.labels)).toBe(Object.prototype);
+    // No labels, annotations, body or spec: one frozen empty object, not four per object.
+    const bare = [normalized({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } }), normalized({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'b', labels: {} } })];
+    const empties = bare.flatMap((object) => [object.metadata.labels, object.metadata.annotations, object.body, object.spec]);
+    for (const empty of empties) {
+      expect(empty).toBe(empties[0]);
+      expect(Object.isFrozen(empty)).toBe(true);
+      expect(Object.keys(empty)).toEqual([]);
+    }
+    expect(bare[0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', snapshotKind: 'Namespace', metadata: { name: 'a', namespace: '', labels: {}, annotations: {} }, spec: {}, body: {} });
+  });
+
   it('accepts exactly the DNS-1123 labels as namespace names', () => {
     const namespaceOf = (namespace: string) => normalizeObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace } });
     for (const valid of ['a', 'team-a', '0', 'a'.repeat(63), 'a-0']) expect(namespaceOf(valid)).toHaveProperty('object');

@@ -115,6 +115,44 @@ spec: {hosts: [b.example.com], exportTo: "*"}
     expect(snapshot.meshMode).toBe('unknown');
   });
 
+  it('declares namespaces first, then infers the others in the order objects first name them', () => {
+    const snapshot = assembleSnapshot({
+      cluster,
+      source: 'manifests',
+      objects: objects(`
+apiVersion: v1
+kind: Service
+metadata: {name: s1, namespace: zeta}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: s2, namespace: alpha}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: s3, namespace: zeta}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: mid}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: s4, namespace: mid}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: s5, namespace: beta}
+`),
+    });
+    expect([...snapshot.namespaces.values()].map(({ name, inferred }) => `${name}${inferred ? ' (inferred)' : ''}`)).toEqual(['mid', 'zeta (inferred)', 'alpha (inferred)', 'beta (inferred)']);
+    expect(snapshot.objects.Service.map((o) => o.metadata.name)).toEqual(['s1', 's2', 's3', 's4', 's5']);
+  });
+
+  it('takes objects as validated only from the live collector (manifests need the admission checks)', () => {
+    expect(() => assembleSnapshot({ cluster, source: 'manifests', objects: [], objectsValidated: true })).toThrow(/only live objects/);
+  });
+
   it('marks a cluster without the add-on and without Istio as mesh mode none', () => {
     const snapshot = assembleSnapshot({ cluster, source: 'manifests', objects: [], aksCluster: { serviceMeshProfile: { mode: 'Disabled' } } });
     expect(snapshot.meshMode).toBe('none');

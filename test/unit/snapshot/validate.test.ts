@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { normalizeObject } from '../../../src/snapshot/build.js';
-import type { K8sObject } from '../../../src/snapshot/types.js';
-import { partitionValidObjects, schemaProblem, statusProblem } from '../../../src/snapshot/validate.js';
+import { KIND_INFO } from '../../../src/snapshot/kinds.js';
+import { KIND_SCHEMAS } from '../../../src/snapshot/schemas/index.js';
+import { KIND_VALIDATORS } from '../../../src/snapshot/schemas/validators.gen.js';
+import type { K8sObject, SnapshotKind } from '../../../src/snapshot/types.js';
+import { admittedObjectProblem, partitionValidObjects, schemaProblem, statusProblem } from '../../../src/snapshot/validate.js';
 
 function object(raw: Record<string, unknown>): K8sObject {
   const result = normalizeObject(raw, { file: 'f.yaml', line: 3 });
@@ -66,3 +70,52 @@ describe('object validation', () => {
     expect(partitionValidObjects([badName, badNameAndSpec]).valid).toHaveLength(2);
   });
 });
+
+describe('schema validation without a copy of each object', () => {
+  // schemaProblem validates the K8sObject itself (schemas reading only `spec`) or its body
+  // (schemas reading only other top-level fields) instead of `{ spec, ...body }`: same verdict
+  // and same first error as the object as written, for every kind that has a schema.
+  const kinds = Object.keys(KIND_VALIDATORS) as Array<keyof typeof KIND_INFO>;
+  const propertiesOf = (schema: unknown): string[] => Object.keys(((schema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {}) as Record<string, unknown>);
+  const value = fc.oneof(
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.array(fc.string({ maxLength: 3 }), { maxLength: 3 }),
+    fc.dictionary(fc.constantFrom('a', 'name', 'matchLabels', 'mode', 'number', 'hosts'), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+  );
+  const expectedMessage = (kind: SnapshotKind, object: K8sObject): string | undefined => {
+    const validate = KIND_VALIDATORS[kind]!;
+    if (validate({ spec: object.spec, ...object.body })) return undefined;
+    const error = validate.errors?.[0];
+    return `${(error?.instancePath ?? '').replace(/^\//, '').split('/').join('.') || '(root)'} ${error?.message ?? 'is invalid'}`;
+  };
+
+  it.each(kinds)('%s: same verdict and first error as validating { spec, ...body }', (kind) => {
+    const info = KIND_INFO[kind];
+    const schema = KIND_SCHEMAS[kind];
+    const specFields = propertiesOf((schema?.properties as Record<string, unknown> | undefined)?.spec);
+    const topFields = [...propertiesOf(schema).filter((name) => name !== 'spec'), '__proto__', 'other'];
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...specFields, 'extra'), value, { maxKeys: 4 }), fc.dictionary(fc.constantFrom(...topFields), value, { maxKeys: 3 }), (spec, top) => {
+        // Through JSON, as read: an own "__proto__" key stays a plain property.
+        const raw = JSON.parse(JSON.stringify({ apiVersion: `${info.group ? `${info.group}/` : ''}${info.versions[0]}`, kind: info.objectKind ?? info.kind, metadata: { name: 'o', namespace: info.namespaced ? 'a' : undefined }, spec, ...top })) as Record<string, unknown>;
+        const result = normalizeObject(raw);
+        if (!('object' in result)) throw new Error(`fixture is not an object: ${JSON.stringify(result)}`);
+        const expected = expectedMessage(kind, result.object);
+        const problem = schemaProblem(result.object);
+        if (expected === undefined) expect(problem).toBeUndefined();
+        else expect(problem?.message).toContain(`: ${expected}; `);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('admittedObjectProblem is what partitionValidObjects sets aside for an admitted (live) source', () => {
+    const good = se({ hosts: ['a'] });
+    const badSchema = se({ hosts: 'a' });
+    const badStatus = se({ hosts: ['a'] }, { conditions: [{ type: 'Reconciled', status: 'False' }] });
+    const { valid, problems } = partitionValidObjects([good, badSchema, badStatus]);
+    expect(valid).toEqual([good]);
+    expect([good, badSchema, badStatus].map(admittedObjectProblem).filter((problem) => problem !== undefined)).toEqual(problems);
+  });
+});
+
