@@ -5,7 +5,7 @@ import type { ClusterSnapshot, CoverageEntry, SnapshotKind } from '../snapshot/t
 import { computeFindingId } from './finding-id.js';
 import { listSummaryOf, withListSummary } from './list-summary.js';
 import { ALL_RULES } from './registry.js';
-import { applySuppressions, indexObjects, objectOf } from './suppression.js';
+import { applySuppressions, LazyObjectIndex } from './suppression.js';
 import type { Finding, Rule, RuleContext, RuleResult } from './types.js';
 
 const RULE_CATALOGUE = ALL_RULES.map((rule) => rule.meta);
@@ -40,8 +40,8 @@ export function evaluateSnapshot(snapshot: ClusterSnapshot, config: ScannerConfi
   const rules = (options.rules ?? ALL_RULES).filter((rule) => !config.disabledRules.includes(rule.meta.id));
   const ctx = createRuleContext(snapshot, config, options.model);
   const findings: Finding[] = [];
-  // One index of the snapshot's objects serves both finding locations and annotation suppressions.
-  const objects = indexObjects(snapshot);
+  // Where findings without a source of their own were written: only their kinds are indexed.
+  const objects = new LazyObjectIndex(snapshot);
   for (const rule of rules) {
     if (rule.meta.id !== 'scan-incomplete' && ruleIsBlind(rule, snapshot)) continue;
     for (const result of rule.evaluate(ctx)) {
@@ -69,13 +69,13 @@ export function evaluateSnapshot(snapshot: ClusterSnapshot, config: ScannerConfi
         suppressed: false,
         subjectKey,
         // Offline scans know where each object was written; SARIF and fixes need it.
-        source: result.source ?? objectOf(objects, result.resource)?.source,
+        source: result.source ?? objects.get(result.resource)?.source,
       };
       keepLazyAffectedNamespaces(result, finding);
       findings.push(finding);
     }
   }
-  return applySuppressions(findings, snapshot, config, objects);
+  return applySuppressions(findings, snapshot, config);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export interface FindingIdParts {
   clusterResourceId: string;
@@ -15,5 +15,6 @@ export interface FindingIdParts {
  */
 export function computeFindingId(parts: FindingIdParts): string {
   const key = [parts.clusterResourceId, parts.ruleId, parts.namespace, parts.resourceKind, parts.resourceName, parts.subjectKey].join('\u0000');
-  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+  // One-shot hash: no Hash object per finding (11,000 on the large fleet).
+  return hash('sha256', key, 'hex').slice(0, 32);
 }

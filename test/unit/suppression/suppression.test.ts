@@ -3,7 +3,7 @@ import { defaultConfig, type ConfigSuppression } from '../../../src/config/types
 import { quotaServiceEntryMissing } from '../../../src/rules/admission/quota-serviceentry-missing.js';
 import { rbacServiceEntryWriteBroad } from '../../../src/rules/admission/rbac-serviceentry-write-broad.js';
 import { evaluateSnapshot } from '../../../src/rules/engine.js';
-import { expiredSuppressions, expiryInstant } from '../../../src/rules/suppression.js';
+import { annotatedObjects, expiredSuppressions, expiryInstant, indexObjects, LazyObjectIndex, objectOf, SUPPRESS_ANNOTATION } from '../../../src/rules/suppression.js';
 import { destinationRuleTlsDisabled } from '../../../src/rules/transport/destinationrule-tls-disabled.js';
 import { snapshotFromYaml } from '../../helpers/rule-tester.js';
 
@@ -130,5 +130,72 @@ metadata: {name: tenant-a, annotations: {isolation-scanner.io/suppress: quota-se
   it('a date-only expiry lasts through that day (UTC)', () => {
     expect(expiryInstant('2026-06-15').toISOString()).toBe('2026-06-15T23:59:59.999Z');
     expect(expiryInstant('2026-06-15T08:00:00Z').toISOString()).toBe('2026-06-15T08:00:00.000Z');
+  });
+});
+
+describe('object lookups of the engine and of annotation suppressions', () => {
+  // Two objects share kind, namespace and name (two files): the later one is the one a finding points at.
+  const manifests = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: tenant-a}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: dr
+  namespace: tenant-a
+  annotations: {isolation-scanner.io/suppress: destinationrule-tls-disabled, isolation-scanner.io/suppress-reason: first}
+spec: {host: a.example.com}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: dr, namespace: tenant-a}
+spec: {host: b.example.com}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: other
+  namespace: tenant-a
+  annotations: {isolation-scanner.io/suppress: destinationrule-tls-disabled, isolation-scanner.io/suppress-reason: other}
+spec: {host: c.example.com}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: dr, namespace: tenant-a}
+spec: {ports: [{port: 80}]}
+`;
+  const snapshot = snapshotFromYaml({ manifests });
+  const refs = [
+    { kind: 'DestinationRule', namespace: 'tenant-a', name: 'dr' },
+    { kind: 'DestinationRule', namespace: 'tenant-a', name: 'other' },
+    { kind: 'Service', namespace: 'tenant-a', name: 'dr' },
+    { kind: 'Namespace', namespace: '', name: 'tenant-a' },
+    { kind: 'DestinationRule', namespace: 'tenant-b', name: 'dr' },
+    { kind: 'DestinationRule', namespace: 'tenant-a', name: '' },
+  ];
+
+  it('the lazy index finds what the full index finds, keying only the kinds asked for', () => {
+    const full = indexObjects(snapshot);
+    const lazy = new LazyObjectIndex(snapshot);
+    expect(lazy.get({ kind: 'Namespace', namespace: '', name: 'tenant-a' })).toBe(objectOf(full, { kind: 'Namespace', namespace: '', name: 'tenant-a' }));
+    expect(lazy.keyed).toBe(1);
+    for (const ref of refs) expect(lazy.get(ref)).toBe(objectOf(full, ref));
+    expect(lazy.get(undefined)).toBeUndefined();
+    expect(lazy.get({ kind: 'DestinationRule', namespace: 'tenant-a', name: 'dr' })?.spec.host).toBe('b.example.com');
+    expect(lazy.keyed).toBe(full.size);
+  });
+
+  it('annotation suppressions see the object a finding points at only when it carries the annotation', () => {
+    const full = indexObjects(snapshot);
+    const annotated = annotatedObjects(snapshot);
+    for (const ref of refs) {
+      const object = objectOf(full, ref);
+      expect(annotated(ref)).toBe(object?.metadata.annotations[SUPPRESS_ANNOTATION] !== undefined ? object : undefined);
+    }
+    // The later, unannotated DestinationRule dr is the one at fault: the earlier one's annotation does not count.
+    expect(annotated(refs[0])).toBeUndefined();
+    expect(annotated(refs[1])?.metadata.name).toBe('other');
   });
 });
