@@ -26,7 +26,7 @@ import { benchmarkEndToEnd, type EndToEndResult } from './e2e.js';
 import type { EvalWorkerResult } from './eval-worker.js';
 import { SIZES, type FleetSize } from './generator.js';
 import { benchmarkIngestion, type IngestResult } from './ingest.js';
-import { fmt, summarize, type Summary } from './stats.js';
+import { fmt, growthPerDoubling, summarize, type Summary } from './stats.js';
 import type { ShapesWorkerResult } from './shapes-worker.js';
 import { benchmarkStartup, STARTUP_TARGET_S, type StartupResult } from './startup.js';
 import { TENANT_SIZES } from './tenant-fleet.js';
@@ -224,18 +224,6 @@ async function benchmarkShapes(sizes: readonly number[], runs: number, pin: bool
 }
 
 const median = (values: number[] | undefined) => (values && values.length > 0 ? summarize(values).median : Number.NaN);
-
-/**
- * Growth of time (or bytes) per object per doubling of the fleet, from the smallest to the
- * largest size: (per-object at largest / per-object at smallest) ^ (1 / doublings). Over the
- * whole range, so one noisy size does not decide.
- */
-export function growthPerDoubling(points: Array<{ objects: number; value: number }>): number {
-  const first = points[0]!;
-  const last = points[points.length - 1]!;
-  const doublings = Math.log2(last.objects / first.objects);
-  return ((last.value / last.objects) / (first.value / first.objects)) ** (1 / doublings);
-}
 
 function shapesTargets(results: ShapesWorkerResult[]): TargetCheck[] {
   const checks: TargetCheck[] = [];

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { accountRequests, expectedRequests, type RequestExpectation } from '../../bench/collect.js';
-import { summarize } from '../../bench/stats.js';
+import { growthPerDoubling, summarize } from '../../bench/stats.js';
 import { DEFAULT_GROUP_VERSIONS, type RecordedRequest } from '../doubles/kube-apiserver/index.js';
 
 const discovery = (path: string): RecordedRequest => ({ method: 'GET', path, query: {}, attributes: { verb: 'get', nonResourceURL: path }, status: 200, bytes: 10 });
@@ -32,6 +32,30 @@ describe('summarize', () => {
   it('gives the median of odd and even counts, with min and max', () => {
     expect(summarize([5, 1, 3])).toEqual({ median: 3, min: 1, max: 5 });
     expect(summarize([4, 1, 3, 2])).toEqual({ median: 2.5, min: 1, max: 4 });
+  });
+});
+
+describe('growthPerDoubling', () => {
+  const sizes = [1000, 2000, 4000, 8000];
+  it('is 1 for linear work, 2 for quadratic and 0.5 for constant, whatever the scale', () => {
+    expect(growthPerDoubling(sizes.map((objects) => ({ objects, value: 3 * objects })))).toBeCloseTo(1, 10);
+    expect(growthPerDoubling(sizes.map((objects) => ({ objects, value: objects * objects })))).toBeCloseTo(2, 10);
+    expect(growthPerDoubling(sizes.map((objects) => ({ objects, value: 42 })))).toBeCloseTo(0.5, 10);
+  });
+
+  it('fits every size: a slow smallest size does not decide alone, but growth at every size still shows', () => {
+    // Linear but for a smallest measurement 4x too high (a fixed cost or noise): the two ends alone would say x0.63.
+    const noisyStart = sizes.map((objects, index) => ({ objects, value: index === 0 ? 4 * objects : objects }));
+    expect(growthPerDoubling(noisyStart)).toBeGreaterThan(0.63);
+    // Quadratic from the second size on is still far above linear.
+    const lateQuadratic = sizes.map((objects, index) => ({ objects, value: index === 0 ? objects : (objects * objects) / 1000 }));
+    expect(growthPerDoubling(lateQuadratic)).toBeGreaterThan(1.5);
+  });
+
+  it('is NaN (a target not met) when a size has no positive measurement or fewer than two sizes exist', () => {
+    expect(growthPerDoubling([{ objects: 1000, value: 5 }])).toBeNaN();
+    expect(growthPerDoubling([{ objects: 1000, value: 5 }, { objects: 2000, value: Number.NaN }])).toBeNaN();
+    expect(growthPerDoubling([{ objects: 1000, value: 0 }, { objects: 2000, value: 5 }])).toBeNaN();
   });
 });
 
