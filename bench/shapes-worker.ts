@@ -21,6 +21,7 @@ import type { ScanReport } from '../src/report/types.js';
 import { assembleSnapshot } from '../src/snapshot/assemble.js';
 import { normalizeObject } from '../src/snapshot/build.js';
 import type { K8sObject } from '../src/snapshot/types.js';
+import { settleHeap } from './settle.js';
 import { generateTenantFleet } from './tenant-fleet.js';
 
 export interface ShapesWorkerResult {
@@ -66,30 +67,10 @@ function cpuMs(): number {
   return (usage.user + usage.system) / 1000;
 }
 
-/** Run with --expose-gc: each measurement starts from a collected (and swept, see settle) heap, so no one pays for the garbage of another. */
-const collectGarbage = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
-
 let gcMs = 0;
 const gcByType: Record<string, number> = {};
-/**
- * Waits (at most 2 s) until the process stops using CPU. gc() returns before V8's helper
- * threads have swept the heap it collected; on the one pinned CPU their work would be charged
- * to whatever is measured next: after a model build of 10,000 namespaces, to a rule of a few
- * milliseconds, several times its own cost (issue 19: two such rules looked x1.9-2.0 per doubling).
- */
-function settle(): void {
-  const nap = new Int32Array(new SharedArrayBuffer(4));
-  const deadline = performance.now() + 2000;
-  while (performance.now() < deadline) {
-    const before = cpuMs();
-    Atomics.wait(nap, 0, 0, 5);
-    if (cpuMs() - before < 0.25) return;
-  }
-}
-
 function measured<T>(work: () => T): { value: T; ms: number; wallMs: number } {
-  collectGarbage();
-  settle();
+  settleHeap();
   const profiler = new GCProfiler();
   profiler.start();
   const started = cpuMs();
@@ -148,8 +129,7 @@ if (withRender) {
       if (result.renderErrors[format.name]) continue;
       try {
         const render = await format.load();
-        collectGarbage();
-        settle();
+        settleHeap();
         const started = cpuMs();
         const bytes = await byteLength(await render(report, context));
         const ms = cpuMs() - started;
