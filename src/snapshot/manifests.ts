@@ -11,7 +11,7 @@ import { relative } from 'node:path';
 import { isMap, isSeq, LineCounter, type Node as YamlNode } from 'yaml';
 import { normalizeObject } from './build.js';
 import { describeFsError, InputTooLargeError, readBounded, walkManifestPaths, type ManifestFs } from './input/files.js';
-import { documentValue, DocumentRefused, parseYamlDocuments } from './input/go-yaml.js';
+import { documentValue, DocumentRefused, parseYamlDocuments, yamlEnvironment } from './input/go-yaml.js';
 import { MAX_NESTING_DEPTH, scanJson, splitYamlDocuments, yamlDepthExceeded, lineAt } from './input/text-scan.js';
 import { KIND_INFO } from './kinds.js';
 import type { InputProblem, K8sObject, SourceLocation } from './types.js';
@@ -103,7 +103,8 @@ export function parseManifestText(input: string, file: string, options: Manifest
     result.problems.push({ type: 'parse', message: `refused ${file}: it is not valid JSON and is too large to read as YAML (over ${MAX_MANIFEST_FILE_BYTES} bytes)`, source: { file, line: 1 } });
     return result;
   }
-  for (const chunk of splitYamlDocuments(text)) parseYamlChunk(chunk.text, chunk.firstLine, file, defaultNamespace, result);
+  const environment = yamlEnvironment();
+  for (const chunk of splitYamlDocuments(text)) parseYamlChunk(chunk.text, chunk.firstLine, file, defaultNamespace, result, environment);
   return result;
 }
 
@@ -129,7 +130,7 @@ function parseJsonText(text: string, file: string, defaultNamespace: string, res
   return true;
 }
 
-function parseYamlChunk(text: string, firstLine: number, file: string, defaultNamespace: string, result: ManifestLoadResult): void {
+function parseYamlChunk(text: string, firstLine: number, file: string, defaultNamespace: string, result: ManifestLoadResult, environment: NodeJS.ProcessEnv): void {
   const tooDeepAt = yamlDepthExceeded(text);
   if (tooDeepAt >= 0) {
     result.documentsRead += 1;
@@ -139,7 +140,7 @@ function parseYamlChunk(text: string, firstLine: number, file: string, defaultNa
   }
   const lineCounter = new LineCounter();
   const lineOf = (offset: number | undefined): number => firstLine + (offset === undefined ? 0 : lineCounter.linePos(offset).line - 1);
-  for (const document of parseYamlDocuments(text, lineCounter)) {
+  for (const document of parseYamlDocuments(text, lineCounter, environment)) {
     const documentLine = lineOf(document.contents?.range[0] ?? document.range[0]);
     if (document.errors.length > 0) {
       const first = document.errors[0]!;

@@ -6,10 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import fc from 'fast-check';
 import { loadManifests, MAX_JSON_FILE_BYTES, MAX_MANIFEST_FILE_BYTES, parseManifestText } from '../../../src/snapshot/manifests.js';
-import { resolvePlainScalar } from '../../../src/snapshot/input/go-yaml.js';
+import { LineCounter } from 'yaml';
+import { parseYamlDocuments, resolvePlainScalar, yamlEnvironment } from '../../../src/snapshot/input/go-yaml.js';
 import { scanJson, splitYamlDocuments, yamlDepthExceeded } from '../../../src/snapshot/input/text-scan.js';
 
 const root = join(new URL('.', import.meta.url).pathname, '../../..');
@@ -88,6 +89,30 @@ describe('YAML read as go-yaml v2 reads it', () => {
     const env = process.env;
     expect(parseManifestText('apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\nkind: [unclosed\n', 'x.yaml').problems).toHaveLength(1);
     expect(process.env).toBe(env);
+  });
+
+  it('the yaml package sees the LOG_TOKENS and LOG_STREAM read for the file, and nothing else of the environment', () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      parseYamlDocuments('a: 1\n', new LineCounter(), {});
+      expect(log).not.toHaveBeenCalled();
+      parseYamlDocuments('a: 1\n', new LineCounter(), { LOG_TOKENS: '1' });
+      expect(log).toHaveBeenCalled();
+    } finally {
+      log.mockRestore();
+    }
+    const saved = { tokens: process.env.LOG_TOKENS, stream: process.env.LOG_STREAM, other: process.env.IIS_TEST_OTHER };
+    try {
+      delete process.env.LOG_TOKENS;
+      process.env.LOG_STREAM = 'x';
+      process.env.IIS_TEST_OTHER = 'y';
+      expect(yamlEnvironment()).toEqual({ LOG_STREAM: 'x' });
+    } finally {
+      for (const [name, value] of [['LOG_TOKENS', saved.tokens], ['LOG_STREAM', saved.stream], ['IIS_TEST_OTHER', saved.other]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 
   it('still refuses alias bombs with a clear problem', () => {
