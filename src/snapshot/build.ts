@@ -143,6 +143,8 @@ export interface BuildSnapshotInput {
   cluster: ClusterIdentity;
   source: ClusterSnapshot['source'];
   objects: K8sObject[];
+  /** The objects as runs of one kind (runsOfOneKind), in order: given instead of `objects`, which is then empty. */
+  objectRuns?: K8sObject[][];
   meshConfig?: Partial<MeshConfig>;
   istioVersion?: IstioVersion;
   meshRevisions?: string[];
@@ -153,6 +155,23 @@ export interface BuildSnapshotInput {
   apiRequests?: number;
 }
 
+/**
+ * `objects` cut into runs of consecutive objects of one kind, in order: what is done per kind
+ * (filing, filtering, looking for one kind) is then done once per run instead of per object. A
+ * live collection is one run per kind; manifest files mostly hold runs too.
+ */
+export function runsOfOneKind(objects: readonly K8sObject[]): K8sObject[][] {
+  const runs: K8sObject[][] = [];
+  let start = 0;
+  for (let index = 1; index <= objects.length; index++) {
+    if (index === objects.length || objects[index]!.snapshotKind !== objects[start]!.snapshotKind) {
+      runs.push(start === 0 && index === objects.length ? (objects as K8sObject[]) : objects.slice(start, index));
+      start = index;
+    }
+  }
+  return runs;
+}
+
 export const NEWEST_BEHAVIOUR: IstioVersion = { major: 1, minor: 30, patch: 3, source: 'default (newest behaviour)' };
 
 /**
@@ -161,6 +180,7 @@ export const NEWEST_BEHAVIOUR: IstioVersion = { major: 1, minor: 30, patch: 3, s
  * mesh-config.ts; callers pass the result (or a partial one for tests).
  */
 export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
+  if (input.objectRuns && input.objects.length > 0) throw new Error('buildSnapshot: objects or objectRuns, not both');
   const objects = emptyObjects();
   const namespaces: ClusterSnapshot['namespaces'] = new Map();
   // Namespaces the objects are in, in order of first appearance (runs of one namespace, as in
@@ -168,19 +188,24 @@ export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
   // the declared ones, without a second pass over every object.
   const objectNamespaces: string[] = [];
   let previousNamespace = '';
-  for (const object of input.objects) {
-    objects[object.snapshotKind].push(object);
-    if (object.snapshotKind === 'Namespace') {
-      namespaces.set(object.metadata.name, {
-        name: object.metadata.name,
-        labels: object.metadata.labels,
-        annotations: object.metadata.annotations,
-        inferred: false,
-        creationTimestamp: object.metadata.creationTimestamp,
-      });
+  for (const run of input.objectRuns ?? runsOfOneKind(input.objects)) {
+    if (run.length === 0) continue;
+    const kind = run[0]!.snapshotKind;
+    // Filed a run at a time (a copy: the caller's arrays stay its own).
+    objects[kind] = objects[kind].length === 0 ? run.slice() : objects[kind].concat(run);
+    for (const object of run) {
+      if (kind === 'Namespace') {
+        namespaces.set(object.metadata.name, {
+          name: object.metadata.name,
+          labels: object.metadata.labels,
+          annotations: object.metadata.annotations,
+          inferred: false,
+          creationTimestamp: object.metadata.creationTimestamp,
+        });
+      }
+      const ns = object.metadata.namespace;
+      if (ns && ns !== previousNamespace) objectNamespaces.push((previousNamespace = ns));
     }
-    const ns = object.metadata.namespace;
-    if (ns && ns !== previousNamespace) objectNamespaces.push((previousNamespace = ns));
   }
   const rootNamespace = input.meshConfig?.rootNamespace ?? 'istio-system';
   for (const ns of objectNamespaces) {

@@ -17,7 +17,7 @@ import { KubeHttpClient, type KubeHttpOptions, type RequestTally } from '../../a
 import { KubeConfigError, kubeConfigForContext, loadKubeConfig, selectContexts } from '../../access/kube-config.js';
 import { mapBounded } from '../../concurrency.js';
 import { assembleSnapshot } from '../assemble.js';
-import { normalizeObject } from '../build.js';
+import { normalizeObject, runsOfOneKind } from '../build.js';
 import { admittedObjectProblem } from '../validate.js';
 import { SNAPSHOT_KINDS, type ClusterIdentity, type ClusterSnapshot, type CoverageEntry, type CoverageStatus, type InputProblem, type IstioVersion, type K8sObject, type MeshRevisionProfile, type SnapshotKind } from '../types.js';
 import { coverageStatusOf, discoverResources, errorMessage, httpStatusOf, type ServedResource } from './discovery.js';
@@ -159,14 +159,16 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
   progress('ConfigMap', meshMaps.configMaps.length, true, meshMaps.coverage.status);
   const configMaps = splitResults(meshMaps.configMaps.map(normalizeAndCheck));
 
-  // In SNAPSHOT_KINDS order, the ConfigMaps read by name last; problems as assembleSnapshot would
-  // give them: those of reading every object, then those of the objects set aside.
-  const objects: K8sObject[] = [];
+  // In SNAPSHOT_KINDS order, the ConfigMaps read by name last, each kind's objects as they are
+  // (runs of one kind, not copied into one list); problems as assembleSnapshot would give them:
+  // those of reading every object, then those of the objects set aside.
+  const objectRuns: K8sObject[][] = [];
   const problems: InputProblem[] = [];
   const setAside: InputProblem[] = [];
   for (const normalized of [...SNAPSHOT_KINDS.map((kind) => normalizedByKind.get(kind)), configMaps]) {
     if (!normalized) continue;
-    for (const object of normalized.objects) objects.push(object);
+    // A listing holds objects of its kind only (an item of another kind would start a run of its own).
+    for (const run of runsOfOneKind(normalized.objects)) objectRuns.push(run);
     for (const problem of normalized.problems) problems.push(problem);
     for (const aside of normalized.setAside) setAside.push(aside.problem);
   }
@@ -174,7 +176,8 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
   return assembleSnapshot({
     cluster: options.cluster,
     source: 'live',
-    objects,
+    objects: [],
+    objectRuns,
     objectsValidated: true,
     inputProblems: [...problems, ...setAside],
     coverage: orderedCoverage(coverage),

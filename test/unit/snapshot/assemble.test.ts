@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { meshRevisionProfileFromArm } from '../../../src/inventory/mesh-revision-profile.js';
+import fc from 'fast-check';
 import { assembleSnapshot } from '../../../src/snapshot/assemble.js';
-import { NEWEST_BEHAVIOUR } from '../../../src/snapshot/build.js';
+import { NEWEST_BEHAVIOUR, normalizeObject, runsOfOneKind } from '../../../src/snapshot/build.js';
+import type { K8sObject } from '../../../src/snapshot/types.js';
 import { parseManifestText } from '../../../src/snapshot/manifests.js';
 
 function objects(yaml: string) {
@@ -151,6 +153,57 @@ metadata: {name: s5, namespace: beta}
 
   it('takes objects as validated only from the live collector (manifests need the admission checks)', () => {
     expect(() => assembleSnapshot({ cluster, source: 'manifests', objects: [], objectsValidated: true })).toThrow(/only live objects/);
+  });
+
+  it('gives the same snapshot for objects given as runs of one kind (the live collector) as for the same objects in one list', () => {
+    const raws: Array<Record<string, unknown>> = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's1', namespace: 'team-b' }, spec: {} },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's2', namespace: 'team-a' }, spec: {} },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istiod-asm-1-25', namespace: 'istio-system', labels: { 'istio.io/rev': 'asm-1-25' } }, spec: { template: { spec: { containers: [{ name: 'discovery', image: 'mcr.microsoft.com/oss/istio/pilot:1.25.2' }] } } } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'istiod-x', namespace: 'istio-system', labels: { app: 'istiod', 'istio.io/rev': 'asm-1-24' } }, spec: { containers: [] }, status: { phase: 'Running' } },
+      { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'se', namespace: 'team-c' }, spec: { hosts: ['a.example.com'] } },
+      { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'se-bad', namespace: 'team-d' }, spec: { hosts: 'a.example.com' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'team-a' }, data: { x: 'y' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio-asm-1-25', namespace: 'istio-system' }, data: { mesh: 'rootNamespace: istio-system' } },
+      { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'istio-revision-tag-default', labels: { 'istio.io/tag': 'default', 'istio.io/rev': 'asm-1-25' } }, webhooks: [] },
+      { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'other' }, webhooks: [] },
+    ];
+    const normalized = () =>
+      raws.map((raw) => {
+        const result = normalizeObject(structuredClone(raw));
+        if (!('object' in result)) throw new Error('fixture is not an object');
+        return result.object;
+      });
+    const comparable = (snapshot: ReturnType<typeof assembleSnapshot>) => ({ ...snapshot, namespaces: [...snapshot.namespaces.entries()] });
+    for (const source of ['live', 'manifests'] as const) {
+      const fromList = assembleSnapshot({ cluster, source, objects: normalized() });
+      const runs = runsOfOneKind(normalized());
+      const fromRuns = assembleSnapshot({ cluster, source, objects: [], objectRuns: runs });
+      expect(comparable(fromRuns)).toEqual(comparable(fromList));
+      expect(fromRuns.objects.ConfigMap.map((o) => o.metadata.name)).toEqual(['istio-asm-1-25']);
+      expect(fromRuns.meshRevisions).toEqual(['asm-1-24', 'asm-1-25']);
+      // The snapshot's lists are its own, not the caller's runs.
+      for (const run of runs) expect(Object.values(fromRuns.objects)).not.toContain(run);
+    }
+    expect(() => assembleSnapshot({ cluster, source: 'live', objects: normalized(), objectRuns: [normalized()] })).toThrow(/not both/);
+  });
+
+  it('runsOfOneKind cuts a list into runs of consecutive objects of one kind, in order', () => {
+    const kinds = ['Service', 'Namespace', 'ServiceEntry'] as const;
+    const make = (kind: (typeof kinds)[number], index: number): K8sObject => ({ apiVersion: 'v1', kind, snapshotKind: kind, metadata: { name: `o${index}`, namespace: '', labels: {}, annotations: {} }, spec: {}, body: {} });
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...kinds), { maxLength: 30 }), (sequence) => {
+        const objects = sequence.map(make);
+        const runs = runsOfOneKind(objects);
+        expect(runs.flat()).toEqual(objects);
+        for (const run of runs) {
+          expect(run.length).toBeGreaterThan(0);
+          expect(new Set(run.map((o) => o.snapshotKind)).size).toBe(1);
+        }
+        for (let index = 1; index < runs.length; index++) expect(runs[index]![0]!.snapshotKind).not.toBe(runs[index - 1]![0]!.snapshotKind);
+      }),
+    );
   });
 
   it('marks a cluster without the add-on and without Istio as mesh mode none', () => {
