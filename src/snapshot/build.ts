@@ -87,6 +87,8 @@ export interface NormalizeOptions {
    * and saves a weak-map entry per object.
    */
   keepRawMetadata?: boolean;
+  /** apiVersion and kind of an object that has no string ones of its own: an item of a built-in LIST, where the list says them. */
+  listed?: { apiVersion: string; kind: string };
 }
 
 /**
@@ -95,7 +97,9 @@ export interface NormalizeOptions {
  */
 export function normalizeObject(raw: unknown, source?: SourceLocation, options: NormalizeOptions = {}): { object: K8sObject } | { problem: InputProblem } | { ignored: true } {
   if (!isRecord(raw)) return { problem: { type: 'schema', message: 'document is not an object', source } };
-  const { apiVersion, kind, metadata, spec, status } = raw;
+  const { metadata, spec, status } = raw;
+  const apiVersion = typeof raw.apiVersion === 'string' ? raw.apiVersion : options.listed?.apiVersion;
+  const kind = typeof raw.kind === 'string' ? raw.kind : options.listed?.kind;
   if (typeof apiVersion !== 'string' || typeof kind !== 'string') {
     return { problem: { type: 'schema', message: 'object has no string apiVersion and kind', source } };
   }

@@ -22,7 +22,7 @@ import { admittedObjectProblem } from '../validate.js';
 import { SNAPSHOT_KINDS, type ClusterIdentity, type ClusterSnapshot, type CoverageEntry, type CoverageStatus, type InputProblem, type IstioVersion, type K8sObject, type MeshRevisionProfile, type SnapshotKind } from '../types.js';
 import { coverageStatusOf, discoverResources, errorMessage, httpStatusOf, type ServedResource } from './discovery.js';
 import { redactLiteralEnvValues } from './redact.js';
-import { listResource } from './list.js';
+import { listResource, type Listed } from './list.js';
 import { knownRevisions, meshConfigMapNames, readMeshConfigMaps, rootNamespaceCandidates } from './mesh-configmaps.js';
 
 /** Progress of a live collection, for the CLI's TTY display. */
@@ -157,7 +157,7 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
   const meshMaps = await readMeshConfigMaps(http, rootNamespaces, names, options.concurrency ?? DEFAULT_CONCURRENCY);
   coverage.ConfigMap = meshMaps.coverage;
   progress('ConfigMap', meshMaps.configMaps.length, true, meshMaps.coverage.status);
-  const configMaps = splitResults(meshMaps.configMaps.map(normalizeAndCheck));
+  const configMaps = splitResults(meshMaps.configMaps.map((item) => normalizeAndCheck(item)));
 
   // In SNAPSHOT_KINDS order, the ConfigMaps read by name last, each kind's objects as they are
   // (runs of one kind, not copied into one list); problems as assembleSnapshot would give them:
@@ -217,9 +217,9 @@ type NormalizeResult = K8sObject | InputProblem | SetAside | null;
  * What the collector keeps of each item: the object, checked right away (schema and status,
  * as assembleSnapshot would for a live source) while it is still in the processor's caches.
  */
-function normalizeAndCheck(item: Record<string, unknown>): NormalizeResult {
+function normalizeAndCheck(item: Record<string, unknown>, listed?: Listed): NormalizeResult {
   // Admitted by the API server: the admission checks that read raw metadata never run on live objects.
-  const result = normalizeObject(item, undefined, { keepRawMetadata: false });
+  const result = normalizeObject(item, undefined, { keepRawMetadata: false, listed });
   if ('object' in result) {
     const problem = admittedObjectProblem(result.object);
     return problem ? new SetAside(result.object, problem) : result.object;
@@ -228,10 +228,10 @@ function normalizeAndCheck(item: Record<string, unknown>): NormalizeResult {
 }
 
 /** What the collector keeps of each listed item, done as its page arrives (list.ts `take`). */
-function redactAndNormalize(item: Record<string, unknown>): NormalizeResult {
+function redactAndNormalize(item: Record<string, unknown>, listed: Listed): NormalizeResult {
   // Literal env values in pod specs go before anything else sees them (./redact.ts).
   redactLiteralEnvValues(item);
-  return normalizeAndCheck(item);
+  return normalizeAndCheck(item, listed);
 }
 
 function splitResults(results: NormalizeResult[]): Normalized {

@@ -25,23 +25,39 @@ export interface ListOptions<T> {
   /**
    * Turns each item into what the caller keeps, as its page arrives (the collector redacts and
    * normalizes here). A page's raw objects are then garbage before the next page is parsed
-   * instead of living, and being copied by the garbage collector, until the series ends. Must
-   * not throw. Default: the item itself.
+   * instead of living, and being copied by the garbage collector, until the series ends. An item
+   * without a string apiVersion or kind is of the list's, given as `listed` (items of built-in
+   * lists carry none): adding them to every item would give each a new shape and a property
+   * store of its own. Must not throw. Default: the item itself, with apiVersion and kind filled in.
    */
-  take?: (item: Record<string, unknown>) => T;
+  take?: (item: Record<string, unknown>, listed: Listed) => T;
+}
+
+/** The apiVersion and kind of a LIST's items. */
+export interface Listed {
+  apiVersion: string;
+  kind: string;
+}
+
+/** The default `take`: the item itself, standing alone. Filled in place: the page was parsed for this call alone, so no copy is needed. */
+function completed<T>(item: Record<string, unknown>, listed: Listed): T {
+  if (typeof item.apiVersion !== 'string') item.apiVersion = listed.apiVersion;
+  if (typeof item.kind !== 'string') item.kind = listed.kind;
+  return item as T;
 }
 
 type Page = Awaited<ReturnType<KubeHttpClient['getJson']>>;
 
 /**
  * Reads every object of `resource`. Items of built-in lists come without apiVersion/kind
- * (the list carries them); they are filled in so each item stands alone. The next page is
- * requested before the current one is handed to `take`, so the server works on it meanwhile.
+ * (the list carries them): `take` gets them beside each item. The next page is requested
+ * before the current one is handed to `take`, so the server works on it meanwhile.
  */
 export async function listResource<T = Record<string, unknown>>(http: KubeHttpClient, resource: ServedResource, options: ListOptions<T>): Promise<T[]> {
   const path = collectionPath(resource);
   const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
-  const take = options.take ?? ((item: Record<string, unknown>) => item as T);
+  const take = options.take ?? completed;
+  const listed: Listed = { apiVersion, kind: resource.kind };
   // The selector goes with every page: a continue token only resumes the same query.
   const request = (continueToken?: string) => http.getJson(path, { labelSelector: resource.labelSelector, limit: PAGE_SIZE, continue: continueToken }, options.tally);
   for (let round = 0; round < 2; round++) {
@@ -63,10 +79,7 @@ export async function listResource<T = Record<string, unknown>>(http: KubeHttpCl
         }
         for (const item of body.items) {
           if (!isRecord(item)) continue;
-          // Filled in place: the page was parsed for this call alone, so no copy is needed.
-          if (typeof item.apiVersion !== 'string') item.apiVersion = apiVersion;
-          if (typeof item.kind !== 'string') item.kind = resource.kind;
-          taken.push(take(item));
+          taken.push(take(item, listed));
         }
         options.onPage?.(taken.length);
       }

@@ -36,16 +36,26 @@ function pagedServer(pages: Array<Array<Record<string, unknown>> | KubeRequestEr
 const service = (name: string) => ({ metadata: { name, namespace: 'team-a' }, spec: { ports: [{ port: 80 }] } });
 
 describe('listResource', () => {
-  it('hands over the parsed items themselves, once each, with apiVersion and kind filled in', async () => {
+  it('hands over the parsed items themselves, once each, untouched, with the list\'s apiVersion and kind beside them', async () => {
     const pages = [[service('a'), service('b')], [service('c')]];
     const { http, calls } = pagedServer(pages);
     const seen: unknown[] = [];
-    const taken = await listResource(http, services, { tally: { requests: 0, bytes: 0 }, take: (item) => (seen.push(item), item) });
+    const listedAs: unknown[] = [];
+    const taken = await listResource(http, services, { tally: { requests: 0, bytes: 0 }, take: (item, listed) => (seen.push(item), listedAs.push(listed), item) });
     expect(calls).toEqual([undefined, 'page-1']);
     expect(seen).toHaveLength(3);
-    // Identity, not equality: no copy of any object on the way.
+    // Identity, not equality: no copy of any object on the way, and no property added to any.
     seen.forEach((item, index) => expect(item).toBe(pages.flat()[index]));
-    expect(taken[2]).toMatchObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'c' } });
+    expect(taken[2]).toEqual(service('c'));
+    for (const listed of listedAs) expect(listed).toEqual({ apiVersion: 'v1', kind: 'Service' });
+  });
+
+  it('without a take, hands over each item with apiVersion and kind filled in, its own kept', async () => {
+    const own = { apiVersion: 'v1', kind: 'Service', ...service('b') };
+    const { http } = pagedServer([[service('a'), own]]);
+    const taken = await listResource(http, services, { tally: { requests: 0, bytes: 0 } });
+    expect(taken[0]).toMatchObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' } });
+    expect(taken[1]).toBe(own);
   });
 
   it('requests the next page before handing over the current one', async () => {
@@ -112,6 +122,20 @@ describe('normalizeObject for the collector', () => {
       expect(Object.keys(empty)).toEqual([]);
     }
     expect(bare[0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', snapshotKind: 'Namespace', metadata: { name: 'a', namespace: '', labels: {}, annotations: {} }, spec: {}, body: {} });
+  });
+
+  it('takes apiVersion and kind from the list for an item that has none of its own, and adds nothing to the item', () => {
+    const listed = { apiVersion: 'v1', kind: 'Service' };
+    const item = service('a');
+    const result = normalizeObject(item, undefined, { keepRawMetadata: false, listed });
+    if (!('object' in result)) throw new Error('not an object');
+    expect(result.object).toMatchObject({ apiVersion: 'v1', kind: 'Service', snapshotKind: 'Service', metadata: { name: 'a', namespace: 'team-a' } });
+    expect(Object.keys(item)).toEqual(['metadata', 'spec']);
+    expect(result.object.body).toEqual({});
+    // The item's own apiVersion and kind win, as when the pager filled in only what was missing.
+    const own = normalizeObject({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'se', namespace: 'team-a' }, spec: {} }, undefined, { listed });
+    expect(own).toMatchObject({ object: { kind: 'ServiceEntry', snapshotKind: 'ServiceEntry' } });
+    expect(normalizeObject(service('b'))).toMatchObject({ problem: { message: 'object has no string apiVersion and kind' } });
   });
 
   it('accepts exactly the DNS-1123 labels as namespace names', () => {
