@@ -137,6 +137,13 @@ export class KubeHttpClient {
   private readonly server: string;
   /** Keep-alive agents by TLS identity: one TLS handshake per cluster instead of one per page. */
   private readonly keepAliveAgents = new Map<string, https.Agent>();
+  /**
+   * The TLS material of the last request and its keep-alive agent: the library gives the same
+   * material (often as new Buffers) for every request, so it is compared, not hashed, each time.
+   */
+  private lastTls: { parts: unknown[]; agent: https.Agent } | undefined;
+  /** How to abort each request in flight at the deadline: one listener on the deadline signal, not one per request. */
+  private readonly inFlight = new Set<() => void>();
 
   constructor(
     private readonly kubeConfig: KubeConfig,
@@ -161,6 +168,9 @@ export class KubeHttpClient {
       this.deadlineTimer = setTimeout(() => this.deadlineController.abort(), Math.max(0, this.options.deadline - Date.now()));
       this.deadlineTimer.unref();
     }
+    this.deadlineController.signal.addEventListener('abort', () => {
+      for (const abort of [...this.inFlight]) abort();
+    });
   }
 
   /** Releases the deadline timer. Call when the collection is over. */
@@ -168,6 +178,7 @@ export class KubeHttpClient {
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     for (const agent of this.keepAliveAgents.values()) agent.destroy();
     this.keepAliveAgents.clear();
+    this.lastTls = undefined;
   }
 
   /**
@@ -180,13 +191,18 @@ export class KubeHttpClient {
     const agent = requestOptions.agent;
     if (!(agent instanceof https.Agent) || agent.constructor !== https.Agent) return;
     const tls = agent.options;
-    const identity = createHash('sha256')
-      .update(JSON.stringify([tls.ca, tls.cert, tls.key, tls.pfx, tls.servername].map((part) => (part === undefined ? '' : String(part)))))
-      .digest('hex');
-    let reusable = this.keepAliveAgents.get(identity);
+    const parts: unknown[] = [tls.ca, tls.cert, tls.key, tls.pfx, tls.servername];
+    let reusable = this.lastTls && sameTlsParts(this.lastTls.parts, parts) ? this.lastTls.agent : undefined;
     if (!reusable) {
-      reusable = new https.Agent({ ca: tls.ca, cert: tls.cert, key: tls.key, pfx: tls.pfx, passphrase: tls.passphrase, servername: tls.servername, keepAlive: true, rejectUnauthorized: true });
-      this.keepAliveAgents.set(identity, reusable);
+      const identity = createHash('sha256')
+        .update(JSON.stringify(parts.map((part) => (part === undefined ? '' : String(part)))))
+        .digest('hex');
+      reusable = this.keepAliveAgents.get(identity);
+      if (!reusable) {
+        reusable = new https.Agent({ ca: tls.ca, cert: tls.cert, key: tls.key, pfx: tls.pfx, passphrase: tls.passphrase, servername: tls.servername, keepAlive: true, rejectUnauthorized: true });
+        this.keepAliveAgents.set(identity, reusable);
+      }
+      this.lastTls = { parts, agent: reusable };
     }
     agent.destroy();
     requestOptions.agent = reusable;
@@ -274,13 +290,14 @@ export class KubeHttpClient {
       if (tally) tally.bytes += bytes;
     };
     const deadlineSignal = this.deadlineController.signal;
+    const inFlight = this.inFlight;
     return new Promise<Attempt>((resolve, reject) => {
       let settled = false;
       const finish = (outcome: Attempt | KubeRequestError) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        deadlineSignal.removeEventListener('abort', onDeadline);
+        inFlight.delete(onDeadline);
         if (outcome instanceof KubeRequestError) reject(outcome);
         else resolve(outcome);
       };
@@ -322,11 +339,17 @@ export class KubeHttpClient {
         finish(new KubeRequestError(`GET ${url.pathname}: aborted at the scan deadline`, 'deadline'));
         request.destroy();
       }
-      deadlineSignal.addEventListener('abort', onDeadline, { once: true });
+      // As an abort listener added now would: not called if the deadline has already passed (the timeout still applies).
+      if (!deadlineSignal.aborted) inFlight.add(onDeadline);
       request.on('error', (error) => finish(new KubeRequestError(`GET ${url.pathname}: ${describeNetworkError(error)}`, isTlsError(error) ? 'tls' : 'network')));
       request.end();
     });
   }
+}
+
+/** Same TLS material: the same values, or Buffers of the same bytes (what the identity hash would not tell apart). */
+function sameTlsParts(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((part, index) => part === b[index] || (Buffer.isBuffer(part) && Buffer.isBuffer(b[index]) && part.equals(b[index] as Buffer)));
 }
 
 /** Certificate problems are not transient: retrying an untrusted server is pointless. */

@@ -46,8 +46,9 @@ function isLifted(key: string): boolean {
 /** Everything of `raw` but the fields normalizeObject lifts out, as `{ apiVersion, kind, metadata, spec, status, ...body } = raw` would. */
 function bodyOf(raw: Record<string, unknown>): Record<string, unknown> {
   let body: Record<string, unknown> | undefined;
-  for (const key of Object.keys(raw)) {
-    if (isLifted(key)) continue;
+  // for-in over own keys, as Object.keys would list them, without an array of keys per object.
+  for (const key in raw) {
+    if (isLifted(key) || !Object.hasOwn(raw, key)) continue;
     // An own "__proto__" key (JSON.parse makes one) stays a plain property, as with the rest syntax.
     setOwnProperty((body ??= {}), key, raw[key]);
   }

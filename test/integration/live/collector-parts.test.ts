@@ -1,11 +1,12 @@
 /** The pure parts of the live collector and of the double's RBAC evaluator. */
+import diagnostics from 'node:diagnostics_channel';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { KubeConfig } from '@kubernetes/client-node';
 import { retryAfterMs } from '../../../src/access/kube-http.js';
 import { assembleSnapshot } from '../../../src/snapshot/assemble.js';
 import { normalizeObject } from '../../../src/snapshot/build.js';
-import { collectLiveSnapshot } from '../../../src/snapshot/live/index.js';
+import { DEFAULT_CONCURRENCY, collectLiveSnapshot } from '../../../src/snapshot/live/index.js';
 import { parseGroupList, versionsToTry } from '../../../src/snapshot/live/discovery.js';
 import { knownRevisions, meshConfigMapNames, rootNamespaceCandidates } from '../../../src/snapshot/live/mesh-configmaps.js';
 import { SNAPSHOT_KINDS, type K8sObject } from '../../../src/snapshot/types.js';
@@ -100,6 +101,28 @@ describe('objects checked as their page arrives', () => {
       // The Pod set aside for its status still names a revision in use: its ConfigMaps are asked for.
       expect(double.requests.map((request) => request.path)).toContain('/api/v1/namespaces/istio-system/configmaps/istio-asm-1-26');
     } finally {
+      await double.close();
+    }
+  });
+});
+
+describe('connections', () => {
+  it('a scan sends its requests over a few keep-alive connections of one TLS identity, not one per request', async () => {
+    const objects = Array.from({ length: 30 }, (_, index) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `team-${index}` } }));
+    const double = await startKubeApiServerDouble({ objects });
+    let connections = 0;
+    const onSocket = () => (connections += 1);
+    diagnostics.subscribe('net.client.socket', onSocket);
+    try {
+      const kubeConfig = new KubeConfig();
+      kubeConfig.loadFromOptions(double.kubeconfig('reuse'));
+      const snapshot = await collectLiveSnapshot(kubeConfig, { cluster: { name: 'reuse' }, http: FAST_HTTP });
+      expect(snapshot.objects.Namespace).toHaveLength(30);
+      expect(double.requests.length).toBeGreaterThan(40);
+      expect(connections).toBeGreaterThan(0);
+      expect(connections).toBeLessThanOrEqual(DEFAULT_CONCURRENCY);
+    } finally {
+      diagnostics.unsubscribe('net.client.socket', onSocket);
       await double.close();
     }
   });

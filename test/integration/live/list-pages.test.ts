@@ -94,6 +94,11 @@ describe('normalizeObject for the collector', () => {
     expect(Object.keys(result.object.body)).toEqual(['data', '__proto__', 'binaryData']);
     expect(Object.getPrototypeOf(result.object.body)).toBe(Object.prototype);
     expect((result.object.body as { x?: number }).x).toBeUndefined();
+    // Own fields only, as Object.keys lists them: nothing inherited.
+    const withInherited = Object.assign(Object.create({ inherited: 1 }) as Record<string, unknown>, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'n' }, data: {} });
+    const inherited = normalizeObject(withInherited);
+    if (!('object' in inherited)) throw new Error('not an object');
+    expect(Object.keys(inherited.object.body)).toEqual(['data']);
   });
 
   it('holds labels and annotations as read when they are plain string maps, copies their string entries otherwise, and shares one frozen empty object for what an object lacks', () => {
