@@ -196,8 +196,11 @@ export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
   for (const run of input.objectRuns ?? runsOfOneKind(input.objects)) {
     if (run.length === 0) continue;
     const kind = run[0]!.snapshotKind;
-    // Filed a run at a time (a copy: the caller's arrays stay its own).
-    objects[kind] = objects[kind].length === 0 ? run.slice() : objects[kind].concat(run);
+    // Filed a run at a time: the first run of a kind as a copy (the caller's arrays stay its own),
+    // later ones appended to it (manifests interleave kinds: thousands of short runs).
+    const filed = objects[kind];
+    if (filed.length === 0) objects[kind] = run.slice();
+    else for (const object of run) filed.push(object);
     for (const object of run) {
       if (kind === 'Namespace') {
         namespaces.set(object.metadata.name, {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { meshRevisionProfileFromArm } from '../../../src/inventory/mesh-revision-profile.js';
 import fc from 'fast-check';
 import { assembleSnapshot } from '../../../src/snapshot/assemble.js';
-import { NEWEST_BEHAVIOUR, normalizeObject, runsOfOneKind } from '../../../src/snapshot/build.js';
+import { buildSnapshot, NEWEST_BEHAVIOUR, normalizeObject, runsOfOneKind } from '../../../src/snapshot/build.js';
 import type { K8sObject } from '../../../src/snapshot/types.js';
 import { parseManifestText } from '../../../src/snapshot/manifests.js';
 
@@ -187,6 +187,39 @@ metadata: {name: s5, namespace: beta}
       for (const run of runs) expect(Object.values(fromRuns.objects)).not.toContain(run);
     }
     expect(() => assembleSnapshot({ cluster, source: 'live', objects: normalized(), objectRuns: [normalized()] })).toThrow(/not both/);
+  });
+
+  it('files interleaved kinds (manifests: thousands of runs of one or two objects) copying each object a bounded number of times', () => {
+    const kinds = ['Service', 'ServiceEntry', 'Namespace'] as const;
+    const objects: K8sObject[] = Array.from({ length: 6000 }, (_, index) => {
+      const kind = kinds[index % 3]!;
+      return { apiVersion: 'v1', kind, snapshotKind: kind, metadata: { name: `o${index}`, namespace: kind === 'Namespace' ? '' : `ns-${index % 50}`, labels: {}, annotations: {} }, spec: {}, body: {} };
+    });
+    // Elements copied by slice and concat while the snapshot is built: filing by appending to one
+    // array per kind copies each object about twice (its run, its kind's list); concatenating the
+    // kind's list with every run would copy millions.
+    let copied = 0;
+    const { slice, concat } = Array.prototype;
+    Array.prototype.slice = function (this: unknown[], ...args: Parameters<typeof slice>) {
+      const result = slice.apply(this, args);
+      copied += result.length;
+      return result;
+    };
+    Array.prototype.concat = function (this: unknown[], ...args: unknown[]) {
+      const result = concat.apply(this, args as never);
+      copied += result.length;
+      return result;
+    } as typeof concat;
+    let snapshot: ReturnType<typeof buildSnapshot>;
+    try {
+      snapshot = buildSnapshot({ cluster, source: 'manifests', objects });
+    } finally {
+      Array.prototype.slice = slice;
+      Array.prototype.concat = concat;
+    }
+    expect(snapshot.objects.Service).toHaveLength(2000);
+    expect(snapshot.objects.Namespace.map((o) => o.metadata.name).slice(0, 2)).toEqual(['o2', 'o5']);
+    expect(copied).toBeLessThanOrEqual(3 * objects.length);
   });
 
   it('runsOfOneKind cuts a list into runs of consecutive objects of one kind, in order', () => {
