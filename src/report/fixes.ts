@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { indexObjects, objectOf } from '../rules/suppression.js';
+import { LazyObjectIndex } from '../rules/suppression.js';
 import type { Finding } from '../rules/types.js';
 import type { ClusterSnapshot, K8sObject } from '../snapshot/types.js';
 import { isRecord } from '../records.js';
@@ -105,7 +105,8 @@ function identityOf(manifest: Record<string, unknown>): { kind: string; namespac
 /** Fix files for the unsuppressed findings that carry a fix, one file per object. */
 export function buildFixManifests(findings: Finding[], snapshot: ClusterSnapshot): FixFile[] {
   const files = new Map<string, FixFile>();
-  const objects = indexObjects(snapshot);
+  // Fix targets are a few kinds: only those are indexed, as for the engine's finding locations.
+  const objects = new LazyObjectIndex(snapshot);
   for (const finding of findings) {
     if (finding.suppressed || !finding.fix) continue;
     const about = { ruleId: finding.ruleId, findingId: finding.findingId, message: finding.message };
@@ -129,7 +130,7 @@ export function buildFixManifests(findings: Finding[], snapshot: ClusterSnapshot
       existing.removedMetadata = [...(existing.removedMetadata ?? []), ...removedMetadataOf(patch)];
       continue;
     }
-    const object = objectOf(objects, target);
+    const object = objects.get(target);
     const base = object ? manifestOf(object) : { apiVersion: target.apiVersion, kind: target.kind, metadata: { name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) } };
     const removed = removedMetadataOf(patch);
     files.set(path, { path, manifest: applyMergePatch(base, patch) as Record<string, unknown>, fixes: [about], mode: object ? 'apply' : 'merge-patch', ...(removed.length > 0 ? { removedMetadata: removed } : {}) });

@@ -41,24 +41,11 @@ function ruleIdsOf(annotations: Record<string, string>): string[] {
 
 const keyOf = (kind: string, namespace: string, name: string): string => `${kind}/${namespace}/${name}`;
 
-/** Objects by kind/namespace/name, built once per scan so that lookups stay constant-time. */
-export function indexObjects(snapshot: ClusterSnapshot): Map<string, K8sObject> {
-  const index = new Map<string, K8sObject>();
-  for (const kind of Object.keys(snapshot.objects) as SnapshotKind[]) {
-    for (const object of snapshot.objects[kind]) index.set(keyOf(object.kind, object.metadata.namespace, object.metadata.name), object);
-  }
-  return index;
-}
-
-/** The object a finding points at. */
-export function objectOf(index: Map<string, K8sObject>, ref: { kind: string; namespace: string; name: string } | undefined): K8sObject | undefined {
-  return ref && ref.name ? index.get(keyOf(ref.kind, ref.namespace, ref.name)) : undefined;
-}
-
 /**
- * indexObjects/objectOf, indexing a kind on the first lookup of that kind: the engine looks up
- * only the objects of findings that carry no source (on the large fleet, Namespaces), not the
- * 39,000 objects of a scan. The same object as objectOf(indexObjects(snapshot), ref).
+ * The object a finding (or a fix) points at, by kind/namespace/name; of two objects with one
+ * key, the later in the snapshot. A kind is indexed on the first lookup of that kind: the
+ * engine looks up only the objects of findings that carry no source (on the large fleet,
+ * Namespaces) and fixes a few kinds, not the 39,000 objects of a scan.
  */
 export class LazyObjectIndex {
   private byKind?: Map<string, K8sObject[]>;
@@ -84,7 +71,7 @@ export class LazyObjectIndex {
         }
       }
       index = new Map();
-      // In snapshot order, so that of two objects with one name the later wins, as in indexObjects.
+      // In snapshot order, so that of two objects with one name the later wins.
       for (const object of this.byKind.get(ref.kind) ?? []) index.set(`${object.metadata.namespace}/${object.metadata.name}`, object);
       this.keyed += index.size;
       this.indexes.set(ref.kind, index);
@@ -94,10 +81,10 @@ export class LazyObjectIndex {
 }
 
 /**
- * The objects an annotation suppression can come from: objectOf(indexObjects(snapshot), ref)
- * when that object carries the suppress annotation, else undefined (an object without it
- * suppresses nothing). Keys only annotated objects, and none at all when no object has the
- * annotation (most clusters).
+ * The objects an annotation suppression can come from: the object a finding points at (as
+ * LazyObjectIndex finds it) when that object carries the suppress annotation, else undefined
+ * (an object without it suppresses nothing). Keys only annotated objects, and none at all when
+ * no object has the annotation (most clusters).
  */
 export function annotatedObjects(snapshot: ClusterSnapshot): (ref: { kind: string; namespace: string; name: string } | undefined) => K8sObject | undefined {
   const annotated = new Map<string, K8sObject>();

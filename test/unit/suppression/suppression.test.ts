@@ -3,9 +3,10 @@ import { defaultConfig, type ConfigSuppression } from '../../../src/config/types
 import { quotaServiceEntryMissing } from '../../../src/rules/admission/quota-serviceentry-missing.js';
 import { rbacServiceEntryWriteBroad } from '../../../src/rules/admission/rbac-serviceentry-write-broad.js';
 import { evaluateSnapshot } from '../../../src/rules/engine.js';
-import { annotatedObjects, expiredSuppressions, expiryInstant, indexObjects, LazyObjectIndex, objectOf, SUPPRESS_ANNOTATION } from '../../../src/rules/suppression.js';
+import { annotatedObjects, expiredSuppressions, expiryInstant, LazyObjectIndex, SUPPRESS_ANNOTATION } from '../../../src/rules/suppression.js';
 import { destinationRuleTlsDisabled } from '../../../src/rules/transport/destinationrule-tls-disabled.js';
 import { snapshotFromYaml } from '../../helpers/rule-tester.js';
+import type { ClusterSnapshot, K8sObject, SnapshotKind } from '../../../src/snapshot/types.js';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 
@@ -134,6 +135,16 @@ metadata: {name: tenant-a, annotations: {isolation-scanner.io/suppress: quota-se
 });
 
 describe('object lookups of the engine and of annotation suppressions', () => {
+  // The reference: every object of the snapshot keyed by kind/namespace/name, the later one of two winning.
+  const indexObjects = (snapshot: ClusterSnapshot) => {
+    const index = new Map<string, K8sObject>();
+    for (const kind of Object.keys(snapshot.objects) as SnapshotKind[]) {
+      for (const object of snapshot.objects[kind]) index.set(`${object.kind}/${object.metadata.namespace}/${object.metadata.name}`, object);
+    }
+    return index;
+  };
+  const objectOf = (index: Map<string, K8sObject>, ref: { kind: string; namespace: string; name: string }) => (ref.name ? index.get(`${ref.kind}/${ref.namespace}/${ref.name}`) : undefined);
+
   // Two objects share kind, namespace and name (two files): the later one is the one a finding points at.
   const manifests = `
 apiVersion: v1
