@@ -15,7 +15,8 @@ function garbageCollector(): () => void {
 
 const collectGarbage = garbageCollector();
 
-function processCpuMs(): number {
+/** CPU time of the process so far (user + system, every thread), in milliseconds. */
+export function processCpuMs(): number {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
 }

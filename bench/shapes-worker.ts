@@ -21,7 +21,7 @@ import type { ScanReport } from '../src/report/types.js';
 import { assembleSnapshot } from '../src/snapshot/assemble.js';
 import { normalizeObject } from '../src/snapshot/build.js';
 import type { K8sObject } from '../src/snapshot/types.js';
-import { settleHeap } from './settle.js';
+import { processCpuMs, settleHeap } from './settle.js';
 import { generateTenantFleet } from './tenant-fleet.js';
 
 export interface ShapesWorkerResult {
@@ -57,27 +57,23 @@ const config = defaultConfig();
 const snapshotOf = () => assembleSnapshot({ cluster: { name: `bench-tenants-${namespaces}` }, source: 'manifests', objects });
 
 let peakHeapBytes = 0;
-/**
- * CPU time of the process (user + system), not wall time: the benchmark machine is shared,
- * and a pinned process that waits for its CPU must not look slower. Single-threaded work
- * (all of evaluation and rendering) has CPU time = wall time on an idle machine.
- */
-function cpuMs(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
-}
-
 let gcMs = 0;
 const gcByType: Record<string, number> = {};
+/**
+ * CPU time of the process (processCpuMs), not wall time, of `work` from a settled heap: the
+ * benchmark machine is shared, and a pinned process that waits for its CPU must not look
+ * slower. Single-threaded work (all of evaluation and rendering) has CPU time = wall time on
+ * an idle machine.
+ */
 function measured<T>(work: () => T): { value: T; ms: number; wallMs: number } {
   settleHeap();
   const profiler = new GCProfiler();
   profiler.start();
-  const started = cpuMs();
+  const started = processCpuMs();
   const wallStarted = performance.now();
   const value = work();
   const wallMs = performance.now() - wallStarted;
-  const ms = cpuMs() - started;
+  const ms = processCpuMs() - started;
   for (const gc of profiler.stop()?.statistics ?? []) {
     peakHeapBytes = Math.max(peakHeapBytes, gc.beforeGC.heapStatistics.usedHeapSize);
     gcMs += gc.cost / 1000;
@@ -130,9 +126,9 @@ if (withRender) {
       try {
         const render = await format.load();
         settleHeap();
-        const started = cpuMs();
+        const started = processCpuMs();
         const bytes = await byteLength(await render(report, context));
-        const ms = cpuMs() - started;
+        const ms = processCpuMs() - started;
         if (run < 0) continue;
         (result.renderMs[format.name] ??= []).push(ms);
         result.renderBytes[format.name] = bytes;
