@@ -17,7 +17,7 @@ import { KubeHttpClient, type KubeHttpOptions, type RequestTally } from '../../a
 import { KubeConfigError, kubeConfigForContext, loadKubeConfig, selectContexts } from '../../access/kube-config.js';
 import { mapBounded } from '../../concurrency.js';
 import { assembleSnapshot } from '../assemble.js';
-import { normalizeObject, runsOfOneKind } from '../build.js';
+import { RepeatedValues, normalizeObject, runsOfOneKind } from '../build.js';
 import { admittedObjectProblem } from '../validate.js';
 import { SNAPSHOT_KINDS, type ClusterIdentity, type ClusterSnapshot, type CoverageEntry, type CoverageStatus, type InputProblem, type IstioVersion, type K8sObject, type MeshRevisionProfile, type SnapshotKind } from '../types.js';
 import { coverageStatusOf, discoverResources, errorMessage, httpStatusOf, type ServedResource } from './discovery.js';
@@ -113,7 +113,9 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
     const tally: RequestTally = { requests: 0, bytes: 0 };
     const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
     try {
-      const results = await listResource(http, resource, { tally, take: redactAndNormalize, onPage: (count) => progress(resource.snapshotKind, count, false) });
+      const repeated = new RepeatedValues();
+      const take = (item: Record<string, unknown>, listed: Listed) => redactAndNormalize(item, listed, repeated);
+      const results = await listResource(http, resource, { tally, take, onPage: (count) => progress(resource.snapshotKind, count, false) });
       normalizedByKind.set(resource.snapshotKind, splitResults(results));
       coverage[resource.snapshotKind] = { status: 'read', apiVersion, requests: tally.requests, bytes: tally.bytes, objects: results.length };
     } catch (error) {
@@ -129,7 +131,9 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
     let failure: unknown;
     for (const resource of discovery.constraints) {
       try {
-        for (const result of await listResource(http, resource, { tally, take: redactAndNormalize, onPage: (count) => progress('Constraint', items.length + count, false) })) items.push(result);
+        const repeated = new RepeatedValues();
+        const take = (item: Record<string, unknown>, listed: Listed) => redactAndNormalize(item, listed, repeated);
+        for (const result of await listResource(http, resource, { tally, take, onPage: (count) => progress('Constraint', items.length + count, false) })) items.push(result);
       } catch (error) {
         failure ??= error;
       }
@@ -217,9 +221,9 @@ type NormalizeResult = K8sObject | InputProblem | SetAside | null;
  * What the collector keeps of each item: the object, checked right away (schema and status,
  * as assembleSnapshot would for a live source) while it is still in the processor's caches.
  */
-function normalizeAndCheck(item: Record<string, unknown>, listed?: Listed): NormalizeResult {
+function normalizeAndCheck(item: Record<string, unknown>, listed?: Listed, repeated?: RepeatedValues): NormalizeResult {
   // Admitted by the API server: the admission checks that read raw metadata never run on live objects.
-  const result = normalizeObject(item, undefined, { keepRawMetadata: false, listed });
+  const result = normalizeObject(item, undefined, { keepRawMetadata: false, listed, repeated });
   if ('object' in result) {
     const problem = admittedObjectProblem(result.object);
     return problem ? new SetAside(result.object, problem) : result.object;
@@ -228,10 +232,10 @@ function normalizeAndCheck(item: Record<string, unknown>, listed?: Listed): Norm
 }
 
 /** What the collector keeps of each listed item, done as its page arrives (list.ts `take`). */
-function redactAndNormalize(item: Record<string, unknown>, listed: Listed): NormalizeResult {
+function redactAndNormalize(item: Record<string, unknown>, listed: Listed, repeated: RepeatedValues): NormalizeResult {
   // Literal env values in pod specs go before anything else sees them (./redact.ts).
   redactLiteralEnvValues(item);
-  return normalizeAndCheck(item, listed);
+  return normalizeAndCheck(item, listed, repeated);
 }
 
 function splitResults(results: NormalizeResult[]): Normalized {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeRequestError, type KubeHttpClient } from '../../../src/access/kube-http.js';
-import { normalizeObject, rawMetadata } from '../../../src/snapshot/build.js';
+import { RepeatedValues, normalizeObject, rawMetadata } from '../../../src/snapshot/build.js';
 import { collectLiveSnapshot } from '../../../src/snapshot/live/index.js';
 import type { ServedResource } from '../../../src/snapshot/live/discovery.js';
 import { listResource } from '../../../src/snapshot/live/list.js';
@@ -147,6 +147,32 @@ describe('normalizeObject for the collector', () => {
     const namespaceOf = (namespace: string) => normalizeObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace } });
     for (const valid of ['a', 'team-a', '0', 'a'.repeat(63), 'a-0']) expect(namespaceOf(valid)).toHaveProperty('object');
     for (const invalid of ['-a', 'a-', 'A', 'a.b', 'a_b', 'a'.repeat(64), '*', '~', '.', 'ä']) expect(namespaceOf(invalid)).toHaveProperty('problem');
+  });
+
+  it('gives the same objects and problems when a listing shares its repeated values (RepeatedValues) as when it does not', () => {
+    const item = (apiVersion: string, kind: string, name: string, namespace?: string) => ({ apiVersion, kind, metadata: { name, ...(namespace === undefined ? {} : { namespace }) }, spec: {} });
+    const sequence = [
+      item('v1', 'Service', 'a', 'team-a'),
+      item('v1', 'Service', 'b', 'team-a'),
+      item('v1', 'Service', 'c', 'Team-A'),
+      item('v1', 'Service', 'd', 'Team-A'),
+      // A Namespace's own namespace field is not its name: an invalid one must not pass as checked.
+      item('v1', 'Namespace', 'team-b', 'bad_ns'),
+      item('v1', 'Service', 'e', 'bad_ns'),
+      item('v1', 'Namespace', 'Bad', ''),
+      item('v1', 'Service', 'f', 'Bad'),
+      item('networking.istio.io/v1', 'ServiceEntry', 'g', 'team-b'),
+      item('networking.istio.io/v1alpha1', 'ServiceEntry', 'h', 'team-b'),
+      item('networking.istio.io/v1', 'ServiceEntry', 'i', 'team-b'),
+      item('example.com/v1', 'Widget', 'j', 'team-b'),
+      item('networking.istio.io/v1', 'ServiceEntry', '', 'team-b'),
+      item('networking.istio.io/v1', 'ServiceEntry', 'k', 'team-b'),
+    ];
+    const repeated = new RepeatedValues();
+    const shared = sequence.map((raw) => normalizeObject(structuredClone(raw), undefined, { keepRawMetadata: false, repeated }));
+    const alone = sequence.map((raw) => normalizeObject(structuredClone(raw), undefined, { keepRawMetadata: false }));
+    expect(shared).toEqual(alone);
+    expect(shared.map((result) => ('object' in result ? 'object' : 'problem' in result ? 'problem' : 'ignored'))).toEqual(['object', 'object', 'problem', 'problem', 'object', 'problem', 'problem', 'problem', 'object', 'problem', 'object', 'ignored', 'problem', 'object']);
   });
 });
 
