@@ -1,7 +1,7 @@
 /**
  * Benchmark 5 (shapes, issue 19), one process per size:
- *   node --expose-gc --max-old-space-size=2048 --import tsx bench/shapes-worker.ts 2500 3 [--no-rules] [--no-render]
- * (tenant namespaces, runs). Prints one JSON line (ShapesWorkerResult).
+ *   node --expose-gc --max-old-space-size=2048 --import tsx bench/shapes-worker.ts 2500 3 [--shape-rule-runs=12] [--no-rules] [--no-render]
+ * (tenant namespaces, runs; runs of the shape rules, at least `runs`). Prints one JSON line (ShapesWorkerResult).
  *
  * On the tenant fleet (bench/tenant-fleet.ts) it times, median of the runs:
  *  - evaluateSnapshot as a whole (fresh snapshot per run, so the mesh model is paid for);
@@ -22,7 +22,7 @@ import { assembleSnapshot } from '../src/snapshot/assemble.js';
 import { normalizeObject } from '../src/snapshot/build.js';
 import type { K8sObject } from '../src/snapshot/types.js';
 import { processCpuMs, settleHeap } from './settle.js';
-import { generateTenantFleet } from './tenant-fleet.js';
+import { SHAPE_RULES, generateTenantFleet } from './tenant-fleet.js';
 
 export interface ShapesWorkerResult {
   namespaces: number;
@@ -47,6 +47,7 @@ const namespaces = Number(process.argv[2] ?? 1250);
 const runs = Math.max(1, Number(process.argv[3] ?? 3));
 const withRules = !process.argv.includes('--no-rules');
 const withRender = !process.argv.includes('--no-render');
+const shapeRuleRuns = Math.max(runs, Number(process.argv.find((arg) => arg.startsWith('--shape-rule-runs='))?.split('=')[1] ?? runs));
 
 const objects: K8sObject[] = [];
 for (const raw of generateTenantFleet(namespaces)) {
@@ -96,9 +97,11 @@ for (let run = 0; run < runs; run++) {
 }
 
 if (withRules) {
-  for (let run = 0; run < runs; run++) {
+  const shapeRules = new Set<string>(SHAPE_RULES);
+  for (let run = 0; run < shapeRuleRuns; run++) {
     const snapshot = snapshotOf();
     for (const rule of ALL_RULES) {
+      if (run >= runs && !shapeRules.has(rule.meta.id)) continue;
       const model = buildMeshModel(snapshot, config);
       model.configObjects();
       const ctx = createRuleContext(snapshot, config, model);

@@ -25,6 +25,19 @@ export const ROOT = 'aks-istio-system';
 /** Namespace counts of `npm run bench`'s shape benchmark: each one doubles the previous. */
 export const TENANT_SIZES = [1_250, 2_500, 5_000, 10_000] as const;
 
+/** The shapes of issue 19: the rule whose time grew with the square of the namespaces on each. */
+export const SHAPE_RULES = [
+  'rbac-serviceentry-write-broad',
+  'destinationrule-tls-disabled',
+  'exportto-wildcard',
+  'exportto-missing',
+  'virtualservice-foreign-host',
+  'host-conflict-cross-namespace',
+  'namespace-imports-foreign-config',
+  'serviceentry-shadows-service',
+  'destinationrule-foreign-host',
+] as const;
+
 /** External domains many tenants reach (and so declare in ServiceEntries of their own). */
 const SHARED_DOMAINS = Array.from({ length: 40 }, (_, index) => `api-${index}.partner${index % 7}.example.net`);
 /** Hosts tenants import with `*` + `/` + host egress (a few distinct choices, as real fleets have). */
