@@ -100,13 +100,12 @@ export interface NormalizeOptions {
  * namespace, and JSON.parse gives every object its own copy of each (it interns strings of at
  * most 10 characters only): in the large benchmark fleet those copies were a tenth of all a
  * collected snapshot holds, for the garbage collector to copy and mark. One shared string also
- * compares equal at once where equal copies are compared character by character, and what was
- * found of it (the classification, a valid namespace name) is not looked for again.
+ * compares equal at once where equal copies are compared character by character, and a
+ * namespace name found valid is not checked again.
  */
 export class RepeatedValues {
   apiVersion = '';
   kind = '';
-  classification: ReturnType<typeof classifyKind> | undefined;
   /** The namespace name checked last and found valid (a Namespace's own name, else the object's namespace). */
   namespace = '';
 }
@@ -124,19 +123,14 @@ export function normalizeObject(raw: unknown, source?: SourceLocation, options: 
     return { problem: { type: 'schema', message: 'object has no string apiVersion and kind', source } };
   }
   const repeated = options.repeated;
-  let classified: ReturnType<typeof classifyKind>;
-  if (repeated?.classification && apiVersion === repeated.apiVersion && kind === repeated.kind) {
-    apiVersion = repeated.apiVersion;
-    kind = repeated.kind;
-    classified = repeated.classification;
-  } else {
-    classified = classifyKind(apiVersion, kind);
-    if (repeated) {
-      repeated.apiVersion = apiVersion;
-      repeated.kind = kind;
-      repeated.classification = classified;
-    }
+  if (repeated) {
+    if (apiVersion === repeated.apiVersion) apiVersion = repeated.apiVersion;
+    else repeated.apiVersion = apiVersion;
+    if (kind === repeated.kind) kind = repeated.kind;
+    else repeated.kind = kind;
   }
+  // classifyKind remembers its answers; with shared strings its lookups hash nothing anew.
+  const classified = classifyKind(apiVersion, kind);
   if ('ignored' in classified) return { ignored: true };
   const name = isRecord(metadata) && typeof metadata.name === 'string' ? metadata.name : '';
   let namespace = isRecord(metadata) && typeof metadata.namespace === 'string' ? metadata.namespace : '';
