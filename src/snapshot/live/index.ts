@@ -113,9 +113,7 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
     const tally: RequestTally = { requests: 0, bytes: 0 };
     const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
     try {
-      const repeated = new RepeatedValues();
-      const take = (item: Record<string, unknown>, listed: Listed) => redactAndNormalize(item, listed, repeated);
-      const results = await listResource(http, resource, { tally, take, onPage: (count) => progress(resource.snapshotKind, count, false) });
+      const results = await listResource(http, resource, { tally, take: takeOfOneListing(), onPage: (count) => progress(resource.snapshotKind, count, false) });
       normalizedByKind.set(resource.snapshotKind, splitResults(results));
       coverage[resource.snapshotKind] = { status: 'read', apiVersion, requests: tally.requests, bytes: tally.bytes, objects: results.length };
     } catch (error) {
@@ -131,9 +129,7 @@ async function collect(http: KubeHttpClient, options: LiveCollectionOptions): Pr
     let failure: unknown;
     for (const resource of discovery.constraints) {
       try {
-        const repeated = new RepeatedValues();
-        const take = (item: Record<string, unknown>, listed: Listed) => redactAndNormalize(item, listed, repeated);
-        for (const result of await listResource(http, resource, { tally, take, onPage: (count) => progress('Constraint', items.length + count, false) })) items.push(result);
+        for (const result of await listResource(http, resource, { tally, take: takeOfOneListing(), onPage: (count) => progress('Constraint', items.length + count, false) })) items.push(result);
       } catch (error) {
         failure ??= error;
       }
@@ -236,6 +232,12 @@ function redactAndNormalize(item: Record<string, unknown>, listed: Listed, repea
   // Literal env values in pod specs go before anything else sees them (./redact.ts).
   redactLiteralEnvValues(item);
   return normalizeAndCheck(item, listed, repeated);
+}
+
+/** The `take` of one LIST series: its objects share repeated values (RepeatedValues) with the previous one. */
+function takeOfOneListing(): (item: Record<string, unknown>, listed: Listed) => NormalizeResult {
+  const repeated = new RepeatedValues();
+  return (item, listed) => redactAndNormalize(item, listed, repeated);
 }
 
 function splitResults(results: NormalizeResult[]): Normalized {
