@@ -1,8 +1,8 @@
 /**
  * Packaging, end to end: `npm pack` of a copy of the repository (its prepack builds the
- * compiled output), the tarball installed into an empty folder with Node 22 first on PATH,
- * and `istio-isolation-scanner` run from there on the demo and on manifests: no tsx, no dev
- * dependencies, no sources. Then the Azure Pipelines template
+ * compiled output and the CLI bundle), the tarball installed into an empty folder with Node 22
+ * first on PATH, and `istio-isolation-scanner` run from there on the demo and on manifests: no
+ * tsx, no dev dependencies, no sources. Then the Azure Pipelines template
  * (ci/azure-pipelines/istio-isolation-scanner.yml) is parsed, checked and its steps run as an
  * agent would, installing that same tarball, so the template and the package are proven
  * together.
@@ -69,7 +69,7 @@ beforeAll(async () => {
   // A copy of what a clean checkout has (the repository's own dist/ must not leak in), with the
   // installed node_modules for the build tools.
   const work = tempDir('iis-pack-');
-  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'src', 'functions', 'demo']) cpSync(join(repoRoot, entry), join(work, entry), { recursive: true });
+  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'scripts', 'src', 'functions', 'demo']) cpSync(join(repoRoot, entry), join(work, entry), { recursive: true });
   symlinkSync(join(repoRoot, 'node_modules'), join(work, 'node_modules'), 'dir');
   const out = tempDir('iis-tarball-');
   const pack = await npm(['pack', '--json', '--pack-destination', out], work);
@@ -81,9 +81,9 @@ beforeAll(async () => {
 
 describe('npm pack', () => {
   it('builds the compiled output before packing and ships it with the bin, the demo and no sources', () => {
-    expect(packageJson.scripts.prepack).toBe('npm run build');
+    expect(packageJson.scripts.prepack).toBe('npm run build && npm run build:cli');
     expect(existsSync(tarball)).toBe(true);
-    expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'bin/istio-isolation-scanner.js', 'dist/src/cli/main.js', 'demo/aks-contaminated/tenants.yaml']));
+    expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'bin/istio-isolation-scanner.js', 'dist/cli/main.js', 'dist/src/cli/main.js', 'demo/aks-contaminated/tenants.yaml']));
     for (const path of packedFiles) expect(path).not.toMatch(/^(src|test|node_modules|bench|scripts)\/|\.map$|\.ts$|tsconfig/);
   });
 });
@@ -103,7 +103,7 @@ describe('the packed package installed into an empty folder', () => {
   it('has no tsx, no dev dependency and no TypeScript sources', () => {
     for (const dev of ['tsx', 'typescript', 'jest', 'esbuild', 'eslint']) expect(existsSync(join(prefix, 'node_modules', dev))).toBe(false);
     expect(existsSync(join(prefix, 'node_modules/istio-isolation-scanner/src'))).toBe(false);
-    expect(existsSync(join(prefix, 'node_modules/istio-isolation-scanner/dist/src/cli/main.js'))).toBe(true);
+    expect(existsSync(join(prefix, 'node_modules/istio-isolation-scanner/dist/cli/main.js'))).toBe(true);
   });
 
   it('runs istio-isolation-scanner on Node 22 from the compiled output: the demo fleet', async () => {
