@@ -76,4 +76,17 @@ describe('the CLI bundle', () => {
       expect(findingsOf(join(bundleCwd, 'report.json'), packageDir)).toEqual(findingsOf(join(sourcesCwd, 'report.json'), repoRoot));
     }
   });
+
+  it('loads its other chunks on first use: the rules command and every output format', async () => {
+    const entry = join(bundleDir, 'main.js');
+    const [rulesFromBundle, rulesFromSources] = [await scanner(['rules'], { entry }), await scanner(['rules'])];
+    expect(rulesFromBundle.status).toBe(0);
+    expect(rulesFromBundle.stdout).toBe(rulesFromSources.stdout);
+    const formats = ['table', 'json', 'sarif', 'markdown', 'html', 'junit'];
+    const dir = tempDir();
+    const run = await scanner(['scan', ...formats.flatMap((format) => ['--output', `${format}=report.${format}`])], { cwd: dir, entry });
+    expect(run.status).toBe(0);
+    for (const format of formats) expect(run.stderr).toContain(`Wrote the ${format} report to report.${format}`);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<svg');
+  });
 });
