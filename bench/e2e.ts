@@ -7,12 +7,13 @@
  * build`, as bench/startup.ts does). Neither child loads TypeScript: through tsx the CLI
  * compiled about 200 modules on the fly and the floor a few, so that cost did not cancel out.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { generateFleet, type FleetSize, type RawObject } from './generator.js';
+import { buildInstalledCli, INSTALLED_CLI } from './installed-cli.js';
 import { summarize, type Summary } from './stats.js';
 
 export interface ProcessMeasure {
@@ -76,8 +77,7 @@ async function timeChild(args: string[], rssFile: string): Promise<{ wallMs: num
 
 /** Builds dist/ (unless `build` is false), then times the compiled CLI and the floor `runs` times each after an untimed run of each, interleaved in alternating order. */
 export async function benchmarkEndToEnd(size: FleetSize, runs: number, build = true): Promise<EndToEndResult> {
-  // What the installed package's bin runs: tsc's dist/src/ and the CLI bundle built from it (dist/cli/).
-  if (build) for (const script of ['build', 'build:cli']) execFileSync('npm', ['run', script], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build) buildInstalledCli();
   const dir = mkdtempSync(join(tmpdir(), `iis-bench-${size.name}-`));
   try {
     const manifests = join(dir, 'manifests');
@@ -86,7 +86,7 @@ export async function benchmarkEndToEnd(size: FleetSize, runs: number, build = t
     const written = writeFleetYaml(fleet, manifests);
     const report = join(dir, 'report.json');
     const rssFile = join(dir, 'maxrss');
-    const cliArgs = ['dist/cli/main.js', 'scan', '--manifests', manifests, '--format', 'json', '--output', report, '--fail-on', 'none', '--no-config'];
+    const cliArgs = [INSTALLED_CLI, 'scan', '--manifests', manifests, '--format', 'json', '--output', report, '--fail-on', 'none', '--no-config'];
 
     const cli: Array<{ wallMs: number; cpuMs: number; maxRssMb: number }> = [];
     const parse: Array<{ wallMs: number; cpuMs: number; maxRssMb: number }> = [];

@@ -1,12 +1,13 @@
 /**
  * Start-up of the compiled CLI (issue 19: at most 0.3 s of CPU for `--version` and for a tiny
- * scan). Builds dist/ (`npm run build`, skip with --no-build), writes a tiny manifest folder (two
- * tenant namespaces, a Service, a ServiceEntry, a Sidecar, a VirtualService with a timeout, a
- * PeerAuthentication: each kind whose CRD has validation rules is there) and runs, as child
- * processes, `node -e 0` (the floor), `dist/cli/main.js --version` (the bundle the installed
- * package's bin runs) and a scan of the folder to a JSON file. CPU time is user + system of the
- * child, read with bash's `times`; wall time alongside. Median (min-max) of the runs, after one unmeasured warm-up of each. The machine's
- * load average is printed: CPU time grows under load too (shared caches, frequency).
+ * scan). Builds dist/ as `npm pack` does (installed-cli.ts; skip with --no-build), writes a tiny
+ * manifest folder (two tenant namespaces, a Service, a ServiceEntry, a Sidecar, a VirtualService
+ * with a timeout, a PeerAuthentication: each kind whose CRD has validation rules is there) and
+ * runs, as child processes, `node -e 0` (the floor), `dist/cli/main.js --version` (the bundle the
+ * installed package's bin runs) and a scan of the folder to a JSON file. CPU time is user +
+ * system of the child, read with bash's `times`; wall time alongside. Median (min-max) of the
+ * runs, after one unmeasured warm-up of each. The machine's load average is printed: CPU time
+ * grows under load too (shared caches, frequency).
  *
  *   node --import tsx bench/startup.ts [--runs 15] [--no-build] [--out FILE]
  *   npm run bench -- --only startup [--startup-runs 15]   # benchmark 6 of bench/run.ts
@@ -14,11 +15,12 @@
  * Method and figures: docs/performance.md "Start-up". `node --cpu-prof` on the scan command
  * (printed with --print-commands) names what remains.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildInstalledCli, INSTALLED_CLI } from './installed-cli.js';
 import { fmt, summarize, type Summary } from './stats.js';
 
 /** Issue 19's target, seconds of CPU. */
@@ -81,7 +83,7 @@ function measureOnce(command: string[]): { cpuMs: number; wallMs: number } {
 
 export function measureStartup(runs: number, dir: string): StartupMeasure[] {
   const node = process.execPath;
-  const cli = join(process.cwd(), 'dist/cli/main.js');
+  const cli = join(process.cwd(), INSTALLED_CLI);
   const commands: Array<[string, string[]]> = [
     ['node -e 0', [node, '-e', '0']],
     ['--version', [node, cli, '--version']],
@@ -115,8 +117,7 @@ export interface StartupResult {
 
 /** Builds dist/ (unless `build` is false), measures the three commands on the tiny folder, cleans up. Used by `npm run bench -- --only startup` too. */
 export function benchmarkStartup(runs: number, build = true): StartupResult {
-  // What the installed package's bin runs: tsc's dist/src/ and the CLI bundle built from it (dist/cli/).
-  if (build) for (const script of ['build', 'build:cli']) execFileSync('npm', ['run', script], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build) buildInstalledCli();
   const dir = mkdtempSync(join(tmpdir(), 'iis-startup-'));
   try {
     mkdirManifests(dir);
