@@ -16,7 +16,7 @@ export type SidecarScopeKind = 'namespace' | 'root' | 'workload' | 'default';
 export interface SidecarScope {
   /** Namespace whose workloads use this scope. */
   namespace: string;
-  /** namespace: its own selector-less Sidecar; root: the root default; workload: a selector Sidecar; default: none. */
+  /** namespace: its own Sidecar for every workload (label-less selector, else selector-less); root: the root default; workload: a selector Sidecar; default: none. */
   kind: SidecarScopeKind;
   sidecar?: K8sObject;
   /** Egress hosts; `*` + `/` + `*` when there is no Sidecar or it has no egress section. */
@@ -119,6 +119,12 @@ export interface ScopeShapes {
   namedBy: ReadonlyMap<string, readonly string[]>;
 }
 
+/** A Sidecar with a workloadSelector without labels: Istio's webhook only warns ("will be applied to all services in namespace"). */
+export function selectsEveryWorkload(sidecar: K8sObject): boolean {
+  const selector = workloadSelectorOf(sidecar);
+  return selector !== undefined && Object.keys(selector).length === 0;
+}
+
 /** Sidecars of each namespace split by selector, oldest first. */
 export class SidecarIndex {
   private readonly defaults = new Map<string, K8sObject[]>();
@@ -140,6 +146,18 @@ export class SidecarIndex {
     for (const list of [...this.defaults.values(), ...this.selected.values()]) list.sort(compareByAge);
   }
 
+  /**
+   * Sidecars whose workloadSelector has no labels, oldest first. Istio keeps them among the
+   * selector Sidecars, which it tries before the selector-less ones, and an empty selector is a
+   * subset of every workload's labels (push_context.go initSidecarScopes, doGetSidecarScope): the
+   * oldest one applies to every workload of its namespace that no older selector Sidecar takes,
+   * and the namespace's selector-less Sidecars are never used. It is never the root default
+   * (initSidecarScopes requires `WorkloadSelector == nil` for that).
+   */
+  wideSidecarsOf(namespace: string): K8sObject[] {
+    return this.selectorSidecarsOf(namespace).filter(selectsEveryWorkload);
+  }
+
   /** Selector-less Sidecars of a namespace, oldest first (more than one is undefined by the API). */
   defaultSidecarsOf(namespace: string): K8sObject[] {
     return this.defaults.get(namespace) ?? [];
@@ -159,22 +177,32 @@ export class SidecarIndex {
   }
 
   /**
-   * The effective Sidecar of namespace N: its oldest selector-less Sidecar, else the root
-   * default, else the built-in default (imports everything). Ambient namespaces ignore Sidecars.
+   * The effective Sidecar of namespace N: its oldest Sidecar with a label-less selector, else
+   * its oldest selector-less Sidecar, else the root default, else the built-in default (imports
+   * everything). Ambient namespaces ignore Sidecars.
    */
   namespaceScope(namespace: string): SidecarScope {
     if (this.isAmbient(namespace)) return defaultScope(namespace);
-    const own = this.defaultSidecarsOf(namespace)[0];
+    const own = this.wideSidecarsOf(namespace)[0] ?? this.defaultSidecarsOf(namespace)[0];
     if (own) return scopeFromSidecar(own, namespace, 'namespace');
     const root = this.rootDefault();
     if (root && !this.isAmbient(this.rootNamespace)) return scopeFromSidecar(root, namespace, 'root');
     return defaultScope(namespace);
   }
 
-  /** Workload-selected scopes of a namespace, oldest first (evaluated on their own). */
+  /**
+   * Workload-selected scopes of a namespace, oldest first (evaluated on their own): the Sidecars
+   * with selector labels older than the namespace's first label-less selector, which takes every
+   * workload the older ones leave and so leaves nothing to the newer ones.
+   */
   workloadScopes(namespace: string): SidecarScope[] {
     if (this.isAmbient(namespace)) return [];
-    return this.selectorSidecarsOf(namespace).map((sidecar) => scopeFromSidecar(sidecar, namespace, 'workload'));
+    const scopes: SidecarScope[] = [];
+    for (const sidecar of this.selectorSidecarsOf(namespace)) {
+      if (selectsEveryWorkload(sidecar)) break;
+      scopes.push(scopeFromSidecar(sidecar, namespace, 'workload'));
+    }
+    return scopes;
   }
 
   /** Every scope a namespace's proxies may use: the namespace-wide one first (cached; callers must not modify it). */

@@ -2,7 +2,10 @@ import { refOf } from '../../mesh/accessors.js';
 import type { Rule, RuleResult } from '../types.js';
 import { ISTIO_DOCS } from '../exposure/common.js';
 
-/** sidecar-multiple-defaults: more than one selector-less Sidecar in a namespace (undefined by the API; Istio uses the oldest). */
+/**
+ * sidecar-multiple-defaults: more than one Sidecar for every workload of a namespace (undefined by
+ * the API). Istio uses the oldest with a label-less workloadSelector, else the oldest selector-less one.
+ */
 export const sidecarMultipleDefaultsRule: Rule = {
   meta: {
     id: 'sidecar-multiple-defaults',
@@ -19,11 +22,19 @@ export const sidecarMultipleDefaultsRule: Rule = {
     const results: RuleResult[] = [];
     const sidecars = model.sidecars();
     for (const namespace of [...model.snapshot.namespaces.keys()].sort()) {
-      const defaults = sidecars.defaultSidecarsOf(namespace);
+      // A workloadSelector without labels selects every workload and comes before the
+      // selector-less Sidecars whatever their age (istioctl analyze's sidecar.SelectorAnalyzer
+      // also counts it as namespace-wide; Istio's order: push_context.go initSidecarScopes).
+      const wide = sidecars.wideSidecarsOf(namespace);
+      const defaults = [...wide, ...sidecars.defaultSidecarsOf(namespace)];
       if (defaults.length < 2) continue;
       const [used, ...ignored] = defaults;
+      const ignoredNames = ignored.map((s) => s.metadata.name).join(', ');
       results.push({
-        message: `Namespace ${namespace} has ${defaults.length} Sidecars without workloadSelector; Istio uses the oldest, ${used!.metadata.name}, and ignores ${ignored.map((s) => s.metadata.name).join(', ')}.`,
+        message:
+          wide.length === 0
+            ? `Namespace ${namespace} has ${defaults.length} Sidecars without workloadSelector; Istio uses the oldest, ${used!.metadata.name}, and ignores ${ignoredNames}.`
+            : `Namespace ${namespace} has ${defaults.length} Sidecars that apply to every workload (no workloadSelector, or one without labels); Istio uses ${used!.metadata.name}, the oldest with a label-less workloadSelector, and ignores ${ignoredNames}.`,
         namespace,
         resource: refOf(used!),
         affectedNamespaces: [namespace],
@@ -38,7 +49,10 @@ export const sidecarMultipleDefaultsRule: Rule = {
       // MultipleSidecarsWithoutWorkloadSelectors reports every one): its author believes it is in force.
       for (const sidecar of ignored) {
         results.push({
-          message: `Sidecar ${namespace}/${sidecar.metadata.name} has no workloadSelector and is ignored: Istio uses the older ${used!.metadata.name} for namespace ${namespace}.`,
+          message:
+            wide.length === 0
+              ? `Sidecar ${namespace}/${sidecar.metadata.name} has no workloadSelector and is ignored: Istio uses the older ${used!.metadata.name} for namespace ${namespace}.`
+              : `Sidecar ${namespace}/${sidecar.metadata.name} applies to every workload and is ignored: Istio uses ${used!.metadata.name}, whose workloadSelector has no labels, for namespace ${namespace}.`,
           namespace,
           resource: refOf(sidecar),
           affectedNamespaces: [namespace],

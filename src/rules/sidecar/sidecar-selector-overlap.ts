@@ -1,4 +1,5 @@
 import { labelsMatch, refOf, workloadSelectorOf } from '../../mesh/accessors.js';
+import { selectsEveryWorkload } from '../../mesh/sidecars.js';
 import { podsRead, podTemplateOf, WORKLOAD_KINDS } from '../../mesh/workloads.js';
 import type { K8sObject } from '../../snapshot/types.js';
 import type { Rule, RuleResult } from '../types.js';
@@ -51,6 +52,8 @@ export const sidecarSelectorOverlapRule: Rule = {
         const matching = selecting.filter((sidecar) => labelsMatch(workloadSelectorOf(sidecar) ?? {}, template.labels));
         for (const sidecar of matching) matchedBy.set(sidecar, [...(matchedBy.get(sidecar) ?? []), `${workload.kind}/${workload.metadata.name}`]);
         for (const ignored of matching.slice(1)) {
+          // Two label-less selectors are two namespace-wide Sidecars: sidecar-multiple-defaults reports them.
+          if (selectsEveryWorkload(matching[0]!) && selectsEveryWorkload(ignored)) continue;
           const key = `${matching[0]!.metadata.name}\u0000${ignored.metadata.name}`;
           const pair = pairs.get(key) ?? { used: matching[0]!, ignored, workloads: [] };
           pair.workloads.push(`${workload.kind}/${workload.metadata.name}`);

@@ -15,6 +15,8 @@ ${extra}  egress: [{hosts: ["./*", "aks-istio-system/*"]}]
 runRuleTests(namespaceMissingDefaultSidecarRule, {
   valid: [
     { name: 'own default Sidecar', manifests: ns('tenant-a') + sidecar('tenant-a') },
+    // Istio applies a label-less workloadSelector to every workload of the namespace (push_context.go doGetSidecarScope).
+    { name: 'own Sidecar with a workloadSelector without labels', manifests: ns('tenant-a') + sidecar('tenant-a', '  workloadSelector: {labels: {}}\n') },
     { name: 'root default Sidecar (AKS)', manifests: ns('tenant-a') + sidecar('aks-istio-system'), meshConfig: { rootNamespace: 'aks-istio-system' } },
     { name: 'system namespaces are skipped', manifests: ns('kube-system') + ns('aks-istio-ingress') },
     { name: 'ambient namespaces are left to sidecar-in-ambient-namespace', manifests: ns('tenant-a', '{istio.io/dataplane-mode: ambient}') },

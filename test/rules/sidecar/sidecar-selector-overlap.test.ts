@@ -43,8 +43,39 @@ kind: Pod
 metadata: {name: other, namespace: tenant-b, labels: {app: other}}
 `,
     },
+    {
+      // Both apply to every workload: two namespace-wide Sidecars, which sidecar-multiple-defaults reports.
+      name: 'two Sidecars whose workloadSelector has no labels',
+      manifests: `
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: everyone, namespace: tenant-a, creationTimestamp: "2023-01-01T00:00:00Z"}
+spec: {workloadSelector: {labels: {}}, egress: [{hosts: ["./*"]}]}
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: everyone-too, namespace: tenant-a, creationTimestamp: "2024-01-01T00:00:00Z"}
+spec: {workloadSelector: {}, egress: [{hosts: ["*/*"]}]}
+${deployment('{app: ratings}')}`,
+    },
   ],
   invalid: [
+    {
+      // Istio tries selector Sidecars oldest first and an empty selector matches every workload
+      // (push_context.go doGetSidecarScope), so the older label-less one takes ratings from by-app.
+      name: 'an older Sidecar with a label-less workloadSelector and a labelled one select the same workload',
+      manifests: `
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: everyone, namespace: tenant-a, creationTimestamp: "2022-01-01T00:00:00Z"}
+spec: {workloadSelector: {labels: {}}, egress: [{hosts: ["./*"]}]}
+---
+${sidecars.split('---')[0]!}${deployment('{app: ratings}')}`,
+      findings: [
+        { resourceName: 'by-app', subjectKey: 'everyone', messageIncludes: ['Istio applies the older everyone'] },
+        { resourceName: 'everyone', subjectKey: 'by-app' },
+      ],
+    },
     {
       name: 'a Deployment template selected by both',
       manifests: sidecars + deployment('{app: ratings, version: v2}'),

@@ -66,6 +66,34 @@ describe('workload scopes', () => {
   });
 });
 
+describe('a workloadSelector without labels (push_context.go initSidecarScopes, doGetSidecarScope)', () => {
+  // Istio tries selector Sidecars oldest first, before any selector-less one, and an empty selector
+  // is a subset of every workload's labels.
+  const idx = index([
+    sidecar('tenant-a', 'default', { egress: [{ hosts: ['*/*'] }] }, '2023-01-01T00:00:00Z'),
+    sidecar('tenant-a', 'ratings', { workloadSelector: { labels: { app: 'ratings' } }, egress: [{ hosts: ['./*'] }] }, '2024-01-01T00:00:00Z'),
+    sidecar('tenant-a', 'everyone', { workloadSelector: { labels: {} }, egress: [{ hosts: ['./*', 'istio-system/*'] }] }, '2024-02-01T00:00:00Z'),
+    sidecar('tenant-a', 'reviews', { workloadSelector: { labels: { app: 'reviews' } }, egress: [{ hosts: ['*/*'] }] }, '2024-03-01T00:00:00Z'),
+  ]);
+  it('is the namespace-wide scope, before an older selector-less Sidecar', () => {
+    expect(idx.namespaceScope('tenant-a')).toMatchObject({ kind: 'namespace', sidecar: { metadata: { name: 'everyone' } } });
+    expect(idx.wideSidecarsOf('tenant-a').map((s) => s.metadata.name)).toEqual(['everyone']);
+  });
+  it('leaves older selector Sidecars their workloads and takes those of newer ones', () => {
+    expect(idx.scopeForWorkload('tenant-a', { app: 'ratings' }).sidecar?.metadata.name).toBe('ratings');
+    expect(idx.scopeForWorkload('tenant-a', { app: 'reviews' }).sidecar?.metadata.name).toBe('everyone');
+    expect(idx.scopesOf('tenant-a').map((s) => [s.kind, s.sidecar?.metadata.name])).toEqual([
+      ['namespace', 'everyone'],
+      ['workload', 'ratings'],
+    ]);
+  });
+  it('in the root namespace is not the mesh default (only a selector-less Sidecar is)', () => {
+    const root = index([sidecar('istio-system', 'everyone', { workloadSelector: {}, egress: [{ hosts: ['./*'] }] })]);
+    expect(root.namespaceScope('tenant-a').kind).toBe('default');
+    expect(root.namespaceScope('istio-system')).toMatchObject({ kind: 'namespace', sidecar: { metadata: { name: 'everyone' } } });
+  });
+});
+
 describe('egress hosts', () => {
   it('parses ns/dnsName, and marks hosts without a namespace as invalid', () => {
     expect(parseEgressHost('./*')).toEqual({ raw: './*', namespace: '.', dnsName: '*' });
