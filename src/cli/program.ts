@@ -58,7 +58,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .addOption(new Option('--format <format>', 'format of the report on stdout, or of a plain --output FILE (default table)').choices(reportFormatNames()))
     .option('--output <target>', 'write a report: FORMAT=FILE (e.g. sarif=r.sarif, junit=r.xml; FILE - is stdout) or FILE (in --format); repeatable', collect)
     .addOption(new Option('--fail-on <severity>', 'exit 1 when an unsuppressed finding is at or above this severity (default high; none for the demo)').choices([...SEVERITIES, 'none']))
-    .option('--allow-incomplete', 'accept a partial scan (some kinds unreadable) instead of exiting 2; a cluster that could not be read at all still exits 2')
+    .option('--allow-incomplete', 'accept a partial scan (some kinds or manifest files unreadable) instead of exiting 2; a cluster that could not be read at all still exits 2')
     .option('--write-fixes <dir>', 'write ready-to-apply fix manifests for mechanical fixes into this directory')
     .option('--kubeconfig <file>', 'scan live clusters from this kubeconfig (read-only; nothing is written to disk)')
     .option('--context <name>', 'kubeconfig context to scan (default: current context)')

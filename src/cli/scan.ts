@@ -65,7 +65,7 @@ export interface ScanOptions {
   removedObject?: string[];
   /** A previous JSON report: gate only on findings not in it. */
   baseline?: string;
-  /** Accept a partial scan (some kinds unreadable) instead of failing with exit code 2. */
+  /** Accept a partial scan (some kinds or manifest files unreadable) instead of failing with exit code 2. */
   allowIncomplete?: boolean;
   /** No progress on stderr (errors, warnings and notes still go there). */
   quiet?: boolean;
@@ -395,7 +395,7 @@ function coverageVerdict(results: ClusterScanResult[], allowIncomplete: boolean,
       io.stderr(`error: cluster ${name} ${record.status === 'skipped' ? 'was not scanned' : 'could not be scanned'}: ${printable(record.error)}\n`);
       failed += 1;
     } else if (record.status === 'partial' && !allowIncomplete) {
-      io.stderr(`error: cluster ${name} was read only in part (${printable(record.error)}); the rules needing those kinds are unknown, not passed (--allow-incomplete accepts a partial scan)\n`);
+      io.stderr(`error: cluster ${name} was read only in part (${printable(record.error)}); what was not read is unknown, not passed (--allow-incomplete accepts a partial scan)\n`);
       partial += 1;
     } else if (record.status === 'partial') {
       io.stderr(`warning: cluster ${name} was read only in part (${printable(record.error)}); accepted with --allow-incomplete\n`);

@@ -7,7 +7,7 @@ import { buildMeshModel } from '../mesh/model.js';
 import { evaluateSnapshot, unreadableKinds } from '../rules/engine.js';
 import { listSummaryOf, summaryOfList, withListSummary } from '../rules/list-summary.js';
 import { SEVERITIES, type Finding, type Severity } from '../rules/types.js';
-import { clusterReadFailure } from '../snapshot/coverage.js';
+import { clusterReadFailure, describeUnreadInput, unreadInput } from '../snapshot/coverage.js';
 import type { ClusterSnapshot, SnapshotKind } from '../snapshot/types.js';
 import { SCANNER_VERSION } from '../version.js';
 import type { ClusterScanResult, ScanRecord, ScanStatus } from './types.js';
@@ -37,7 +37,13 @@ export function scanSnapshot(snapshot: ClusterSnapshot, config: ScannerConfig, o
   const skipped = options.skipped ?? snapshot.skipped;
   // Nothing read at all (refused TLS, 401, every kind failed) is a failed scan, not a partial one.
   const failure = skipped ? undefined : (options.failure ?? clusterReadFailure(snapshot)?.cause);
-  const status: ScanStatus = skipped ? 'skipped' : failure ? 'failed' : unreadable.length > 0 ? 'partial' : 'succeeded';
+  // Manifest files that could not be read leave the scan incomplete like a kind that could not be listed.
+  const unreadFiles = unreadInput(snapshot);
+  const gaps = [
+    ...(unreadable.length > 0 ? [`Could not read: ${unreadable.map((k) => `${k} (${snapshot.coverage[k]?.status})`).join(', ')}`] : []),
+    ...(unreadFiles.length > 0 ? [describeUnreadInput(unreadFiles)] : []),
+  ];
+  const status: ScanStatus = skipped ? 'skipped' : failure ? 'failed' : gaps.length > 0 ? 'partial' : 'succeeded';
   const resourceCounts: Partial<Record<SnapshotKind, number>> = {};
   for (const [kind, objects] of Object.entries(snapshot.objects) as Array<[SnapshotKind, unknown[]]>) {
     if (objects.length > 0 || snapshot.coverage[kind]?.status === 'read') resourceCounts[kind] = objects.length;
@@ -48,7 +54,7 @@ export function scanSnapshot(snapshot: ClusterSnapshot, config: ScannerConfig, o
     scanId: options.scanId,
     cluster: snapshot.cluster,
     status,
-    error: skipped ?? failure ?? (unreadable.length > 0 ? `Could not read: ${unreadable.map((k) => `${k} (${snapshot.coverage[k]?.status})`).join(', ')}` : ''),
+    error: skipped ?? failure ?? gaps.join('; '),
     durationMs: Date.now() - options.startedAt,
     apiRequests: snapshot.apiRequests,
     resourceCounts,

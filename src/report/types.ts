@@ -2,7 +2,7 @@ import type { Finding, Severity } from '../rules/types.js';
 import type { ClusterIdentity, CoverageEntry, SnapshotKind } from '../snapshot/types.js';
 
 /**
- * succeeded: every kind read; partial: some kinds unreadable; failed: the cluster could not be
+ * succeeded: every kind read; partial: some kinds, or offline some manifest files, unreadable; failed: the cluster could not be
  * read (unreachable, crashed after retries); skipped: not scanned by policy (no Entra ID:
  * its only credential is an admin-equivalent local account; docs/fleet-scanning.md).
  */

@@ -1,4 +1,4 @@
-import type { ClusterSnapshot, CoverageEntry, CoverageStatus, SnapshotKind } from './types.js';
+import type { ClusterSnapshot, CoverageEntry, CoverageStatus, InputProblem, SnapshotKind } from './types.js';
 
 /**
  * Coverage that leaves what depends on a kind unknown: the scanner tried and did not get the
@@ -46,4 +46,25 @@ export function clusterReadFailure(snapshot: Pick<ClusterSnapshot, 'coverage'>):
     return { reason: 'forbidden', cause: `the identity may not read any kind (${first})`, errors };
   }
   return { reason: 'unreachable', cause: `nothing could be read from the API server (${first})`, errors };
+}
+
+/**
+ * Input that could not be read: manifest files or documents refused or skipped (malformed
+ * YAML, binary, oversized, too deep, invalid UTF-8, links not followed, folders that cannot be
+ * listed). Whatever they hold was not scanned, so a scan with any is incomplete: the gate
+ * fails closed on it as on a kind it could not list. Objects that were read but are invalid
+ * (schema, status, unknown version) are not among them: Istio or the API server refuses those.
+ */
+export function unreadInput(snapshot: Pick<ClusterSnapshot, 'inputProblems'>): InputProblem[] {
+  return snapshot.inputProblems.filter((problem) => problem.type === 'parse');
+}
+
+/** How many input locations the one-line description names before "and N more". */
+const LOCATIONS_NAMED = 3;
+
+/** One line for the scan record's error: how many could not be read and where the first ones are. */
+export function describeUnreadInput(problems: readonly InputProblem[]): string {
+  const locations = problems.slice(0, LOCATIONS_NAMED).map((problem) => (problem.source ? `${problem.source.file}:${problem.source.line}` : problem.message));
+  const more = problems.length > LOCATIONS_NAMED ? ` and ${problems.length - LOCATIONS_NAMED} more` : '';
+  return `Could not read ${problems.length} input file(s) or document(s): ${locations.join(', ')}${more}`;
 }

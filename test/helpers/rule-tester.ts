@@ -9,7 +9,7 @@ import { defaultConfig, type ScannerConfig } from '../../src/config/types.js';
 import { evaluateSnapshot } from '../../src/rules/engine.js';
 import type { Finding, Rule, Severity } from '../../src/rules/types.js';
 import { buildSnapshot, normalizeObject } from '../../src/snapshot/build.js';
-import type { ClusterSnapshot, IstioVersion, K8sObject, MeshConfig, MeshRevisionProfile } from '../../src/snapshot/types.js';
+import type { ClusterSnapshot, InputProblem, IstioVersion, K8sObject, MeshConfig, MeshRevisionProfile } from '../../src/snapshot/types.js';
 
 export interface RuleCase {
   name: string;
@@ -24,6 +24,8 @@ export interface RuleCase {
   meshRevisions?: string[];
   meshMode?: ClusterSnapshot['meshMode'];
   coverage?: ClusterSnapshot['coverage'];
+  /** Problems the manifest reader reported besides the objects (unreadable files, invalid documents). */
+  inputProblems?: InputProblem[];
 }
 
 export interface ExpectedFinding {
@@ -70,6 +72,7 @@ export function snapshotFromYaml(testCase: Omit<RuleCase, 'name'>): ClusterSnaps
     meshRevisions: testCase.meshRevisions,
     meshMode: testCase.meshMode,
     coverage: testCase.coverage,
+    inputProblems: testCase.inputProblems,
   });
   if (testCase.meshRevisionProfile) snapshot.meshRevisionProfile = testCase.meshRevisionProfile;
   return snapshot;

@@ -6,7 +6,7 @@
  * --allow-incomplete; results that could not be delivered exit 2 naming every cluster; inputs
  * that would be silently ignored are usage errors. Findings that could be read are never lost.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -150,6 +150,40 @@ describe('a partial scan fails the default gate', () => {
     } finally {
       double.setFaults([]);
     }
+  });
+});
+
+describe('manifest files that could not be read fail the default gate', () => {
+  it('gate-unreadable-manifests: partial, naming the files; exit 2 unless --allow-incomplete', async () => {
+    const folder = join(dir, 'aks-contaminated');
+    cpSync(join(DEMO_DIR, 'aks-contaminated'), folder, { recursive: true });
+    const clean = await cli(['scan', folder, ...JSON_NO_GATE]);
+    expect(clean.status).toBe(0);
+    const cleanCluster = (JSON.parse(clean.stdout) as JsonReport).clusters[0]!;
+    expect(cleanCluster.status).toBe('succeeded');
+
+    writeFileSync(join(folder, 'broken.yaml'), 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: x, namespace: tenant-a\nspec: [\n');
+    writeFileSync(join(folder, 'binary.yaml'), Buffer.from([0, 1, 2, 3, 0x62, 0x69, 0x6e]));
+    const strict = await cli(['scan', folder, ...JSON_NO_GATE]);
+    expect(strict.status).toBe(2);
+    const cluster = (JSON.parse(strict.stdout) as JsonReport).clusters[0]!;
+    expect(cluster.status).toBe('partial');
+    expect(cluster.error).toContain('Could not read 2 input file(s) or document(s)');
+    expect(cluster.error).toContain(join(folder, 'broken.yaml'));
+    expect(cluster.error).toContain(join(folder, 'binary.yaml'));
+    expect(strict.stderr).toMatch(/^error: cluster aks-contaminated was read only in part \(Could not read 2 input file\(s\).*--allow-incomplete/m);
+    const incomplete = cluster.findings.filter((finding) => finding.ruleId === 'scan-incomplete');
+    expect(incomplete).toHaveLength(1);
+    expect(incomplete[0]!.evidence).toMatchObject({ reason: 'input-unread', unreadCount: 2 });
+    expect(cluster.findings.filter((finding) => finding.ruleId === 'resource-invalid' && /broken\.yaml|binary\.yaml/.test(finding.message))).toHaveLength(2);
+
+    const accepted = await cli(['scan', folder, '--allow-incomplete', ...JSON_NO_GATE]);
+    expect(accepted.status).toBe(0);
+    expect(accepted.stderr).toMatch(/^warning: cluster aks-contaminated was read only in part/m);
+    const gated = await cli(['scan', folder, '--allow-incomplete', '--format', 'json', '--fail-on', 'high']);
+    expect(gated.status).toBe(1);
+    // Everything the readable files hold is still found.
+    expectNoFindingLost('gate-unreadable-manifests', { expectedFindingIds: ids(cleanCluster), deliveredFindingIds: ids(cluster) });
   });
 });
 

@@ -1,11 +1,12 @@
 import type { Rule, RuleContext, RuleMeta, RuleResult } from '../types.js';
-import { clusterReadFailure, isUnreadable, type ClusterReadFailure } from '../../snapshot/coverage.js';
+import { clusterReadFailure, isUnreadable, unreadInput, type ClusterReadFailure } from '../../snapshot/coverage.js';
 import type { SnapshotKind } from '../../snapshot/types.js';
 
 /**
  * scan-incomplete: a kind could not be read (403, timeout, error), or nothing could be read
  * from the cluster at all (unreachable, credentials rejected, no read access): then one
- * finding for the cluster. The engine skips rules blind to missing data (engine.ts ruleIsBlind); this
+ * finding for the cluster. Offline, manifest files or documents that could not be read
+ * (malformed, binary, oversized, links not followed) make one finding too: what they hold is unknown. The engine skips rules blind to missing data (engine.ts ruleIsBlind); this
  * rule says which ones, so "no finding" is never mistaken for "compliant".
  * The catalogue comes from the context (the engine passes the registry's), so this rule
  * does not import the registry that lists it.
@@ -85,7 +86,8 @@ function evaluateScanIncomplete({ snapshot, catalogue }: RuleContext): RuleResul
   }
   const entries = Object.entries(snapshot.coverage) as Array<[SnapshotKind, NonNullable<(typeof snapshot.coverage)[SnapshotKind]>]>;
   const unreadable = entries.filter(([, entry]) => isUnreadable(entry.status));
-  if (unreadable.length === 0) return [];
+  const input = unreadInputFinding(snapshot, catalogue);
+  if (unreadable.length === 0) return input;
 
   // Nothing could be read (unreachable, credentials rejected, no read access at all): one
   // finding for the cluster, not one per kind, naming the cause.
@@ -105,7 +107,7 @@ function evaluateScanIncomplete({ snapshot, catalogue }: RuleContext): RuleResul
     ];
   }
 
-  return unreadable
+  const kinds = unreadable
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([kind, entry]) => {
       const unknownRules = rulesRequiring(catalogue, [kind]);
@@ -119,4 +121,31 @@ function evaluateScanIncomplete({ snapshot, catalogue }: RuleContext): RuleResul
         evidence: { kind, status: entry.status, error: entry.error ?? '', apiVersion: entry.apiVersion ?? '', unknownRules, ...(partlyUnknownRules.length > 0 ? { partlyUnknownRules } : {}) },
       };
     });
+  return [...kinds, ...input];
+}
+
+/** Input locations the finding's evidence lists; `unreadCount` is always exact. */
+const UNREAD_LOCATIONS_LISTED = 50;
+
+/**
+ * One finding for all manifest input that could not be read: each file keeps its own
+ * resource-invalid finding with the reason; this one says that the scan as a whole cannot vouch
+ * for what those files hold (any rule could have fired on them).
+ */
+function unreadInputFinding(snapshot: RuleContext['snapshot'], catalogue: readonly RuleMeta[]): RuleResult[] {
+  const problems = unreadInput(snapshot);
+  if (problems.length === 0) return [];
+  const locations = problems.map((problem) => (problem.source ? `${problem.source.file}:${problem.source.line}` : problem.message));
+  const named = locations.slice(0, 3).join(', ') + (locations.length > 3 ? ` and ${locations.length - 3} more` : '');
+  const unknownRules = catalogue.filter((meta) => meta.id !== 'scan-incomplete' && !meta.requiresAks).map((meta) => meta.id).sort();
+  return [
+    {
+      message: `${problems.length} manifest file(s) or document(s) could not be read (${named}): whatever they hold was not scanned, so every rule's result is unknown for it; the findings cover the rest.`,
+      namespace: '',
+      subjectKey: 'input-unread',
+      source: problems[0]!.source,
+      evidence: { reason: 'input-unread', unreadCount: problems.length, unreadLocations: locations.slice(0, UNREAD_LOCATIONS_LISTED), unknownRules },
+      remediation: 'Fix or remove the files named (their resource-invalid findings give the file, line and reason) and scan again; --allow-incomplete accepts the scan as it is.',
+    },
+  ];
 }

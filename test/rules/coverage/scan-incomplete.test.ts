@@ -17,8 +17,53 @@ runRuleTests(rule, {
     { name: 'every kind read', manifests: namespace, coverage: { Namespace: { status: 'read' }, ServiceEntry: { status: 'read' } } },
     { name: 'absent CRDs and kinds not collected are not gaps', manifests: namespace, coverage: { ClusterPolicy: { status: 'absent' }, Pod: { status: 'not-collected' } } },
     { name: 'no coverage record at all (offline)', manifests: namespace },
+    {
+      // Objects read but refused (wrong types, negative status, unknown version, unpermitted reference) are resource-invalid only.
+      name: 'offline input read in full, some objects invalid: nothing unread',
+      manifests: namespace,
+      inputProblems: [
+        { type: 'schema', message: 'ServiceEntry tenant-a/x: spec.exportTo must be a list', source: { file: 'a.yaml', line: 3 } },
+        { type: 'unsupported', message: 'unknown API version networking.istio.io/v9', source: { file: 'b.yaml', line: 1 } },
+        { type: 'status', message: 'VirtualService tenant-a/v is not accepted', source: { file: 'c.yaml', line: 1 } },
+        { type: 'reference', message: 'HTTPRoute tenant-a/r: backendRef not permitted', source: { file: 'd.yaml', line: 1 } },
+      ],
+    },
   ],
   invalid: [
+    {
+      name: 'manifest files that could not be read: one finding for the cluster naming the first ones, exact count, bounded list',
+      manifests: namespace,
+      inputProblems: [
+        { type: 'parse', message: 'malformed YAML in broken.yaml at line 4: unexpected end', source: { file: 'broken.yaml', line: 4 } },
+        { type: 'schema', message: 'Sidecar tenant-a/s: spec must be an object', source: { file: 'ok.yaml', line: 9 } },
+        ...Array.from({ length: 60 }, (_, index) => ({ type: 'parse' as const, message: `skipped f${index}.yaml: it is a binary file`, source: { file: `f${index}.yaml`, line: 1 } })),
+      ],
+      findings: [
+        {
+          severity: 'medium',
+          namespace: '',
+          subjectKey: 'input-unread',
+          messageIncludes: ['61 manifest file(s) or document(s) could not be read', 'broken.yaml:4, f0.yaml:1, f1.yaml:1 and 58 more', 'the findings cover the rest'],
+          check: (finding) => {
+            expect(finding.evidence).toMatchObject({ reason: 'input-unread', unreadCount: 61 });
+            const locations = finding.evidence.unreadLocations as string[];
+            expect(locations).toHaveLength(50);
+            expect(locations[0]).toBe('broken.yaml:4');
+            expect(locations).not.toContain('ok.yaml:9');
+            expect(finding.evidence.unknownRules).toEqual(expect.arrayContaining(['exportto-missing', 'resource-invalid']));
+            expect(finding.evidence.unknownRules).not.toContain('aks-local-accounts-enabled');
+            expect(finding.source).toEqual({ file: 'broken.yaml', line: 4 });
+          },
+        },
+      ],
+    },
+    {
+      name: 'one unreadable file beside an unreadable kind: both reported',
+      manifests: namespace,
+      coverage: { Namespace: { status: 'read' }, Sidecar: { status: 'forbidden', error: 'sidecars.networking.istio.io is forbidden' } },
+      inputProblems: [{ type: 'parse', message: 'refused big.yaml: 40000000 bytes exceeds the limit', source: { file: 'big.yaml', line: 1 } }],
+      findings: [{ subjectKey: 'Sidecar' }, { subjectKey: 'input-unread', messageIncludes: ['1 manifest file(s) or document(s) could not be read (big.yaml:1)'] }],
+    },
     {
       name: 'one finding per unreadable kind, naming it',
       manifests: namespace,

@@ -72,11 +72,15 @@ describe('istio-isolation-scanner CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'iis-cli-'));
     writeFileSync(join(dir, 'bad.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ok\n---\nkind: [oops\n');
     const { status, stdout } = cli(['scan', '--manifests', dir, '--format', 'json', '--fail-on', 'none']);
-    expect(status).toBe(0);
+    // The broken document could hold anything: the scan is partial and the gate fails closed.
+    expect(status).toBe(2);
     const report = JSON.parse(stdout) as JsonReport;
+    expect(report.clusters[0]!.status).toBe('partial');
+    expect(report.clusters[0]!.resourceCounts).toEqual({ Namespace: 1 });
     const problem = report.clusters[0]!.findings.find((f) => f.ruleId === 'resource-invalid');
     expect(problem?.message).toMatch(/malformed YAML in .*bad\.yaml at line \d/);
     expect(problem?.source?.line).toBeGreaterThanOrEqual(6);
+    expect(cli(['scan', '--manifests', dir, '--format', 'json', '--fail-on', 'none', '--allow-incomplete']).status).toBe(0);
   });
 
   it('exits 2 on usage and input errors', () => {

@@ -56,13 +56,19 @@ describe('scan input a newcomer gives', () => {
     expect(stderr).toContain('logo.yaml: it is a binary file, not YAML or JSON text');
   });
 
-  it('names a binary or UTF-16 file among good manifests and scans the rest', async () => {
+  it('names a binary or UTF-16 file among good manifests, scans the rest, and does not pass the gate', async () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(NAMESPACE.replace('team-a', 'team-b'), 'utf16le')]);
     const dir = folder({ 'ns.yaml': NAMESPACE, 'b.yaml': utf16, 'c.json': Buffer.from([0x7b, 0x00, 0x7d]) });
-    const { status, stdout } = await cli(['scan', dir, '--format', 'json', '--fail-on', 'none']);
-    expect(status).toBe(0);
-    const findings = (JSON.parse(stdout) as JsonReport).clusters[0]!.findings.filter((f) => f.ruleId === 'resource-invalid').map((f) => f.message);
+    const { status, stdout, stderr } = await cli(['scan', dir, '--format', 'json', '--fail-on', 'none']);
+    // What the two files hold is unknown: a partial scan, which the gate does not pass.
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/read only in part \(Could not read 2 input file\(s\) or document\(s\)/);
+    const cluster = (JSON.parse(stdout) as JsonReport).clusters[0]!;
+    expect(cluster.status).toBe('partial');
+    expect(cluster.resourceCounts).toEqual({ Namespace: 1 });
+    const findings = cluster.findings.filter((f) => f.ruleId === 'resource-invalid').map((f) => f.message);
     expect(findings).toEqual([expect.stringContaining('b.yaml: it is UTF-16 text; save it as UTF-8'), expect.stringContaining('c.json: it is a binary file')]);
+    expect((await cli(['scan', dir, '--format', 'json', '--fail-on', 'none', '--allow-incomplete'])).status).toBe(0);
   });
 
   it('says "no such file or directory" for a missing path', async () => {
