@@ -11,7 +11,8 @@
  *   the listener protocol and allowedRoutes.kinds: referenceAllowed, GenerateGatewaySupportedKinds.
  * - Each route hostname becomes a virtual host: the intersection with the listener hostname.
  *   On a wildcard listener, hostnames a more specific listener of the same Gateway, port and
- *   protocol owns are dropped (hostnameAllowedByIsolation).
+ *   protocol owns are dropped from HTTPRoutes and GRPCRoutes (hostnameAllowedByIsolation).
+ * - From Istio 1.31, Conflicted listeners and HTTPS/TLS listeners without `tls` are not programmed.
  * - Routes of one host on one parent are merged; among rules matching a request the spec's
  *   precedence applies (apis/v1/httproute_types.go): the more specific hostname, then Exact
  *   path, longer PathPrefix, method, more header matches, more query matches, then the oldest
@@ -29,11 +30,12 @@
  * Pure functions over the snapshot; nothing here throws on odd input (wrong types were
  * already set aside by the schema check).
  */
-import type { ClusterSnapshot, K8sObject } from '../snapshot/types.js';
+import type { ClusterSnapshot, IstioVersion, K8sObject } from '../snapshot/types.js';
 import { GATEWAY_API_GROUP } from '../snapshot/kinds.js';
 import { byteOrder, isRecord, stringList } from './accessors.js';
 import { HostIndex, hostMatches, hostsOverlap, isWildcard, serviceHostname } from './hosts.js';
 import { namespaceSelectorLabels, parseLabelSelector, selectorMatches, type ParsedSelector } from './label-selectors.js';
+import { versionAtLeast } from './version.js';
 
 export const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute'] as const;
 export type RouteKind = (typeof ROUTE_KINDS)[number];
@@ -198,6 +200,34 @@ export function listenersOf(gateway: K8sObject): Listener[] {
   return out;
 }
 
+const L4_PROTOCOLS = new Set(['TCP', 'UDP']);
+const HTTP_LIKE_PROTOCOLS = new Set(['HTTP', 'HTTPS', 'TLS']);
+
+/** listenersDistinct (gatewaycommon/listener_conflict.go): can two listeners of one Gateway coexist? */
+function listenersDistinct(a: Listener, b: Listener): boolean {
+  if (a.port !== b.port) return true;
+  const l4 = (listener: Listener) => L4_PROTOCOLS.has(listener.protocol);
+  const httpLike = (listener: Listener) => HTTP_LIKE_PROTOCOLS.has(listener.protocol);
+  if ((l4(a) && (l4(b) || httpLike(b))) || (httpLike(a) && l4(b))) return false;
+  if (httpLike(a) && httpLike(b)) return (a.hostname ?? '*') !== (b.hostname ?? '*');
+  return a.protocol !== b.protocol;
+}
+
+/**
+ * The listeners of one Gateway Istio programs, i.e. that routes can attach to and that take part in
+ * Listener Isolation (gateway_collection.go GatewayCollection). From 1.31 on, a listener that is
+ * not distinct from an earlier accepted one (same port: TCP/UDP beside anything else, or two
+ * HTTP/HTTPS/TLS listeners with the same hostname) is Conflicted and skipped
+ * (ComputeGatewayListenerConflicts: the first listener wins), and an HTTPS or TLS listener without
+ * a `tls` block gets no server (buildListener). Before 1.31 every listener is programmed.
+ */
+export function programmedListeners(listeners: Listener[], version: IstioVersion): Listener[] {
+  if (!versionAtLeast(version, 1, 31)) return listeners;
+  const accepted: Listener[] = [];
+  for (const listener of listeners) if (accepted.every((prior) => listenersDistinct(listener, prior))) accepted.push(listener);
+  return accepted.filter((listener) => listener.tlsMode !== undefined || (listener.protocol !== 'HTTPS' && listener.protocol !== 'TLS'));
+}
+
 /** Does the listener admit routes from `namespace` (namespacesFromSelector)? `labels` are the Namespace's labels. */
 export function listenerAdmits(listener: Listener, namespace: string, labels: Record<string, string>): boolean {
   if (listener.from === 'All') return true;
@@ -332,7 +362,7 @@ export class GatewayApiModel {
 
   constructor(private readonly snapshot: ClusterSnapshot) {
     for (const gateway of snapshot.objects.KubernetesGateway) {
-      const listeners = listenersOf(gateway);
+      const listeners = programmedListeners(listenersOf(gateway), snapshot.istioVersion);
       this.listeners.push(...listeners);
       this.listenersByGateway.set(`${gateway.metadata.namespace}/${gateway.metadata.name}`, listeners);
     }
@@ -390,6 +420,9 @@ export class GatewayApiModel {
     let denial: DenialReason | undefined;
     let attached = false;
     const routeHosts = route.hostnames.length > 0 ? route.hostnames : ['*'];
+    // Istio applies Listener Isolation to HTTPRoutes and GRPCRoutes only (HTTPRouteCollection,
+    // GRPCRouteCollection); a TLSRoute keeps every hostname that intersects the listener's (TLSRouteCollection).
+    const isolated = route.kind === 'HTTPRoute' || route.kind === 'GRPCRoute';
     for (const listener of candidates) {
       const listenerHost = listener.hostname ?? '*';
       const hostMatched = routeHosts.some((host) => hostsOverlap(host, listenerHost));
@@ -407,7 +440,7 @@ export class GatewayApiModel {
       }
       const sources: Record<string, string[]> = {};
       for (const host of routeHosts) {
-        if (!allowedByIsolation(host, listener, listeners)) continue;
+        if (isolated && !allowedByIsolation(host, listener, listeners)) continue;
         const intersection = intersectHosts(host, listenerHost);
         if (intersection) (sources[intersection] ??= []).push(host);
       }

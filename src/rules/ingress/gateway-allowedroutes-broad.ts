@@ -18,7 +18,9 @@ interface Admission {
 
 /** Which tenants a listener admits (namespacesFromSelector); undefined when it admits only its own namespace. */
 function admissionOf(model: MeshModel, listener: Listener): Admission | undefined {
-  if (listener.from === 'Same') return undefined;
+  // A listener supporting no route kind (an unknown protocol, allowedRoutes.kinds naming none it
+  // supports) admits no route whatever its namespaces: GenerateGatewaySupportedKinds returns none.
+  if (listener.from === 'Same' || listener.kinds.length === 0) return undefined;
   const own = listener.gateway.metadata.namespace;
   const everyNamespace = listener.from === 'All' || (listener.selector?.valid === true && listener.selector.requirements.length === 0);
   const tenants = model.tenantNamespaces().filter((namespace) => namespace !== own && listenerAdmits(listener, namespace, model.snapshot.namespaces.get(namespace)?.labels ?? {}));

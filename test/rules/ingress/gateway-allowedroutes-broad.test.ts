@@ -22,6 +22,31 @@ runRuleTests(gatewayAllowedRoutesBroadRule, {
       config: { systemNamespaces: ['infra', 'infra-routes'] },
       manifests: tenants + nsWithLabels('infra-routes', { role: 'platform' }) + gateway(listener({ namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'role', operator: 'In', values: ['platform'] }] } } })),
     },
+    // Conformance gateway-invalid-route-kind / gateway-invalid-listeners-unsupported-protocol: such a
+    // listener lists no supportedKinds and never counts an attached route (GenerateGatewaySupportedKinds).
+    {
+      name: 'from: All on a listener whose allowedRoutes.kinds names no kind it supports: it admits no route',
+      config,
+      manifests: tenants + gateway(listener({ namespaces: { from: 'All' }, kinds: [{ kind: 'TLSRoute' }, { kind: 'UnknownRoute' }] })),
+    },
+    {
+      name: 'from: All on a listener of a protocol Istio does not support (UDP): it admits no route',
+      config,
+      manifests: tenants + gateway({ name: 'dns', port: 53, protocol: 'UDP', allowedRoutes: { namespaces: { from: 'All' } } }),
+    },
+    // Istio 1.31 ComputeGatewayListenerConflicts: the later of two indistinct listeners is Conflicted and not programmed.
+    {
+      name: 'Istio 1.31: from: All on a TCP listener sharing port 443 with an earlier HTTPS listener (ProtocolConflict)',
+      config,
+      istioVersion: '1.31',
+      manifests: tenants + gateway(listener(), { name: 'raw', port: 443, protocol: 'TCP', allowedRoutes: { namespaces: { from: 'All' } } }),
+    },
+    {
+      name: 'Istio 1.31: from: All on an HTTPS listener without tls (no server is built for it)',
+      config,
+      istioVersion: '1.31',
+      manifests: tenants + gateway({ name: 'bare', port: 8443, protocol: 'HTTPS', hostname: '*.example.com', allowedRoutes: { namespaces: { from: 'All' } } }),
+    },
   ],
   invalid: [
     {
@@ -87,6 +112,26 @@ runRuleTests(gatewayAllowedRoutesBroadRule, {
         { subjectKey: 'https', check: (f) => expect((f.fix as unknown as { patch: { spec: { listeners: unknown[] } } }).patch.spec.listeners).toHaveLength(3) },
         { subjectKey: 'http' },
       ],
+    },
+    {
+      name: 'from: All with a kinds list that keeps one supported kind still fires',
+      config,
+      manifests: tenants + gateway(listener({ namespaces: { from: 'All' }, kinds: [{ kind: 'UnknownRoute' }, { kind: 'HTTPRoute' }] })),
+      findings: [{ subjectKey: 'https' }],
+    },
+    {
+      name: 'before Istio 1.31 the TCP listener sharing port 443 with an HTTPS listener is still programmed',
+      config,
+      istioVersion: '1.30',
+      manifests: tenants + gateway(listener(), { name: 'raw', port: 443, protocol: 'TCP', allowedRoutes: { namespaces: { from: 'All' } } }),
+      findings: [{ subjectKey: 'raw' }],
+    },
+    {
+      name: 'Istio 1.31: of two listeners on one port, the first accepted one is programmed and reported',
+      config,
+      istioVersion: '1.31',
+      manifests: tenants + gateway({ name: 'raw', port: 443, protocol: 'TCP', allowedRoutes: { namespaces: { from: 'All' } } }, listener({ namespaces: { from: 'All' } })),
+      findings: [{ subjectKey: 'raw' }],
     },
     {
       name: "from: All on a tenant's own Gateway: every other tenant may attach",

@@ -136,6 +136,19 @@ runRuleTests(routeHostnameConflictCrossNamespaceRule, {
       findings: [{ namespace: 'tenant-b', messageIncludes: ['every connection'], check: (f) => expect(conflicts(f)[0]).toMatchObject({ winner: 'TLSRoute tenant-a/db' }) }],
     },
     {
+      name: 'no Listener Isolation for TLSRoutes (Istio applies it to HTTP and gRPC routes only): two tenants compete for an SNI name on the wildcard listener although an exact listener has it',
+      config,
+      manifests:
+        cluster +
+        shared(
+          { name: 'wild', port: 443, protocol: 'TLS', hostname: '*.example.com', tls: { mode: 'Passthrough' }, allowedRoutes: all },
+          { name: 'db', port: 443, protocol: 'TLS', hostname: 'db.example.com', tls: { mode: 'Passthrough' }, allowedRoutes: all },
+        ) +
+        route('tenant-a', 'db', { kind: 'TLSRoute', hostnames: ['db.example.com'], created: older, parentRefs: [{ name: 'shared', namespace: 'infra', sectionName: 'wild' }] }) +
+        route('tenant-b', 'db', { kind: 'TLSRoute', hostnames: ['db.example.com'], created: newer, parentRefs: [{ name: 'shared', namespace: 'infra', sectionName: 'wild' }] }),
+      findings: [{ namespace: 'tenant-b', subjectKey: 'infra/shared/wild', check: (f) => expect(conflicts(f)[0]).toMatchObject({ host: 'db.example.com', winner: 'TLSRoute tenant-a/db' }) }],
+    },
+    {
       name: 'Istio tries catch-all routes last: a newer regex route beats an older PathPrefix / (SortVHostRoutes), although the spec ranks PathPrefix first',
       config,
       manifests: cluster + shared() + route('tenant-a', 'shop', { hostnames: ['shop.example.com'], created: older, rules: [path('PathPrefix', '/')] }) + route('tenant-b', 'promo', { hostnames: ['shop.example.com'], created: newer, rules: [path('RegularExpression', '/.*')] }),

@@ -17,8 +17,8 @@ const route = (ns: string, name: string, spec: Record<string, unknown>, kind = '
 const parent = (sectionName?: string) => ({ name: 'gw', namespace: 'infra', ...(sectionName ? { sectionName } : {}) });
 const selectorListener = (name: string, selector: Record<string, unknown>) => ({ name, hostname: `*.${name}.example`, port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Selector', selector } } });
 
-function model(manifests: string): GatewayApiModel {
-  return new GatewayApiModel(snapshotFromYaml({ manifests }));
+function model(manifests: string, istioVersion?: string): GatewayApiModel {
+  return new GatewayApiModel(snapshotFromYaml({ manifests, istioVersion }));
 }
 
 const attached = (api: GatewayApiModel) => api.attachments.map((a) => `${a.route.namespace}/${a.route.object.metadata.name} -> ${a.listener.name} ${a.hosts.join(',')}`).sort();
@@ -99,6 +99,55 @@ describe('Listener Isolation (Istio isolation.yaml, conformance gateway-http-lis
       'infra/to-wild -> wild *.example.com',
       'infra/to-wild-foo -> wild-foo *.foo.example.com',
     ]);
+  });
+});
+
+describe('Listener Isolation is for HTTPRoutes and GRPCRoutes only (route_collections.go; TLSRouteCollection intersects hostnames, conformance tlsroute-hostname-intersection)', () => {
+  const tls = (name: string, hostname: string) => ({ name, port: 443, protocol: 'TLS', hostname, tls: { mode: 'Passthrough' }, allowedRoutes: { namespaces: { from: 'All' } } });
+  const api = model(
+    namespace('infra') +
+      namespace('team') +
+      route('team', 'sni', { parentRefs: [parent('wild')], hostnames: ['abc.example.com', '*.com'] }, 'TLSRoute') +
+      route('team', 'grpc', { parentRefs: [{ ...parent(), sectionName: 'h2-wild' }], hostnames: ['abc.example.com', 'other.example.com'] }, 'GRPCRoute') +
+      gateway([tls('wild', '*.example.com'), tls('exact', 'abc.example.com'), { name: 'h2-wild', port: 8443, protocol: 'HTTPS', hostname: '*.example.com', tls: { certificateRefs: [{ name: 'c' }] }, allowedRoutes: { namespaces: { from: 'All' } } }, { name: 'h2-exact', port: 8443, protocol: 'HTTPS', hostname: 'abc.example.com', tls: { certificateRefs: [{ name: 'c' }] } }]),
+  );
+
+  it('a TLSRoute on the wildcard listener keeps the SNI name a more specific listener of the same port has', () => {
+    expect(attached(api).filter((line) => line.startsWith('team/sni'))).toEqual(['team/sni -> wild *.example.com,abc.example.com']);
+  });
+
+  it('a GRPCRoute on the wildcard HTTPS listener loses it to the more specific listener', () => {
+    expect(attached(api).filter((line) => line.startsWith('team/grpc'))).toEqual(['team/grpc -> h2-wild other.example.com']);
+  });
+});
+
+describe('listeners Istio 1.31 does not program (listener_conflict.go ComputeGatewayListenerConflicts, buildListener)', () => {
+  const manifests =
+    namespace('infra') +
+    namespace('team') +
+    gateway([
+      { name: 'web', port: 80, protocol: 'HTTP', hostname: '*.example.com', allowedRoutes: { namespaces: { from: 'All' } } },
+      { name: 'raw', port: 80, protocol: 'TCP', allowedRoutes: { namespaces: { from: 'All' } } },
+      { name: 'secure-wild', port: 443, protocol: 'HTTPS', hostname: '*.example.com', tls: { certificateRefs: [{ name: 'c' }] }, allowedRoutes: { namespaces: { from: 'All' } } },
+      { name: 'secure-shop', port: 443, protocol: 'HTTPS', hostname: 'shop.example.com', allowedRoutes: { namespaces: { from: 'All' } } },
+      { name: 'passthrough-shop', port: 443, protocol: 'TLS', hostname: 'shop.example.com', tls: { mode: 'Passthrough' }, allowedRoutes: { namespaces: { from: 'All' } } },
+    ]) +
+    route('team', 'tcp', { parentRefs: [parent('raw')] }, 'TCPRoute') +
+    route('team', 'shop', { parentRefs: [parent('secure-wild'), parent('secure-shop')], hostnames: ['shop.example.com'] }) +
+    route('team', 'sni', { parentRefs: [parent('passthrough-shop')], hostnames: ['shop.example.com'] }, 'TLSRoute');
+
+  it('1.31: the later of two listeners on one port (TCP beside HTTP, TLS beside HTTPS with the same hostname) and an HTTPS listener without tls get no route', () => {
+    const api = model(manifests, '1.31');
+    expect(api.listeners.map((l) => l.name)).toEqual(['web', 'secure-wild']);
+    expect(denied(api)).toEqual(['team/shop -> secure-shop: no-matching-listener', 'team/sni -> passthrough-shop: no-matching-listener', 'team/tcp -> raw: no-matching-listener']);
+    // The unprogrammed exact listener no longer owns shop.example.com: the wildcard listener serves it.
+    expect(attached(api)).toEqual(['team/shop -> secure-wild shop.example.com']);
+  });
+
+  it('1.30: every listener is programmed and the exact listener keeps its hostname', () => {
+    const api = model(manifests, '1.30');
+    expect(api.listeners.map((l) => l.name)).toEqual(['web', 'raw', 'secure-wild', 'secure-shop', 'passthrough-shop']);
+    expect(attached(api)).toEqual(['team/shop -> secure-shop shop.example.com', 'team/sni -> passthrough-shop shop.example.com', 'team/tcp -> raw *']);
   });
 });
 
