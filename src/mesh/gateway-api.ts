@@ -357,8 +357,12 @@ export class GatewayApiModel {
   readonly grants: GrantEntry[] = [];
   private readonly attachmentsByListener = new Map<Listener, Attachment[]>();
   private readonly listenersByGateway = new Map<string, Listener[]>();
-  private readonly grantsByNamespace = new Map<string, GrantEntry[]>();
+  /** `namespace \0 from group \0 from kind \0 from namespace` -> grants of that namespace with such a `from` entry, in snapshot order. */
+  private readonly grantsByFrom = new Map<string, GrantEntry[]>();
   private backendCache?: BackendReference[];
+  private backendsByGrant?: Map<K8sObject, BackendReference[]>;
+  private certificateCache?: CertificateReference[];
+  private certificatesByNamespaces?: Map<string, CertificateReference[]>;
 
   constructor(private readonly snapshot: ClusterSnapshot) {
     for (const gateway of snapshot.objects.KubernetesGateway) {
@@ -369,9 +373,12 @@ export class GatewayApiModel {
     for (const grant of snapshot.objects.ReferenceGrant) {
       const entry = grantEntryOf(grant);
       this.grants.push(entry);
-      const list = this.grantsByNamespace.get(grant.metadata.namespace) ?? [];
-      list.push(entry);
-      this.grantsByNamespace.set(grant.metadata.namespace, list);
+      const keys = new Set(entry.from.map((from) => grantKey(grant.metadata.namespace, from)));
+      for (const key of keys) {
+        const list = this.grantsByFrom.get(key) ?? [];
+        list.push(entry);
+        this.grantsByFrom.set(key, list);
+      }
     }
     // Indexed on the first route that names a Service or a ServiceEntry as its parent: most
     // clusters have no such route, and these are keys for every Service and ServiceEntry.
@@ -470,9 +477,8 @@ export class GatewayApiModel {
   /** Grants in `namespace` letting `route` reference `kind`/`name` there (BackendAllowed). */
   grantsFor(from: { group: string; kind: string; namespace: string }, to: { namespace: string; group: string; kind: string; name: string }): K8sObject[] {
     const out: K8sObject[] = [];
-    for (const entry of this.grantsByNamespace.get(to.namespace) ?? []) {
-      const fromMatches = entry.from.some((candidate) => candidate.group === from.group && candidate.kind === from.kind && candidate.namespace === from.namespace);
-      if (!fromMatches) continue;
+    // Only the grants with a matching `from` entry: a shared namespace may hold a grant per consumer.
+    for (const entry of this.grantsByFrom.get(grantKey(to.namespace, from)) ?? []) {
       if (entry.to.some((candidate) => candidate.group === to.group && candidate.kind === to.kind && (candidate.name === undefined || candidate.name === to.name))) out.push(entry.grant);
     }
     return out;
@@ -503,8 +509,38 @@ export class GatewayApiModel {
     return out;
   }
 
+  /** The backend references a grant allows (those listing it in `grants`), indexed once: rules ask per grant. */
+  backendReferencesAllowedBy(grant: K8sObject): readonly BackendReference[] {
+    if (!this.backendsByGrant) {
+      this.backendsByGrant = new Map();
+      for (const ref of this.backendReferences()) {
+        for (const allowing of ref.grants) {
+          const list = this.backendsByGrant.get(allowing) ?? [];
+          list.push(ref);
+          this.backendsByGrant.set(allowing, list);
+        }
+      }
+    }
+    return this.backendsByGrant.get(grant) ?? [];
+  }
+
+  /** Certificate references into `namespace` made by listeners of Gateways in `gatewayNamespace`. */
+  certificateReferencesInto(namespace: string, gatewayNamespace: string): readonly CertificateReference[] {
+    if (!this.certificatesByNamespaces) {
+      this.certificatesByNamespaces = new Map();
+      for (const ref of this.certificateReferences()) {
+        const key = `${ref.namespace}\u0000${ref.gateway.metadata.namespace}`;
+        const list = this.certificatesByNamespaces.get(key) ?? [];
+        list.push(ref);
+        this.certificatesByNamespaces.set(key, list);
+      }
+    }
+    return this.certificatesByNamespaces.get(`${namespace}\u0000${gatewayNamespace}`) ?? [];
+  }
+
   /** Listener certificateRefs (Secrets by default), for what a Secret ReferenceGrant is used by. */
   certificateReferences(): CertificateReference[] {
+    if (this.certificateCache) return this.certificateCache;
     const out: CertificateReference[] = [];
     for (const gateway of this.snapshot.objects.KubernetesGateway) {
       const listeners = Array.isArray(gateway.spec.listeners) ? gateway.spec.listeners.filter(isRecord) : [];
@@ -517,6 +553,7 @@ export class GatewayApiModel {
         }
       }
     }
+    this.certificateCache = out;
     return out;
   }
 
@@ -525,6 +562,10 @@ export class GatewayApiModel {
     const gatewayRoutes = this.gatewayRoutes();
     return this.backendReferences().filter((ref) => ref.crossNamespace && gatewayRoutes.has(ref.route) && ref.grants.length === 0);
   }
+}
+
+function grantKey(namespace: string, from: { group: string; kind: string; namespace: string }): string {
+  return `${namespace}\u0000${from.group}\u0000${from.kind}\u0000${from.namespace}`;
 }
 
 function grantEntryOf(grant: K8sObject): GrantEntry {

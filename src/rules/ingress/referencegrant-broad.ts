@@ -20,11 +20,14 @@ function usedNames(api: GatewayApiModel, grant: GrantEntry, to: ToEntry): string
   const namespace = grant.grant.metadata.namespace;
   const gatewayNamespaces = new Set(grant.from.filter((from) => from.group === GATEWAY_API_GROUP && from.kind === 'Gateway').map((from) => from.namespace));
   const names = new Set<string>();
-  for (const ref of api.backendReferences()) {
-    if (ref.namespace === namespace && ref.group === to.group && ref.kind === to.kind && ref.grants.includes(grant.grant)) names.add(ref.name);
+  // Indexed by grant and by (namespace, Gateway namespace): asked per grant and `to` entry, never a scan of every reference.
+  for (const ref of api.backendReferencesAllowedBy(grant.grant)) {
+    if (ref.namespace === namespace && ref.group === to.group && ref.kind === to.kind) names.add(ref.name);
   }
-  for (const ref of api.certificateReferences()) {
-    if (ref.namespace === namespace && gatewayNamespaces.has(ref.gateway.metadata.namespace) && ref.group === to.group && ref.kind === to.kind) names.add(ref.name);
+  for (const gatewayNamespace of gatewayNamespaces) {
+    for (const ref of api.certificateReferencesInto(namespace, gatewayNamespace)) {
+      if (ref.group === to.group && ref.kind === to.kind) names.add(ref.name);
+    }
   }
   return [...names].sort();
 }
