@@ -192,9 +192,77 @@ export function namespaceInventoryKnown(snapshot: ClusterSnapshot): boolean {
  * (`prod-*`, `*-prod`, `*`). True when some existing namespace matches.
  */
 export function namespacePatternMatchesAny(pattern: string, existing: ReadonlySet<string>): boolean {
-  if (!pattern.includes('*')) return existing.has(pattern);
-  // Compiled once for the pattern, not once per namespace it is tried on.
-  const glob = new Minimatch(pattern);
-  for (const name of existing) if (glob.match(name)) return true;
+  return new NamespacePatterns(existing).matchesAny(pattern);
+}
+
+/** Characters minimatch takes literally: a pattern of these around one `*` is a plain prefix or suffix. */
+const LITERAL = /^[A-Za-z0-9._-]*$/;
+
+/**
+ * namespacePatternMatchesAny for many patterns over one set of namespaces (a policy per
+ * namespace naming `team-*` or a namespace long gone): the names are sorted once, forwards and
+ * reversed, so a prefix or suffix pattern looks only at the names that start or end with its
+ * literal part, and each answer is kept per pattern. Every candidate is still confirmed by
+ * minimatch, so the answers are minimatch's; other patterns fall back to trying every name.
+ */
+export class NamespacePatterns {
+  private readonly names: readonly string[];
+  private sortedCache?: string[];
+  private reversedCache?: string[];
+  private readonly answers = new Map<string, boolean>();
+
+  constructor(private readonly existing: ReadonlySet<string>) {
+    this.names = [...existing];
+  }
+
+  private sorted(): string[] {
+    return (this.sortedCache ??= [...this.names].sort());
+  }
+
+  /** Names reversed, sorted: a suffix of a name is a prefix of its reversal. */
+  private reversed(): string[] {
+    return (this.reversedCache ??= this.names.map(reverse).sort());
+  }
+
+  matchesAny(pattern: string): boolean {
+    if (!pattern.includes('*')) return this.existing.has(pattern);
+    let answer = this.answers.get(pattern);
+    if (answer === undefined) {
+      answer = this.scan(pattern);
+      this.answers.set(pattern, answer);
+    }
+    return answer;
+  }
+
+  private scan(pattern: string): boolean {
+    // Compiled once for the pattern, not once per namespace it is tried on.
+    const glob = new Minimatch(pattern);
+    const star = pattern.indexOf('*');
+    const single = star === pattern.lastIndexOf('*');
+    if (single && star === pattern.length - 1 && LITERAL.test(pattern.slice(0, -1))) {
+      return withPrefix(this.sorted(), pattern.slice(0, -1), (name) => glob.match(name));
+    }
+    if (single && star === 0 && LITERAL.test(pattern.slice(1))) {
+      return withPrefix(this.reversed(), reverse(pattern.slice(1)), (name) => glob.match(reverse(name)));
+    }
+    for (const name of this.names) if (glob.match(name)) return true;
+    return false;
+  }
+}
+
+function reverse(text: string): string {
+  return [...text].reverse().join('');
+}
+
+/** True when `test` accepts some entry of `sorted` that starts with `prefix` (found by binary search). */
+function withPrefix(sorted: readonly string[], prefix: string, test: (entry: string) => boolean): boolean {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < prefix) low = middle + 1;
+    else high = middle;
+  }
+  for (let index = low; index < sorted.length && sorted[index]!.startsWith(prefix); index++) if (test(sorted[index]!)) return true;
   return false;
 }

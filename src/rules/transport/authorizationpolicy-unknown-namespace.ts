@@ -1,4 +1,4 @@
-import { namespaceInventoryKnown, namespacePatternMatchesAny, sourceNamespaces } from '../../mesh/authorization.js';
+import { namespaceInventoryKnown, NamespacePatterns, sourceNamespaces } from '../../mesh/authorization.js';
 import type { Rule, RuleContext, RuleResult } from '../types.js';
 import { qualifiedName, refOf } from './refs.js';
 
@@ -26,10 +26,10 @@ export const authorizationPolicyUnknownNamespace: Rule = {
 function evaluateUnknownNamespace({ snapshot }: RuleContext): RuleResult[] {
   // Without the Namespace list, "missing" cannot be told from "not read".
   if (!namespaceInventoryKnown(snapshot)) return [];
-  const existing = new Set([...snapshot.namespaces.values()].filter((info) => !info.inferred).map((info) => info.name));
+  const existing = new NamespacePatterns(new Set([...snapshot.namespaces.values()].filter((info) => !info.inferred).map((info) => info.name)));
   const results: RuleResult[] = [];
   for (const policy of snapshot.objects.AuthorizationPolicy) {
-    const unknown = sourceNamespaces(policy).filter(({ value }) => !namespacePatternMatchesAny(value, existing));
+    const unknown = sourceNamespaces(policy).filter(({ value }) => !existing.matchesAny(value));
     const names = [...new Set(unknown.map(({ value }) => value))].sort();
     if (names.length === 0) continue;
     results.push({
