@@ -1,4 +1,5 @@
 import { labelsMatch, refOf, workloadSelectorOf } from '../../mesh/accessors.js';
+import { AMBIENT_REDIRECTION } from '../../mesh/injection.js';
 import { selectsEveryWorkload } from '../../mesh/sidecars.js';
 import { podsRead, podTemplateOf, WORKLOAD_KINDS } from '../../mesh/workloads.js';
 import type { K8sObject } from '../../snapshot/types.js';
@@ -51,6 +52,9 @@ export const sidecarSelectorOverlapRule: Rule = {
       for (const { object: workload, template } of workloads.workloadsOf(namespace)) {
         const matching = selecting.filter((sidecar) => labelsMatch(workloadSelectorOf(sidecar) ?? {}, template.labels));
         for (const sidecar of matching) matchedBy.set(sidecar, [...(matchedBy.get(sidecar) ?? []), `${workload.kind}/${workload.metadata.name}`]);
+        // A pod ztunnel captures has no sidecar for any Sidecar to scope: istioctl analyze reports
+        // no conflict there (selector.go, util.PodInAmbientMode), only that the policy is ineffective.
+        if (template.annotations[AMBIENT_REDIRECTION] === 'enabled') continue;
         for (const ignored of matching.slice(1)) {
           // Two label-less selectors are two namespace-wide Sidecars: sidecar-multiple-defaults reports them.
           if (selectsEveryWorkload(matching[0]!) && selectsEveryWorkload(ignored)) continue;

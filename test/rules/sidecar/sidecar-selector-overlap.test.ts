@@ -58,6 +58,17 @@ metadata: {name: everyone-too, namespace: tenant-a, creationTimestamp: "2024-01-
 spec: {workloadSelector: {}, egress: [{hosts: ["*/*"]}]}
 ${deployment('{app: ratings}')}`,
     },
+    {
+      // selector.go skips conflicts on pods in ambient mode (util.PodInAmbientMode): they have no sidecar.
+      name: 'a Pod ztunnel captures selected by both (ambient.istio.io/redirection: enabled)',
+      manifests: `${sidecars}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: ratings-abc, namespace: tenant-a, labels: {app: ratings, version: v2, istio.io/dataplane-mode: ambient}, annotations: {ambient.istio.io/redirection: enabled}}
+spec: {containers: [{name: c, image: x}]}
+`,
+    },
   ],
   invalid: [
     {
