@@ -6,7 +6,9 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { defaultConfig } from '../../src/config/types.js';
+import { workloadSelectorOf } from '../../src/mesh/accessors.js';
 import { buildMeshModel, type MeshModel } from '../../src/mesh/model.js';
+import { selectsEveryWorkload } from '../../src/mesh/sidecars.js';
 import { assembleSnapshot } from '../../src/snapshot/assemble.js';
 import { normalizeObject } from '../../src/snapshot/build.js';
 import type { K8sObject } from '../../src/snapshot/types.js';
@@ -87,12 +89,16 @@ describe('mesh semantics properties', () => {
     fc.assert(
       fc.property(fc.array(hostileManifest, { maxLength: 30 }), namespaceName.filter((name) => DNS_1123_LABEL.test(name)), (rawManifests, namespace) => {
         const manifests = rawManifests.map(withValidNamespace);
-        // Other selector-less Sidecars of that namespace would make the default ambiguous: keep ours the only one.
+        // Other Sidecars for every workload of that namespace (selector-less, or with a label-less
+        // workloadSelector, which Istio even prefers) would make the default ambiguous: keep ours the only one.
         const others = manifests.filter((manifest) => {
           if (manifest.kind !== 'Sidecar') return true;
           const meta = manifest.metadata as Record<string, unknown> | undefined;
-          const spec = manifest.spec as Record<string, unknown> | undefined;
-          return meta?.namespace !== namespace || (typeof spec === 'object' && spec !== null && spec.workloadSelector !== undefined);
+          if (meta?.namespace !== namespace) return true;
+          const normalized = normalizeObject(structuredClone(manifest));
+          if (!('object' in normalized)) return true;
+          const selector = workloadSelectorOf(normalized.object);
+          return selector !== undefined && !selectsEveryWorkload(normalized.object);
         });
         const ours = { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'default', namespace }, spec: { egress: [{ hosts: ['./*'] }] } };
         const model = modelOf([...others, ours]);
