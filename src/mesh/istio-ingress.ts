@@ -49,6 +49,10 @@ export interface GatewayServer {
   bind: string;
   hosts: ServerHost[];
   routeConfig: RouteConfigKind;
+  /** `tls` is set (HTTPS, TLS, or an HTTP server with httpsRedirect). */
+  hasTls: boolean;
+  /** Hosts as sanitizeServerHostNamespace leaves them, case kept: what CheckDuplicates compares. */
+  sanitizedHosts: string[];
 }
 
 const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTP_PROXY']);
@@ -90,9 +94,76 @@ export function serversOf(gateway: K8sObject): GatewayServer[] {
       bind: typeof server.bind === 'string' ? server.bind : '',
       hosts,
       routeConfig,
+      hasTls: isRecord(server.tls),
+      sanitizedHosts: rawHosts.includes('*/*') ? ['*'] : rawHosts.map((host) => sanitizeHost(host, gateway.metadata.namespace)),
     });
   });
   return out;
+}
+
+/** sanitizeServerHostNamespace for one host, as written: `./h` -> `<ns>/h`, `*\/h` -> `h`. */
+function sanitizeHost(raw: string, gatewayNamespace: string): string {
+  const slash = raw.indexOf('/');
+  if (slash < 0) return raw;
+  const namespace = raw.slice(0, slash);
+  if (namespace === '.') return `${gatewayNamespace}/${raw.slice(slash + 1)}`;
+  return namespace === '*' ? raw.slice(slash + 1) : raw;
+}
+
+/** protocol.Parse(...).IsHTTP(): the protocols that merge on one plain-text port. */
+function isHttpProtocol(protocol: string): boolean {
+  return HTTP_PROTOCOLS.has(protocol);
+}
+
+/**
+ * The servers a gateway proxy drops when it merges Gateways (their servers, oldest Gateway first), as mergeGateways
+ * (pilot/pkg/model/gateway.go) does, server by server:
+ *
+ * - a server with `tls` whose port and bind already carry one of its hosts (as
+ *   sanitizeServerHostNamespace leaves them, compared as strings: CheckDuplicates) from an earlier
+ *   server with `tls`: "skipping server on gateway ..., duplicate host names";
+ * - a server on a port whose first plain-text server (IsTLSServer false) has the same bind when
+ *   the protocols cannot merge (canMergeProtocols: both HTTP-like) or the server has no route
+ *   configuration (not HTTP, not terminated HTTPS): "conflict with existing server".
+ *
+ * So the first Gateway to claim a TLS host, or a port with another protocol, on a shared proxy
+ * keeps it, whatever namespace it is in. Ports are the servers' numbers (resolvePorts maps them to
+ * the Service's target ports only for legacy selectors, which does not change what collides).
+ */
+export function skippedServers(gateways: readonly (readonly GatewayServer[])[]): Set<GatewayServer> {
+  const skipped = new Set<GatewayServer>();
+  const tlsHostsByPort = new Map<number, Map<string, string>>();
+  const ports = new Set<number>();
+  const plainText = new Map<number, { protocol: string; bind: string }>();
+  for (const servers of gateways) {
+    for (const server of servers) {
+      const port = server.port;
+      if (port === undefined) continue; // rejected by validation; mergeGateways skips it too
+      if (server.hasTls) {
+        const known = tlsHostsByPort.get(port) ?? new Map<string, string>();
+        tlsHostsByPort.set(port, known);
+        if (server.sanitizedHosts.some((host) => known.get(host) === server.bind)) {
+          skipped.add(server);
+          continue;
+        }
+        for (const host of server.sanitizedHosts) known.set(host, server.bind);
+      }
+      const isTlsServer = server.hasTls && !isHttpProtocol(server.protocol);
+      if (!ports.has(port)) {
+        ports.add(port);
+        if (!isTlsServer) plainText.set(port, { protocol: server.protocol, bind: server.bind });
+        continue;
+      }
+      const current = plainText.get(port);
+      if (current) {
+        const canMerge = isHttpProtocol(current.protocol) && (isHttpProtocol(server.protocol) || server.protocol === current.protocol);
+        if (current.bind === server.bind && (!canMerge || server.routeConfig === 'l4')) skipped.add(server);
+      } else if (!isTlsServer) {
+        plainText.set(port, { protocol: server.protocol, bind: server.bind });
+      }
+    }
+  }
+  return skipped;
 }
 
 /** resolveGatewayName: a VirtualService's `gateways` entry as `namespace/name` (or `mesh`). */
@@ -136,6 +207,8 @@ export interface ProxyClass {
   namespace: string;
   workloads: GatewayWorkload[];
   gateways: K8sObject[];
+  /** Servers of those Gateways the proxies drop when merging them (skippedServers). */
+  skipped: Set<GatewayServer>;
 }
 
 /** One VirtualService bound to one host of one route configuration of a proxy class. */
@@ -223,13 +296,14 @@ export class IstioIngressModel {
       const key = `${workload.namespace}|${gateways.map((g) => `${g.metadata.namespace}/${g.metadata.name}`).join(',')}`;
       let proxy = classes.get(key);
       if (!proxy) {
-        proxy = { key, namespace: workload.namespace, workloads: [], gateways };
+        proxy = { key, namespace: workload.namespace, workloads: [], gateways, skipped: new Set() };
         classes.set(key, proxy);
         this.proxyClasses.push(proxy);
       }
       proxy.workloads.push(workload);
       classOfWorkload.set(workload, proxy);
     }
+    for (const proxy of this.proxyClasses) proxy.skipped = skippedServers(proxy.gateways.map((object) => this.gatewayOf(object)!.servers));
     // Oldest first, as Istio's push context sorts configs: bindings then read the same whatever the input order.
     for (const virtualService of [...virtualServices].sort((a, b) => compareByAge(a.object, b.object))) this.bind(virtualService, classOfWorkload);
   }
@@ -243,7 +317,7 @@ export class IstioIngressModel {
       for (const proxy of proxies) {
         if (!isExportedTo(virtualService.exportTo.scope, virtualService.namespace, proxy.namespace)) continue;
         for (const server of gateway.servers) {
-          if (!usesServer(virtualService.object, server)) continue;
+          if (proxy.skipped.has(server) || !usesServer(virtualService.object, server)) continue;
           for (const host of intersectNames(hostsForNamespace(server, virtualService.namespace), virtualService.hosts)) {
             const binding: Binding = { virtualService, gateway: gateway.object, server, proxy, routeConfig: routeConfigName(server), host };
             this.bindings.push(binding);

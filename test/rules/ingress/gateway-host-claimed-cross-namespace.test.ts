@@ -34,8 +34,37 @@ runRuleTests(gatewayHostClaimedCrossNamespaceRule, {
         shopA +
         shopB({ gateways: ['aks-istio-ingress/internal'] }),
     },
+    {
+      // mergeGateways (pilot/pkg/model/gateway.go): an older plain-text TCP server on port 80 of the
+      // same proxy makes istiod skip the shared HTTP server ("conflict with existing server"), so
+      // nothing binds there (gateway-selects-foreign-workload reports tenant-c's Gateway).
+      name: "an older Gateway's TCP server on the port drops the shared HTTP server: no merged virtual host",
+      manifests: shared(['*.example.com']) + ns('tenant-c') + istioGateway('tenant-c', 'a-tcp', ['*'], { protocol: 'TCP', portName: 'tcp' }) + shopA + shopB(),
+    },
+    {
+      // mergeGateways CheckDuplicates: the first TLS server to claim a host on a port keeps it.
+      name: "an older Gateway's TLS server with the same host drops the shared HTTPS server",
+      manifests:
+        platform +
+        ns('tenant-c') +
+        istioGateway('aks-istio-ingress', 'public', ['shop.example.com'], { port: 443, protocol: 'HTTPS', portName: 'https', tls: { mode: 'SIMPLE', credentialName: 'shop' } }) +
+        istioGateway('tenant-c', 'a-grab', ['shop.example.com'], { port: 443, protocol: 'HTTPS', portName: 'https', tls: { mode: 'SIMPLE', credentialName: 'grab' } }) +
+        shopA +
+        shopB(),
+    },
   ],
   invalid: [
+    {
+      name: 'a newer Gateway repeating the TLS host is the one dropped: the shared HTTPS server keeps both tenants',
+      manifests:
+        platform +
+        ns('tenant-c') +
+        istioGateway('aks-istio-ingress', 'public', ['shop.example.com'], { port: 443, protocol: 'HTTPS', portName: 'https', tls: { mode: 'SIMPLE', credentialName: 'shop' } }) +
+        istioGateway('tenant-c', 'z-grab', ['shop.example.com'], { port: 443, protocol: 'HTTPS', portName: 'https', tls: { mode: 'SIMPLE', credentialName: 'grab' } }) +
+        shopA +
+        shopB(),
+      findings: [{ namespace: 'tenant-b', affectedNamespaces: ['tenant-a'], check: (f) => expect(f.evidence.routeConfigurations).toEqual(['https.443.https.public.aks-istio-ingress']) }],
+    },
     {
       name: 'two tenants bind the same host: merged, the newer one is reported',
       manifests: shared(['*.example.com']) + shopA + shopB(),
