@@ -13,6 +13,8 @@
  *   On a wildcard listener, hostnames a more specific listener of the same Gateway, port and
  *   protocol owns are dropped from HTTPRoutes and GRPCRoutes (hostnameAllowedByIsolation).
  * - From Istio 1.31, Conflicted listeners and HTTPS/TLS listeners without `tls` are not programmed.
+ * - Gateways of a GatewayClass that does not exist, or of Istio's remote or waypoint class, have no
+ *   listener a route can attach to (gatewayRoutesGenerated).
  * - Routes of one host on one parent are merged; among rules matching a request the spec's
  *   precedence applies (apis/v1/httproute_types.go): the more specific hostname, then Exact
  *   path, longer PathPrefix, method, more header matches, more query matches, then the oldest
@@ -228,6 +230,32 @@ export function programmedListeners(listeners: Listener[], version: IstioVersion
   return accepted.filter((listener) => listener.tlsMode !== undefined || (listener.protocol !== 'HTTPS' && listener.protocol !== 'TLS'));
 }
 
+/** Istio's own GatewayClasses (constants.go) and the controllers of those that generate no route config. */
+const ISTIO_BUILT_IN_CLASSES: Record<string, string> = {
+  istio: 'istio.io/gateway-controller',
+  'istio-remote': 'istio.io/unmanaged-gateway',
+  'istio-waypoint': 'istio.io/mesh-controller',
+  'istio-east-west': 'istio.io/eastwest-controller',
+};
+/** UnmanagedGatewayController: DisableRouteGeneration; ManagedGatewayMeshController: waypoints get no parentInfo (GatewayCollection). */
+const NO_ROUTE_CONTROLLERS = new Set(['istio.io/unmanaged-gateway', 'istio.io/mesh-controller']);
+
+/**
+ * Does anything route traffic for this Gateway (gateway_collection.go GatewayCollection)? Not when
+ * its GatewayClass is Istio's remote (`istio-remote`) or waypoint class, which produce no
+ * listener routes can attach to, nor when the class does not exist: `classes` are the snapshot's
+ * GatewayClasses, trusted only when there are some (a live listing, or manifests that define
+ * classes), and Istio's built-in class names count as existing (istiod creates them). A class of
+ * another controller is kept: that implementation follows the same attachment rules.
+ */
+export function gatewayRoutesGenerated(gateway: K8sObject, classes: ReadonlyMap<string, K8sObject>): boolean {
+  const className = text(gateway.spec.gatewayClassName) ?? '';
+  const gatewayClass = classes.get(className);
+  const controller = gatewayClass ? text(gatewayClass.spec.controllerName) : ISTIO_BUILT_IN_CLASSES[className];
+  if (controller !== undefined) return !NO_ROUTE_CONTROLLERS.has(controller);
+  return classes.size === 0;
+}
+
 /** Does the listener admit routes from `namespace` (namespacesFromSelector)? `labels` are the Namespace's labels. */
 export function listenerAdmits(listener: Listener, namespace: string, labels: Record<string, string>): boolean {
   if (listener.from === 'All') return true;
@@ -339,7 +367,7 @@ function allowedByIsolation(routeHost: string, listener: Listener, siblings: Lis
   return true;
 }
 
-export type DenialReason = 'gateway-not-found' | 'no-matching-listener' | 'namespace-not-allowed' | 'no-matching-hostname' | 'kind-not-allowed';
+export type DenialReason = 'gateway-not-found' | 'gateway-not-served' | 'no-matching-listener' | 'namespace-not-allowed' | 'no-matching-hostname' | 'kind-not-allowed';
 
 export interface Denial {
   route: Route;
@@ -359,13 +387,21 @@ export class GatewayApiModel {
   private readonly listenersByGateway = new Map<string, Listener[]>();
   /** `namespace \0 from group \0 from kind \0 from namespace` -> grants of that namespace with such a `from` entry, in snapshot order. */
   private readonly grantsByFrom = new Map<string, GrantEntry[]>();
+  /** `namespace/name` of Gateways no controller routes for (gatewayRoutesGenerated). */
+  private readonly unservedGateways = new Set<string>();
   private backendCache?: BackendReference[];
   private backendsByGrant?: Map<K8sObject, BackendReference[]>;
   private certificateCache?: CertificateReference[];
   private certificatesByNamespaces?: Map<string, CertificateReference[]>;
 
   constructor(private readonly snapshot: ClusterSnapshot) {
+    const classesKnown = snapshot.coverage.GatewayClass?.status !== 'forbidden' && snapshot.coverage.GatewayClass?.status !== 'failed';
+    const classes = new Map(classesKnown ? snapshot.objects.GatewayClass.map((gatewayClass) => [gatewayClass.metadata.name, gatewayClass]) : []);
     for (const gateway of snapshot.objects.KubernetesGateway) {
+      if (!gatewayRoutesGenerated(gateway, classes)) {
+        this.unservedGateways.add(`${gateway.metadata.namespace}/${gateway.metadata.name}`);
+        continue;
+      }
       const listeners = programmedListeners(listenersOf(gateway), snapshot.istioVersion);
       this.listeners.push(...listeners);
       this.listenersByGateway.set(`${gateway.metadata.namespace}/${gateway.metadata.name}`, listeners);
@@ -416,7 +452,7 @@ export class GatewayApiModel {
   private attach(route: Route, parent: ParentRef): void {
     const listeners = this.listenersByGateway.get(`${parent.namespace}/${parent.name}`);
     if (!listeners) {
-      this.denials.push({ route, parent, reason: 'gateway-not-found' });
+      this.denials.push({ route, parent, reason: this.unservedGateways.has(`${parent.namespace}/${parent.name}`) ? 'gateway-not-served' : 'gateway-not-found' });
       return;
     }
     const candidates = listeners.filter((listener) => (parent.port === undefined || parent.port === listener.port) && (parent.sectionName === undefined || parent.sectionName === listener.name));

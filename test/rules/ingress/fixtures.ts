@@ -52,16 +52,19 @@ spec:
 }
 
 /** A Gateway API Gateway with listeners given as YAML flow mappings. */
-export function k8sGateway(namespace: string, name: string, listeners: Array<Record<string, unknown>>): string {
+export function k8sGateway(namespace: string, name: string, listeners: Array<Record<string, unknown>>, gatewayClassName = 'istio'): string {
   return `---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: ${name}, namespace: ${namespace}, creationTimestamp: "2024-01-01T00:00:00Z"}
 spec:
-  gatewayClassName: istio
+  gatewayClassName: ${gatewayClassName}
   listeners: ${JSON.stringify(listeners)}
 `;
 }
+
+/** A GatewayClass (cluster-scoped). */
+export const gatewayClass = (name: string, controllerName: string) => `---\napiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: ${name}}\nspec: {controllerName: ${controllerName}}\n`;
 
 export interface RouteOptions {
   kind?: 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' | 'TCPRoute';

@@ -1,7 +1,7 @@
 import { expect } from '@jest/globals';
 import { gatewayAllowedRoutesBroadRule } from '../../../src/rules/ingress/gateway-allowedroutes-broad.js';
 import { runRuleTests } from '../../helpers/rule-tester.js';
-import { k8sGateway, ns, nsWithLabels, route } from './fixtures.js';
+import { gatewayClass, k8sGateway, ns, nsWithLabels, route } from './fixtures.js';
 
 const config = { systemNamespaces: ['infra'] };
 const tenants = ns('infra') + nsWithLabels('tenant-a', { ingress: 'shared' }) + nsWithLabels('tenant-b', { ingress: 'shared' }) + ns('tenant-c');
@@ -47,8 +47,25 @@ runRuleTests(gatewayAllowedRoutesBroadRule, {
       istioVersion: '1.31',
       manifests: tenants + gateway({ name: 'bare', port: 8443, protocol: 'HTTPS', hostname: '*.example.com', allowedRoutes: { namespaces: { from: 'All' } } }),
     },
+    // Istio mismatch.yaml: no config for a Gateway whose GatewayClass does not exist.
+    {
+      name: 'from: All on a Gateway whose GatewayClass is not among the cluster\'s classes: nothing serves it',
+      config,
+      manifests: tenants + gatewayClass('istio', 'istio.io/gateway-controller') + k8sGateway('infra', 'orphan', [listener({ namespaces: { from: 'All' } })], 'retired-class'),
+    },
+    {
+      name: 'from: All on a Gateway of Istio\'s remote class (istio.io/unmanaged-gateway generates no routes)',
+      config,
+      manifests: tenants + k8sGateway('infra', 'remote', [listener({ namespaces: { from: 'All' } })], 'istio-remote'),
+    },
   ],
   invalid: [
+    {
+      name: 'from: All on a Gateway of another implementation\'s GatewayClass still fires (same attachment rules)',
+      config,
+      manifests: tenants + gatewayClass('istio', 'istio.io/gateway-controller') + gatewayClass('envoy', 'gateway.envoyproxy.io/gatewayclass-controller') + k8sGateway('infra', 'edge', [listener({ namespaces: { from: 'All' } })], 'envoy'),
+      findings: [{ resourceName: 'edge', check: (f) => expect(f.evidence.gatewayClass).toBe('envoy') }],
+    },
     {
       name: 'from: All on a shared Gateway, no route yet: the fix narrows it to the Gateway namespace',
       config,

@@ -151,6 +151,35 @@ describe('listeners Istio 1.31 does not program (listener_conflict.go ComputeGat
   });
 });
 
+describe('Gateways no controller routes for (Istio mismatch.yaml, eastwest-remote.yaml; GatewayCollection)', () => {
+  const gatewayClass = (name: string, controllerName: string) => `---\napiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: ${name}}\nspec: {controllerName: ${controllerName}}\n`;
+  const classed = (name: string, className: string) =>
+    `---\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: ${name}, namespace: infra}\nspec: ${JSON.stringify({ gatewayClassName: className, listeners: [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }] })}\n`;
+  const to = (name: string) => route('team', `to-${name}`, { parentRefs: [{ name, namespace: 'infra' }] });
+  const names = ['istio', 'other-impl', 'undeclared', 'remote', 'waypoint', 'remote-class'];
+  const manifests =
+    namespace('infra') +
+    namespace('team') +
+    classed('istio', 'istio') +
+    classed('other-impl', 'envoy') +
+    classed('undeclared', 'something-else') +
+    classed('remote', 'istio-remote') +
+    classed('waypoint', 'istio-waypoint') +
+    classed('remote-class', 'remote-by-object') +
+    names.map(to).join('');
+
+  it('with GatewayClasses listed: an undeclared class, Istio\'s remote class (by name or controller) and its waypoint class serve no route; another controller\'s class is kept', () => {
+    const api = model(manifests + gatewayClass('istio', 'istio.io/gateway-controller') + gatewayClass('envoy', 'gateway.envoyproxy.io/gatewayclass-controller') + gatewayClass('remote-by-object', 'istio.io/unmanaged-gateway'));
+    expect([...new Set(api.listeners.map((l) => l.gateway.metadata.name))]).toEqual(['istio', 'other-impl']);
+    expect(denied(api)).toEqual(['team/to-remote -> *: gateway-not-served', 'team/to-remote-class -> *: gateway-not-served', 'team/to-undeclared -> *: gateway-not-served', 'team/to-waypoint -> *: gateway-not-served']);
+  });
+
+  it('without any GatewayClass in the snapshot only Istio\'s built-in remote and waypoint class names are known to serve nothing', () => {
+    const api = model(manifests);
+    expect([...new Set(api.listeners.map((l) => l.gateway.metadata.name))]).toEqual(['istio', 'other-impl', 'undeclared', 'remote-class']);
+  });
+});
+
 describe('order of merged routes (Istio route-precedence.yaml.golden, SortVHostRoutes)', () => {
   const match = (path: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ matches: [{ path, ...extra }], backendRefs: [{ name: 'app', port: 80 }] });
   const api = model(
