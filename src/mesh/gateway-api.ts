@@ -101,7 +101,7 @@ export interface ParentRef {
 export interface Attachment {
   route: Route;
   listener: Listener;
-  /** Intersections of the route hostnames with the listener hostname, lower-cased. */
+  /** Intersections of the route hostnames with the listener hostname, lower-cased; empty when Listener Isolation leaves none. */
   hosts: string[];
   /**
    * For each of `hosts`, the route hostnames (`*` when the route has none) it came from: Istio
@@ -487,8 +487,9 @@ export class GatewayApiModel {
         const intersection = intersectHosts(host, listenerHost);
         if (intersection) (sources[intersection] ??= []).push(host);
       }
+      // Listener Isolation may leave no hostname: the route is still Accepted there and counted in
+      // attachedRoutes (gatewayRouteAttachmentCountCollection counts accepted parents), it serves nothing.
       const hosts = Object.keys(sources).sort();
-      if (hosts.length === 0) continue;
       const attachment: Attachment = { route, listener, hosts, sources };
       this.attachments.push(attachment);
       const list = this.attachmentsByListener.get(listener) ?? [];

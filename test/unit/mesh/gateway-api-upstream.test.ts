@@ -102,6 +102,24 @@ describe('Listener Isolation (Istio isolation.yaml, conformance gateway-http-lis
   });
 });
 
+describe('a route Listener Isolation leaves no hostname is still attached (gatewayRouteAttachmentCountCollection counts accepted parents)', () => {
+  const api = model(
+    namespace('infra') +
+      namespace('team') +
+      gateway([
+        { name: 'wild', port: 80, protocol: 'HTTP', hostname: '*.example.com', allowedRoutes: { namespaces: { from: 'All' } } },
+        { name: 'exact', port: 80, protocol: 'HTTP', hostname: 'abc.example.com' },
+      ]) +
+      route('team', 'squat', { parentRefs: [parent('wild')], hostnames: ['abc.example.com'] }),
+  );
+
+  it('counts on the wildcard listener with no virtual host, and is not denied', () => {
+    const wild = api.listeners.find((l) => l.name === 'wild')!;
+    expect(api.attachmentsOf(wild).map((a) => [a.route.object.metadata.name, a.hosts])).toEqual([['squat', []]]);
+    expect(api.denials).toEqual([]);
+  });
+});
+
 describe('Listener Isolation is for HTTPRoutes and GRPCRoutes only (route_collections.go; TLSRouteCollection intersects hostnames, conformance tlsroute-hostname-intersection)', () => {
   const tls = (name: string, hostname: string) => ({ name, port: 443, protocol: 'TLS', hostname, tls: { mode: 'Passthrough' }, allowedRoutes: { namespaces: { from: 'All' } } });
   const api = model(
@@ -147,7 +165,8 @@ describe('listeners Istio 1.31 does not program (listener_conflict.go ComputeGat
   it('1.30: every listener is programmed and the exact listener keeps its hostname', () => {
     const api = model(manifests, '1.30');
     expect(api.listeners.map((l) => l.name)).toEqual(['web', 'raw', 'secure-wild', 'secure-shop', 'passthrough-shop']);
-    expect(attached(api)).toEqual(['team/shop -> secure-shop shop.example.com', 'team/sni -> passthrough-shop shop.example.com', 'team/tcp -> raw *']);
+    // On the wildcard listener the route is accepted but Listener Isolation leaves it no hostname.
+    expect(attached(api)).toEqual(['team/shop -> secure-shop shop.example.com', 'team/shop -> secure-wild ', 'team/sni -> passthrough-shop shop.example.com', 'team/tcp -> raw *']);
   });
 });
 
