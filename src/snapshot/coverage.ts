@@ -56,7 +56,7 @@ export function clusterReadFailure(snapshot: Pick<ClusterSnapshot, 'coverage'>):
  * (schema, status, unknown version) are not among them: Istio or the API server refuses those.
  */
 export function unreadInput(snapshot: Pick<ClusterSnapshot, 'inputProblems'>): InputProblem[] {
-  return snapshot.inputProblems.filter((problem) => problem.type === 'parse');
+  return snapshot.inputProblems.filter((problem) => problem.type === 'parse' && !problem.holdsNoObject);
 }
 
 /** How many input locations the one-line description names before "and N more". */

@@ -146,7 +146,9 @@ function parseYamlChunk(text: string, firstLine: number, file: string, defaultNa
       const first = document.errors[0]!;
       const line = lineOf(first.pos[0]);
       result.documentsRead += 1;
-      result.problems.push({ type: 'parse', message: `malformed YAML in ${file} at line ${line}: ${(first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`, source: { file, line } });
+      const problem: InputProblem = { type: 'parse', message: `malformed YAML in ${file} at line ${line}: ${(first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`, source: { file, line } };
+      if (!mayNameObjectFields(text)) problem.holdsNoObject = true;
+      result.problems.push(problem);
       continue;
     }
     if (document.contents === null) continue; // empty document between `---` separators
@@ -164,6 +166,19 @@ function parseYamlChunk(text: string, firstLine: number, file: string, defaultNa
     const itemNodes = itemsNode && isSeq(itemsNode) ? itemsNode.items : [];
     addDocument(result, raw, { file, line: documentLine }, defaultNamespace, (index) => lineOf((itemNodes[index] as YamlNode | undefined)?.range?.[0] ?? document.contents?.range[0]));
   }
+}
+
+/**
+ * Whether unparseable text could still hold an object kubectl would apply: every object needs
+ * apiVersion and kind, which the text then spells out, or writes with escapes (`"\u0061piVersion"`).
+ * Text with neither (a tsconfig.json with comments) is reported but does not make a scan incomplete.
+ */
+function mayNameObjectFields(text: string): boolean {
+  return text.includes('apiVersion') || text.includes('kind') || text.includes('\\');
+}
+
+function hasObjectFields(raw: unknown): boolean {
+  return raw !== null && typeof raw === 'object' && typeof (raw as Record<string, unknown>).apiVersion === 'string' && typeof (raw as Record<string, unknown>).kind === 'string';
 }
 
 /**
@@ -210,7 +225,10 @@ function addObject(result: ManifestLoadResult, raw: unknown, source: SourceLocat
   } else if ('problem' in normalized) {
     const { problem } = normalized;
     const where = `${source.file}:${source.line}`;
-    result.problems.push({ ...problem, message: problem.message.includes(where) ? problem.message : `${problem.message} (${where})` });
+    const reported: InputProblem = { ...problem, message: problem.message.includes(where) ? problem.message : `${problem.message} (${where})` };
+    // No apiVersion and kind: not a Kubernetes object (kubectl refuses it too), e.g. a CI or tool configuration.
+    if (!hasObjectFields(raw)) reported.holdsNoObject = true;
+    result.problems.push(reported);
   } else {
     const kind = raw !== null && typeof raw === 'object' && typeof (raw as Record<string, unknown>).kind === 'string' ? String((raw as Record<string, unknown>).kind) : '(no kind)';
     result.ignoredKinds.set(kind, (result.ignoredKinds.get(kind) ?? 0) + 1);
@@ -296,6 +314,7 @@ export function loadManifests(paths: string[], baseDir: string = process.cwd(), 
   let stdinRead = false;
   let filesDone = 0;
   let filesFound = 0;
+  let hiddenFiles: ReadonlySet<string> = new Set();
   for (const path of paths) {
     let files: string[];
     if (path === '-') {
@@ -310,6 +329,7 @@ export function loadManifests(paths: string[], baseDir: string = process.cwd(), 
         total.problems.push({ type: 'parse', message: problem.message.split(problem.path).join(name), source: { file: name, line: 1 } });
       }
       files = walked.files;
+      hiddenFiles = walked.hiddenFiles;
     }
     filesFound += files.length;
     for (const file of files) {
@@ -340,7 +360,8 @@ export function loadManifests(paths: string[], baseDir: string = process.cwd(), 
       }
       const parsed = parseManifestText(text, name, { ...options, format });
       appendAll(total.objects, parsed.objects);
-      appendAll(total.problems, parsed.problems);
+      // Under a hidden name, what holds no object is tool configuration (workflows, linters), not a finding.
+      appendAll(total.problems, hiddenFiles.has(file) ? parsed.problems.filter((problem) => !problem.holdsNoObject) : parsed.problems);
       for (const [kind, count] of parsed.ignoredKinds) total.ignoredKinds.set(kind, (total.ignoredKinds.get(kind) ?? 0) + count);
       total.filesRead += 1;
       total.documentsRead += parsed.documentsRead;

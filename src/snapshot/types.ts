@@ -153,6 +153,12 @@ export interface InputProblem {
    * condition), 'unsupported', 'reference' (a Gateway API reference no ReferenceGrant allows: a routing defect).
    */
   type: 'parse' | 'schema' | 'status' | 'unsupported' | 'reference';
+  /**
+   * A 'parse' problem whose text names neither apiVersion nor kind (and has no escape that could
+   * spell them): it cannot hold an object kubectl would apply, so it does not leave the scan
+   * incomplete (a tsconfig.json with comments, a tool's config next to the manifests).
+   */
+  holdsNoObject?: true;
 }
 
 export interface ClusterSnapshot {

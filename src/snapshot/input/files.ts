@@ -25,8 +25,17 @@ export interface WalkProblem {
   message: string;
 }
 
+/**
+ * Version-control metadata folders: never manifests, and large. Every other hidden file and
+ * folder is walked, because `kubectl apply -R -f` applies them too: a hidden manifest the gate
+ * skipped would reach the cluster unchecked.
+ */
+export const VCS_FOLDERS = new Set(['.git', '.hg', '.svn']);
+
 export interface WalkResult {
   files: string[];
+  /** Files of `files` under a hidden name (`.github/`, `.gitlab-ci.yml`): tool configuration as often as manifests. */
+  hiddenFiles: Set<string>;
   skippedSideFiles: string[];
   problems: WalkProblem[];
 }
@@ -57,6 +66,8 @@ interface PendingEntry {
   real: string;
   isDirectory: boolean;
   name: string;
+  /** The entry or a folder above it (below the walk root) has a hidden name. */
+  hidden: boolean;
 }
 
 /**
@@ -65,7 +76,7 @@ interface PendingEntry {
  * read once: the cluster would hold its objects once.
  */
 export function walkManifestPaths(root: string, fs: ManifestFs = nodeFs): WalkResult {
-  const result: WalkResult = { files: [], skippedSideFiles: [], problems: [] };
+  const result: WalkResult = { files: [], hiddenFiles: new Set(), skippedSideFiles: [], problems: [] };
   let rootReal: string;
   try {
     if (!fs.statSync(root).isDirectory()) {
@@ -79,7 +90,7 @@ export function walkManifestPaths(root: string, fs: ManifestFs = nodeFs): WalkRe
   }
   const seenFiles = new Set<string>();
   const seenFolders = new Set<string>();
-  const pending: PendingEntry[] = [{ path: root, real: rootReal, isDirectory: true, name: '' }];
+  const pending: PendingEntry[] = [{ path: root, real: rootReal, isDirectory: true, name: '', hidden: false }];
   while (pending.length > 0) {
     const entry = pending.pop()!;
     if (!entry.isDirectory) {
@@ -87,6 +98,7 @@ export function walkManifestPaths(root: string, fs: ManifestFs = nodeFs): WalkRe
       seenFiles.add(entry.real);
       if (NON_MANIFEST_FILES.has(entry.name)) result.skippedSideFiles.push(entry.path);
       else result.files.push(entry.path);
+      if (entry.hidden) result.hiddenFiles.add(entry.path);
       continue;
     }
     if (seenFolders.has(entry.real)) continue;
@@ -101,16 +113,17 @@ export function walkManifestPaths(root: string, fs: ManifestFs = nodeFs): WalkRe
     children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const next: PendingEntry[] = [];
     for (const child of children) {
-      if (child.name.startsWith('.')) continue;
+      if (VCS_FOLDERS.has(child.name)) continue;
+      const hidden = entry.hidden || child.name.startsWith('.');
       const path = join(entry.path, child.name);
       const real = join(entry.real, child.name);
       if (child.isSymbolicLink()) {
         const followed = followLink(path, rootReal, fs, result);
-        if (followed) next.push({ path, real: followed.real, isDirectory: followed.isDirectory, name: child.name });
+        if (followed) next.push({ path, real: followed.real, isDirectory: followed.isDirectory, name: child.name, hidden });
       } else if (child.isDirectory()) {
-        next.push({ path, real, isDirectory: true, name: child.name });
+        next.push({ path, real, isDirectory: true, name: child.name, hidden });
       } else if (child.isFile()) {
-        if (hasManifestExtension(child.name)) next.push({ path, real, isDirectory: false, name: child.name });
+        if (hasManifestExtension(child.name)) next.push({ path, real, isDirectory: false, name: child.name, hidden });
       } else if (hasManifestExtension(child.name)) {
         // A FIFO or device met while walking could block the scan forever; named directly it is read.
         result.problems.push({ path, message: `skipped ${path}: not a regular file (name it directly to read it)` });

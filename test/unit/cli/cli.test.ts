@@ -81,6 +81,17 @@ describe('istio-isolation-scanner CLI', () => {
     expect(problem?.message).toMatch(/malformed YAML in .*bad\.yaml at line \d/);
     expect(problem?.source?.line).toBeGreaterThanOrEqual(6);
     expect(cli(['scan', '--manifests', dir, '--format', 'json', '--fail-on', 'none', '--allow-incomplete']).status).toBe(0);
+
+    // A file that cannot hold an object (no apiVersion, no kind: a broken tool config) is named but leaves the scan complete.
+    const beside = mkdtempSync(join(tmpdir(), 'iis-cli-'));
+    writeFileSync(join(beside, 'ns.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ok\n');
+    writeFileSync(join(beside, 'tsconfig.json'), '{\n  "compilerOptions": { "lib": ["es2022"\n}\n');
+    const complete = cli(['scan', '--manifests', beside, '--format', 'json', '--fail-on', 'none']);
+    expect(complete.status).toBe(0);
+    const cluster = (JSON.parse(complete.stdout) as JsonReport).clusters[0]!;
+    expect(cluster.status).toBe('succeeded');
+    expect(cluster.findings.filter((f) => f.ruleId === 'resource-invalid').map((f) => f.message)).toEqual([expect.stringContaining('malformed YAML in')]);
+    expect(cluster.findings.some((f) => f.ruleId === 'scan-incomplete')).toBe(false);
   });
 
   it('exits 2 on usage and input errors', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,23 @@ describe('loadManifests', () => {
     expect(parse?.message).toContain('malformed YAML in broken.yaml at line');
   });
 
+  it('marks unparseable text that names neither apiVersion nor kind as holding no object, and only that', () => {
+    const text = (body: string) => parseManifestText(body, 'x.json').problems.filter((p) => p.type === 'parse');
+    // A broken tool config: it could not hold an object kubectl would apply.
+    const tsconfig = text('{\n  "compilerOptions": { "lib": ["es2022"\n}\n');
+    expect(tsconfig).toHaveLength(1);
+    expect(tsconfig[0]!.holdsNoObject).toBe(true);
+    for (const body of [
+      '{\n  "apiVersion": "networking.istio.io/v1", "spec": { "hosts": ["a"\n}\n',
+      '{\n  "\\u0061piVersion": "v1", "spec": { "hosts": ["a"\n}\n',
+      'metadata: {name: x\nkind: [\n',
+    ]) {
+      const problems = text(body);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]!.holdsNoObject).toBeUndefined();
+    }
+  });
+
   it('reports an unknown API version of a known kind as unsupported', () => {
     const result = loadManifests([join(fixtures, 'broken.yaml')], fixtures);
     const unsupported = result.problems.find((p) => p.type === 'unsupported');
@@ -73,6 +90,31 @@ describe('loadManifests', () => {
     expect(result.objects).toEqual([]);
     expect(result.problems).toHaveLength(1);
     expect(result.problems[0]).toMatchObject({ type: 'schema', message: 'document is not an object (x.yaml:5)' });
+  });
+
+  it('reads hidden files and folders as kubectl apply -R does, quietly skipping what holds no object there; skips .git', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iis-hidden-'));
+    for (const folder of ['.github/workflows', '.hidden', '.git/refs', 'team']) mkdirSync(join(dir, folder), { recursive: true });
+    const entry = (name: string) => `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: ${name}, namespace: team}\nspec: {hosts: [${name}.example.com]}\n`;
+    writeFileSync(join(dir, '.sneaky.yaml'), entry('sneaky'));
+    writeFileSync(join(dir, '.hidden', 'deep.yaml'), entry('deep'));
+    writeFileSync(join(dir, 'team', 'visible.yaml'), entry('visible'));
+    writeFileSync(join(dir, '.git', 'refs', 'x.yaml'), entry('in-git'));
+    // Tool configuration under hidden names: no apiVersion and kind, or unparseable text naming neither.
+    writeFileSync(join(dir, '.github', 'workflows', 'ci.yml'), 'on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n');
+    writeFileSync(join(dir, '.gitlab-ci.yml'), 'job:\n  script:\n    - !reference [.setup, script]\n');
+    writeFileSync(join(dir, '.broken-tool.json'), '{\n  "lib": ["es2022"\n}\n');
+    // Unparseable text under a hidden name that could be a manifest is still reported.
+    writeFileSync(join(dir, '.hidden', 'broken.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: [\n');
+    // Outside hidden names, a document that is no object is still named.
+    writeFileSync(join(dir, 'team', 'values.yaml'), 'replicas: 2\n');
+
+    const result = loadManifests([dir], dir);
+    expect(names(result.objects).sort()).toEqual(['ServiceEntry/deep', 'ServiceEntry/sneaky', 'ServiceEntry/visible']);
+    expect(result.problems.map((problem) => [problem.type, problem.source?.file, problem.holdsNoObject ?? false])).toEqual([
+      ['parse', '.hidden/broken.yaml', false],
+      ['schema', 'team/values.yaml', true],
+    ]);
   });
 
   it('refuses a file above the size limit', () => {
