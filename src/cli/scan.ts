@@ -234,7 +234,7 @@ function sideFileNotes(skipped: string[], options: ScanOptions, cwd: string): st
     const option = SIDE_FILE_OPTIONS[basename(file)];
     if (!option || options[option] !== undefined) continue;
     const flag = flagOf(option);
-    notes.push(`note: ${relative(cwd, file) || file} is not a manifest and was not read; pass it with ${flag} to use it.`);
+    notes.push(`note: ${relative(cwd, file) || file} was read only for Kubernetes objects (as kubectl apply would); pass it with ${flag} to use it.`);
   }
   return notes;
 }
@@ -267,7 +267,7 @@ function offlineClusters(options: ScanOptions, source: 'manifests' | 'demo', ver
     } finally {
       progress.finish();
     }
-    for (const note of sideFileNotes(offline.skippedSideFiles, options, cwd)) io.stderr(`${note}\n`);
+    for (const note of sideFileNotes(offline.sideFiles, options, cwd)) io.stderr(`${note}\n`);
     if (offline.notEvaluatedKinds.size > 0 && SNAPSHOT_KINDS.every((kind) => offline.snapshot.objects[kind].length === 0)) {
       const kinds = [...offline.notEvaluatedKinds].map(([kind, count]) => `${count} ${kind}`).join(', ');
       io.stderr(`note: the manifests hold only kinds the scanner does not evaluate (${kinds}); nothing in them can be checked for isolation.\n`);

@@ -43,8 +43,8 @@ const MAX_LIST_NESTING = 8;
 
 export interface ManifestLoadResult {
   objects: K8sObject[];
-  /** Side files (NON_MANIFEST_FILES) found while walking a folder and not read as manifests. */
-  skippedSideFiles: string[];
+  /** Side files (NON_MANIFEST_FILES) found while walking a folder: read for Kubernetes objects only, not for what the CLI's options read them for. */
+  sideFiles: string[];
   problems: InputProblem[];
   /** Files actually parsed (for "nothing could be read" = exit code 2). */
   filesRead: number;
@@ -76,7 +76,7 @@ export interface ManifestLoadOptions extends ManifestReadOptions {
 export const DEFAULT_NAMESPACE = 'default';
 
 function emptyResult(): ManifestLoadResult {
-  return { objects: [], skippedSideFiles: [], problems: [], filesRead: 0, documentsRead: 0, ignoredKinds: new Map() };
+  return { objects: [], sideFiles: [], problems: [], filesRead: 0, documentsRead: 0, ignoredKinds: new Map() };
 }
 
 function isListKind(kind: unknown): boolean {
@@ -237,12 +237,12 @@ function addObject(result: ManifestLoadResult, raw: unknown, source: SourceLocat
 
 /**
  * Lists manifest files under a path (a file is returned as is), sorted for stable output.
- * Side files (NON_MANIFEST_FILES) met on the way are added to `skippedSideFiles` when given.
+ * Side files (NON_MANIFEST_FILES) met on the way are among them, and also added to `sideFiles` when given.
  * Problems met on the way (unreadable folders, links) are left out; loadManifests reports them.
  */
-export function listManifestFiles(path: string, skippedSideFiles?: string[]): string[] {
+export function listManifestFiles(path: string, sideFiles?: string[]): string[] {
   const walked = walkManifestPaths(path);
-  for (const file of walked.skippedSideFiles) skippedSideFiles?.push(file);
+  for (const file of walked.sideFiles) sideFiles?.push(file);
   return walked.files;
 }
 
@@ -315,6 +315,7 @@ export function loadManifests(paths: string[], baseDir: string = process.cwd(), 
   let filesDone = 0;
   let filesFound = 0;
   let hiddenFiles: ReadonlySet<string> = new Set();
+  let sideFiles: ReadonlySet<string> = new Set();
   for (const path of paths) {
     let files: string[];
     if (path === '-') {
@@ -323,13 +324,14 @@ export function loadManifests(paths: string[], baseDir: string = process.cwd(), 
       files = ['-'];
     } else {
       const walked = walkManifestPaths(path, options.fs);
-      appendAll(total.skippedSideFiles, walked.skippedSideFiles);
+      appendAll(total.sideFiles, walked.sideFiles);
       for (const problem of walked.problems) {
         const name = displayName(problem.path, baseDir);
         total.problems.push({ type: 'parse', message: problem.message.split(problem.path).join(name), source: { file: name, line: 1 } });
       }
       files = walked.files;
       hiddenFiles = walked.hiddenFiles;
+      sideFiles = new Set(walked.sideFiles);
     }
     filesFound += files.length;
     for (const file of files) {
@@ -360,8 +362,8 @@ export function loadManifests(paths: string[], baseDir: string = process.cwd(), 
       }
       const parsed = parseManifestText(text, name, { ...options, format });
       appendAll(total.objects, parsed.objects);
-      // Under a hidden name, what holds no object is tool configuration (workflows, linters), not a finding.
-      appendAll(total.problems, hiddenFiles.has(file) ? parsed.problems.filter((problem) => !problem.holdsNoObject) : parsed.problems);
+      // Under a hidden name or in a side file, what holds no object is tool configuration (workflows, ARM JSON), not a finding.
+      appendAll(total.problems, hiddenFiles.has(file) || sideFiles.has(file) ? parsed.problems.filter((problem) => !problem.holdsNoObject) : parsed.problems);
       for (const [kind, count] of parsed.ignoredKinds) total.ignoredKinds.set(kind, (total.ignoredKinds.get(kind) ?? 0) + count);
       total.filesRead += 1;
       total.documentsRead += parsed.documentsRead;

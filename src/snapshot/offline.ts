@@ -95,7 +95,7 @@ export interface OfflineSnapshot {
    */
   anythingRead: boolean;
   /** Side files (aks-cluster.json...) found in the folders and not read as manifests. */
-  skippedSideFiles: string[];
+  sideFiles: string[];
   /** Kubernetes objects read whose kinds the scanner does not evaluate (Gateway API routes, CRDs...), by kind. */
   notEvaluatedKinds: Map<string, number>;
 }
@@ -136,7 +136,7 @@ export function snapshotFromManifests(paths: string[], options: OfflineOptions =
   const notEvaluatedKinds = new Map([...loaded.ignoredKinds].filter(([kind]) => kind !== '(no kind)'));
   // Objects of kinds the scanner does not evaluate were read all the same: a report (and an exit by the findings), not exit 2.
   const anythingRead = loaded.objects.length > 0 || notEvaluatedKinds.size > 0 || loaded.problems.some((problem) => problem.resource !== undefined);
-  return { snapshot, anythingRead, skippedSideFiles: loaded.skippedSideFiles, notEvaluatedKinds };
+  return { snapshot, anythingRead, sideFiles: loaded.sideFiles, notEvaluatedKinds };
 }
 
 /** Subscription and resource group from an ARM id (/subscriptions/S/resourceGroups/G/...). */

@@ -14,8 +14,11 @@ export type ManifestFs = Pick<typeof nodeFs, 'statSync' | 'lstatSync' | 'readdir
 export const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 /**
- * Files that sit next to manifests in a cluster folder (demo fleet, CI checkouts) but are
- * not Kubernetes objects. Skipped when walking a folder; named explicitly they are read.
+ * Files that sit next to manifests in a cluster folder (demo fleet, CI checkouts) and are
+ * usually not Kubernetes objects: ARM JSON, a MeshConfig, the scanner's configuration. Walking
+ * a folder still reads them for Kubernetes objects, since `kubectl apply -R` would apply any
+ * they hold (a ServiceEntry saved as mesh-config.yaml must not pass the gate unseen); what
+ * holds no object there is passed over quietly, with a note naming the option that reads it.
  */
 export const NON_MANIFEST_FILES = new Set(['aks-cluster.json', 'mesh-revision-profile.json', 'mesh-config.yaml', 'scanner-config.yaml']);
 
@@ -36,7 +39,8 @@ export interface WalkResult {
   files: string[];
   /** Files of `files` under a hidden name (`.github/`, `.gitlab-ci.yml`): tool configuration as often as manifests. */
   hiddenFiles: Set<string>;
-  skippedSideFiles: string[];
+  /** Side files (NON_MANIFEST_FILES) met in folders: also in `files`, read for Kubernetes objects only. */
+  sideFiles: string[];
   problems: WalkProblem[];
 }
 
@@ -76,7 +80,7 @@ interface PendingEntry {
  * read once: the cluster would hold its objects once.
  */
 export function walkManifestPaths(root: string, fs: ManifestFs = nodeFs): WalkResult {
-  const result: WalkResult = { files: [], hiddenFiles: new Set(), skippedSideFiles: [], problems: [] };
+  const result: WalkResult = { files: [], hiddenFiles: new Set(), sideFiles: [], problems: [] };
   let rootReal: string;
   try {
     if (!fs.statSync(root).isDirectory()) {
@@ -96,8 +100,8 @@ export function walkManifestPaths(root: string, fs: ManifestFs = nodeFs): WalkRe
     if (!entry.isDirectory) {
       if (seenFiles.has(entry.real)) continue;
       seenFiles.add(entry.real);
-      if (NON_MANIFEST_FILES.has(entry.name)) result.skippedSideFiles.push(entry.path);
-      else result.files.push(entry.path);
+      if (NON_MANIFEST_FILES.has(entry.name)) result.sideFiles.push(entry.path);
+      result.files.push(entry.path);
       if (entry.hidden) result.hiddenFiles.add(entry.path);
       continue;
     }

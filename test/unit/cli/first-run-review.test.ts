@@ -92,7 +92,11 @@ describe('scan input a newcomer gives', () => {
   it('tells when a folder holds aks-cluster.json that --manifests does not read', async () => {
     const dir = folder({ 'ns.yaml': NAMESPACE, 'aks-cluster.json': '{"name": "aks-1", "properties": {}}' });
     const without = await cli(['scan', dir, '--fail-on', 'none']);
-    expect(without.stderr).toMatch(/note: .*aks-cluster\.json is not a manifest and was not read; pass it with --aks-cluster to use it\./);
+    expect(without.stderr).toMatch(/note: .*aks-cluster\.json was read only for Kubernetes objects \(as kubectl apply would\); pass it with --aks-cluster to use it\./);
+    // ARM JSON holds no Kubernetes object: no resource-invalid finding for it, and the scan is complete.
+    const report = JSON.parse((await cli(['scan', dir, '--format', 'json', '--fail-on', 'none'])).stdout) as JsonReport;
+    expect(report.clusters[0]!.status).toBe('succeeded');
+    expect(report.clusters[0]!.findings.filter((f) => f.ruleId === 'resource-invalid')).toEqual([]);
     const withIt = await cli(['scan', dir, '--aks-cluster', join(dir, 'aks-cluster.json'), '--fail-on', 'none']);
     expect(withIt.stderr).not.toContain('note:');
   });

@@ -24,9 +24,20 @@ describe('loadManifests', () => {
     expect(sidecar?.metadata.creationTimestamp).toBe('2025-01-01T00:00:00Z');
   });
 
-  it('skips side files (aks-cluster.json) when walking a folder', () => {
+  it('reads side files (aks-cluster.json) met in a folder for Kubernetes objects only', () => {
     const result = loadManifests([join(fixtures, 'mixed')], fixtures);
-    expect(result.filesRead).toBe(2);
+    expect(result.filesRead).toBe(3);
+    expect(result.sideFiles).toEqual([join(fixtures, 'mixed', 'aks-cluster.json')]);
+    // ARM JSON is no Kubernetes object: nothing to report about it.
+    expect(result.problems.filter((p) => p.source?.file === 'mixed/aks-cluster.json')).toEqual([]);
+
+    // A ServiceEntry saved under a side file's name is what kubectl apply -R would apply: it is read.
+    const dir = mkdtempSync(join(tmpdir(), 'iis-side-'));
+    writeFileSync(join(dir, 'mesh-config.yaml'), 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: disguised, namespace: team}\nspec: {hosts: [a.example.com]}\n');
+    writeFileSync(join(dir, 'scanner-config.yaml'), 'sharedNamespaces: [shared]\n');
+    const disguised = loadManifests([dir], dir);
+    expect(names(disguised.objects)).toEqual(['ServiceEntry/disguised']);
+    expect(disguised.problems).toEqual([]);
   });
 
   it('reads a kubectl get -A -o json export item by item', () => {
