@@ -225,7 +225,6 @@ export interface Binding {
 
 /** Every VirtualService merged into one Envoy virtual host, in the order Envoy tries their routes. */
 export interface VirtualHostGroup {
-  key: string;
   host: string;
   routeConfig: string;
   proxy: ProxyClass;
@@ -341,25 +340,35 @@ export class IstioIngressModel {
   /** Envoy virtual hosts with their VirtualServices in route order (one entry per VirtualService). */
   virtualHosts(): VirtualHostGroup[] {
     if (this.groupsCache) return this.groupsCache;
-    const groups = new Map<string, VirtualHostGroup>();
+    // Grouped per proxy class object, then by route configuration and host: a class's key names
+    // every Gateway it merges (a shared ingress proxy merges a Gateway per tenant), so a key
+    // string per group, or a rank map per group, costs the Gateways times the hosts.
+    const groups: VirtualHostGroup[] = [];
+    const byProxy = new Map<ProxyClass, Map<string, VirtualHostGroup>>();
     for (const binding of this.bindings) {
-      const key = `${binding.proxy.key}|${binding.routeConfig}|${binding.host}`;
-      let group = groups.get(key);
+      let ofProxy = byProxy.get(binding.proxy);
+      if (!ofProxy) byProxy.set(binding.proxy, (ofProxy = new Map()));
+      const key = `${binding.routeConfig}|${binding.host}`;
+      let group = ofProxy.get(key);
       if (!group) {
-        group = { key, host: binding.host, routeConfig: binding.routeConfig, proxy: binding.proxy, bindings: [] };
-        groups.set(key, group);
+        group = { host: binding.host, routeConfig: binding.routeConfig, proxy: binding.proxy, bindings: [] };
+        ofProxy.set(key, group);
+        groups.push(group);
       }
       group.bindings.push(binding);
     }
-    for (const group of groups.values()) {
+    const ranks = new Map<ProxyClass, Map<K8sObject, number>>();
+    for (const group of groups) {
       // buildGatewayHTTPRouteConfig walks the servers of the merged Gateways (oldest Gateway
       // first, servers in order), and for each the VirtualServicesForGateway list; a
       // VirtualService bound through several servers keeps its first place.
       const namespace = group.proxy.namespace;
-      const gatewayRank = new Map(group.proxy.gateways.map((gateway, index) => [gateway, index]));
+      let gatewayRank = ranks.get(group.proxy);
+      if (!gatewayRank) ranks.set(group.proxy, (gatewayRank = new Map(group.proxy.gateways.map((gateway, index) => [gateway, index]))));
+      const rank = gatewayRank;
       group.bindings.sort(
         (a, b) =>
-          (gatewayRank.get(a.gateway) ?? 0) - (gatewayRank.get(b.gateway) ?? 0) ||
+          (rank.get(a.gateway) ?? 0) - (rank.get(b.gateway) ?? 0) ||
           a.server.index - b.server.index ||
           visibilityGroup(a.virtualService, namespace) - visibilityGroup(b.virtualService, namespace) ||
           compareByAge(a.virtualService.object, b.virtualService.object),
@@ -367,7 +376,7 @@ export class IstioIngressModel {
       const seen = new Set<ConfigObject>();
       group.bindings = group.bindings.filter((binding) => !seen.has(binding.virtualService) && Boolean(seen.add(binding.virtualService)));
     }
-    this.groupsCache = [...groups.values()];
+    this.groupsCache = groups;
     return this.groupsCache;
   }
 }

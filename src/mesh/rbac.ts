@@ -95,6 +95,23 @@ export function labelSelectorMatches(selector: unknown, labels: Record<string, s
  */
 export function effectiveClusterRoleRules(clusterRoles: K8sObject[]): Map<string, PolicyRule[]> {
   const memo = new Map<K8sObject, PolicyRule[]>();
+  // ClusterRoles by label pair, in snapshot order: a selector whose matchLabels has a pair looks
+  // only at the roles carrying it (a per-tenant aggregated role would otherwise try every role).
+  const byLabel = new Map<string, K8sObject[]>();
+  for (const candidate of clusterRoles) {
+    for (const [key, value] of Object.entries(candidate.metadata.labels)) {
+      const pair = `${key}\u0000${value}`;
+      const list = byLabel.get(pair);
+      if (list) list.push(candidate);
+      else byLabel.set(pair, [candidate]);
+    }
+  }
+  /** Roles that may match `selector` (labelSelectorMatches still decides), in snapshot order. */
+  const candidatesFor = (selector: unknown): readonly K8sObject[] => {
+    const matchLabels = isRecord(selector) && isRecord(selector.matchLabels) ? selector.matchLabels : undefined;
+    const first = matchLabels ? Object.entries(matchLabels)[0] : undefined;
+    return first && typeof first[1] === 'string' ? (byLabel.get(`${first[0]}\u0000${first[1]}`) ?? []) : clusterRoles;
+  };
   const selectorsOf = (role: K8sObject): unknown[] => {
     const aggregation = role.body.aggregationRule;
     return isRecord(aggregation) && Array.isArray(aggregation.clusterRoleSelectors) ? aggregation.clusterRoleSelectors : [];
@@ -105,7 +122,7 @@ export function effectiveClusterRoleRules(clusterRoles: K8sObject[]): Map<string
     visiting.add(role);
     const rules = [...rulesOf(role)];
     for (const selector of selectorsOf(role)) {
-      for (const candidate of clusterRoles) {
+      for (const candidate of candidatesFor(selector)) {
         if (!visiting.has(candidate) && labelSelectorMatches(selector, candidate.metadata.labels)) rules.push(...effective(candidate, visiting));
       }
     }

@@ -1,5 +1,8 @@
 import { refOf } from '../../mesh/accessors.js';
-import { gatewaySelectorOf, SCOPE_GATEWAY_ENV } from '../../mesh/gateway-workloads.js';
+import { gatewaySelectorOf, SCOPE_GATEWAY_ENV, type GatewayWorkload } from '../../mesh/gateway-workloads.js';
+import { OwnerList } from '../../mesh/imports.js';
+import type { ProxyClass } from '../../mesh/istio-ingress.js';
+import { withListSummary } from '../list-summary.js';
 import type { Rule, RuleResult } from '../types.js';
 import { listForMessage } from '../exposure/common.js';
 import { INGRESS_DOCS, MAX_LISTED, nameOf } from './common.js';
@@ -27,6 +30,24 @@ export const gatewaySelectsForeignWorkloadRule: Rule = {
   evaluate({ model }) {
     const ingress = model.istioIngress();
     if (ingress.scoping.scoped) return [];
+    // Tenant namespaces binding VirtualServices to each proxy class, and the class of each
+    // workload: with a Gateway per tenant on the shared ingress, every Gateway shares its proxy
+    // with every tenant, so the bindings are read once, not once per Gateway.
+    const binders = new Map<ProxyClass, Set<string>>();
+    for (const binding of ingress.bindings) {
+      if (!model.isTenant(binding.virtualService.namespace)) continue;
+      let set = binders.get(binding.proxy);
+      if (!set) binders.set(binding.proxy, (set = new Set()));
+      set.add(binding.virtualService.namespace);
+    }
+    const proxyIds = new Map<ProxyClass, number>();
+    const proxiesOfWorkload = new Map<GatewayWorkload, ProxyClass[]>();
+    for (const proxy of binders.keys()) {
+      proxyIds.set(proxy, proxyIds.size);
+      for (const workload of proxy.workloads) proxiesOfWorkload.set(workload, [...(proxiesOfWorkload.get(workload) ?? []), proxy]);
+    }
+    /** Sorted tenants binding to these proxy classes (shared by every Gateway selecting the same proxies). */
+    const sharedBinders = new Map<string, readonly string[]>();
     const results: RuleResult[] = [];
     for (const gateway of ingress.gateways) {
       const namespace = gateway.object.metadata.namespace;
@@ -36,17 +57,21 @@ export const gatewaySelectsForeignWorkloadRule: Rule = {
       const selector = gatewaySelectorOf(gateway.object);
       const foreignNamespaces = [...new Set(foreign.map((workload) => workload.namespace))].sort();
       // Tenants whose hosts are served by the same proxies: they share a proxy with this Gateway's servers.
-      const sharing = new Set<string>();
-      for (const binding of ingress.bindings) {
-        if (binding.virtualService.namespace !== namespace && model.isTenant(binding.virtualService.namespace) && binding.proxy.workloads.some((workload) => foreign.includes(workload))) sharing.add(binding.virtualService.namespace);
-      }
+      const proxies = [...new Set(foreign.flatMap((workload) => proxiesOfWorkload.get(workload) ?? []))].sort((a, b) => proxyIds.get(a)! - proxyIds.get(b)!);
+      const proxiesKey = proxies.map((proxy) => proxyIds.get(proxy)).join(',');
+      let shared = sharedBinders.get(proxiesKey);
+      if (!shared) sharedBinders.set(proxiesKey, (shared = Object.freeze([...new Set(proxies.flatMap((proxy) => [...binders.get(proxy)!]))].sort())));
+      const sharing = new OwnerList(shared, namespace);
       const selects = selector && Object.keys(selector).length > 0 ? `selects (${Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(', ')})` : 'has no selector, so it applies to';
       const hosts = [...new Set(gateway.servers.flatMap((server) => server.hosts.map((host) => host.raw)))];
-      results.push({
+      const result: RuleResult = {
         message: `Gateway ${nameOf(gateway.object)} ${selects} the gateway proxies of ${listForMessage(foreignNamespaces)} and adds its servers (${listForMessage(hosts.map((host) => `"${host}"`))}) to them, because istiod does not scope Gateways to their namespace.`,
         namespace,
         resource: refOf(gateway.object),
-        affectedNamespaces: [...sharing].sort(),
+        // Every tenant of the shared proxy but this one: a view over the list the Gateways share, built when read.
+        get affectedNamespaces() {
+          return sharing.toArray();
+        },
         evidence: {
           selector: selector ?? null,
           foreignWorkloads: foreign.slice(0, MAX_LISTED).map((workload) => ({ namespace: workload.namespace, labels: workload.labels, source: workload.source, inferred: workload.inferred })),
@@ -58,7 +83,8 @@ export const gatewaySelectsForeignWorkloadRule: Rule = {
           setting: SCOPE_GATEWAY_ENV,
         },
         source: gateway.object.source,
-      });
+      };
+      results.push(withListSummary(result, 'affectedNamespaces', sharing));
     }
     return results;
   },
