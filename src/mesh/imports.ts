@@ -26,8 +26,8 @@ import type { SidecarEgressHost } from './accessors.js';
 import type { ConfigObject } from './config-objects.js';
 import { DestinationRuleIndex } from './destination-rules.js';
 import { isExportedTo } from './exportto.js';
-import { HostIndex, hostMatches, hostsOverlap, isWildcard } from './hosts.js';
-import { scopeImportsHosts, type SidecarIndex, type SidecarScope } from './sidecars.js';
+import { HostIndex, hostMatches, isWildcard } from './hosts.js';
+import { egressDnsMatches, egressMatchOf, scopeImportsHosts, type SidecarIndex, type SidecarScope } from './sidecars.js';
 
 /**
  * A sorted list of owner namespaces that shares storage between importing namespaces: the
@@ -262,7 +262,13 @@ interface StarImports {
 
 /** Does `scope` (of scope.namespace) import the ServiceEntry or VirtualService `config`: exported there and matched by an egress host. */
 export function scopeImports(scope: SidecarScope, config: ConfigObject): boolean {
-  return isExportedTo(config.exportTo.scope, config.namespace, scope.namespace) && config.appliesToSidecars && scopeImportsHosts(scope, config.namespace, config.hosts);
+  return isExportedTo(config.exportTo.scope, config.namespace, scope.namespace) && config.appliesToSidecars && scopeImportsHosts(scope, config.namespace, config.hosts, egressMatchOf(config.kind));
+}
+
+/** Does an egress host with this DNS part select the entry through one of its hosts (EgressMatch of its kind)? */
+function entryImportedBy(entry: ImportEntry, dnsName: string): boolean {
+  const match = egressMatchOf(entry.config.kind);
+  return entry.hosts.some((host) => egressDnsMatches(dnsName, host, match));
 }
 
 /** An egress host that names a namespace other than by `*` (`.` and `~` never import foreign objects; '' is malformed). */
@@ -477,7 +483,7 @@ export class ImportGraph {
     if (cache.has(host)) return cache.get(host);
     this.definitionFilters += 1;
     const candidates = (this.contestedHosts.get(host) ?? []).filter(
-      (config) => isExportedTo(config.exportTo.scope, config.namespace, asked.namespace) && scopeImportsHosts(asked, config.namespace, [host]),
+      (config) => isExportedTo(config.exportTo.scope, config.namespace, asked.namespace) && scopeImportsHosts(asked, config.namespace, [host], egressMatchOf(config.kind)),
     );
     const namespace = candidates.length === 0 ? undefined : (this.chooseDefinition?.(asked, candidates) ?? candidates[0]!).namespace;
     cache.set(host, namespace);
@@ -608,7 +614,8 @@ export class ImportGraph {
     if (cached) return cached;
     const imported = new Set<ConfigObject>();
     for (const egress of egressHosts) {
-      if (egress.namespace === '*') for (const entry of this.publicIndex.overlapping(egress.dnsName)) imported.add(entry.config);
+      if (egress.namespace !== '*') continue;
+      for (const entry of this.publicIndex.overlapping(egress.dnsName)) if (entryImportedBy(entry, egress.dnsName)) imported.add(entry.config);
     }
     const byOwner = new Map<string, ConfigObject[]>();
     for (const config of imported) pushTo(byOwner, config.namespace, config);
@@ -624,7 +631,7 @@ export class ImportGraph {
     if (!imported) {
       imported = [];
       for (const entry of this.publicByNamespace.get(egress.namespace) ?? []) {
-        if (entry.hosts.some((host) => hostsOverlap(egress.dnsName, host))) imported.push(entry.config);
+        if (entryImportedBy(entry, egress.dnsName)) imported.push(entry.config);
       }
       this.namedCache.set(egress.raw, imported);
     }
@@ -709,7 +716,7 @@ export class ImportGraph {
     const privateObjects = new Set<ConfigObject>();
     for (const entry of this.namedTo.get(namespace) ?? []) {
       const config = entry.config;
-      if (!inStar(config) && !namedPublic.has(config) && scopeImportsHosts(scope, config.namespace, entry.hosts) && !hiddenRule(config, entry.hosts)) privateObjects.add(config);
+      if (!inStar(config) && !namedPublic.has(config) && scopeImportsHosts(scope, config.namespace, entry.hosts, egressMatchOf(config.kind)) && !hiddenRule(config, entry.hosts)) privateObjects.add(config);
     }
     const namedPublicByOwner = new Map<string, ConfigObject[]>();
     for (const config of namedPublic) pushTo(namedPublicByOwner, config.namespace, config);
@@ -912,10 +919,15 @@ export class PublicImporterIndex {
     const naming = new Set<string>();
     const entry = this.publicEntryOf(config);
     if (!entry) return { parts: new Set(), partOf: this.groupPart, single: naming, hidden: new Set() };
-    for (const host of entry.hosts) for (const group of this.groupsByEgress.overlapping(host)) groups.add(group);
+    const match = egressMatchOf(config.kind);
+    for (const host of entry.hosts) {
+      for (const group of this.groupsByEgress.overlapping(host)) {
+        if (match === 'overlapping' || group.starEgress.some((egress) => egressDnsMatches(egress.dnsName, host, match))) groups.add(group);
+      }
+    }
     for (const { namespace, dnsName } of this.namingOwner.get(config.namespace) ?? []) {
       if (naming.has(namespace) || groups.has(this.groupOf.get(namespace)!)) continue;
-      if (entry.hosts.some((host) => hostsOverlap(dnsName, host))) naming.add(namespace);
+      if (entry.hosts.some((host) => egressDnsMatches(dnsName, host, match))) naming.add(namespace);
     }
     if (this.hostChoice?.contested(config)) return this.contestedImporters(config, entry.hosts, groups, naming);
     // Importers whose own rules hide this one.

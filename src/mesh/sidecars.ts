@@ -6,7 +6,7 @@
  */
 import type { K8sObject, NamespaceInfo } from '../snapshot/types.js';
 import { compareByAge, parseEgressHost, sidecarEgressHostsOf, workloadSelectorOf, type SidecarEgressHost } from './accessors.js';
-import { hostsOverlap } from './hosts.js';
+import { hostMatches, hostsOverlap } from './hosts.js';
 import { isAmbientLabelled } from './injection.js';
 
 export const IMPORT_ALL: SidecarEgressHost = parseEgressHost('*/*');
@@ -50,18 +50,39 @@ export function defaultScope(namespace: string): SidecarScope {
   return { namespace, kind: 'default', egressHosts: [IMPORT_ALL], egressDeclared: false };
 }
 
+/**
+ * How an egress host's DNS part selects a host (pilot/pkg/model/sidecar.go, the same from 1.22 to
+ * 1.30): a service (Kubernetes Service or ServiceEntry, and with it the DestinationRules that
+ * configure it) only when its hostname is covered by the egress host (`hostClassification.Matches`:
+ * `SubsetOf`, so `*\/api.example.com` does not import a `*.example.com` ServiceEntry); a
+ * VirtualService when either covers the other (`VSMatches`: `Matches`, kept bidirectional for
+ * backwards compatibility), except those Istio generates from Gateway API mesh routes, which
+ * match like services (`useGatewaySemantics`).
+ */
+export type EgressMatch = 'covered' | 'overlapping';
+
+/** The EgressMatch of an object kind: only VirtualServices overlap. */
+export function egressMatchOf(kind: string): EgressMatch {
+  return kind === 'VirtualService' ? 'overlapping' : 'covered';
+}
+
+/** Does an egress host's DNS part select `host` (see EgressMatch)? */
+export function egressDnsMatches(dnsName: string, host: string, match: EgressMatch): boolean {
+  return match === 'overlapping' ? hostsOverlap(dnsName, host) : hostMatches(dnsName, host);
+}
+
 /** Does one egress host of a scope in `scopeNamespace` import an object of `ownerNamespace` with `host`? */
-export function egressHostImports(egress: SidecarEgressHost, scopeNamespace: string, ownerNamespace: string, host: string): boolean {
+export function egressHostImports(egress: SidecarEgressHost, scopeNamespace: string, ownerNamespace: string, host: string, match: EgressMatch): boolean {
   // Keywords never match as literal names (an offline object "in namespace ." must not pass for local config).
   const nsMatches =
     egress.namespace === '*' ||
     (egress.namespace === '.' ? ownerNamespace === scopeNamespace : egress.namespace !== '~' && egress.namespace !== '' && egress.namespace === ownerNamespace);
-  return nsMatches && hostsOverlap(egress.dnsName, host);
+  return nsMatches && egressDnsMatches(egress.dnsName, host, match);
 }
 
 /** Does the scope import an object of `ownerNamespace` declaring any of `hosts`? (visibility checked separately) */
-export function scopeImportsHosts(scope: SidecarScope, ownerNamespace: string, hosts: string[]): boolean {
-  for (const egress of scope.egressHosts) for (const host of hosts) if (egressHostImports(egress, scope.namespace, ownerNamespace, host)) return true;
+export function scopeImportsHosts(scope: SidecarScope, ownerNamespace: string, hosts: readonly string[], match: EgressMatch): boolean {
+  for (const egress of scope.egressHosts) for (const host of hosts) if (egressHostImports(egress, scope.namespace, ownerNamespace, host, match)) return true;
   return false;
 }
 
@@ -95,10 +116,10 @@ function importsFromOtherNamespaces(egress: SidecarEgressHost): boolean {
  * of its scopes for any namespace other than the owner (for a group shape: any member whose
  * egress hosts do not name the owner).
  */
-export function shapeImportsHosts(shape: ScopeShape, ownerNamespace: string, hosts: readonly string[]): boolean {
+export function shapeImportsHosts(shape: ScopeShape, ownerNamespace: string, hosts: readonly string[], match: EgressMatch): boolean {
   for (const egress of shape.foreignEgress) {
     if (egress.namespace !== '*' && egress.namespace !== ownerNamespace) continue;
-    for (const host of hosts) if (hostsOverlap(egress.dnsName, host)) return true;
+    for (const host of hosts) if (egressDnsMatches(egress.dnsName, host, match)) return true;
   }
   return false;
 }

@@ -1,8 +1,7 @@
 import { compareByAge, describe, refOf } from '../../mesh/accessors.js';
 import { namespacesSingledOutBy, type ConfigObject } from '../../mesh/config-objects.js';
 import { isExportedTo } from '../../mesh/exportto.js';
-import { hostsOverlap } from '../../mesh/hosts.js';
-import { answeredNamespaces, answersByShape, scopeImportsHosts, shapeImportsHosts, type ScopeShape } from '../../mesh/sidecars.js';
+import { answeredNamespaces, answersByShape, egressDnsMatches, egressMatchOf, scopeImportsHosts, shapeImportsHosts, type ScopeShape } from '../../mesh/sidecars.js';
 import { chooseServiceDefinition, chooseVirtualService, type DecidedBy, type HostChoice } from '../../mesh/precedence.js';
 import type { MeshModel } from '../../mesh/model.js';
 import type { Rule, RuleResult } from '../types.js';
@@ -96,13 +95,15 @@ function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService',
   for (const config of publicDefinitions) pushTo(publicByOwner, config.namespace, config);
   const agePosition = new Map(publicDefinitions.map((config, position) => [config, position]));
   const publicSeenByShape = new Map<ScopeShape, ConfigObject[]>();
+  // Every definition here is of `kind`: ServiceEntries are imported by egress hosts covering the host, VirtualServices by overlapping ones (EgressMatch).
+  const match = egressMatchOf(kind);
   // The public definitions a shape imports (shapeImportsHosts for each, oldest first). All of them
   // have this host, so a `*` egress host overlapping it imports every one, and an `owner/...`
   // egress host those of its owner: no walk over every definition for each namespace's shape.
   const publicSeenBy = (shape: ScopeShape): ConfigObject[] => {
     let seen = publicSeenByShape.get(shape);
     if (!seen) {
-      const importing = shape.foreignEgress.filter((egress) => hostsOverlap(egress.dnsName, host));
+      const importing = shape.foreignEgress.filter((egress) => egressDnsMatches(egress.dnsName, host, match));
       if (importing.some((egress) => egress.namespace === '*')) seen = publicDefinitions;
       else {
         const owners = new Set(importing.map((egress) => egress.namespace));
@@ -118,11 +119,11 @@ function evaluateHost(model: MeshModel, kind: 'ServiceEntry' | 'VirtualService',
     let visibleServices: ConfigObject[];
     if (!singledOut) {
       visible = publicSeenBy(shape);
-      visibleServices = publicServices.filter((service) => shapeImportsHosts(shape, service.namespace, service.hosts));
+      visibleServices = publicServices.filter((service) => shapeImportsHosts(shape, service.namespace, service.hosts, 'covered'));
     } else {
       const scopes = sidecars.scopesOf(namespace);
       const sees = (config: ConfigObject, hosts: string[]) =>
-        isExportedTo(config.exportTo.scope, config.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, config.namespace, hosts));
+        isExportedTo(config.exportTo.scope, config.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, config.namespace, hosts, egressMatchOf(config.kind)));
       const ownOrNamed = (related.get(namespace) ?? []).filter((config) => sees(config, [host]));
       // N's own ServiceEntry wins in N from 1.24 on (and behind a Sidecar before); not before 1.24
       // without a Sidecar, where an own public one ranks by age.

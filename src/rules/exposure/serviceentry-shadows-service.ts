@@ -54,9 +54,9 @@ export const serviceEntryShadowsServiceRule: Rule = {
 function entryWinsInOwnNamespace(model: MeshModel, entry: ConfigObject, entryHost: string, service: ConfigObject): boolean {
   const namespace = entry.namespace;
   const scopes = model.sidecars().scopesOf(namespace);
-  const entryVisible = isExportedTo(entry.exportTo.scope, namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, namespace, [entryHost]));
+  const entryVisible = isExportedTo(entry.exportTo.scope, namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, namespace, [entryHost], 'covered'));
   if (!entryVisible) return false;
-  const serviceVisible = isExportedTo(service.exportTo.scope, service.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, service.namespace, service.hosts));
+  const serviceVisible = isExportedTo(service.exportTo.scope, service.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, service.namespace, service.hosts, 'covered'));
   if (!serviceVisible) return true;
   if (isWildcard(entryHost)) return false;
   const sidecarDeclared = scopes[0]!.kind !== 'default';
@@ -76,12 +76,12 @@ function namespacesWhereEntryWins(model: MeshModel, entry: ConfigObject, entryHo
     let serviceVisible: boolean;
     if (!singledOut) {
       // Not singled out: it sees only `*` exports, through its scopes' foreign egress hosts.
-      entryVisible = entry.exportTo.scope.all && shapeImportsHosts(shape, entry.namespace, [entryHost]);
-      serviceVisible = service.exportTo.scope.all && shapeImportsHosts(shape, service.namespace, service.hosts);
+      entryVisible = entry.exportTo.scope.all && shapeImportsHosts(shape, entry.namespace, [entryHost], 'covered');
+      serviceVisible = service.exportTo.scope.all && shapeImportsHosts(shape, service.namespace, service.hosts, 'covered');
     } else {
       const scopes = sidecars.scopesOf(namespace);
-      entryVisible = isExportedTo(entry.exportTo.scope, entry.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, entry.namespace, [entryHost]));
-      serviceVisible = isExportedTo(service.exportTo.scope, service.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, service.namespace, service.hosts));
+      entryVisible = isExportedTo(entry.exportTo.scope, entry.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, entry.namespace, [entryHost], 'covered'));
+      serviceVisible = isExportedTo(service.exportTo.scope, service.namespace, namespace) && scopes.some((scope) => scopeImportsHosts(scope, service.namespace, service.hosts, 'covered'));
     }
     if (!entryVisible) return undefined;
     if (!serviceVisible) return true;

@@ -62,7 +62,7 @@ export const virtualServiceForeignHostRule: Rule = {
       // their scopes' foreign egress hosts: decided once per scope shape, not per namespace.
       const imports = (namespace: string, shape: ScopeShape, singledOut: boolean): true | undefined => {
         if (namespace === vs.namespace) return undefined;
-        if (!singledOut) return vs.exportTo.scope.all && shapeImportsHosts(shape, vs.namespace, vs.hosts) ? true : undefined;
+        if (!singledOut) return vs.exportTo.scope.all && shapeImportsHosts(shape, vs.namespace, vs.hosts, 'overlapping') ? true : undefined;
         return sidecars.scopesOf(namespace).some((scope) => scopeImports(scope, vs)) ? true : undefined;
       };
       const importers = answeredNamespaces(answersByShape(model.nonSystemShapes(), namespacesSingledOutBy([vs]), imports));

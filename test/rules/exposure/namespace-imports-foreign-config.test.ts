@@ -51,6 +51,15 @@ spec:
   trafficPolicy: {tls: {mode: DISABLE}}
 `;
 
+const nsSidecar = (namespace: string, hosts: string) => `
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: ${namespace}}
+spec:
+  egress: [{hosts: ${hosts}}]
+`;
+
 runRuleTests(namespaceImportsForeignConfigRule, {
   valid: [
     {
@@ -96,8 +105,34 @@ runRuleTests(namespaceImportsForeignConfigRule, {
       manifests: ns('tenant-a', 'tenant-b') + se('tenant-b', 'partner-api', 'api.partner.example.com', '[".", "tenant-a"]'),
       config: { allowedShares: [{ from: 'tenant-b', to: 'tenant-*', kinds: ['ServiceEntry'], names: ['partner-*'], reason: 'partner API owned by team b' }] },
     },
+    {
+      // sidecar.go hostClassification.Matches: a service is imported when the egress host covers its
+      // hostname (SubsetOf), so a narrower egress host does not import a wider wildcard ServiceEntry.
+      name: "an egress host inside another tenant's wildcard ServiceEntry does not import it",
+      manifests: ns('tenant-a', 'tenant-b') + nsSidecar('tenant-a', '["./*", "istio-system/*"]') + nsSidecar('tenant-b', '["./*", "*/api.partner.example.com"]') + se('tenant-a', 'partners', '"*.partner.example.com"', '["*"]'),
+    },
   ],
   invalid: [
+    {
+      name: 'an egress host covering the wildcard ServiceEntry imports it',
+      manifests: ns('tenant-a', 'tenant-b') + nsSidecar('tenant-a', '["./*", "istio-system/*"]') + nsSidecar('tenant-b', '["./*", "*/*.example.com"]') + se('tenant-a', 'partners', '"*.partner.example.com"', '["*"]'),
+      findings: [{ namespace: 'tenant-b', check: (f) => expect(f.evidence.foreignObjects).toEqual(['ServiceEntry tenant-a/partners']) }],
+    },
+    {
+      // VSMatches: VirtualServices (not generated from Gateway API routes) match either way.
+      name: "an egress host inside another tenant's wildcard VirtualService imports it",
+      manifests: ns('tenant-a', 'tenant-b') + nsSidecar('tenant-a', '["./*", "istio-system/*"]') + nsSidecar('tenant-b', '["./*", "*/api.partner.example.com"]') + `
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: partners, namespace: tenant-a}
+spec:
+  hosts: ["*.partner.example.com"]
+  exportTo: ["*"]
+  http: [{route: [{destination: {host: gateway.tenant-a.svc.cluster.local}}]}]
+`,
+      findings: [{ namespace: 'tenant-b', check: (f) => expect(f.evidence.foreignObjects).toEqual(['VirtualService tenant-a/partners']) }],
+    },
     {
       name: 'seed: a tenant ServiceEntry without exportTo reaches every other tenant',
       manifests: ns('tenant-a', 'tenant-b', 'tenant-c') + se('tenant-a', 'hijack', 'api.partner.example.com'),

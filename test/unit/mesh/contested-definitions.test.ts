@@ -23,7 +23,7 @@ function chosenNamespace(m: MeshModel, scope: SidecarScope, host: string): strin
   const candidates = m
     .configObjects()
     .filter((config) => (config.kind === 'Service' || config.kind === 'ServiceEntry') && config.hosts.includes(host))
-    .filter((config) => isExportedTo(config.exportTo.scope, config.namespace, scope.namespace) && scopeImportsHosts(scope, config.namespace, [host]));
+    .filter((config) => isExportedTo(config.exportTo.scope, config.namespace, scope.namespace) && scopeImportsHosts(scope, config.namespace, [host], 'covered'));
   return chooseServiceDefinition(scope.namespace, candidates, m.snapshot.istioVersion, { sidecarDeclared: scope.kind !== 'default', unified: m.hostPrecedence.unified })?.winner.namespace;
 }
 
@@ -81,7 +81,7 @@ describe('contested hostnames: one choice per scope shape', () => {
             const definedPublicly = m.configObjects().some((config) => config.kind !== 'DestinationRule' && config.namespace === owner && config.hosts.includes(ruleHost) && config.exportTo.scope.all);
             // A scope uses the rule when it imports the owner's definition, has no rule of its own
             // for the host, and (for a contested host) picks the owner's definition.
-            const imports = (scope: SidecarScope) => scopeImportsHosts(scope, owner, [ruleHost]);
+            const imports = (scope: SidecarScope) => scopeImportsHosts(scope, owner, [ruleHost], 'covered');
             const dead = (scope: SidecarScope) => ownRuleCovers(m, scope.namespace, ruleHost) || (contested.includes(ruleHost) && chosenNamespace(m, scope, ruleHost) !== owner);
             const expected = !definedPublicly
               ? []

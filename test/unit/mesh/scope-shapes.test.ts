@@ -114,8 +114,10 @@ describe('shapeImportsHosts', () => {
           const { shapeOf } = index.groupByShape(['a', 'b', 'c', 'istio-system']);
           for (const namespace of ['a', 'b', 'c', 'istio-system']) {
             if (namespace === owner) continue;
-            const perScope = index.scopesOf(namespace).some((scope) => scopeImportsHosts(scope, owner, hosts));
-            expect(shapeImportsHosts(shapeOf.get(namespace)!, owner, hosts)).toBe(perScope);
+            for (const match of ['covered', 'overlapping'] as const) {
+              const perScope = index.scopesOf(namespace).some((scope) => scopeImportsHosts(scope, owner, hosts, match));
+              expect(shapeImportsHosts(shapeOf.get(namespace)!, owner, hosts, match)).toBe(perScope);
+            }
           }
         },
       ),

@@ -104,18 +104,23 @@ describe('egress hosts', () => {
     expect(sidecarEgressHostsOf(s)?.map((h) => h.raw)).toEqual(['./*', 'b/x.example.com']);
   });
   it.each([
-    ['*/*', 'tenant-a', 'tenant-b', 'x.example.com', true],
-    ['./*', 'tenant-a', 'tenant-a', 'x.example.com', true],
-    ['./*', 'tenant-a', 'tenant-b', 'x.example.com', false],
-    ['tenant-b/*.example.com', 'tenant-a', 'tenant-b', 'x.example.com', true],
-    ['tenant-b/*.example.com', 'tenant-a', 'tenant-c', 'x.example.com', false],
-    ['*/api.example.com', 'tenant-a', 'tenant-b', '*.example.com', true],
-    ['*/api.example.com', 'tenant-a', 'tenant-b', 'web.example.com', false],
-    ['~/*', 'tenant-a', 'tenant-a', 'x.example.com', false],
-    ['./*', 'shared', '.', 'x.example.com', false], // a keyword is never a literal owner name
-    ['~/*', 'shared', '~', 'x.example.com', false],
-  ])('%s in %s imports an object of %s with host %s: %s', (raw, scopeNs, owner, host, expected) => {
-    expect(egressHostImports(parseEgressHost(raw), scopeNs, owner, host)).toBe(expected);
+    ['*/*', 'tenant-a', 'tenant-b', 'x.example.com', true, 'overlapping'],
+    ['./*', 'tenant-a', 'tenant-a', 'x.example.com', true, 'overlapping'],
+    ['./*', 'tenant-a', 'tenant-b', 'x.example.com', false, 'overlapping'],
+    ['tenant-b/*.example.com', 'tenant-a', 'tenant-b', 'x.example.com', true, 'covered'],
+    ['tenant-b/*.example.com', 'tenant-a', 'tenant-c', 'x.example.com', false, 'covered'],
+    // sidecar.go: a VirtualService is imported when either host covers the other (VSMatches: Matches)...
+    ['*/api.example.com', 'tenant-a', 'tenant-b', '*.example.com', true, 'overlapping'],
+    // ...a service only when the egress host covers its hostname (hostClassification.Matches: SubsetOf).
+    ['*/api.example.com', 'tenant-a', 'tenant-b', '*.example.com', false, 'covered'],
+    ['*/*.example.com', 'tenant-a', 'tenant-b', '*.api.example.com', true, 'covered'],
+    ['*/*.api.example.com', 'tenant-a', 'tenant-b', '*.example.com', false, 'covered'],
+    ['*/api.example.com', 'tenant-a', 'tenant-b', 'web.example.com', false, 'overlapping'],
+    ['~/*', 'tenant-a', 'tenant-a', 'x.example.com', false, 'overlapping'],
+    ['./*', 'shared', '.', 'x.example.com', false, 'overlapping'], // a keyword is never a literal owner name
+    ['~/*', 'shared', '~', 'x.example.com', false, 'overlapping'],
+  ] as const)('%s in %s imports an object of %s with host %s: %s (%s)', (raw, scopeNs, owner, host, expected, match) => {
+    expect(egressHostImports(parseEgressHost(raw), scopeNs, owner, host, match)).toBe(expected);
   });
   it('outboundTrafficPolicy {} means REGISTRY_ONLY', () => {
     expect(sidecarOutboundModeOf(sidecar('a', 's', { outboundTrafficPolicy: {} }))).toBe('REGISTRY_ONLY');
