@@ -5,7 +5,7 @@
  * `--context` (`--against` alone). The scan then compares the findings of the result with
  * those of the base.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { InputTooLargeError, readTextBounded } from '../read-bounded.js';
 import { resolve } from 'node:path';
 import { loadManifests, describeFsError } from '../snapshot/manifests.js';
 import { overlaySnapshot, parseObjectReference, type ObjectReference } from '../snapshot/overlay.js';
@@ -45,11 +45,9 @@ export interface ChangeRun {
 export function readSavedSnapshotFile(path: string, options: Omit<LoadSavedOptions, 'name'>, shownAs: string): ClusterSnapshot {
   let text: string;
   try {
-    const size = statSync(path).size;
-    if (size > MAX_SAVED_SNAPSHOT_BYTES) throw new UsageError(`snapshot ${shownAs} is ${size} bytes, over the ${MAX_SAVED_SNAPSHOT_BYTES}-byte limit`);
-    text = readFileSync(path, 'utf8');
+    text = readTextBounded(path, MAX_SAVED_SNAPSHOT_BYTES);
   } catch (error) {
-    if (error instanceof UsageError) throw error;
+    if (error instanceof InputTooLargeError) throw new UsageError(`snapshot ${shownAs} is too large: ${error.message}`);
     throw new UsageError(`cannot read snapshot ${shownAs}: ${describeFsError(error)}`);
   }
   let document: unknown;
@@ -80,9 +78,12 @@ function objectReferences(values: string[], cwd: string): ObjectReference[] {
   return references;
 }
 
+/** A --removed-object @FILE list: a line per object, so a few MiB is already hundreds of thousands. */
+const MAX_REFERENCE_LIST_BYTES = 16 * 1024 * 1024;
+
 function readReferenceList(path: string, shownAs: string): string[] {
   try {
-    return readFileSync(path, 'utf8')
+    return readTextBounded(path, MAX_REFERENCE_LIST_BYTES)
       .split(/\r?\n/)
       .map((line) => line.replace(/#.*$/, '').trim())
       .filter(Boolean);

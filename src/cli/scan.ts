@@ -5,7 +5,7 @@
  * happens here or in the modules it calls at the edges (snapshot loading, sinks).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { discoverConfigFile, repositoryRoot } from '../config/discover.js';
 import { ALL_RULES } from '../rules/registry.js';
@@ -22,6 +22,7 @@ import type { ClusterScanResult, ScanReport } from '../report/types.js';
 import { parseIstioVersion } from '../snapshot/assemble.js';
 import { demoFleetDir, InputFileError, loadDemoFleet, readDocumentFile, readMeshConfigFile, readMeshRevisionProfileFile, snapshotFromManifests } from '../snapshot/offline.js';
 import { describeFsError, MAX_JSON_FILE_BYTES } from '../snapshot/manifests.js';
+import { readTextBounded } from '../read-bounded.js';
 import { SNAPSHOT_KINDS, type ClusterSnapshot, type IstioVersion } from '../snapshot/types.js';
 import type { Finding } from '../rules/types.js';
 import type { ChangeRun } from './change.js';
@@ -540,12 +541,15 @@ function warnAboutObjectsOutsideTenants(snapshot: ClusterSnapshot, tenants: stri
   io.stderr(`warning: ${outside.length} scanned object(s) are outside the tenant namespaces (${tenants.join(', ')}): ${named}${outside.length > 5 ? ', ...' : ''}. Findings about them are left out; give their namespace with --tenant or --namespace to judge them.\n`);
 }
 
+/** A JSON report of the largest fleets is a few hundred MB (as a saved snapshot; saved.ts is not loaded here for start-up). */
+const MAX_BASELINE_BYTES = 512 * 1024 * 1024;
+
 async function readBaseline(path: string, shownAs: string): Promise<Map<string, Finding[]>> {
   // Loaded only with --baseline (it compiles its schema with ajv): start-up.
   const { BaselineError, parseBaselineReport } = await import('../report/baseline.js');
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextBounded(path, MAX_BASELINE_BYTES);
   } catch (error) {
     throw new UsageError(`cannot read --baseline ${shownAs}: ${describeFsError(error)}`);
   }

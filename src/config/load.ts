@@ -4,7 +4,7 @@
  * schema cannot express (known rule ids, real dates). Every error names the file, the
  * path of the bad field (`suppressions[0].expires`) and, when known, the line.
  */
-import { readFileSync } from 'node:fs';
+import { readTextBounded } from '../read-bounded.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { SCANNER_CONFIG_SCHEMA } from './schema.js';
@@ -116,6 +116,9 @@ export function parseScannerConfig(text: string, fileName: string, options: Pars
   return defaultConfig(settings);
 }
 
+/** A configuration file is a few KiB; far more is not one (or is `/dev/zero`). */
+const MAX_CONFIG_FILE_BYTES = 4 * 1024 * 1024;
+
 /**
  * Reads and validates the configuration file at `path`. Callers pass the rule catalogue's ids
  * (configuration sits below the rules and does not import them).
@@ -123,9 +126,10 @@ export function parseScannerConfig(text: string, fileName: string, options: Pars
 export function loadScannerConfig(path: string, options: ParseConfigOptions): ScannerConfig {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextBounded(path, MAX_CONFIG_FILE_BYTES);
   } catch (error) {
-    throw new ConfigError(`cannot read configuration file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new ConfigError(`cannot read configuration file ${path}: ${code ?? message}`);
   }
   return parseScannerConfig(text, path, options);
 }

@@ -11,7 +11,8 @@
  * creationTimestamp, status, last-applied annotation) is left out.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, rmdirSync, rmSync } from 'node:fs';
+import { readPrefix, readTextBounded } from '../read-bounded.js';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { LazyObjectIndex } from '../rules/suppression.js';
@@ -185,10 +186,13 @@ function isContainedPath(path: string): boolean {
   return path.split(/[\\/]/).every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }
 
+/** The index lists one path a line per fix file written: more than this is not an index the scanner wrote. */
+const MAX_FIX_INDEX_BYTES = 64 * 1024 * 1024;
+
 function readFixIndex(dir: string): string[] {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(join(dir, FIX_INDEX_FILE), 'utf8'));
+    parsed = JSON.parse(readTextBounded(join(dir, FIX_INDEX_FILE), MAX_FIX_INDEX_BYTES));
   } catch {
     return [];
   }
@@ -203,7 +207,9 @@ function writeFixIndex(dir: string, files: string[]): void {
 
 function isGeneratedFixFile(path: string): boolean {
   try {
-    return readFileSync(path, 'utf8').startsWith(GENERATED_HEADER);
+    // Only the header is compared: a regular file's first bytes, nothing else (no FIFO, no device).
+    if (!lstatSync(path).isFile()) return false;
+    return readPrefix(path, Buffer.byteLength(GENERATED_HEADER)).toString('utf8') === GENERATED_HEADER;
   } catch {
     return false;
   }

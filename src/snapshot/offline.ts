@@ -3,7 +3,8 @@
  * (each folder of demo/ is one cluster, with optional aks-cluster.json and
  * mesh-revision-profile.json beside the manifests). Both end in assembleSnapshot.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { InputTooLargeError, readTextBounded } from '../read-bounded.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -27,10 +28,9 @@ function yamlErrorSummary(error: Error): string {
 export function readDocumentFile(path: string, what: string): Record<string, unknown> {
   let text: string;
   try {
-    if (statSync(path).size > MAX_MANIFEST_FILE_BYTES) throw new InputFileError(`${what} ${path} is too large`);
-    text = readFileSync(path, 'utf8');
+    text = readTextBounded(path, MAX_MANIFEST_FILE_BYTES);
   } catch (error) {
-    if (error instanceof InputFileError) throw error;
+    if (error instanceof InputTooLargeError) throw new InputFileError(`${what} ${path} is too large: ${error.message}`);
     throw new InputFileError(`cannot read ${what} ${path}: ${describeFsError(error)}`);
   }
   let parsed: unknown;

@@ -169,47 +169,4 @@ function followLink(path: string, rootReal: string, fs: ManifestFs, result: Walk
   return hasManifestExtension(path) ? { real, isDirectory } : undefined;
 }
 
-export class InputTooLargeError extends Error {}
-
-/**
- * Reads a whole file (regular, FIFO or device) up to `limit` bytes. Throws InputTooLargeError
- * beyond it, without reading the rest.
- */
-export function readBounded(path: string, limit: number, fs: ManifestFs = nodeFs): Buffer {
-  const fd = fs.openSync(path, 'r');
-  try {
-    const stat = fs.fstatSync(fd);
-    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    if (stat.isFile() && stat.size > limit) throw new InputTooLargeError(`${stat.size} bytes exceeds the ${limit}-byte limit`);
-    return readFd(fd, limit, fs, stat.isFile() ? stat.size : 0);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** Reused for reads of unknown length (pipes) and the end-of-file probe: no allocation per file. */
-const scratch = Buffer.allocUnsafeSlow(64 * 1024);
-
-function readFd(fd: number, limit: number, fs: ManifestFs, expectedSize: number): Buffer {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  if (expectedSize > 0 && expectedSize <= limit) {
-    // A regular file: one buffer of its size, filled by as many reads as it takes.
-    const whole = Buffer.allocUnsafe(expectedSize);
-    while (total < expectedSize) {
-      const read = fs.readSync(fd, whole, total, expectedSize - total, null);
-      if (read === 0) break;
-      total += read;
-    }
-    chunks.push(whole.subarray(0, total));
-    if (total < expectedSize) return chunks[0]!;
-  }
-  for (;;) {
-    const read = fs.readSync(fd, scratch, 0, scratch.length, null);
-    if (read === 0) break;
-    total += read;
-    if (total > limit) throw new InputTooLargeError(`more than ${limit} bytes (the limit)`);
-    chunks.push(Buffer.from(scratch.subarray(0, read)));
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
-}
+export { InputTooLargeError, readBounded } from '../../read-bounded.js';
