@@ -22,6 +22,9 @@ export const sidecarMultipleDefaultsRule: Rule = {
     const results: RuleResult[] = [];
     const sidecars = model.sidecars();
     for (const namespace of [...model.snapshot.namespaces.keys()].sort()) {
+      // No sidecar runs there, so no Sidecar is used: sidecar-in-ambient-namespace reports them
+      // (istioctl analyze's sidecar/selector.go skips ambient namespaces too, NamespaceInAmbientMode).
+      if (sidecars.isAmbient(namespace)) continue;
       // A workloadSelector without labels selects every workload and comes before the
       // selector-less Sidecars whatever their age (istioctl analyze's sidecar.SelectorAnalyzer
       // also counts it as namespace-wide; Istio's order: push_context.go initSidecarScopes).

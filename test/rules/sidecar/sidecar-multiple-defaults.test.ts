@@ -14,9 +14,19 @@ ${extra}  egress: [{hosts: ["./*"]}]
 runRuleTests(sidecarMultipleDefaultsRule, {
   valid: [
     { name: 'one default plus workload Sidecars', manifests: sidecar('default', '2024-01-01T00:00:00Z') + sidecar('legacy', '2023-01-01T00:00:00Z', '  workloadSelector: {labels: {app: legacy}}\n') },
+    {
+      name: 'two selector-less Sidecars in an ambient namespace: no sidecar uses either (sidecar-in-ambient-namespace)',
+      manifests: '---\napiVersion: v1\nkind: Namespace\nmetadata: {name: tenant-a, labels: {istio.io/dataplane-mode: ambient}}\n' + sidecar('strict', '2024-05-01T00:00:00Z') + sidecar('default', '2023-01-01T00:00:00Z'),
+    },
     { name: 'one Sidecar with a label-less workloadSelector alone', manifests: sidecar('everyone', '2024-01-01T00:00:00Z', '  workloadSelector: {labels: {}}\n') },
   ],
   invalid: [
+    {
+      // A sidecar injection label wins over the ambient one (injection.ts isAmbientLabelled): sidecars run, the rule applies.
+      name: 'two selector-less Sidecars in a namespace labelled ambient and istio-injection=enabled',
+      manifests: '---\napiVersion: v1\nkind: Namespace\nmetadata: {name: tenant-a, labels: {istio.io/dataplane-mode: ambient, istio-injection: enabled}}\n' + sidecar('strict', '2024-05-01T00:00:00Z') + sidecar('default', '2023-01-01T00:00:00Z'),
+      findings: [{ resourceName: 'default' }, { resourceName: 'strict', subjectKey: 'ignored:strict' }],
+    },
     {
       name: 'two selector-less Sidecars: the oldest is named',
       manifests: sidecar('strict', '2024-05-01T00:00:00Z') + sidecar('default', '2023-01-01T00:00:00Z'),
