@@ -1,4 +1,6 @@
 import { refOf, sidecarEgressHostsOf } from '../../mesh/accessors.js';
+import type { ConfigObject } from '../../mesh/config-objects.js';
+import { egressDnsMatches, egressMatchOf } from '../../mesh/sidecars.js';
 import type { Rule, RuleResult } from '../types.js';
 import { ISTIO_DOCS, listForMessage } from '../exposure/common.js';
 
@@ -42,7 +44,9 @@ export const sidecarEgressHostUnresolvedRule: Rule = {
         // `.` in the root namespace means each workload's namespace: any owner counts.
         const ownerOk = (owner: string): boolean =>
           host.namespace === '*' || owner === host.namespace || (host.namespace === '.' && (owner === namespace || namespace === model.rootNamespace));
-        if (!index.overlapping(host.dnsName).some(({ config }) => ownerOk(config.namespace))) problems.push(`${host.raw} (matches no host)`);
+        // A service counts only when the egress host covers its hostname, a VirtualService when either covers the other (EgressMatch).
+        const selects = ({ config, host: defined }: { config: ConfigObject; host: string }) => ownerOk(config.namespace) && egressDnsMatches(host.dnsName, defined, egressMatchOf(config.kind));
+        if (!index.overlapping(host.dnsName).some(selects)) problems.push(`${host.raw} (matches no host)`);
       }
       if (problems.length === 0) continue;
       results.push({

@@ -26,8 +26,31 @@ spec: {hosts: [api.example.com], exportTo: ["."]}
 runRuleTests(sidecarEgressHostUnresolvedRule, {
   valid: [
     { name: 'every host resolves', manifests: world + sidecar('["./*", "istio-system/*", "tenant-b/payments.tenant-b.svc.cluster.local", "./api.example.com", "~/*"]') },
+    {
+      // sidecar.go VSMatches: a VirtualService is selected when either host covers the other.
+      name: 'a host inside a wildcard VirtualService of the namespace',
+      manifests: `${world}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: partners, namespace: tenant-b}
+spec: {hosts: ["*.partner.example.com"], http: [{route: [{destination: {host: payments}}]}]}
+${sidecar('["tenant-b/api.partner.example.com"]')}`,
+    },
   ],
   invalid: [
+    {
+      // sidecar.go hostClassification.Matches: a service is selected only when the egress host covers its hostname.
+      name: 'a host inside a wildcard ServiceEntry of the namespace selects nothing',
+      manifests: `${world}
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: partners, namespace: tenant-b}
+spec: {hosts: ["*.partner.example.com"], ports: [{number: 443, name: tls, protocol: TLS}], resolution: NONE}
+${sidecar('["tenant-b/api.partner.example.com", "tenant-b/*.example.com"]')}`,
+      findings: [{ check: (f) => expect(f.evidence.unresolvedHosts).toEqual(['tenant-b/api.partner.example.com (matches no host)']) }],
+    },
     {
       name: 'unknown namespace, unknown host, malformed entry',
       manifests: world + sidecar('["tenant-z/*", "tenant-b/billing.tenant-b.svc.cluster.local", "api.example.com"]'),
