@@ -106,7 +106,12 @@ export function effectiveExportTo(object: K8sObject, meshConfig: MeshConfig, ver
       ?.split(',')
       .map((value) => value.trim())
       .filter(Boolean);
-    if (own && own.length === 0) own = undefined;
+    // Any non-empty annotation replaces the mesh default (kube/conversion.go ConvertService keeps
+    // its trimmed entries, empty ones included), so one listing no namespace (",") hides the Service.
+    if (own && own.length === 0) {
+      if (annotation !== '') return { values: [], source: 'annotation', scope: NONE, interpretation: 'the annotation names no namespace: visible in no namespace' };
+      own = undefined;
+    }
     source = 'annotation';
   } else {
     own = exportToOf(object);

@@ -97,6 +97,14 @@ describe('effectiveExportTo', () => {
     expect(effectiveExportTo(annotated, cfg, NEW)).toMatchObject({ source: 'annotation', values: ['.', 'tenant-c'] });
     expect(isExportedTo(effectiveExportTo(plain, cfg, NEW).scope, 'tenant-b', 'tenant-a')).toBe(false);
   });
+  it('a Service annotation naming no namespace hides the Service; an empty one is absent (kube/conversion.go ConvertService)', () => {
+    const commas = effectiveExportTo(obj('Service', 'tenant-b', 'payments', {}, { annotations: { 'networking.istio.io/exportTo': ' , ' } }), mesh(), NEW);
+    expect(commas).toMatchObject({ source: 'annotation', values: [] });
+    expect(isExportedTo(commas.scope, 'tenant-b', 'tenant-b')).toBe(false);
+    expect(isExportedTo(commas.scope, 'tenant-b', 'tenant-a')).toBe(false);
+    const empty = effectiveExportTo(obj('Service', 'tenant-b', 'payments', {}, { annotations: { 'networking.istio.io/exportTo': '' } }), mesh(), NEW);
+    expect(empty).toMatchObject({ source: 'built-in-default', values: ['*'] });
+  });
   it('old versions make a names-only default invisible everywhere', () => {
     const se = obj('ServiceEntry', 'tenant-a', 'se', { hosts: ['a.example.com'] });
     const result = effectiveExportTo(se, mesh({ defaultServiceExportTo: ['tenant-b'] }), OLD);
