@@ -1,9 +1,11 @@
 import { refOf } from '../../mesh/accessors.js';
 import { listenerAdmits, type Listener } from '../../mesh/gateway-api.js';
+import { OwnerList } from '../../mesh/imports.js';
 import { describeSelector, NAMESPACE_NAME_LABEL } from '../../mesh/label-selectors.js';
 import type { MeshModel } from '../../mesh/model.js';
 import type { K8sObject } from '../../snapshot/types.js';
 import { isRecord } from '../../records.js';
+import { withListSummary } from '../list-summary.js';
 import type { FindingFix, Rule, RuleResult } from '../types.js';
 import { countOf, listForMessage } from '../exposure/common.js';
 import { aksGatewayApiEvidence, INGRESS_DOCS, MAX_LISTED, nameOf } from './common.js';
@@ -12,23 +14,38 @@ interface Admission {
   listener: Listener;
   /** Admits every namespace, including ones created later. */
   everyNamespace: boolean;
-  /** Tenant namespaces other than the Gateway's own that it admits today. */
-  tenants: string[];
+  /** Tenant namespaces other than the Gateway's own that it admits today (a view over a list listeners with the same allowedRoutes share). */
+  tenants: OwnerList;
 }
 
-/** Which tenants a listener admits (namespacesFromSelector); undefined when it admits only its own namespace. */
-function admissionOf(model: MeshModel, listener: Listener): Admission | undefined {
+/**
+ * Which tenants a listener admits (namespacesFromSelector); undefined when it admits only its own
+ * namespace. Apart from `Same`, admission depends only on `from` and the selector, so the sorted
+ * tenants each distinct one admits are listed once (`admitted`), not once per listener: a
+ * Gateway per tenant with `from: All` would otherwise try every namespace per Gateway.
+ */
+function admissionOf(model: MeshModel, listener: Listener, admitted: Map<string, readonly string[]>): Admission | undefined {
   // A listener supporting no route kind (an unknown protocol, allowedRoutes.kinds naming none it
   // supports) admits no route whatever its namespaces: GenerateGatewaySupportedKinds returns none.
   if (listener.from === 'Same' || listener.kinds.length === 0) return undefined;
   const own = listener.gateway.metadata.namespace;
   const everyNamespace = listener.from === 'All' || (listener.selector?.valid === true && listener.selector.requirements.length === 0);
-  const tenants = model.tenantNamespaces().filter((namespace) => namespace !== own && listenerAdmits(listener, namespace, model.snapshot.namespaces.get(namespace)?.labels ?? {}));
-  return { listener, everyNamespace, tenants };
+  const key = listener.from === 'All' ? 'All' : `Selector ${JSON.stringify(listener.selector)}`;
+  let shared = admitted.get(key);
+  if (!shared) {
+    shared = Object.freeze(model.tenantNamespaces().filter((namespace) => listenerAdmits(listener, namespace, model.snapshot.namespaces.get(namespace)?.labels ?? {})));
+    admitted.set(key, shared);
+  }
+  return { listener, everyNamespace, tenants: new OwnerList(shared, own) };
+}
+
+/** listForMessage of a list known by its size and first entries. */
+function listForMessageOf(list: OwnerList, max = 3): string {
+  return list.size > max ? `${list.first(max).join(', ')} and ${list.size - max} more` : listForMessage(list.first(max));
 }
 
 function isBroad(admission: Admission): boolean {
-  return admission.everyNamespace || admission.tenants.length >= 2;
+  return admission.everyNamespace || admission.tenants.size >= 2;
 }
 
 /**
@@ -55,8 +72,9 @@ export const gatewayAllowedRoutesBroadRule: Rule = {
   evaluate({ model }) {
     const api = model.gatewayApi();
     const byGateway = new Map<K8sObject, Admission[]>();
+    const admitted = new Map<string, readonly string[]>();
     for (const listener of api.listeners) {
-      const admission = admissionOf(model, listener);
+      const admission = admissionOf(model, listener, admitted);
       if (!admission || !isBroad(admission)) continue;
       const list = byGateway.get(listener.gateway) ?? [];
       list.push(admission);
@@ -69,13 +87,17 @@ export const gatewayAllowedRoutesBroadRule: Rule = {
         const { listener } = admission;
         const attached = [...new Set(api.attachmentsOf(listener).map((attachment) => attachment.route.namespace))].sort();
         const attachedTenants = attached.filter((namespace) => model.isTenant(namespace) && namespace !== gateway.metadata.namespace);
-        const how = listener.from === 'All' ? 'from every namespace (allowedRoutes.namespaces.from: All)' : `from namespaces matching ${describeSelector(listener.selector!)}${admission.everyNamespace ? ', which is every namespace' : ` (${countOf(admission.tenants.length, 'tenant namespace')}: ${listForMessage(admission.tenants)})`}`;
+        const how = listener.from === 'All' ? 'from every namespace (allowedRoutes.namespaces.from: All)' : `from namespaces matching ${describeSelector(listener.selector!)}${admission.everyNamespace ? ', which is every namespace' : ` (${countOf(admission.tenants.size, 'tenant namespace')}: ${listForMessageOf(admission.tenants)})`}`;
         const host = listener.hostname ? `hostname ${listener.hostname}` : 'any hostname';
-        results.push({
+        const affected = admission.everyNamespace ? new OwnerList(model.tenantNamespaces(), gateway.metadata.namespace) : admission.tenants;
+        const result: RuleResult = {
           message: `Listener ${listener.name} of Gateway ${nameOf(gateway)} (port ${listener.port}, ${host}) admits routes ${how}; ${attachedTenants.length === 0 ? 'no tenant route is attached yet, but any tenant can attach one' : `routes of ${listForMessage(attachedTenants)} are attached and compete for its hostnames`}.`,
           namespace: gateway.metadata.namespace,
           resource: refOf(gateway),
-          affectedNamespaces: admission.everyNamespace ? model.tenantNamespaces().filter((namespace) => namespace !== gateway.metadata.namespace) : admission.tenants,
+          // Every (or every matching) tenant but the Gateway's own: a view over a shared sorted list, built when read.
+          get affectedNamespaces() {
+            return affected.toArray();
+          },
           subjectKey: listener.name,
           evidence: {
             listener: listener.name,
@@ -85,15 +107,16 @@ export const gatewayAllowedRoutesBroadRule: Rule = {
             from: listener.from,
             ...(listener.selector ? { selector: describeSelector(listener.selector) } : {}),
             admitsEveryNamespace: admission.everyNamespace,
-            admittedTenantNamespaces: admission.tenants.slice(0, MAX_LISTED),
-            admittedTenantNamespaceCount: admission.tenants.length,
+            admittedTenantNamespaces: admission.tenants.first(MAX_LISTED),
+            admittedTenantNamespaceCount: admission.tenants.size,
             attachedRouteNamespaces: attached,
             gatewayClass: typeof gateway.spec.gatewayClassName === 'string' ? gateway.spec.gatewayClassName : null,
             ...aksGatewayApiEvidence(model),
           },
           fix,
           source: gateway.source,
-        });
+        };
+        results.push(withListSummary(result, 'affectedNamespaces', affected));
       }
     }
     return results;
