@@ -15,7 +15,7 @@ import { defaultConfig, type ScannerConfig } from '../config/types.js';
 import { scanSnapshot } from '../report/scan-result.js';
 import { reportFormat, type RenderContext } from '../report/formats.js';
 import { withComparison } from '../report/compare.js';
-import { failingFindings } from '../report/gate.js';
+import { coverageBlock, failingFindings } from '../report/gate.js';
 import { applyTenantScope, splitTenantList, tenantMatcher } from '../report/scope.js';
 import { repositoryUrl } from '../report/links.js';
 import type { ClusterScanResult, ScanReport } from '../report/types.js';
@@ -389,15 +389,17 @@ function printable(text: string): string {
 function coverageVerdict(results: ClusterScanResult[], allowIncomplete: boolean, io: CliIo): string[] {
   let failed = 0;
   let partial = 0;
-  for (const { record } of results) {
+  for (const result of results) {
+    const { record } = result;
     const name = printable(record.cluster.name);
-    if (record.status === 'failed' || record.status === 'skipped') {
-      // Skipped by policy (no Entra ID) is not seen either: the gate cannot pass it.
-      io.stderr(`error: cluster ${name} ${record.status === 'skipped' ? 'was not scanned' : 'could not be scanned'}: ${printable(record.error)}\n`);
-      failed += 1;
-    } else if (record.status === 'partial' && !allowIncomplete) {
-      io.stderr(`error: cluster ${name} was read only in part (${printable(record.error)}); what was not read is unknown, not passed (--allow-incomplete accepts a partial scan)\n`);
+    // Failed, skipped by policy (no Entra ID) or read only in part: not seen, so the gate cannot pass it.
+    const blocked = coverageBlock(result, allowIncomplete);
+    if (blocked && record.status === 'partial') {
+      io.stderr(`error: cluster ${name} ${printable(blocked)}; what was not read is unknown, not passed (--allow-incomplete accepts a partial scan)\n`);
       partial += 1;
+    } else if (blocked) {
+      io.stderr(`error: cluster ${name} ${printable(blocked)}\n`);
+      failed += 1;
     } else if (record.status === 'partial') {
       io.stderr(`warning: cluster ${name} was read only in part (${printable(record.error)}); accepted with --allow-incomplete\n`);
     }
@@ -487,7 +489,7 @@ export async function runScan(options: ScanOptions, io: CliIo): Promise<number> 
     results = results.map((result, index) => applyTenantScope(result, { tenants, rootNamespace: inputs[index]!.snapshot.meshConfig.rootNamespace, comparing: change !== undefined }));
     if (source === 'manifests') warnAboutObjectsOutsideTenants(inputs[0]!.snapshot, tenants, io);
   }
-  const report: ScanReport = { scanId, scanner: { version: SCANNER_VERSION }, clusters: results, failOn };
+  const report: ScanReport = { scanId, scanner: { version: SCANNER_VERSION }, clusters: results, failOn, allowIncomplete: Boolean(options.allowIncomplete) };
 
   if (options.writeFixes) await writeFixFiles(inputs, results, resolve(io.cwd, options.writeFixes), io);
 

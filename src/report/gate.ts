@@ -28,6 +28,27 @@ export function gateExemption(result: ClusterScanResult, finding: Finding, failO
   return undefined;
 }
 
+/**
+ * Why the gate cannot vouch for a cluster's result, whatever its findings: it could not be
+ * scanned, was not scanned by policy, or was read only in part (unless --allow-incomplete).
+ * Undefined when it can. The exit code and every report's gate verdict read this.
+ */
+export function coverageBlock(result: ClusterScanResult, allowIncomplete: boolean): string | undefined {
+  const { status, error } = result.record;
+  if (status === 'failed') return `could not be scanned: ${error}`;
+  if (status === 'skipped') return `was not scanned: ${error}`;
+  if (status === 'partial' && !allowIncomplete) return `was read only in part (${error})`;
+  return undefined;
+}
+
+/** Clusters of the report the gate cannot vouch for, with why ("cluster b was read only in part (...)"). */
+export function blockedClusters(report: ScanReport): Array<{ cluster: string; reason: string }> {
+  return report.clusters.flatMap((result) => {
+    const reason = coverageBlock(result, Boolean(report.allowIncomplete));
+    return reason ? [{ cluster: result.record.cluster.name, reason }] : [];
+  });
+}
+
 export function gatingFindings(result: ClusterScanResult, failOn: FailOn): Finding[] {
   return result.findings.filter((finding) => gateExemption(result, finding, failOn) === undefined);
 }

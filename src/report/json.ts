@@ -13,7 +13,7 @@
 import type { SchemaObject } from 'ajv';
 import { CATEGORIES, type Finding } from '../rules/types.js';
 import { boundedAffected, boundedEvidence, boundedMatrix } from './bounded.js';
-import { failingFindings, gateExemption, type FailOn } from './gate.js';
+import { blockedClusters, failingFindings, gateExemption, type FailOn } from './gate.js';
 import type { BaselineState, ClusterScanResult, FindingScope, ScanReport } from './types.js';
 
 export interface JsonFinding {
@@ -73,7 +73,7 @@ export interface JsonReport {
   scanId: string;
   scanner: { version: string };
   /** The gate of the run: its threshold and how many findings fail it (CLI runs). */
-  gate?: { failOn: FailOn; failingFindings: number };
+  gate?: { failOn: FailOn; failingFindings: number; incompleteClusters?: string[] };
   clusters: JsonCluster[];
 }
 
@@ -151,10 +151,11 @@ function jsonCluster(result: ClusterScanResult, findings: JsonFinding[] | typeof
 function jsonReportOf(report: ScanReport, clusters: JsonCluster[] | typeof STREAMED): Omit<JsonReport, 'clusters'> & { clusters: JsonCluster[] | string } {
   const failOn = report.failOn;
   const failing = failOn ? failingFindings(report, failOn).length : 0;
+  const blocked = blockedClusters(report).map(({ cluster }) => cluster);
   return {
     scanId: report.scanId,
     scanner: { version: report.scanner.version },
-    ...(failOn ? { gate: { failOn, failingFindings: failing } } : {}),
+    ...(failOn ? { gate: { failOn, failingFindings: failing, ...(blocked.length > 0 ? { incompleteClusters: blocked } : {}) } } : {}),
     clusters,
   };
 }
@@ -276,7 +277,12 @@ export const JSON_REPORT_SCHEMA: SchemaObject = {
       type: 'object',
       additionalProperties: false,
       required: ['failOn', 'failingFindings'],
-      properties: { failOn: { enum: ['critical', 'high', 'medium', 'low', 'info', 'none'] }, failingFindings: { type: 'integer', minimum: 0 } },
+      properties: {
+        failOn: { enum: ['critical', 'high', 'medium', 'low', 'info', 'none'] },
+        failingFindings: { type: 'integer', minimum: 0 },
+        // Clusters the gate cannot pass whatever the findings: failed, skipped, or partial without --allow-incomplete.
+        incompleteClusters: { type: 'array', items: { type: 'string' } },
+      },
     },
     scanner: { type: 'object', additionalProperties: false, required: ['version'], properties: { version: { type: 'string', minLength: 1 } } },
     clusters: {

@@ -12,7 +12,7 @@
  */
 import { resourceLabel, sortFindings } from './render/common.js';
 import { boundedAffected } from './bounded.js';
-import { gateExemption, type FailOn } from './gate.js';
+import { coverageBlock, gateExemption, type FailOn } from './gate.js';
 import type { Finding } from '../rules/types.js';
 import type { ClusterScanResult, ScanReport } from './types.js';
 
@@ -60,13 +60,15 @@ function testcaseName(finding: Finding): string {
   return `${finding.ruleId}: ${where}${finding.subjectKey && !where.includes(finding.subjectKey) ? ` (${finding.subjectKey})` : ''}`;
 }
 
-function* clusterSuite(result: ClusterScanResult, failOn: FailOn): Generator<string> {
+function* clusterSuite(result: ClusterScanResult, failOn: FailOn, allowIncomplete: boolean): Generator<string> {
   const clusterName = result.record.cluster.name;
   const findings = sortFindings(result.findings);
   const exemptions = findings.map((finding) => gateExemption(result, finding, failOn));
   const failures = exemptions.filter((reason) => reason === undefined).length;
   const skipped = exemptions.length - failures;
-  const gateFails = failures > 0;
+  // A cluster not read in full fails the gate test case whatever its findings: what was not read is unknown.
+  const blocked = coverageBlock(result, allowIncomplete);
+  const gateFails = failures > 0 || blocked !== undefined;
   yield `  <testsuite${attributes({ name: `istio-isolation-scanner: ${clusterName}`, tests: findings.length + 1, failures: failures + (gateFails ? 1 : 0), errors: 0, skipped, timestamp: result.record.timeGenerated.replace(/Z$/, ''), time: (result.record.durationMs / 1000).toFixed(3) })}>\n`;
   yield `    <properties>\n`;
   yield `      <property${attributes({ name: 'status', value: result.record.status })}/>\n`;
@@ -77,7 +79,7 @@ function* clusterSuite(result: ClusterScanResult, failOn: FailOn): Generator<str
   const classPrefix = `istio-isolation-scanner.${clusterName}`;
   const gateTitle = failOn === 'none' ? 'gate is off (--fail-on none)' : `no unsuppressed finding at or above ${failOn}`;
   yield `    <testcase${attributes({ classname: `${classPrefix}.gate`, name: gateTitle, time: '0' })}>`;
-  if (gateFails) yield `\n      <failure${attributes({ message: `${failures} finding(s) fail the gate`, type: 'gate' })}/>\n    `;
+  if (gateFails) yield `\n      <failure${attributes({ message: blocked ? `the cluster ${blocked}; what was not read is unknown, not passed${failures > 0 ? `; ${failures} finding(s) fail the gate` : ''}` : `${failures} finding(s) fail the gate`, type: 'gate' })}/>\n    `;
   yield `</testcase>\n`;
   for (const [index, finding] of findings.entries()) {
     const reason = exemptions[index];
@@ -97,11 +99,11 @@ export function* renderJunit(report: ScanReport, options: JunitOptions): Generat
     const exemptions = result.findings.map((finding) => gateExemption(result, finding, options.failOn));
     const failing = exemptions.filter((reason) => reason === undefined).length;
     tests += result.findings.length + 1;
-    failures += failing + (failing > 0 ? 1 : 0);
+    failures += failing + (failing > 0 || coverageBlock(result, Boolean(report.allowIncomplete)) ? 1 : 0);
     skipped += exemptions.length - failing;
   }
   yield '<?xml version="1.0" encoding="UTF-8"?>\n';
   yield `<testsuites${attributes({ name: 'istio-isolation-scanner', tests, failures, errors: 0, skipped })}>\n`;
-  for (const result of report.clusters) yield* clusterSuite(result, options.failOn);
+  for (const result of report.clusters) yield* clusterSuite(result, options.failOn, Boolean(report.allowIncomplete));
   yield '</testsuites>\n';
 }

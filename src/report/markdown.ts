@@ -14,7 +14,7 @@ import { summaryOf } from '../rules/list-summary.js';
 import { SEVERITIES, type Finding, type Severity } from '../rules/types.js';
 import { exposureGraphOf, type ExposureEdge, type ExposureEdgeKind } from './exposure-graph.js';
 import { comparisonSummary, findingMarks, groupBySeverity, resourceLabel, scopeSummary, sortFindings } from './render/common.js';
-import { failingFindings, type FailOn } from './gate.js';
+import { blockedClusters, failingFindings, type FailOn } from './gate.js';
 import { ruleDocUrl } from './links.js';
 import type { ClusterScanResult, ScanReport } from './types.js';
 
@@ -198,8 +198,12 @@ export interface MarkdownOptions {
 
 function gateLine(report: ScanReport, failOn: FailOn | undefined): string {
   if (!failOn) return '';
-  if (failOn === 'none') return '\nThe gate is off (`--fail-on none`).\n';
+  // What could not be read is unknown, not passed: no "Gate passed" above a partial or failed scan.
+  const blocked = blockedClusters(report);
+  const coverage = blocked.length > 0 ? `**Gate failed:** ${blocked.map(({ cluster, reason }) => `cluster ${escapeMarkdown(cluster)} ${escapeMarkdown(reason)}`).join('; ')}; what was not read is unknown, not passed.` : '';
+  if (failOn === 'none') return `\n${coverage ? `${coverage} ` : ''}The findings gate is off (\`--fail-on none\`).\n`;
   const failing = failingFindings(report, failOn).length;
+  if (coverage) return `\n${coverage} ${failing > 0 ? `Besides, ${failing} finding(s) at or above ${failOn} fail it.` : `No finding at or above ${failOn} fails it.`}\n`;
   return `\n${failing > 0 ? `**Gate failed:** ${failing} finding(s) at or above ${failOn} fail it.` : `**Gate passed:** no finding at or above ${failOn} fails it.`}\n`;
 }
 

@@ -84,4 +84,6 @@ export interface ScanReport {
   clusters: ClusterScanResult[];
   /** The threshold the run gates on (`--fail-on`); outputs that mark failing findings read it. */
   failOn?: Severity | 'none';
+  /** `--allow-incomplete`: a partial scan does not stop the gate from passing. */
+  allowIncomplete?: boolean;
 }

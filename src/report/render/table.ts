@@ -10,7 +10,7 @@
 import { styleText } from 'node:util';
 import { countBySeverity } from '../scan-result.js';
 import { SEVERITIES, type Finding, type Severity } from '../../rules/types.js';
-import { gatingFindings, type FailOn } from '../gate.js';
+import { coverageBlock, gatingFindings, type FailOn } from '../gate.js';
 import type { ClusterScanResult, ScanReport } from '../types.js';
 import { exposureGraphOf } from '../exposure-graph.js';
 import { matrixOwners } from '../bounded.js';
@@ -134,7 +134,7 @@ function renderFinding(finding: Finding, marks: string[], paint: Paint, width: n
   return lines;
 }
 
-function renderCluster(result: ClusterScanResult, paint: Paint, width: number, failOn: FailOn | undefined): string[] {
+function renderCluster(result: ClusterScanResult, paint: Paint, width: number, failOn: FailOn | undefined, allowIncomplete: boolean): string[] {
   const { record, findings } = result;
   const lines: string[] = [];
   const revisions = record.meshRevisions.length ? ` ${safe(record.meshRevisions.join(', '))}` : '';
@@ -174,6 +174,9 @@ function renderCluster(result: ClusterScanResult, paint: Paint, width: number, f
   lines.push('');
   for (const line of wrap(`Summary: ${SEVERITIES.map((s) => `${count(counts[s])} ${s}`).join(', ')}${suppressed.length ? `, ${count(suppressed.length)} suppressed` : ''}`, width, '  ')) lines.push(line);
   if (failOn && failOn !== 'none') lines.push(`  Gate (--fail-on ${failOn}): ${count(gatingFindings(result, failOn).length)} finding(s) fail it.`);
+  // The gate cannot pass a cluster it could not read in full, whatever the findings say.
+  const blocked = failOn ? coverageBlock(result, allowIncomplete) : undefined;
+  if (blocked) for (const line of wrap(`Gate cannot pass: the cluster ${safe(blocked)}; what was not read is unknown, not passed.`, width, '  ')) lines.push(paint('red', line));
   return lines;
 }
 
@@ -229,7 +232,7 @@ export function renderFleetSummary(report: ScanReport, paint: Paint = plain, wid
 export function renderTable(report: ScanReport, options: TableOptions): string {
   const paint = painter(options.color);
   const width = Math.max(MIN_WIDTH, options.width ?? DEFAULT_TABLE_WIDTH);
-  const sections = report.clusters.map((cluster) => renderCluster(cluster, paint, width, options.failOn).join('\n'));
+  const sections = report.clusters.map((cluster) => renderCluster(cluster, paint, width, options.failOn, Boolean(report.allowIncomplete)).join('\n'));
   const header = truncate(`istio-isolation-scanner ${report.scanner.version}  scan ${report.scanId}  ${report.clusters.length} cluster(s)`, width);
   if (report.clusters.length > 1) sections.push(renderFleetSummary(report, paint, width).join('\n'));
   return `${[paint('bold', header), ...sections].join('\n\n')}\n`;

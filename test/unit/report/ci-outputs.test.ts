@@ -181,6 +181,53 @@ describe('JUnit XML', () => {
   });
 });
 
+describe('a cluster the gate cannot vouch for never looks green', () => {
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name) });
+  const junit = (report: ScanReport) => [...renderJunit(report, { failOn: report.failOn ?? 'high' })].join('');
+  const partial = (allowIncomplete?: boolean): ScanReport => {
+    const result = clusterResult([]);
+    result.record.status = 'partial';
+    result.record.error = 'Could not read 1 input file(s) or document(s): k8s/broken.yaml:4';
+    return { ...sampleReport, clusters: [result, clusterResult([], 'aks-prod-2')], failOn: 'high', ...(allowIncomplete === undefined ? {} : { allowIncomplete }) };
+  };
+  const failedToRead = (): ScanReport => {
+    const result = clusterResult([]);
+    result.record.status = 'failed';
+    result.record.error = 'nothing could be read from the API server (connect ECONNREFUSED)';
+    return { ...sampleReport, clusters: [result], failOn: 'none' };
+  };
+
+  it('markdown, table, JSON and JUnit fail the gate for a partial scan without a failing finding', () => {
+    const report = partial();
+    const markdown = renderMarkdown(report, { failOn: 'high' });
+    expect(markdown).toContain('**Gate failed:** cluster aks-prod-1 was read only in part \\(Could not read 1 input file\\(s\\) or document\\(s\\)\\: k8s/broken.yaml\\:4\\); what was not read is unknown, not passed. No finding at or above high fails it.');
+    expect(markdown).not.toContain('Gate passed');
+    const table = renderTable(report, { color: false, failOn: 'high' }).replace(/\s+/g, ' ');
+    expect(table).toContain('Gate cannot pass: the cluster was read only in part (Could not read 1 input file(s) or document(s): k8s/broken.yaml:4); what was not read is unknown, not passed.');
+    expect(table.match(/Gate cannot pass/g)).toHaveLength(1);
+    const json = buildJsonReport(report);
+    expect(validateJson(json)).toBe(true);
+    expect(json.gate).toEqual({ failOn: 'high', failingFindings: 0, incompleteClusters: ['aks-prod-1'] });
+    const xml = junit(report);
+    const doc = parser.parse(xml) as { testsuites: { failures: string; testsuite: Array<{ failures: string; testcase: Array<{ failure?: { message: string } }> }> } };
+    expect(doc.testsuites.failures).toBe('1');
+    expect(doc.testsuites.testsuite.map((suite) => suite.failures)).toEqual(['1', '0']);
+    expect(doc.testsuites.testsuite[0]!.testcase[0]!.failure?.message).toBe('the cluster was read only in part (Could not read 1 input file(s) or document(s): k8s/broken.yaml:4); what was not read is unknown, not passed');
+  });
+
+  it('--allow-incomplete lets the findings decide again; a cluster that could not be read fails even with --fail-on none', () => {
+    const accepted = partial(true);
+    expect(renderMarkdown(accepted, { failOn: 'high' })).toContain('**Gate passed:**');
+    expect(renderTable(accepted, { color: false, failOn: 'high' })).not.toContain('Gate cannot pass');
+    expect(buildJsonReport(accepted).gate).toEqual({ failOn: 'high', failingFindings: 0 });
+    expect((parser.parse(junit(accepted)) as { testsuites: { failures: string } }).testsuites.failures).toBe('0');
+
+    const failed = failedToRead();
+    expect(renderMarkdown(failed, { failOn: 'none' })).toContain('**Gate failed:** cluster aks-prod-1 could not be scanned\\: nothing could be read from the API server \\(connect ECONNREFUSED\\); what was not read is unknown, not passed. The findings gate is off');
+    expect(buildJsonReport(failed).gate).toEqual({ failOn: 'none', failingFindings: 0, incompleteClusters: ['aks-prod-1'] });
+  });
+});
+
 describe('readable reports of tenant and comparison runs', () => {
   it('mark new, unchanged and context findings, list resolved ones and state the gate', () => {
     const report: ScanReport = { ...sampleReport, clusters: [comparedResult()], failOn: 'high' };
