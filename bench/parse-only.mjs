@@ -9,18 +9,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 
-/** Side files the scanner skips in a folder (NON_MANIFEST_FILES of src/snapshot/input/files.ts). */
-const SIDE_FILES = new Set(['aks-cluster.json', 'mesh-revision-profile.json', 'mesh-config.yaml', 'scanner-config.yaml']);
+/** Folders the scanner does not walk (VCS_FOLDERS of src/snapshot/input/files.ts). */
+const VCS_FOLDERS = new Set(['.git', '.hg', '.svn']);
 
-/** The files the scanner reads under DIR: .yaml, .yml and .json, in name order, depth first, hidden entries and side files skipped. */
+/** The files the scanner reads under DIR: .yaml, .yml and .json, in name order, depth first, version-control folders skipped. */
 function manifestFiles(dir) {
   const files = [];
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
+    if (VCS_FOLDERS.has(entry.name)) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) files.push(...manifestFiles(path));
-    else if (entry.isFile() && !SIDE_FILES.has(entry.name) && ['.yaml', '.yml', '.json'].includes(extname(entry.name).toLowerCase())) files.push(path);
+    else if (entry.isFile() && ['.yaml', '.yml', '.json'].includes(extname(entry.name).toLowerCase())) files.push(path);
   }
   return files;
 }
