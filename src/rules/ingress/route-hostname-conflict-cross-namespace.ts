@@ -1,5 +1,5 @@
 import { refOf } from '../../mesh/accessors.js';
-import { compareRouteAge, describeMatch, listenerConflicts, type Listener, type Route, type RouteConflict } from '../../mesh/gateway-api.js';
+import { compareRouteAge, describeMatch, listenerConflicts, passthroughSniConflicts, type Listener, type Route, type RouteConflict } from '../../mesh/gateway-api.js';
 import type { Rule, RuleResult } from '../types.js';
 import { countOf, listForMessage } from '../exposure/common.js';
 import { aksGatewayApiEvidence, ingressEdge, INGRESS_DOCS, MAX_LISTED, nameOf, uniqueEdges } from './common.js';
@@ -25,6 +25,8 @@ export function explainConflict(conflict: RouteConflict): string {
       return `on ${conflict.host} both match ${describeMatch(conflict.winnerMatch)}: the older route ${winner} wins (creationTimestamp)`;
     case 'name':
       return `on ${conflict.host} both match ${describeMatch(conflict.winnerMatch)}${conflict.timestampsKnown ? ' and were created at the same second' : ' and their creation times are unknown here'}: ${winner} wins by "{namespace}/{name}" order`;
+    case 'listener-order':
+      return `${winner} on listener ${conflict.winnerListener?.name ?? conflict.listener.name} takes every connection for SNI ${conflict.host} from ${loser} (passthrough listeners of one port get one filter chain per SNI name, and Istio keeps the one of the listener whose name sorts first)`;
   }
 }
 
@@ -54,17 +56,21 @@ export const routeHostnameConflictCrossNamespaceRule: Rule = {
     const differ = (a: Route, b: Route) => a.namespace !== b.namespace && model.isTenant(a.namespace) && model.isTenant(b.namespace);
     // Per (newer route, listener): the conflicts it takes part in.
     const grouped = new Map<string, { route: Route; listener: Listener; conflicts: RouteConflict[] }>();
+    const add = (conflict: RouteConflict) => {
+      const { listener } = conflict;
+      const newer = compareRouteAge(conflict.winner.object, conflict.loser.object).order > 0 ? conflict.winner : conflict.loser;
+      const key = `${nameOf(newer.object)}\u0000${newer.kind}\u0000${listener.id}`;
+      const entry = grouped.get(key) ?? { route: newer, listener, conflicts: [] };
+      entry.conflicts.push(conflict);
+      grouped.set(key, entry);
+    };
     for (const listener of api.listeners) {
       const attachments = api.attachmentsOf(listener);
       if (attachments.length < 2) continue;
-      for (const conflict of listenerConflicts(listener, attachments, differ)) {
-        const newer = compareRouteAge(conflict.winner.object, conflict.loser.object).order > 0 ? conflict.winner : conflict.loser;
-        const key = `${nameOf(newer.object)}\u0000${newer.kind}\u0000${listener.id}`;
-        const entry = grouped.get(key) ?? { route: newer, listener, conflicts: [] };
-        entry.conflicts.push(conflict);
-        grouped.set(key, entry);
-      }
+      for (const conflict of listenerConflicts(listener, attachments, differ)) add(conflict);
     }
+    // Passthrough SNI names two listeners of one port both have: reported on the loser's listener.
+    for (const conflict of passthroughSniConflicts(api.listeners, (listener) => api.attachmentsOf(listener), differ)) add(conflict);
     const results: RuleResult[] = [];
     for (const { route, listener, conflicts } of grouped.values()) {
       const partner = (conflict: RouteConflict) => (conflict.winner === route ? conflict.loser : conflict.winner);
@@ -94,6 +100,7 @@ export const routeHostnameConflictCrossNamespaceRule: Rule = {
             winnerMatch: describeMatch(conflict.winnerMatch),
             loserMatch: describeMatch(conflict.loserMatch),
             decidedBy: conflict.decidedBy,
+            ...(conflict.winnerListener ? { winnerListener: conflict.winnerListener.name } : {}),
             ...((conflict.decidedBy === 'name' || conflict.decidedBy === 'virtual-service-order') && !conflict.timestampsKnown ? { creationTimestamps: 'unknown' } : {}),
           })),
           exposureEdges: uniqueEdges(conflicts.map((conflict) => ingressEdge(conflict.winner.namespace, conflict.loser.namespace))),

@@ -59,6 +59,18 @@ runRuleTests(routeHostnameConflictCrossNamespaceRule, {
         route('tenant-a', 'shop', { parentRefs: [{ name: 'shared', namespace: 'infra', sectionName: 'shop' }] }) +
         route('tenant-b', 'promo', { hostnames: ['shop.example.com'], parentRefs: [{ name: 'shared', namespace: 'infra', sectionName: 'wild' }] }),
     },
+    {
+      name: 'passthrough listeners of one port: a wildcard SNI route and an exact one are different filter chains (Envoy picks the exact one)',
+      config,
+      manifests:
+        cluster +
+        shared(
+          { name: 'a-wild', port: 443, protocol: 'TLS', hostname: '*.example.com', tls: { mode: 'Passthrough' }, allowedRoutes: all },
+          { name: 'db', port: 443, protocol: 'TLS', hostname: 'db.example.com', tls: { mode: 'Passthrough' }, allowedRoutes: all },
+        ) +
+        route('tenant-a', 'db', { kind: 'TLSRoute', hostnames: ['db.example.com'], created: older, parentRefs: [{ name: 'shared', namespace: 'infra', sectionName: 'db' }] }) +
+        route('tenant-b', 'any', { kind: 'TLSRoute', hostnames: ['*.example.com'], created: newer, parentRefs: [{ name: 'shared', namespace: 'infra', sectionName: 'a-wild' }] }),
+    },
   ],
   invalid: [
     {
@@ -147,6 +159,41 @@ runRuleTests(routeHostnameConflictCrossNamespaceRule, {
         route('tenant-a', 'db', { kind: 'TLSRoute', hostnames: ['db.example.com'], created: older, parentRefs: [{ name: 'shared', namespace: 'infra', sectionName: 'wild' }] }) +
         route('tenant-b', 'db', { kind: 'TLSRoute', hostnames: ['db.example.com'], created: newer, parentRefs: [{ name: 'shared', namespace: 'infra', sectionName: 'wild' }] }),
       findings: [{ namespace: 'tenant-b', subjectKey: 'infra/shared/wild', check: (f) => expect(conflicts(f)[0]).toMatchObject({ host: 'db.example.com', winner: 'TLSRoute tenant-a/db' }) }],
+    },
+    {
+      name: 'passthrough listeners of one port: a newer route on the wildcard listener takes an SNI name of the exact listener, because its listener name sorts first (gateway.go CheckDuplicates)',
+      config,
+      manifests:
+        cluster +
+        shared(
+          { name: 'db', port: 443, protocol: 'TLS', hostname: 'db.example.com', tls: { mode: 'Passthrough' }, allowedRoutes: all },
+          { name: 'a-wild', port: 443, protocol: 'TLS', hostname: '*.example.com', tls: { mode: 'Passthrough' }, allowedRoutes: all },
+        ) +
+        route('tenant-a', 'db', { kind: 'TLSRoute', hostnames: ['db.example.com'], created: older, parentRefs: [{ name: 'shared', namespace: 'infra', sectionName: 'db' }] }) +
+        route('tenant-b', 'squat', { kind: 'TLSRoute', hostnames: ['db.example.com'], created: newer, parentRefs: [{ name: 'shared', namespace: 'infra', sectionName: 'a-wild' }] }),
+      findings: [
+        {
+          namespace: 'tenant-b',
+          resourceName: 'squat',
+          subjectKey: 'infra/shared/db',
+          affectedNamespaces: ['tenant-a'],
+          messageIncludes: ['on listener a-wild takes every connection for SNI db.example.com'],
+          check: (f) => expect(conflicts(f)[0]).toMatchObject({ host: 'db.example.com', winner: 'TLSRoute tenant-b/squat', loser: 'TLSRoute tenant-a/db', decidedBy: 'listener-order', winnerListener: 'a-wild' }),
+        },
+      ],
+    },
+    {
+      name: 'passthrough listeners of one port: the exact listener sorting first keeps its SNI name; the squatting route is still reported',
+      config,
+      manifests:
+        cluster +
+        shared(
+          { name: 'db', port: 443, protocol: 'TLS', hostname: 'db.example.com', tls: { mode: 'Passthrough' }, allowedRoutes: all },
+          { name: 'z-wild', port: 443, protocol: 'TLS', hostname: '*.example.com', tls: { mode: 'Passthrough' }, allowedRoutes: all },
+        ) +
+        route('tenant-a', 'db', { kind: 'TLSRoute', hostnames: ['db.example.com'], created: newer, parentRefs: [{ name: 'shared', namespace: 'infra', sectionName: 'db' }] }) +
+        route('tenant-b', 'squat', { kind: 'TLSRoute', hostnames: ['db.example.com'], created: older, parentRefs: [{ name: 'shared', namespace: 'infra', sectionName: 'z-wild' }] }),
+      findings: [{ namespace: 'tenant-a', resourceName: 'db', subjectKey: 'infra/shared/z-wild', check: (f) => expect(conflicts(f)[0]).toMatchObject({ winner: 'TLSRoute tenant-a/db', decidedBy: 'listener-order', winnerListener: 'db' }) }],
     },
     {
       name: 'Istio tries catch-all routes last: a newer regex route beats an older PathPrefix / (SortVHostRoutes), although the spec ranks PathPrefix first',

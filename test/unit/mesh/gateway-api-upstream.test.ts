@@ -6,7 +6,7 @@
  * order of merged routes (route-precedence.yaml.golden, httproute-matching-across-routes).
  */
 import { describe, expect, it } from '@jest/globals';
-import { GatewayApiModel, listenerConflicts, type Route } from '../../../src/mesh/gateway-api.js';
+import { GatewayApiModel, listenerConflicts, passthroughSniConflicts, type Route } from '../../../src/mesh/gateway-api.js';
 import { snapshotFromYaml } from '../../helpers/rule-tester.js';
 
 const namespace = (name: string, labels: Record<string, string> = {}) => `---\napiVersion: v1\nkind: Namespace\nmetadata: ${JSON.stringify({ name, labels })}\n`;
@@ -136,6 +136,29 @@ describe('Listener Isolation is for HTTPRoutes and GRPCRoutes only (route_collec
 
   it('a GRPCRoute on the wildcard HTTPS listener loses it to the more specific listener', () => {
     expect(attached(api).filter((line) => line.startsWith('team/grpc'))).toEqual(['team/grpc -> h2-wild other.example.com']);
+  });
+});
+
+describe('one filter chain per SNI name on a port (gateway.go buildGatewayNetworkFiltersFromTLSRoutes, CheckDuplicates)', () => {
+  const tls = (name: string, hostname: string, port = 443) => ({ name, port, protocol: 'TLS', hostname, tls: { mode: 'Passthrough' }, allowedRoutes: { namespaces: { from: 'All' } } });
+  const sni = (ns: string, name: string, section: string, hostnames: string[], created: string) => route(ns, name, { parentRefs: [parent(section)], hostnames }, 'TLSRoute', created);
+  const api = model(
+    namespace('infra') +
+      namespace('a') +
+      namespace('b') +
+      gateway([tls('m-exact', 'db.example.com'), tls('b-wild', '*.example.com'), tls('x-wild', '*.example.com', 8443), tls('x-exact', 'db.example.com', 8443)]) +
+      sni('a', 'owner', 'm-exact', ['db.example.com'], '2024-01-01T00:00:00Z') +
+      sni('b', 'squat', 'b-wild', ['db.example.com'], '2024-06-01T00:00:00Z') +
+      sni('a', 'owner-8443', 'x-exact', ['db.example.com'], '2024-06-01T00:00:00Z') +
+      sni('b', 'squat-8443', 'x-wild', ['db.example.com'], '2024-01-01T00:00:00Z') +
+      sni('b', 'wild-only', 'b-wild', ['*.example.com'], '2024-01-01T00:00:00Z'),
+  );
+  const found = passthroughSniConflicts(api.listeners, (l) => api.attachmentsOf(l), (x, y) => x.namespace !== y.namespace).map(
+    (c) => `${c.listener.port} ${c.host}: ${c.winner.object.metadata.name}@${c.winnerListener!.name} over ${c.loser.object.metadata.name}@${c.listener.name}`,
+  );
+
+  it('the listener whose name sorts first keeps the name on each port, whatever the route ages; distinct names (*.example.com) do not collide', () => {
+    expect(found.sort()).toEqual(['443 db.example.com: squat@b-wild over owner@m-exact', '8443 db.example.com: owner-8443@x-exact over squat-8443@x-wild']);
   });
 });
 
