@@ -110,11 +110,23 @@ export function kyvernoExportToRules(policy: K8sObject): Array<{ name: string; k
   return result;
 }
 
+/** Position of the first template per `crd.spec.names.kind` and per name, for each template list (a constraint per tenant would otherwise scan every template). */
+const templateIndexes = new WeakMap<K8sObject[], { byKind: Map<unknown, number>; byName: Map<string, number> }>();
+
+/** The first template (in snapshot order) whose CRD kind is the constraint's kind or whose name is that kind lower-cased. */
 function constraintTemplateFor(constraint: K8sObject, templates: K8sObject[]): K8sObject | undefined {
-  return templates.find((template) => {
-    const names = isRecord(template.spec.crd) && isRecord(template.spec.crd.spec) && isRecord(template.spec.crd.spec.names) ? template.spec.crd.spec.names : {};
-    return names.kind === constraint.kind || template.metadata.name === constraint.kind.toLowerCase();
-  });
+  let index = templateIndexes.get(templates);
+  if (!index) {
+    index = { byKind: new Map(), byName: new Map() };
+    templates.forEach((template, position) => {
+      const names = isRecord(template.spec.crd) && isRecord(template.spec.crd.spec) && isRecord(template.spec.crd.spec.names) ? template.spec.crd.spec.names : {};
+      if (!index!.byKind.has(names.kind)) index!.byKind.set(names.kind, position);
+      if (!index!.byName.has(template.metadata.name)) index!.byName.set(template.metadata.name, position);
+    });
+    templateIndexes.set(templates, index);
+  }
+  const position = Math.min(index.byKind.get(constraint.kind) ?? Infinity, index.byName.get(constraint.kind.toLowerCase()) ?? Infinity);
+  return position === Infinity ? undefined : templates[position];
 }
 
 /** A constraint matches ServiceEntry when `match.kinds` is absent (all kinds) or lists networking.istio.io/ServiceEntry (or wildcards). */
@@ -187,9 +199,17 @@ export function findExportToControls(snapshot: ClusterSnapshot): AdmissionContro
     const mode = constraintMode(constraint);
     controls.push({ mechanism: 'gatekeeper', mode, object: constraint, parts: [], clusterWide: true, ready: true, detail: `enforcementAction ${String(constraint.spec.enforcementAction ?? 'deny (default)')}` });
   }
+  // Bindings by policyName, in snapshot order: looked up per policy instead of a scan per policy.
+  const bindingsByPolicy = new Map<string, K8sObject[]>();
+  for (const binding of snapshot.objects.ValidatingAdmissionPolicyBinding) {
+    if (typeof binding.spec.policyName !== 'string') continue;
+    const list = bindingsByPolicy.get(binding.spec.policyName);
+    if (list) list.push(binding);
+    else bindingsByPolicy.set(binding.spec.policyName, [binding]);
+  }
   for (const policy of snapshot.objects.ValidatingAdmissionPolicy) {
     if (!vapMatchesServiceEntryWrites(policy) || !mentionsExportTo(policy.spec.validations ?? policy.spec)) continue;
-    const bindings = snapshot.objects.ValidatingAdmissionPolicyBinding.filter((binding) => binding.spec.policyName === policy.metadata.name);
+    const bindings = bindingsByPolicy.get(policy.metadata.name) ?? [];
     if (bindings.length === 0) continue;
     const denying = bindings.filter((binding) => strings(binding.spec.validationActions).includes('Deny'));
     controls.push({
@@ -247,15 +267,18 @@ export function findExportToExemptions(
 ): ExportToExemption[] {
   const exemptions: ExportToExemption[] = [];
   const kyverno = controls.filter((control) => control.mechanism === 'kyverno');
+  // The first Kyverno control named `name` or `namespace/name`, as a search in order would find it.
+  const kyvernoByName = new Map<string, AdmissionControl>();
+  for (const control of kyverno) {
+    const { name, namespace } = control.object.metadata;
+    for (const key of [name, `${namespace}/${name}`]) if (!kyvernoByName.has(key)) kyvernoByName.set(key, control);
+  }
   for (const exception of snapshot.objects.PolicyException) {
     const entries = Array.isArray(exception.spec.exceptions) ? exception.spec.exceptions.filter(isRecord) : [];
     for (const entry of entries) {
       const policyName = String(entry.policyName ?? '');
       const ruleNames = strings(entry.ruleNames);
-      const control = kyverno.find((candidate) => {
-        const { name, namespace } = candidate.object.metadata;
-        return policyName === name || policyName === `${namespace}/${name}`;
-      });
+      const control = kyvernoByName.get(policyName);
       if (!control) continue;
       const exempted = ruleNames.filter((rule) => rule === '*' || control.parts.includes(rule));
       if (exempted.length === 0) continue;
