@@ -59,12 +59,21 @@ export function unreadInput(snapshot: Pick<ClusterSnapshot, 'inputProblems'>): I
   return snapshot.inputProblems.filter((problem) => problem.type === 'parse' && !problem.holdsNoObject);
 }
 
-/** How many input locations the one-line description names before "and N more". */
+/** Where unread input is: `file:line`, or the message of a problem without a location. */
+export function unreadLocation(problem: InputProblem): string {
+  return problem.source ? `${problem.source.file}:${problem.source.line}` : problem.message;
+}
+
+/** How many input locations a one-line description names before "and N more". */
 const LOCATIONS_NAMED = 3;
+
+/** The first locations of unread input and how many more: "a.yaml:4, b.yaml:1, c.yaml:1 and 2 more". */
+export function namedUnreadLocations(problems: readonly InputProblem[]): string {
+  const more = problems.length > LOCATIONS_NAMED ? ` and ${problems.length - LOCATIONS_NAMED} more` : '';
+  return `${problems.slice(0, LOCATIONS_NAMED).map(unreadLocation).join(', ')}${more}`;
+}
 
 /** One line for the scan record's error: how many could not be read and where the first ones are. */
 export function describeUnreadInput(problems: readonly InputProblem[]): string {
-  const locations = problems.slice(0, LOCATIONS_NAMED).map((problem) => (problem.source ? `${problem.source.file}:${problem.source.line}` : problem.message));
-  const more = problems.length > LOCATIONS_NAMED ? ` and ${problems.length - LOCATIONS_NAMED} more` : '';
-  return `Could not read ${problems.length} input file(s) or document(s): ${locations.join(', ')}${more}`;
+  return `Could not read ${problems.length} input file(s) or document(s): ${namedUnreadLocations(problems)}`;
 }

@@ -1,5 +1,5 @@
 import type { Rule, RuleContext, RuleMeta, RuleResult } from '../types.js';
-import { clusterReadFailure, isUnreadable, unreadInput, type ClusterReadFailure } from '../../snapshot/coverage.js';
+import { clusterReadFailure, isUnreadable, namedUnreadLocations, unreadInput, unreadLocation, type ClusterReadFailure } from '../../snapshot/coverage.js';
 import type { SnapshotKind } from '../../snapshot/types.js';
 
 /**
@@ -62,6 +62,11 @@ const WHOLE_CLUSTER: Record<ClusterReadFailure['reason'], { subjectKey: string; 
   },
 };
 
+/** Every rule but this one and the ARM-based platform rules, which read nothing from the API server or the manifests: their results still stand. */
+function rulesReadingTheCluster(catalogue: readonly RuleMeta[]): string[] {
+  return catalogue.filter((meta) => meta.id !== 'scan-incomplete' && !meta.requiresAks).map((meta) => meta.id).sort();
+}
+
 function rulesPartlyRequiring(catalogue: readonly RuleMeta[], kinds: SnapshotKind[]): string[] {
   const wanted = new Set(kinds);
   return catalogue
@@ -94,8 +99,7 @@ function evaluateScanIncomplete({ snapshot, catalogue }: RuleContext): RuleResul
   const failure = clusterReadFailure(snapshot);
   if (failure) {
     const wording = WHOLE_CLUSTER[failure.reason];
-    // The ARM-based platform rules read nothing from the API server: their results still stand.
-    const unknownRules = catalogue.filter((meta) => meta.id !== 'scan-incomplete' && !meta.requiresAks).map((meta) => meta.id).sort();
+    const unknownRules = rulesReadingTheCluster(catalogue);
     return [
       {
         message: wording.message(snapshot.cluster.name, failure.errors[0] ?? 'no detail'),
@@ -135,16 +139,13 @@ const UNREAD_LOCATIONS_LISTED = 50;
 function unreadInputFinding(snapshot: RuleContext['snapshot'], catalogue: readonly RuleMeta[]): RuleResult[] {
   const problems = unreadInput(snapshot);
   if (problems.length === 0) return [];
-  const locations = problems.map((problem) => (problem.source ? `${problem.source.file}:${problem.source.line}` : problem.message));
-  const named = locations.slice(0, 3).join(', ') + (locations.length > 3 ? ` and ${locations.length - 3} more` : '');
-  const unknownRules = catalogue.filter((meta) => meta.id !== 'scan-incomplete' && !meta.requiresAks).map((meta) => meta.id).sort();
   return [
     {
-      message: `${problems.length} manifest file(s) or document(s) could not be read (${named}): whatever they hold was not scanned, so every rule's result is unknown for it; the findings cover the rest.`,
+      message: `${problems.length} manifest file(s) or document(s) could not be read (${namedUnreadLocations(problems)}): whatever they hold was not scanned, so every rule's result is unknown for it; the findings cover the rest.`,
       namespace: '',
       subjectKey: 'input-unread',
       source: problems[0]!.source,
-      evidence: { reason: 'input-unread', unreadCount: problems.length, unreadLocations: locations.slice(0, UNREAD_LOCATIONS_LISTED), unknownRules },
+      evidence: { reason: 'input-unread', unreadCount: problems.length, unreadLocations: problems.slice(0, UNREAD_LOCATIONS_LISTED).map(unreadLocation), unknownRules: rulesReadingTheCluster(catalogue) },
       remediation: 'Fix or remove the files named (their resource-invalid findings give the file, line and reason) and scan again; --allow-incomplete accepts the scan as it is.',
     },
   ];
