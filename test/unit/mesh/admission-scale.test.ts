@@ -7,17 +7,9 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { findExportToControls, findExportToExemptions } from '../../../src/mesh/admission.js';
-import { normalizeObject } from '../../../src/snapshot/build.js';
 import type { K8sObject } from '../../../src/snapshot/types.js';
-import { snapshot } from './fixtures.js';
+import { rawObject as object, snapshot, tenant } from './fixtures.js';
 
-const tenant = (i: number) => `tenant-${String(i).padStart(4, '0')}`;
-
-function object(raw: Record<string, unknown>): K8sObject {
-  const result = normalizeObject(raw);
-  if (!('object' in result)) throw new Error(`bad fixture ${JSON.stringify(raw)}`);
-  return result.object;
-}
 
 function fleet(count: number): K8sObject[] {
   const objects: K8sObject[] = [];

@@ -15,10 +15,18 @@ export function obj(kind: string, namespace: string, name: string, spec: Record<
     metadata: { name, ...(namespace ? { namespace } : {}), creationTimestamp: extra.created, annotations: extra.annotations, labels: extra.labels },
     spec,
   };
+  return rawObject(raw);
+}
+
+/** A normalized object from any manifest (throws on one normalizeObject refuses). */
+export function rawObject(raw: Record<string, unknown>): K8sObject {
   const result = normalizeObject(raw);
-  if (!('object' in result)) throw new Error(`bad fixture ${kind} ${name}`);
+  if (!('object' in result)) throw new Error(`bad fixture ${JSON.stringify(raw)}`);
   return result.object;
 }
+
+/** The name of tenant namespace `i` of a generated fleet: tenant-0000, tenant-0001, ... */
+export const tenant = (i: number): string => `tenant-${String(i).padStart(4, '0')}`;
 
 export function namespaces(...names: string[]): K8sObject[] {
   return names.map((name) => obj('Namespace', '', name));

@@ -11,18 +11,10 @@ import { GatewayApiModel, type BackendReference, type CertificateReference } fro
 import { buildMeshModel } from '../../../src/mesh/model.js';
 import { createRuleContext } from '../../../src/rules/engine.js';
 import { referenceGrantBroadRule } from '../../../src/rules/ingress/referencegrant-broad.js';
-import { normalizeObject } from '../../../src/snapshot/build.js';
 import type { K8sObject } from '../../../src/snapshot/types.js';
-import { snapshot } from './fixtures.js';
+import { rawObject as object, snapshot, tenant } from './fixtures.js';
 
 const GATEWAY_API = 'gateway.networking.k8s.io';
-const tenant = (i: number) => `tenant-${String(i).padStart(4, '0')}`;
-
-function object(raw: Record<string, unknown>): K8sObject {
-  const result = normalizeObject(raw);
-  if (!('object' in result)) throw new Error(`bad fixture ${JSON.stringify(raw)}`);
-  return result.object;
-}
 
 /** `count` tenants, each with a Gateway using a shared certificate and a route to the shared backend, and a grant per tenant in `shared`. */
 function fleet(count: number): K8sObject[] {

@@ -12,19 +12,11 @@ import { effectiveClusterRoleRules } from '../../../src/mesh/rbac.js';
 import { createRuleContext } from '../../../src/rules/engine.js';
 import { gatewaySelectsForeignWorkloadRule } from '../../../src/rules/ingress/gateway-selects-foreign-workload.js';
 import { listSummaryOf } from '../../../src/rules/list-summary.js';
-import { normalizeObject } from '../../../src/snapshot/build.js';
 import type { K8sObject } from '../../../src/snapshot/types.js';
-import { snapshot } from './fixtures.js';
+import { rawObject as object, snapshot, tenant } from './fixtures.js';
 
 const INGRESS = 'aks-istio-ingress';
 const SELECTOR = { istio: 'aks-istio-ingressgateway-external' };
-const tenant = (i: number) => `tenant-${String(i).padStart(4, '0')}`;
-
-function object(raw: Record<string, unknown>): K8sObject {
-  const result = normalizeObject(raw);
-  if (!('object' in result)) throw new Error(`bad fixture ${JSON.stringify(raw)}`);
-  return result.object;
-}
 
 function fleet(count: number): K8sObject[] {
   const objects = [
